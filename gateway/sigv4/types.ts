@@ -23,12 +23,18 @@ export interface ParsedAuth {
   readonly scope: CredentialScope;
   readonly signedHeaders: readonly string[];
   readonly signature: string;
-  /** X-Amz-Date (or Date header) as given, e.g. 20150830T123600Z. */
+  /**
+   * X-Amz-Date (header or query) as given, e.g. 20150830T123600Z. When only a `Date` header
+   * (RFC 1123) was sent, its time in that same basic ISO form, which is what the string-to-sign holds.
+   */
   readonly amzDate: string;
   readonly requestTime: Date;
   /** Presigned URLs only: X-Amz-Expires in seconds. */
   readonly expiresSeconds?: number;
-  /** The x-amz-content-sha256 header value when present (S3 and some others). */
+  /**
+   * The x-amz-content-sha256 header value when present (S3 and some others); for presigned
+   * URLs also the X-Amz-Content-Sha256 query parameter the JS v3 S3 presigner adds.
+   */
   readonly contentSha256?: string;
   /** X-Amz-Security-Token when present. */
   readonly securityToken?: string;
