@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import type { ReadyLine } from '../protocol';
+import { stderrLogger } from '../server/logger';
+import { startGateway } from '../server/start-gateway';
+import { CliError } from './cli-error';
+import { resolveDataDir } from './data-dir-option';
+
+/** `airlock gateway`: runs until SIGINT/SIGTERM; prints exactly one ready line on stdout. */
+export async function runGatewayCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      upstream: { type: 'string' },
+      'upstream-ca': { type: 'string' },
+      'account-id': { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0..65535, got ${values.port}`, 2);
+  let upstream: URL | undefined;
+  if (values.upstream) {
+    try {
+      upstream = new URL(values.upstream);
+    } catch {
+      throw new CliError(`--upstream is not a URL: ${values.upstream}`, 2);
+    }
+    if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:')
+      throw new CliError('--upstream must be an http:// or https:// URL', 2);
+  }
+  const level = values['log-level'];
+  if (level !== 'debug' && level !== 'info' && level !== 'warn' && level !== 'error')
+    throw new CliError('--log-level must be debug, info, warn or error', 2);
+  const log = stderrLogger(level);
+  const dataDir = resolveDataDir(values['data-dir']);
+  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+
+  let gateway;
+  try {
+    gateway = await startGateway({
+      dataDir,
+      port,
+      host: values.host,
+      region,
+      profile: values.profile,
+      upstream,
+      upstreamCaFile: values['upstream-ca'],
+      accountId: values['account-id'],
+      log,
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliError(`Port ${port} is already in use; pick another with --port (0 = any).`);
+    if (code === 'EACCES') throw new CliError(`Not allowed to use ${dataDir} or port ${port}: ${(e as Error).message}`);
+    throw e;
+  }
+  const ready: ReadyLine = { ready: true, port: gateway.port, dataDir };
+  process.stdout.write(JSON.stringify(ready) + '\n');
+  log.log('info', 'gateway ready', { port: gateway.port, host: values.host, upstream: upstream?.origin, region });
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log.log('info', 'stopping', { signal });
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      gateway.close().then(resolve, (e: unknown) => {
+        log.log('error', 'error while stopping', { error: String(e) });
+        resolve();
+      });
+    };
+    const onInt = (): void => stop('SIGINT');
+    const onTerm = (): void => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+  return 0;
+}

@@ -1,0 +1,48 @@
+import { ControlClientError } from '../control/control-client';
+import { runGatewayCommand } from './gateway-command';
+import { runTaskCommand } from './task-command';
+import { CliError } from './cli-error';
+
+const USAGE = `Usage: airlock <command> [options]
+
+Commands:
+  gateway   --data-dir DIR [--port N] [--host H] [--region R] [--profile P] [--upstream URL] [--account-id ID]
+  task start --name NAME [--scope FILE] [--ttl 30m] [--json]
+  task end ID [--json]
+  task list [--json]
+
+Every command takes --data-dir DIR (default: $AIRLOCK_DATA_DIR or ~/.airlock).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'gateway':
+      return runGatewayCommand(rest);
+    case 'task':
+      return runTaskCommand(rest);
+    default:
+      throw new CliError(`Unknown command "${command}".\n\n${USAGE}`, 2);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof CliError || e instanceof ControlClientError) {
+      process.stderr.write(`airlock: ${e.message}\n`);
+      process.exitCode = e instanceof CliError ? e.exitCode : 1;
+    } else if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`airlock: ${e.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`airlock: unexpected error: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

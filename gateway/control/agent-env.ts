@@ -1,0 +1,36 @@
+import type { AgentEnv } from '../protocol';
+
+/** Variables that would point an agent at real credentials: a task shell must not have them. */
+export const REAL_CREDENTIAL_VARIABLES = [
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'AWS_ROLE_SESSION_NAME',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_CONFIG_FILE',
+] as const;
+
+export function agentEnv(opts: {
+  readonly port: number;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly region: string;
+}): AgentEnv {
+  return {
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${opts.port}`,
+    AWS_ACCESS_KEY_ID: opts.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: opts.secretAccessKey,
+    AWS_REGION: opts.region,
+    // botocore (AWS CLI v1, boto3) reads the region from here, not AWS_REGION.
+    AWS_DEFAULT_REGION: opts.region,
+    // Never let an SDK fall back to instance metadata for credentials.
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}

@@ -1,0 +1,149 @@
+import { timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Journal } from '../journal/journal';
+import { PolicyError } from '../policy';
+import {
+  CONTROL_PREFIX,
+  type ControlErrorBody,
+  type ControlErrorCode,
+  type EndTaskResponse,
+  type ListTasksResponse,
+  PROTOCOL_VERSION,
+  type StartTaskRequest,
+  type StartTaskResponse,
+} from '../protocol';
+import type { ScopeDecider } from '../pipeline/decide';
+import type { Logger } from '../server/logger';
+import { MAX_TTL_SECONDS, type TaskRegistry } from '../tasks/task-registry';
+import { agentEnv, REAL_CREDENTIAL_VARIABLES } from './agent-env';
+
+export interface ControlDeps {
+  readonly token: string;
+  readonly tasks: TaskRegistry;
+  readonly journal: Journal;
+  readonly decider: ScopeDecider;
+  readonly region: string;
+  readonly port: () => number;
+  readonly startedBy: string;
+  readonly log: Logger;
+}
+
+class ControlError extends Error {
+  constructor(
+    readonly code: ControlErrorCode,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendError(res: Response, e: ControlError): void {
+  const body: ControlErrorBody = { error: { code: e.code, message: e.message } };
+  res.status(e.status).json(body);
+}
+
+function parseStart(body: unknown): StartTaskRequest {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 200)
+    throw new ControlError('InvalidRequest', 400, 'A task needs a name (1 to 200 characters) that says what it is for.');
+  if (b.ttlSeconds !== undefined && (!Number.isSafeInteger(b.ttlSeconds) || (b.ttlSeconds as number) <= 0))
+    throw new ControlError('InvalidRequest', 400, 'ttlSeconds must be a positive whole number of seconds.');
+  if ((b.ttlSeconds as number | undefined) !== undefined && (b.ttlSeconds as number) > MAX_TTL_SECONDS)
+    throw new ControlError('InvalidRequest', 400, `ttlSeconds may be at most ${MAX_TTL_SECONDS} (7 days).`);
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return {
+    name: b.name.trim(),
+    scope: b.scope,
+    ttlSeconds: b.ttlSeconds as number | undefined,
+    agent: str(b.agent),
+    workspace: str(b.workspace),
+  };
+}
+
+/** The control API: tasks for now; approvals and event streams attach here. */
+export function controlApp(deps: ControlDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const expected = Buffer.from(deps.token);
+  const router = express.Router();
+
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      sendError(res, new ControlError('Unauthorized', 401, 'Missing or wrong control token (see <dataDir>/control-token).'));
+      return;
+    }
+    next();
+  });
+  router.use(express.json({ limit: '1mb' }));
+
+  router.get('/health', (_req, res) => {
+    res.json({ ok: true, version: PROTOCOL_VERSION });
+  });
+
+  router.get('/tasks', (_req, res) => {
+    const body: ListTasksResponse = { tasks: deps.tasks.list() };
+    res.json(body);
+  });
+
+  router.post('/tasks', async (req, res) => {
+    const start = parseStart(req.body);
+    const { task, secret } = await deps.tasks.start(start, deps.startedBy);
+    try {
+      deps.decider.prepare(task.taskId, start.scope);
+    } catch (e) {
+      await deps.tasks.end(task.taskId);
+      if (e instanceof PolicyError) throw new ControlError('InvalidScope', 400, `Invalid task scope: ${(e as Error).message}`);
+      throw e;
+    }
+    await deps.journal.record(task.taskId, [
+      {
+        type: 'task.started',
+        data: {
+          taskId: task.taskId,
+          name: task.name,
+          accessKeyId: task.accessKeyId,
+          startedBy: task.startedBy,
+          expiresAt: task.expiresAt,
+          scope: task.scope,
+          agent: task.agent,
+          workspace: task.workspace,
+        },
+      },
+    ]);
+    deps.log.log('info', 'task started', { taskId: task.taskId, name: task.name });
+    const body: StartTaskResponse & { unset: readonly string[] } = {
+      taskId: task.taskId,
+      expiresAt: task.expiresAt,
+      env: agentEnv({ port: deps.port(), accessKeyId: task.accessKeyId, secretAccessKey: secret, region: deps.region }),
+      unset: REAL_CREDENTIAL_VARIABLES,
+    };
+    res.status(201).json(body);
+  });
+
+  router.post('/tasks/:id/end', async (req, res) => {
+    const id = String(req.params.id);
+    const before = deps.tasks.get(id);
+    if (!before) throw new ControlError('NotFound', 404, `No task ${id}.`);
+    const task = await deps.tasks.end(id);
+    if (before.state === 'active' && task) {
+      await deps.journal.record(id, [{ type: 'task.ended', data: { taskId: id, reason: 'ended' } }]);
+      await deps.journal.release(id);
+      deps.log.log('info', 'task ended', { taskId: id });
+    }
+    const body: EndTaskResponse = { task: task ?? before };
+    res.json(body);
+  });
+
+  app.use(CONTROL_PREFIX, router);
+  app.use((_req: Request, res: Response) => sendError(res, new ControlError('NotFound', 404, 'No such control endpoint.')));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof ControlError) return sendError(res, err);
+    const status = (err as { status?: number }).status;
+    if (status && status < 500) return sendError(res, new ControlError('InvalidRequest', status, 'Malformed request body.'));
+    deps.log.log('error', 'control API error', { error: err instanceof Error ? err.stack : String(err) });
+    sendError(res, new ControlError('Internal', 500, 'Internal error; see the gateway log.'));
+  });
+  return app;
+}

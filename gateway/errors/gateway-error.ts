@@ -1,0 +1,61 @@
+/**
+ * Every error the gateway produces for an agent carries a stable code (the AWS error code the
+ * client's SDK understands) and an HTTP status. Rendering into the service's wire shape happens in
+ * one place: render-aws-error.ts.
+ */
+
+export type GatewayErrorCode =
+  | 'MissingAuthenticationToken'
+  | 'IncompleteSignature'
+  | 'InvalidSignatureAlgorithm'
+  | 'InvalidClientTokenId'
+  | 'InvalidAccessKeyId'
+  | 'SignatureDoesNotMatch'
+  | 'ExpiredToken'
+  | 'RequestTimeTooSkewed'
+  | 'AuthorizationQueryParametersError'
+  | 'AccessDenied'
+  | 'NotImplemented'
+  | 'RequestEntityTooLarge'
+  | 'MalformedRequest'
+  | 'RecordingUnavailable'
+  | 'CredentialsUnavailable'
+  | 'UpstreamUnreachable'
+  | 'InternalFailure';
+
+const STATUS: Record<GatewayErrorCode, number> = {
+  MissingAuthenticationToken: 403,
+  IncompleteSignature: 400,
+  InvalidSignatureAlgorithm: 400,
+  InvalidClientTokenId: 403,
+  InvalidAccessKeyId: 403,
+  SignatureDoesNotMatch: 403,
+  ExpiredToken: 403,
+  RequestTimeTooSkewed: 403,
+  AuthorizationQueryParametersError: 400,
+  AccessDenied: 403,
+  NotImplemented: 501,
+  RequestEntityTooLarge: 413,
+  MalformedRequest: 400,
+  RecordingUnavailable: 503,
+  CredentialsUnavailable: 503,
+  UpstreamUnreachable: 502,
+  InternalFailure: 500,
+};
+
+/** Codes that are the client's fault (AWS "Sender"), as opposed to the service's ("Receiver"). */
+export function isSenderFault(code: GatewayErrorCode): boolean {
+  return STATUS[code] < 500;
+}
+
+export class GatewayError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+    this.status = STATUS[code];
+  }
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+import { type EventBody, FORMAT_VERSION, GENESIS_HASH, type JournalEvent } from './events';
+
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export const EMPTY_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
+
+export function hashEvent(withoutHash: Omit<JournalEvent, 'hash'>): string {
+  return createHash('sha256').update(canonicalJson(withoutHash)).digest('hex');
+}
+
+/** Links a new event to the chain head. Pure: the caller decides when the head moves. */
+export function sealEvent(task: string, head: ChainHead, body: EventBody, now: Date): JournalEvent {
+  const unsealed = { v: FORMAT_VERSION, task, seq: head.seq + 1, ts: now.toISOString(), prev: head.hash, ...body };
+  return { ...unsealed, hash: hashEvent(unsealed) } as JournalEvent;
+}
+
+export type ChainFault =
+  | { readonly kind: 'bad-json'; readonly line: number }
+  | { readonly kind: 'unknown-version'; readonly line: number; readonly version: unknown }
+  | { readonly kind: 'bad-hash'; readonly line: number; readonly seq: number }
+  | { readonly kind: 'broken-link'; readonly line: number; readonly seq: number }
+  | { readonly kind: 'bad-seq'; readonly line: number; readonly seq: number; readonly expected: number };
+
+/** Checks that one event correctly extends the chain at `head`; returns the new head or the fault. */
+export function checkLink(head: ChainHead, value: unknown, line: number): ChainHead | ChainFault {
+  const e = value as Partial<JournalEvent> | undefined;
+  if (!e || typeof e !== 'object') return { kind: 'bad-json', line };
+  if (typeof e.v !== 'number' || e.v < 1 || e.v > FORMAT_VERSION) return { kind: 'unknown-version', line, version: e.v };
+  if (e.seq !== head.seq + 1) return { kind: 'bad-seq', line, seq: Number(e.seq), expected: head.seq + 1 };
+  if (e.prev !== head.hash) return { kind: 'broken-link', line, seq: e.seq };
+  const { hash, ...rest } = e as JournalEvent;
+  if (hashEvent(rest) !== hash) return { kind: 'bad-hash', line, seq: e.seq };
+  return { seq: e.seq, hash };
+}
+
+export function isFault(x: ChainHead | ChainFault): x is ChainFault {
+  return 'kind' in x;
+}
+
+/** Verifies a sequence of events as a chain; returns the first fault, or the head. */
+export function verifyChain(
+  events: readonly unknown[],
+): { readonly ok: true; readonly head: ChainHead } | { readonly ok: false; readonly fault: ChainFault } {
+  let head = EMPTY_HEAD;
+  for (let i = 0; i < events.length; i++) {
+    const next = checkLink(head, events[i], i + 1);
+    if (isFault(next)) return { ok: false, fault: next };
+    head = next;
+  }
+  return { ok: true, head };
+}

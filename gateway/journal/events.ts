@@ -1,0 +1,89 @@
+/**
+ * The recording format, version 1. Each line of a task's journal file is one event in canonical
+ * JSON. `prev` is the hash of the previous event of the same task (64 zeros for the first) and
+ * `hash` is SHA-256 over the canonical JSON of the event without `hash`: a per-task hash chain.
+ * Readers must accept every version up to FORMAT_VERSION.
+ */
+
+export const FORMAT_VERSION = 1;
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface CallRequestData {
+  readonly callId: string;
+  readonly arrival: 'endpoint' | 'proxy';
+  readonly identity: string;
+  readonly accessKeyId: string;
+  readonly method: string;
+  /** Path and query without any signature parameters. */
+  readonly target: string;
+  readonly service: string;
+  readonly region: string;
+  readonly operation?: string;
+  readonly protocol: string;
+  readonly actions: readonly { readonly action: string; readonly resources: readonly string[] }[];
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly bodyBytes?: number;
+  readonly contentSha256?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+}
+
+export interface CallDecisionData {
+  readonly callId: string;
+  readonly decision: 'allow' | 'deny';
+  readonly reason: string;
+  readonly rule?: string;
+}
+
+export interface CallResponseData {
+  readonly callId: string;
+  readonly status: number;
+  readonly awsRequestId?: string;
+  readonly errorCode?: string;
+  readonly responseBytes: number;
+  readonly upstreamMs?: number;
+  readonly gatewayMs: number;
+  /** True when the call was answered by the gateway itself (denied, refused) and never forwarded. */
+  readonly local: boolean;
+  readonly aborted?: boolean;
+}
+
+export interface CallErrorData {
+  readonly callId?: string;
+  readonly code: string;
+  readonly message: string;
+  readonly accessKeyId?: string;
+}
+
+export interface TaskStartedData {
+  readonly taskId: string;
+  readonly name: string;
+  readonly accessKeyId: string;
+  readonly startedBy: string;
+  readonly expiresAt: string;
+  readonly scope?: unknown;
+  readonly agent?: string;
+  readonly workspace?: string;
+}
+
+export interface TaskEndedData {
+  readonly taskId: string;
+  readonly reason: 'ended' | 'expired';
+}
+
+export type EventBody =
+  | { readonly type: 'task.started'; readonly data: TaskStartedData }
+  | { readonly type: 'task.ended'; readonly data: TaskEndedData }
+  | { readonly type: 'call.request'; readonly data: CallRequestData }
+  | { readonly type: 'call.decision'; readonly data: CallDecisionData }
+  | { readonly type: 'call.response'; readonly data: CallResponseData }
+  | { readonly type: 'call.error'; readonly data: CallErrorData };
+
+export type JournalEvent = EventBody & {
+  readonly v: number;
+  readonly task: string;
+  readonly seq: number;
+  readonly ts: string;
+  readonly prev: string;
+  readonly hash: string;
+};

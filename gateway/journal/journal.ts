@@ -1,0 +1,67 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventBody, JournalEvent } from './events';
+import { readJournalFile, type JournalContents } from './read-journal';
+import { TaskJournal, type WriteFaultHook } from './task-journal';
+
+/** Events that belong to no task (e.g. a request signed with an unknown key) go here. */
+export const GATEWAY_STREAM = '_gateway';
+
+const SAFE_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/**
+ * The durable journal: one append-only, hash-chained JSONL file per task under `<dataDir>/journal`.
+ * This is the source of truth of the recording; indexes (sql.js) are rebuilt from it.
+ */
+export class Journal {
+  private readonly open = new Map<string, Promise<TaskJournal>>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly fault?: WriteFaultHook,
+  ) {}
+
+  static async create(dataDir: string, fault?: WriteFaultHook): Promise<Journal> {
+    const dir = join(dataDir, 'journal');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    return new Journal(dir, fault);
+  }
+
+  fileOf(taskId: string): string {
+    if (!SAFE_ID.test(taskId)) throw new Error(`invalid task id for journal: ${JSON.stringify(taskId)}`);
+    return join(this.dir, `${taskId}.jsonl`);
+  }
+
+  /** Appends events to a task's chain; resolves once they are durable. Rejects if they are not. */
+  async record(taskId: string, bodies: readonly EventBody[]): Promise<JournalEvent[]> {
+    let journal = this.open.get(taskId);
+    if (!journal) {
+      journal = TaskJournal.open(this.fileOf(taskId), taskId, this.fault);
+      this.open.set(taskId, journal);
+      journal.catch(() => this.open.delete(taskId));
+    }
+    return (await journal).append(bodies);
+  }
+
+  async read(taskId: string): Promise<JournalContents> {
+    return readJournalFile(this.fileOf(taskId));
+  }
+
+  async streams(): Promise<string[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length));
+  }
+
+  /** Closes a finished task's file handle; later appends reopen it. */
+  async release(taskId: string): Promise<void> {
+    const j = this.open.get(taskId);
+    this.open.delete(taskId);
+    if (j) await (await j).close();
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(all.map(async (j) => (await j).close()));
+  }
+}

@@ -1,0 +1,104 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { type ChainHead, EMPTY_HEAD, sealEvent } from './chain';
+import type { EventBody, JournalEvent } from './events';
+import { readJournalFile } from './read-journal';
+
+/** Lets tests simulate a full or failing disk without touching the real one. */
+export type WriteFaultHook = () => Error | undefined;
+
+interface Pending {
+  readonly bytes: Buffer;
+  /** The chain head once this append is on disk. */
+  readonly headAfter: ChainHead;
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
+/**
+ * One task's append-only journal file. Appends are group-committed: everything queued while a
+ * write+fdatasync is in flight goes out in the next single write+fdatasync, so concurrent calls
+ * share the cost of durability. The chain is extended when an event is queued (so order is the
+ * order of calls) and rolled back to the last durable head if a write fails; the file is
+ * truncated back to its last durable size so a failed write never leaves a torn line behind.
+ */
+export class TaskJournal {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private durableHead: ChainHead;
+  private durableSize: number;
+
+  private constructor(
+    readonly taskId: string,
+    private readonly file: FileHandle,
+    private head: ChainHead,
+    size: number,
+    private readonly fault: WriteFaultHook | undefined,
+  ) {
+    this.durableHead = head;
+    this.durableSize = size;
+  }
+
+  /** Opens (or creates) a journal; a torn tail left by a crash is cut off so the file always opens. */
+  static async open(path: string, taskId: string, fault?: WriteFaultHook): Promise<TaskJournal> {
+    const existing = await readJournalFile(path);
+    const file = await open(path, 'a+', 0o600);
+    if (existing.validBytes < existing.totalBytes) {
+      await file.truncate(existing.validBytes);
+      await file.datasync();
+    }
+    return new TaskJournal(taskId, file, existing.head ?? EMPTY_HEAD, existing.validBytes, fault);
+  }
+
+  get lastSeq(): number {
+    return this.head.seq;
+  }
+
+  /** Resolves once every given event is durably on disk, in order, as one unit. */
+  append(bodies: readonly EventBody[], now = new Date()): Promise<JournalEvent[]> {
+    const sealed: JournalEvent[] = [];
+    for (const body of bodies) {
+      const ev = sealEvent(this.taskId, this.head, body, now);
+      this.head = { seq: ev.seq, hash: ev.hash };
+      sealed.push(ev);
+    }
+    const bytes = Buffer.from(sealed.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    return new Promise<JournalEvent[]>((resolve, reject) => {
+      this.queue.push({ bytes, headAfter: this.head, resolve: () => resolve(sealed), reject });
+      this.flushing ??= this.flushLoop();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        const bytes = Buffer.concat(batch.map((p) => p.bytes));
+        try {
+          const injected = this.fault?.();
+          if (injected) throw injected;
+          await this.file.write(bytes, 0, bytes.length, null);
+          await this.file.datasync();
+          this.durableSize += bytes.length;
+          this.durableHead = batch[batch.length - 1]?.headAfter ?? this.durableHead;
+          for (const p of batch) p.resolve();
+        } catch (e) {
+          // Events queued behind the failed batch chain onto it, so they fail with it.
+          const failed = batch.concat(this.queue);
+          this.queue = [];
+          this.head = this.durableHead;
+          await this.file.truncate(this.durableSize).catch(() => undefined);
+          const err = e instanceof Error ? e : new Error(String(e));
+          for (const p of failed) p.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flushing;
+    await this.file.close();
+  }
+}

@@ -1,0 +1,68 @@
+import { GatewayError } from '../errors/gateway-error';
+import type { TaskRegistry } from '../tasks/task-registry';
+import { checkRequestTime, parseAuth, SigV4Error, verifySignature } from '../sigv4';
+import type { CallContext } from './call-context';
+
+/** S3 names an unknown key differently from every other service. */
+function unknownKeyCode(service: string): 'InvalidAccessKeyId' | 'InvalidClientTokenId' {
+  return service === 's3' ? 'InvalidAccessKeyId' : 'InvalidClientTokenId';
+}
+
+export function toGatewayError(e: SigV4Error): GatewayError {
+  switch (e.code) {
+    case 'PresignedUrlExpired':
+      return new GatewayError('AccessDenied', `Request has expired: ${e.message}`);
+    default:
+      return new GatewayError(e.code, e.message);
+  }
+}
+
+/**
+ * Stage 1a: who is calling. Parses the SigV4 authorization, finds the task key it names and checks
+ * the request time. The signature itself is checked once the payload hash is known (verify stage).
+ */
+export function authenticate(ctx: CallContext, tasks: TaskRegistry, now = Date.now()): string {
+  try {
+    ctx.auth = parseAuth(ctx.raw);
+  } catch (e) {
+    if (e instanceof SigV4Error) throw toGatewayError(e);
+    throw e;
+  }
+  const auth = ctx.auth;
+  const found = tasks.lookupKey(auth.accessKeyId, now);
+  if (found.kind === 'unknown') {
+    throw new GatewayError(
+      unknownKeyCode(auth.scope.service),
+      'The security token included in the request is invalid: Airlock does not know this access key. ' +
+        'Use the task key from `airlock task start` (or a task terminal of the Airlock extension).',
+    );
+  }
+  if (found.kind === 'inactive') {
+    ctx.task = found.task;
+    throw new GatewayError(
+      'ExpiredToken',
+      `The security token included in the request is expired: Airlock task "${found.task.name}" is ${found.task.state}. ` +
+        'Start a new task to get a fresh key.',
+    );
+  }
+  ctx.task = found.task;
+  try {
+    checkRequestTime(auth, new Date(now));
+  } catch (e) {
+    if (e instanceof SigV4Error) throw toGatewayError(e);
+    throw e;
+  }
+  return found.secret;
+}
+
+/** Stage 1b: the signature, over the raw request as received and the payload hash. */
+export function verify(ctx: CallContext, secret: string, payloadHash: string): void {
+  const auth = ctx.auth;
+  if (!auth) throw new GatewayError('InternalFailure', 'verify before authenticate');
+  if (!verifySignature(ctx.raw, auth, secret, payloadHash)) {
+    throw new GatewayError(
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    );
+  }
+}

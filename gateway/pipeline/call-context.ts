@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Identified, IamMapping } from '../aws/types';
+import type { TaskInfo } from '../protocol';
+import type { ParsedAuth, RawRequest } from '../sigv4/types';
+
+export interface Decision {
+  readonly decision: 'allow' | 'deny';
+  readonly reason: string;
+  readonly rule?: string;
+}
+
+/** Everything one call accumulates on its way through the pipeline stages. */
+export interface CallContext {
+  readonly callId: string;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly raw: RawRequest;
+  /** process.hrtime.bigint() at arrival. */
+  readonly arrivedAt: bigint;
+  readonly arrival: 'endpoint' | 'proxy';
+  /** The client sent `Expect: 100-continue`: its body waits until we say go. */
+  readonly expectContinue: boolean;
+  auth?: ParsedAuth;
+  task?: TaskInfo;
+  /** Set when the body was read into memory (non-streaming protocols). */
+  body?: Buffer;
+  /** True when the body streams through to the upstream untouched. */
+  streamBody: boolean;
+  identified?: Identified;
+  mapping?: IamMapping;
+  decision?: Decision;
+  /** Timestamps (hrtime ns) for the timings we record. */
+  upstreamStartedAt?: bigint;
+  upstreamEndedAt?: bigint;
+}

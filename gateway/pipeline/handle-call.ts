@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { mapToIam } from '../aws/iam-map';
+import { identify } from '../aws/identify';
+import type { AwsProtocol } from '../aws/types';
+import { GatewayError } from '../errors/gateway-error';
+import { renderAwsError } from '../errors/render-aws-error';
+import type { Logger } from '../server/logger';
+import type { CallContext } from './call-context';
+import { authenticate, verify } from './authenticate';
+import { guessProtocol } from './guess-protocol';
+import { readBody } from './read-body';
+import { toRequestView } from './request-view';
+import type { PipelineDeps } from './pipeline-deps';
+import { forwardCall } from './forward-call';
+import { callRequestEvent, errorEvent, localResponseEvent, recordOrRefuse } from './record-call';
+
+function newContext(req: IncomingMessage, res: ServerResponse, arrival: 'endpoint' | 'proxy'): CallContext {
+  return {
+    callId: randomUUID(),
+    req,
+    res,
+    raw: { method: req.method ?? 'GET', rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders },
+    arrivedAt: process.hrtime.bigint(),
+    arrival,
+    expectContinue: /100-continue/i.test(req.headers.expect ?? ''),
+    streamBody: false,
+  };
+}
+
+/**
+ * One agent call through the ordered stages of DESIGN.md section 1: authenticate, identify,
+ * decide, journal, re-sign, forward, stream back, record. Any stage may throw a GatewayError;
+ * it is rendered here, in the service's own error shape, and recorded.
+ */
+export async function handleCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: PipelineDeps,
+  arrival: 'endpoint' | 'proxy' = 'endpoint',
+): Promise<void> {
+  const ctx = newContext(req, res, arrival);
+  try {
+    const secret = authenticate(ctx, deps.tasks);
+    const payloadHash = await readBody(ctx);
+    verify(ctx, secret, payloadHash);
+
+    const identified = identify(toRequestView(ctx));
+    const mapping = mapToIam(identified, { accountId: deps.accountId() });
+    ctx.identified = identified;
+    ctx.mapping = mapping;
+    const task = ctx.task;
+    if (!task) throw new GatewayError('InternalFailure', 'no task after authentication');
+    ctx.decision = deps.decider.decide({
+      task,
+      identified,
+      mapping,
+      sourceIp: req.socket.remoteAddress,
+      now: new Date(),
+    });
+
+    // Nothing reaches AWS unrecorded: the request and its decision are durable first.
+    await recordOrRefuse(deps, task.taskId, [
+      callRequestEvent(ctx),
+      { type: 'call.decision', data: { callId: ctx.callId, ...ctx.decision } },
+    ]);
+    if (ctx.decision.decision === 'deny') throw new GatewayError('AccessDenied', ctx.decision.reason);
+
+    await forwardCall(ctx, deps);
+  } catch (e) {
+    await answerWithError(ctx, deps, e);
+  }
+}
+
+async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown): Promise<void> {
+  const err =
+    e instanceof GatewayError ? e : new GatewayError('InternalFailure', 'Airlock hit an internal error; see the gateway log.');
+  if (!(e instanceof GatewayError)) {
+    deps.log.log('error', 'internal error in call pipeline', {
+      callId: ctx.callId,
+      error: e instanceof Error ? e.stack : String(e),
+    });
+  }
+  const protocol: AwsProtocol | 'unknown' = ctx.identified?.protocol ?? guessProtocol(ctx);
+  const rendered = renderAwsError(err, protocol, ctx.callId);
+  const res = ctx.res;
+  if (!res.headersSent && !res.destroyed) {
+    // An unread body (denied upload, early refusal) must not be left on a reused connection.
+    const bodyUnread = !ctx.req.complete;
+    res.writeHead(rendered.status, {
+      ...rendered.headers,
+      'content-length': Buffer.byteLength(rendered.body),
+      ...(bodyUnread ? { connection: 'close' } : {}),
+    });
+    res.end(rendered.body);
+  } else if (!res.destroyed) {
+    res.destroy();
+  }
+  const task = ctx.task;
+  const events =
+    ctx.decision && task
+      ? [localResponseEvent(ctx, rendered.status, err.code)]
+      : [errorEvent(ctx, err.code, err.message)];
+  await deps.journal
+    .record(task?.taskId ?? '_gateway', events)
+    .catch((re: unknown) =>
+      deps.log.log('error', 'could not record a refused call', { callId: ctx.callId, error: String(re) }),
+    );
+}

@@ -1,0 +1,20 @@
+import type { Journal } from '../journal/journal';
+import type { Logger } from '../server/logger';
+import type { TaskRegistry } from '../tasks/task-registry';
+import type { Resigner } from '../upstream/resign';
+import type { ScopeDecider } from './decide';
+
+/** What the call pipeline needs from the running gateway. */
+export interface PipelineDeps {
+  readonly tasks: TaskRegistry;
+  readonly journal: Journal;
+  readonly decider: ScopeDecider;
+  readonly resigner: Resigner;
+  /** Send every call here instead of the real AWS endpoint (tests, sandboxes, replays). */
+  readonly upstream?: URL;
+  /** Extra CA to trust for an https upstream. */
+  readonly upstreamCa?: string;
+  /** The account of the real credentials, for resource ARNs (`*` until known). */
+  readonly accountId: () => string;
+  readonly log: Logger;
+}

@@ -1,0 +1,81 @@
+import { GatewayError } from '../errors/gateway-error';
+import type { EventBody } from '../journal/events';
+import type { CallContext } from './call-context';
+import type { PipelineDeps } from './pipeline-deps';
+import { splitUrl } from './request-view';
+import { stripPresignParams } from '../upstream/resign';
+
+/** Parameters larger than this (serialised) are recorded truncated, with the cap noted. */
+export const PARAMS_CAP_BYTES = 16 * 1024;
+
+function cappedParams(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const text = JSON.stringify(params);
+  if (text.length <= PARAMS_CAP_BYTES) return { ...params };
+  return { _truncated: true, _capBytes: PARAMS_CAP_BYTES, _bytes: text.length, _head: text.slice(0, PARAMS_CAP_BYTES) };
+}
+
+export function elapsedMs(from: bigint, to: bigint = process.hrtime.bigint()): number {
+  return Number(to - from) / 1e6;
+}
+
+export function callRequestEvent(ctx: CallContext): EventBody {
+  const id = ctx.identified;
+  const { path, rawQuery } = splitUrl(ctx.raw.rawUrl);
+  const query = stripPresignParams(rawQuery);
+  const len = Number(ctx.req.headers['content-length']);
+  return {
+    type: 'call.request',
+    data: {
+      callId: ctx.callId,
+      arrival: ctx.arrival,
+      identity: ctx.task?.startedBy ?? 'unknown',
+      accessKeyId: ctx.auth?.accessKeyId ?? '',
+      method: ctx.raw.method,
+      target: query ? `${path}?${query}` : path,
+      service: id?.service ?? 'unknown',
+      region: id?.region ?? ctx.auth?.scope.region ?? '',
+      operation: id?.operation,
+      protocol: id?.protocol ?? 'unknown',
+      actions: ctx.mapping?.requirements.map((r) => ({ action: r.action, resources: [...r.resources] })) ?? [],
+      params: cappedParams(id?.params ?? {}),
+      bodyBytes: ctx.body?.length ?? (Number.isFinite(len) ? len : undefined),
+      contentSha256: ctx.auth?.contentSha256,
+      sourceIp: ctx.req.socket.remoteAddress,
+      userAgent: ctx.req.headers['user-agent']?.slice(0, 512),
+    },
+  };
+}
+
+export function localResponseEvent(ctx: CallContext, status: number, errorCode: string): EventBody {
+  return {
+    type: 'call.response',
+    data: {
+      callId: ctx.callId,
+      status,
+      errorCode,
+      responseBytes: 0,
+      gatewayMs: elapsedMs(ctx.arrivedAt),
+      local: true,
+    },
+  };
+}
+
+export function errorEvent(ctx: CallContext, code: string, message: string): EventBody {
+  return {
+    type: 'call.error',
+    data: { callId: ctx.callId, code, message, accessKeyId: ctx.auth?.accessKeyId },
+  };
+}
+
+/** Records events; if they cannot be made durable the call is refused (fail closed). */
+export async function recordOrRefuse(deps: PipelineDeps, taskId: string, events: EventBody[]): Promise<void> {
+  try {
+    await deps.journal.record(taskId, events);
+  } catch (e) {
+    deps.log.log('error', 'journal write failed; refusing the call', { taskId, error: String(e) });
+    throw new GatewayError(
+      'RecordingUnavailable',
+      'Airlock could not record this call, so it was not sent to AWS. Check free disk space in the Airlock data directory and retry.',
+    );
+  }
+}

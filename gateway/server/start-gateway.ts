@@ -1,0 +1,127 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { controlApp } from '../control/control-app';
+import { Journal } from '../journal/journal';
+import type { WriteFaultHook } from '../journal/task-journal';
+import { ScopeDecider } from '../pipeline/decide';
+import { handleCall } from '../pipeline/handle-call';
+import type { PipelineDeps } from '../pipeline/pipeline-deps';
+import { CONTROL_PREFIX, type GatewayInfo, PROTOCOL_VERSION } from '../protocol';
+import { TaskRegistry } from '../tasks/task-registry';
+import { realCredentials } from '../upstream/credentials';
+import { Resigner } from '../upstream/resign';
+import { GATEWAY_INFO_FILE, prepareDataDir } from './data-dir';
+import type { Logger } from './logger';
+
+export interface GatewayOptions {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly region: string;
+  readonly profile?: string;
+  readonly upstream?: URL;
+  readonly upstreamCaFile?: string;
+  readonly accountId?: string;
+  readonly log: Logger;
+  readonly journalFault?: WriteFaultHook;
+}
+
+export interface RunningGateway {
+  readonly port: number;
+  readonly server: http.Server;
+  close(): Promise<void>;
+}
+
+/** Malformed HTTP never reaches a handler: answer it plainly and drop the connection. */
+function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${tooLarge ? 'RequestHeaderSectionTooLarge' : 'MalformedRequest'}</Code><Message>${tooLarge ? 'Your request header section exceeds the maximum allowed size.' : 'Airlock could not parse this HTTP request.'}</Message></Error>`;
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const secrets = await prepareDataDir(opts.dataDir);
+  const tasks = await TaskRegistry.load(opts.dataDir, secrets.masterKey);
+  const journal = await Journal.create(opts.dataDir, opts.journalFault);
+  const decider = new ScopeDecider();
+  const upstreamCa = opts.upstreamCaFile ? await readFile(opts.upstreamCaFile, 'utf8') : undefined;
+  let port = 0;
+  const deps: PipelineDeps = {
+    tasks,
+    journal,
+    decider,
+    resigner: new Resigner(realCredentials(opts.profile)),
+    upstream: opts.upstream,
+    upstreamCa,
+    accountId: () => opts.accountId ?? '*',
+    log: opts.log,
+  };
+  const control = controlApp({
+    token: secrets.controlToken,
+    tasks,
+    journal,
+    decider,
+    region: opts.region,
+    port: () => port,
+    startedBy: userInfo().username,
+    log: opts.log,
+  });
+
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (req.url?.startsWith(`${CONTROL_PREFIX}/`) || req.url === CONTROL_PREFIX) {
+      control(req, res);
+      return;
+    }
+    handleCall(req, res, deps).catch((e: unknown) => {
+      opts.log.log('error', 'unhandled pipeline failure', { error: e instanceof Error ? e.stack : String(e) });
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  };
+  // Raw URL and headers reach the pipeline untouched: no framework on the data path.
+  const server = http.createServer({ headersTimeout: 30_000, requestTimeout: 0, keepAliveTimeout: 5_000 }, onRequest);
+  // Registering checkContinue stops Node from answering `100 Continue` by itself: the pipeline
+  // says go only after the call is decided and journaled.
+  server.on('checkContinue', onRequest);
+  server.on('clientError', onClientError);
+  // A connection that goes silent this long (headers, body or both) is dropped, never left hanging.
+  server.setTimeout(120_000, (socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const infoFile = join(opts.dataDir, GATEWAY_INFO_FILE);
+  const info: GatewayInfo = {
+    pid: process.pid,
+    host: opts.host,
+    port,
+    startedAt: new Date().toISOString(),
+    protocolVersion: PROTOCOL_VERSION,
+  };
+  await writeFile(infoFile, JSON.stringify(info), { mode: 0o600 });
+
+  return {
+    port,
+    server,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // In-flight calls get a moment to finish; then connections are cut.
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      });
+      await journal.close();
+      await rm(infoFile, { force: true });
+    },
+  };
+}

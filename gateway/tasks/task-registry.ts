@@ -1,0 +1,132 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StartTaskRequest, TaskInfo, TaskState } from '../protocol';
+import { deriveTaskSecret, newAccessKeyId, newTaskId } from './task-keys';
+
+export const DEFAULT_TTL_SECONDS = 8 * 3600;
+export const MAX_TTL_SECONDS = 7 * 24 * 3600;
+
+interface StoredTask {
+  readonly taskId: string;
+  readonly name: string;
+  readonly accessKeyId: string;
+  readonly startedBy: string;
+  readonly agent?: string;
+  readonly workspace?: string;
+  readonly startedAt: string;
+  readonly expiresAt: string;
+  endedAt?: string;
+  readonly scope?: unknown;
+}
+
+export type KeyLookup =
+  | { readonly kind: 'active'; readonly task: TaskInfo; readonly secret: string }
+  | { readonly kind: 'inactive'; readonly task: TaskInfo }
+  | { readonly kind: 'unknown' };
+
+/**
+ * Tasks and their keys. Metadata persists in `<dataDir>/tasks.json` (no secrets: a task's secret
+ * is derived from the master key on demand), so keys keep working across gateway restarts.
+ */
+export class TaskRegistry {
+  private readonly byId = new Map<string, StoredTask>();
+  private readonly byKey = new Map<string, StoredTask>();
+  private readonly secrets = new Map<string, string>();
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly file: string,
+    private readonly masterKey: Buffer,
+  ) {}
+
+  static async load(dataDir: string, masterKey: Buffer): Promise<TaskRegistry> {
+    const reg = new TaskRegistry(join(dataDir, 'tasks.json'), masterKey);
+    try {
+      const parsed = JSON.parse(await readFile(reg.file, 'utf8')) as { tasks?: StoredTask[] };
+      for (const t of parsed.tasks ?? []) reg.index(t);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    return reg;
+  }
+
+  private index(t: StoredTask): void {
+    this.byId.set(t.taskId, t);
+    this.byKey.set(t.accessKeyId, t);
+  }
+
+  static stateOf(t: { endedAt?: string; expiresAt: string }, now = Date.now()): TaskState {
+    if (t.endedAt) return 'ended';
+    return Date.parse(t.expiresAt) <= now ? 'expired' : 'active';
+  }
+
+  private info(t: StoredTask, now = Date.now()): TaskInfo {
+    return { ...t, state: TaskRegistry.stateOf(t, now) };
+  }
+
+  async start(req: StartTaskRequest, startedBy: string, now = new Date()): Promise<{ task: TaskInfo; secret: string }> {
+    const ttl = Math.min(req.ttlSeconds ?? DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS);
+    const t: StoredTask = {
+      taskId: newTaskId(),
+      name: req.name,
+      accessKeyId: newAccessKeyId(),
+      startedBy,
+      agent: req.agent,
+      workspace: req.workspace,
+      startedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + ttl * 1000).toISOString(),
+      scope: req.scope,
+    };
+    this.index(t);
+    await this.save();
+    return { task: this.info(t), secret: this.secretOf(t.accessKeyId) };
+  }
+
+  async end(taskId: string, now = new Date()): Promise<TaskInfo | undefined> {
+    const t = this.byId.get(taskId);
+    if (!t) return undefined;
+    if (!t.endedAt) {
+      t.endedAt = now.toISOString();
+      await this.save();
+    }
+    return this.info(t);
+  }
+
+  get(taskId: string): TaskInfo | undefined {
+    const t = this.byId.get(taskId);
+    return t && this.info(t);
+  }
+
+  list(): TaskInfo[] {
+    const now = Date.now();
+    return [...this.byId.values()].map((t) => this.info(t, now));
+  }
+
+  lookupKey(accessKeyId: string, now = Date.now()): KeyLookup {
+    const t = this.byKey.get(accessKeyId);
+    if (!t) return { kind: 'unknown' };
+    const task = this.info(t, now);
+    if (task.state !== 'active') return { kind: 'inactive', task };
+    return { kind: 'active', task, secret: this.secretOf(accessKeyId) };
+  }
+
+  private secretOf(accessKeyId: string): string {
+    let s = this.secrets.get(accessKeyId);
+    if (!s) {
+      s = deriveTaskSecret(this.masterKey, accessKeyId);
+      this.secrets.set(accessKeyId, s);
+    }
+    return s;
+  }
+
+  /** Serialised, atomic saves: write a temp file then rename over the old one. */
+  private save(): Promise<void> {
+    const snapshot = JSON.stringify({ tasks: [...this.byId.values()] }, null, 1);
+    this.saving = this.saving.catch(() => undefined).then(async () => {
+      const tmp = `${this.file}.tmp`;
+      await writeFile(tmp, snapshot, { mode: 0o600 });
+      await rename(tmp, this.file);
+    });
+    return this.saving;
+  }
+}

@@ -1,0 +1,129 @@
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { pipeline } from 'node:stream/promises';
+import { GatewayError } from '../errors/gateway-error';
+import type { UpstreamTarget } from './upstream-target';
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** Response headers that describe one hop: Node sets its own for the agent's connection. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection']);
+
+/** How long the upstream may stay silent before we give up on it. */
+export const UPSTREAM_IDLE_TIMEOUT_MS = 120_000;
+/** Error bodies are small; we keep the start of one to read its error code. */
+const ERROR_PEEK_BYTES = 8192;
+
+export interface ForwardResult {
+  readonly status: number;
+  readonly awsRequestId?: string;
+  readonly errorCode?: string;
+  readonly responseBytes: number;
+  readonly upstreamStartedAt: bigint;
+  readonly upstreamEndedAt: bigint;
+  /** The agent went away before the response was complete. */
+  readonly aborted: boolean;
+}
+
+export interface ForwardInput {
+  readonly target: UpstreamTarget;
+  readonly method: string;
+  readonly pathAndQuery: string;
+  readonly headers: Record<string, string>;
+  /** A buffered body, or the agent's request to stream from. */
+  readonly body: Buffer | IncomingMessage | undefined;
+  readonly res: ServerResponse;
+  /** Extra CA certificates to trust for https upstreams (tests). */
+  readonly ca?: string | Buffer;
+}
+
+function responseHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+  return out;
+}
+
+/** Reads an AWS error code from the start of an error body (JSON `__type`/`code`, XML `<Code>`). */
+export function peekErrorCode(body: string, headers: IncomingHttpHeaders): string | undefined {
+  const typeHeader = headers['x-amzn-errortype'];
+  if (typeof typeHeader === 'string' && typeHeader) return typeHeader.split(':')[0];
+  const xml = /<Code>([^<]{1,200})<\/Code>/.exec(body);
+  if (xml?.[1]) return xml[1];
+  const json = /"(?:__type|code)"\s*:\s*"([^"]{1,300})"/.exec(body);
+  if (json?.[1]) return json[1].split('#').pop();
+  return undefined;
+}
+
+/**
+ * Sends the re-signed request upstream and streams the response back to the agent without
+ * buffering it. Resolves with what the recording needs once the response has been delivered.
+ */
+export function forward(input: ForwardInput): Promise<ForwardResult> {
+  const { target, res } = input;
+  const upstreamStartedAt = process.hrtime.bigint();
+  const lib = target.protocol === 'https:' ? https : http;
+  return new Promise<ForwardResult>((resolve, reject) => {
+    const upstreamReq = lib.request({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      method: input.method,
+      path: input.pathAndQuery,
+      headers: input.headers,
+      agent: target.protocol === 'https:' ? httpsAgent : httpAgent,
+      ca: input.ca,
+      timeout: UPSTREAM_IDLE_TIMEOUT_MS,
+    });
+    let settled = false;
+    const fail = (e: GatewayError): void => {
+      if (settled) return;
+      settled = true;
+      upstreamReq.destroy();
+      reject(e);
+    };
+    upstreamReq.on('timeout', () => fail(new GatewayError('UpstreamUnreachable', 'AWS did not answer in time.')));
+    upstreamReq.on('error', (e) => fail(new GatewayError('UpstreamUnreachable', `Could not reach AWS: ${e.message}`)));
+    upstreamReq.on('response', (up) => {
+      if (settled) return;
+      settled = true;
+      const status = up.statusCode ?? 502;
+      const rid = up.headers['x-amz-request-id'] ?? up.headers['x-amzn-requestid'];
+      let bytes = 0;
+      let peek = '';
+      up.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (status >= 300 && peek.length < ERROR_PEEK_BYTES) peek += chunk.toString('utf8', 0, ERROR_PEEK_BYTES);
+      });
+      res.writeHead(status, responseHeaders(up.headers));
+      pipeline(up, res).then(
+        () => done(false),
+        () => done(true),
+      );
+      function done(aborted: boolean): void {
+        resolve({
+          status,
+          awsRequestId: typeof rid === 'string' ? rid : undefined,
+          errorCode: status >= 300 ? peekErrorCode(peek, up.headers) : undefined,
+          responseBytes: bytes,
+          upstreamStartedAt,
+          upstreamEndedAt: process.hrtime.bigint(),
+          aborted,
+        });
+      }
+    });
+    const body = input.body;
+    if (body === undefined) upstreamReq.end();
+    else if (Buffer.isBuffer(body)) upstreamReq.end(body);
+    else {
+      pipeline(body, upstreamReq).catch((e: unknown) =>
+        fail(
+          new GatewayError(
+            'MalformedRequest',
+            `The request body could not be streamed: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+        ),
+      );
+    }
+  });
+}

@@ -1,0 +1,154 @@
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { UpstreamTarget } from './upstream-target';
+
+/** Headers that describe one hop, or carry the agent's own authentication: never forwarded. */
+const DROPPED = new Set([
+  'host',
+  'authorization',
+  'x-amz-date',
+  'x-amz-security-token',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'transfer-encoding',
+]);
+
+/** Query parameters of a presigned URL: the agent's signature, replaced by ours. */
+const PRESIGN_PARAMS = new Set([
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-date',
+  'x-amz-expires',
+  'x-amz-signedheaders',
+  'x-amz-signature',
+  'x-amz-security-token',
+]);
+
+export interface OutgoingRequest {
+  readonly method: string;
+  /** Full path to send (raw, percent-encoded as the agent sent it). */
+  readonly path: string;
+  /** Raw query string without the agent's presign parameters. */
+  readonly rawQuery: string;
+  readonly headers: Record<string, string>;
+}
+
+function keyOf(pair: string): string {
+  const i = pair.indexOf('=');
+  const k = i < 0 ? pair : pair.slice(0, i);
+  try {
+    return decodeURIComponent(k).toLowerCase();
+  } catch {
+    return k.toLowerCase();
+  }
+}
+
+/** Removes presign parameters while keeping the rest of the query exactly as the agent encoded it. */
+export function stripPresignParams(rawQuery: string): string {
+  if (!rawQuery) return '';
+  return rawQuery
+    .split('&')
+    .filter((p) => p.length > 0 && !PRESIGN_PARAMS.has(keyOf(p)))
+    .join('&');
+}
+
+/** The agent's headers minus hop-by-hop and authentication headers, lower-cased. */
+export function forwardableHeaders(rawHeaders: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? '').toLowerCase();
+    if (DROPPED.has(name) || name.startsWith('proxy-')) continue;
+    const value = rawHeaders[i + 1] ?? '';
+    out[name] = name in out ? `${out[name]},${value}` : value;
+  }
+  return out;
+}
+
+function queryRecord(rawQuery: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (!rawQuery) return out;
+  for (const pair of rawQuery.split('&')) {
+    if (!pair) continue;
+    const i = pair.indexOf('=');
+    const dec = (s: string): string => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    };
+    const k = dec(i < 0 ? pair : pair.slice(0, i));
+    const v = i < 0 ? '' : dec(pair.slice(i + 1));
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+const S3_LIKE = new Set(['s3', 's3-outposts', 's3express']);
+
+/**
+ * Re-signs a request with the gateway's real credentials for the call's own signing name and
+ * region. The agent's x-amz-content-sha256 is kept, so AWS itself checks streamed bodies; a
+ * buffered body is hashed by the signer.
+ */
+export class Resigner {
+  private readonly signers = new Map<string, SignatureV4>();
+
+  constructor(private readonly credentials: AwsCredentialIdentityProvider) {}
+
+  private signer(service: string, region: string): SignatureV4 {
+    const key = `${service}\n${region}`;
+    let s = this.signers.get(key);
+    if (!s) {
+      const s3 = S3_LIKE.has(service);
+      s = new SignatureV4({
+        service,
+        region,
+        credentials: this.credentials,
+        sha256: Hash.bind(null, 'sha256'),
+        uriEscapePath: !s3,
+        applyChecksum: s3,
+      });
+      this.signers.set(key, s);
+    }
+    return s;
+  }
+
+  async sign(
+    out: OutgoingRequest,
+    target: UpstreamTarget,
+    signing: { readonly service: string; readonly region: string },
+    body: Buffer | undefined,
+    now = new Date(),
+  ): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { ...out.headers, host: target.hostHeader };
+    if (S3_LIKE.has(signing.service) && headers['x-amz-content-sha256'] === undefined && !body) {
+      headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+    }
+    const request = new HttpRequest({
+      method: out.method,
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      path: out.path,
+      query: queryRecord(out.rawQuery),
+      headers,
+      body,
+    });
+    const signed = await this.signer(signing.service, signing.region).sign(request, {
+      signingDate: now,
+      signingService: signing.service,
+      signingRegion: signing.region,
+    });
+    return signed.headers;
+  }
+}
