@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { AIRLOCK_BIN, isolatedEnv, runNode, startGatewayProcess, startTask } from '../support/gateway-process';
+
+describe('the airlock CLI', () => {
+  const dirs: string[] = [];
+  after(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  test('gateway prints exactly one ready line, keeps secrets 0600, stops cleanly on SIGINT and SIGTERM', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const dataDir = await mkdtemp(join(tmpdir(), 'airlock-cli-'));
+      dirs.push(dataDir);
+      const gw = await startGatewayProcess({ dataDir });
+      assert.deepEqual(JSON.parse(gw.stdoutLines()[0] ?? ''), { ready: true, port: gw.port, dataDir });
+      for (const f of ['control-token', 'master.key']) {
+        assert.equal((await stat(join(dataDir, f))).mode & 0o777, 0o600, f);
+      }
+      const task = await startTask(gw, ['--name', 'lifecycle', '--ttl', '30m']);
+      assert.match(task.taskId, /^t-/);
+      assert.ok(Math.abs(Date.parse(task.expiresAt) - Date.now() - 30 * 60_000) < 60_000);
+      assert.equal(task.env.AWS_ENDPOINT_URL, `http://127.0.0.1:${gw.port}`);
+      assert.match(task.env.AWS_ACCESS_KEY_ID ?? '', /^AKAL[A-Z2-7]{16}$/);
+      assert.equal(task.env.AWS_SECRET_ACCESS_KEY?.length, 40);
+      assert.equal(task.env.AWS_REGION, 'us-east-1');
+      assert.equal(await gw.stop(signal), 0);
+      assert.equal(gw.stdoutLines().length, 1, 'nothing but the ready line on stdout');
+      assert.equal(existsSync(join(dataDir, 'gateway.json')), false);
+    }
+  });
+
+  test('task keys survive a gateway restart; task list shows states', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'airlock-cli-'));
+    dirs.push(dataDir);
+    let gw = await startGatewayProcess({ dataDir });
+    const a = await startTask(gw, ['--name', 'first']);
+    const b = await startTask(gw, ['--name', 'second']);
+    assert.equal((await gw.cli(['task', 'end', a.taskId])).code, 0);
+    await gw.stop();
+    gw = await startGatewayProcess({ dataDir });
+    const list = JSON.parse((await gw.cli(['task', 'list', '--json'])).stdout) as { taskId: string; state: string }[];
+    assert.equal(list.find((t) => t.taskId === a.taskId)?.state, 'ended');
+    assert.equal(list.find((t) => t.taskId === b.taskId)?.state, 'active');
+    assert.ok(!JSON.stringify(list).includes(b.env.AWS_SECRET_ACCESS_KEY ?? '!'), 'list never shows secrets');
+    await gw.stop();
+  });
+
+  test('the gateway listens on loopback only by default', async () => {
+    const gw = await startGatewayProcess();
+    const addr = gw.stderr();
+    assert.match(addr, /"host":"127\.0\.0\.1"/);
+    await gw.dispose();
+  });
+
+  test('usage errors exit 2 with a message; a missing gateway is explained', async () => {
+    const env = isolatedEnv();
+    let r = await runNode([AIRLOCK_BIN, 'frobnicate'], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Unknown command "frobnicate"/);
+    const empty = await mkdtemp(join(tmpdir(), 'airlock-cli-'));
+    dirs.push(empty);
+    r = await runNode([AIRLOCK_BIN, 'task', 'list', '--data-dir', empty], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /No Airlock gateway is running/);
+    r = await runNode([AIRLOCK_BIN, 'gateway', '--port', 'abc', '--data-dir', empty], env);
+    assert.equal(r.code, 2);
+  });
+
+  test('an invalid scope is refused with the reason', async () => {
+    const gw = await startGatewayProcess();
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-cli-'));
+    dirs.push(dir);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ Statement: [{ Effect: 'Maybe', Action: '*', Resource: '*' }] }));
+    const r = await gw.cli(['task', 'start', '--name', 'x', '--scope', join(dir, 'bad.json'), '--json']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Invalid task scope/);
+    await gw.dispose();
+  });
+});
