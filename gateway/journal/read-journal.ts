@@ -10,6 +10,8 @@ export interface JournalContents {
   /** Bytes of complete, verified lines; anything after is a torn tail from a crash. */
   readonly validBytes: number;
   readonly fault?: ChainFault;
+  /** True when all that follows the valid part is one unterminated line: a write cut by a crash. */
+  readonly tornTail: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function readJournalFile(path: string): Promise<JournalContents> {
   try {
     buf = await readFile(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], totalBytes: 0, validBytes: 0 };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], totalBytes: 0, validBytes: 0, tornTail: false };
     throw e;
   }
   const events: JournalEvent[] = [];
@@ -50,5 +52,6 @@ export async function readJournalFile(path: string): Promise<JournalContents> {
     offset = nl + 1;
     validBytes = offset;
   }
-  return { events, head, totalBytes: buf.length, validBytes, fault };
+  const tornTail = fault === undefined && validBytes < buf.length && buf.indexOf(0x0a, validBytes) < 0;
+  return { events, head, totalBytes: buf.length, validBytes, fault, tornTail };
 }

@@ -1,10 +1,20 @@
 import { type FileHandle, open } from 'node:fs/promises';
-import { type ChainHead, EMPTY_HEAD, sealEvent } from './chain';
+import { type ChainFault, type ChainHead, EMPTY_HEAD, sealEvent } from './chain';
 import type { EventBody, JournalEvent } from './events';
 import { readJournalFile } from './read-journal';
 
 /** Lets tests simulate a full or failing disk without touching the real one. */
 export type WriteFaultHook = () => Error | undefined;
+
+export class JournalCorruptError extends Error {
+  constructor(
+    readonly path: string,
+    readonly fault: ChainFault,
+  ) {
+    super(`journal ${path} fails verification at line ${fault.line} (${fault.kind}); it is left untouched`);
+    this.name = 'JournalCorruptError';
+  }
+}
 
 interface Pending {
   readonly bytes: Buffer;
@@ -38,11 +48,16 @@ export class TaskJournal {
     this.durableSize = size;
   }
 
-  /** Opens (or creates) a journal; a torn tail left by a crash is cut off so the file always opens. */
+  /**
+   * Opens (or creates) a journal. A torn last line left by a crash is cut off, since no agent was
+   * ever answered for it; anything else that fails verification is evidence and is never touched:
+   * the journal refuses to open, and calls of that task are refused.
+   */
   static async open(path: string, taskId: string, fault?: WriteFaultHook): Promise<TaskJournal> {
     const existing = await readJournalFile(path);
+    if (existing.fault) throw new JournalCorruptError(path, existing.fault);
     const file = await open(path, 'a+', 0o600);
-    if (existing.validBytes < existing.totalBytes) {
+    if (existing.tornTail) {
       await file.truncate(existing.validBytes);
       await file.datasync();
     }

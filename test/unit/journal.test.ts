@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { verifyChain } from '../../gateway/journal/chain';
+import { canonicalJson } from '../../gateway/journal/canonical-json';
+import type { EventBody } from '../../gateway/journal/events';
+import { Journal } from '../../gateway/journal/journal';
+import { readJournalFile } from '../../gateway/journal/read-journal';
+
+const err = (n: number): EventBody => ({ type: 'call.error', data: { code: 'X', message: `m${n}` } });
+
+describe('journal', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'airlock-journal-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('canonical JSON sorts keys at every depth and drops undefined', () => {
+    assert.equal(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: undefined, x: 2 }], c: null } }), '{"a":{"c":null,"d":[1,{"x":2,"z":1}]},"b":1}');
+  });
+
+  test('concurrent appends form one verified chain in call order', async () => {
+    const j = await Journal.create(join(dir, 'a'));
+    await Promise.all(Array.from({ length: 200 }, (_, i) => j.record('t1', [err(i)])));
+    const c = await j.read('t1');
+    assert.equal(c.events.length, 200);
+    assert.deepEqual(
+      c.events.map((e) => (e.data as { message: string }).message),
+      Array.from({ length: 200 }, (_, i) => `m${i}`),
+    );
+    assert.equal(verifyChain(c.events).ok, true);
+    await j.close();
+  });
+
+  test('each kind of tampering is detected', async () => {
+    const j = await Journal.create(join(dir, 'b'));
+    await j.record('t', [err(1), err(2), err(3)]);
+    await j.close();
+    const { events } = await j.read('t');
+    const edited = structuredClone(events);
+    (edited[1]!.data as { message: string }).message = 'changed';
+    assert.deepEqual(verifyChain(edited), { ok: false, fault: { kind: 'bad-hash', line: 2, seq: 2 } });
+    assert.equal(verifyChain([events[0], events[2]]).ok, false);
+    assert.equal(verifyChain([events[1], events[0], events[2]]).ok, false);
+  });
+
+  test('a failed write refuses the append, leaves no torn line, and the chain continues once writes work', async () => {
+    let failing = false;
+    const j = await Journal.create(join(dir, 'c'), () => (failing ? new Error('ENOSPC: no space left on device') : undefined));
+    await j.record('t', [err(1)]);
+    failing = true;
+    await assert.rejects(j.record('t', [err(2)]), /ENOSPC/);
+    await assert.rejects(j.record('t', [err(3)]), /ENOSPC/);
+    failing = false;
+    await j.record('t', [err(4)]);
+    await j.close();
+    const c = await j.read('t');
+    assert.deepEqual(
+      c.events.map((e) => [e.seq, (e.data as { message: string }).message]),
+      [
+        [1, 'm1'],
+        [2, 'm4'],
+      ],
+    );
+    assert.equal(c.validBytes, c.totalBytes);
+  });
+
+  test('a torn tail left by a crash is cut off on open and appends continue the chain', async () => {
+    const jdir = join(dir, 'd');
+    const j = await Journal.create(jdir);
+    await j.record('t', [err(1), err(2)]);
+    await j.close();
+    const file = j.fileOf('t');
+    await appendFile(file, '{"v":1,"task":"t","seq":3,"ts":"2026-');
+    const torn = await readJournalFile(file);
+    assert.equal(torn.events.length, 2);
+    assert.ok(torn.validBytes < torn.totalBytes);
+    assert.equal(torn.tornTail, true);
+    const j2 = await Journal.create(jdir);
+    await j2.record('t', [err(3)]);
+    await j2.close();
+    const c = await readJournalFile(file);
+    assert.deepEqual(c.events.map((e) => e.seq), [1, 2, 3]);
+    assert.equal(c.fault, undefined);
+  });
+
+  test('task ids cannot escape the journal directory', async () => {
+    const j = await Journal.create(join(dir, 'e'));
+    assert.throws(() => j.fileOf('../../etc/passwd'));
+    await j.close();
+  });
+
+  test('a journal edited on disk reports the first bad line', async () => {
+    const j = await Journal.create(join(dir, 'f'));
+    await j.record('t', [err(1), err(2), err(3)]);
+    await j.close();
+    const file = j.fileOf('t');
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    lines[1] = lines[1]!.replace('m2', 'mX');
+    await writeFile(file, lines.join('\n'));
+    const c = await readJournalFile(file);
+    assert.equal(c.events.length, 1);
+    assert.equal(c.fault?.kind, 'bad-hash');
+    assert.equal(c.tornTail, false);
+    const j2 = await Journal.create(join(dir, 'f'));
+    await assert.rejects(j2.record('t', [err(4)]), /fails verification at line 2 \(bad-hash\)/);
+    assert.equal(await readFile(file, 'utf8'), lines.join('\n'), 'evidence left untouched');
+  });
+});
