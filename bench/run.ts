@@ -1,0 +1,125 @@
+// `npm run bench`: prints one JSON document of side-by-side measurements (never asserted in tests).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createInterface } from 'node:readline';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { startGatewayProcess, startTask } from '../test/support/gateway-process';
+import { load, type PreparedRequest } from './load';
+
+async function spawnStub(): Promise<{ port: number; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/stub-upstream.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((r) => createInterface({ input: proc.stdout! }).once('line', r));
+  return { port: (JSON.parse(line) as { port: number }).port, proc };
+}
+
+async function signed(
+  port: number,
+  creds: { accessKeyId: string; secretAccessKey: string },
+  service: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<PreparedRequest> {
+  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: Hash.bind(null, 'sha256'), uriEscapePath: service !== 's3' });
+  const req = await signer.sign(
+    new HttpRequest({ method, protocol: 'http:', hostname: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}`, ...headers }, body }),
+  );
+  return { port, method, path, headers: req.headers, body: body ?? Buffer.alloc(0) };
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+function transfer(r: PreparedRequest, bytes: number, upload: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.request({ host: '127.0.0.1', port: r.port, method: r.method, path: r.path, headers: r.headers }, (res) => {
+      let got = 0;
+      res.on('data', (c: Buffer) => (got += c.length));
+      res.on('end', () => {
+        if (res.statusCode !== 200 || (!upload && got !== bytes)) reject(new Error(`status ${res.statusCode}, ${got} bytes`));
+        else resolve(bytes / 1048576 / (Number(process.hrtime.bigint() - t0) / 1e9));
+      });
+    });
+    req.on('error', reject);
+    if (!upload) return void req.end();
+    const block = Buffer.alloc(1024 * 1024, 0x62);
+    let left = bytes;
+    const pump = (): void => {
+      while (left > 0) {
+        left -= block.length;
+        if (!req.write(block)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+async function main(): Promise<void> {
+  const n1 = Number(process.env.BENCH_N1 ?? 3000);
+  const n32 = Number(process.env.BENCH_N32 ?? 20000);
+  const big = Number(process.env.BENCH_BIG_BYTES ?? 1024 * 1024 * 1024);
+  const stub = await spawnStub();
+  const realCreds = { accessKeyId: 'AKIABENCHBENCHBENCH0', secretAccessKey: 'b'.repeat(40) };
+  const gw = await startGatewayProcess({ upstream: `http://127.0.0.1:${stub.port}`, credentials: realCreds, args: ['--log-level', 'warn'] });
+  try {
+    const task = await startTask(gw, ['--name', 'bench']);
+    const taskCreds = { accessKeyId: task.env.AWS_ACCESS_KEY_ID!, secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY! };
+    const body = Buffer.from(JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } }));
+    const hdrs = { 'x-amz-target': 'DynamoDB_20120810.GetItem', 'content-type': 'application/x-amz-json-1.0' };
+    const direct = await signed(stub.port, realCreds, 'dynamodb', 'POST', '/', hdrs, body);
+    const viaGw = await signed(gw.port, taskCreds, 'dynamodb', 'POST', '/', hdrs, body);
+
+    const d1 = await load(direct, n1, 1);
+    const g1 = await load(viaGw, n1, 1);
+    const d32 = await load(direct, n32, 32);
+    const g32 = await load(viaGw, n32, 32);
+
+    const put = await signed(gw.port, taskCreds, 's3', 'PUT', '/bench/big.bin', {
+      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+      'content-length': String(big),
+    });
+    const get = await signed(gw.port, taskCreds, 's3', 'GET', `/bench/size-${big}`, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' });
+    const rssBefore = peakRssMb(gw.proc.pid!);
+    const putMBps = await transfer(put, big, true);
+    const getMBps = await transfer(get, big, false);
+    const peak = peakRssMb(gw.proc.pid!);
+
+    const addedP50 = +(g1.p50Ms - d1.p50Ms).toFixed(3);
+    const ratio32 = +(g32.rps / d32.rps).toFixed(3);
+    const result = {
+      gateway: {
+        smallJsonCall: {
+          direct: { c1: d1, c32: d32 },
+          viaGateway: { c1: g1, c32: g32 },
+          addedP50MsAtC1: addedP50,
+          addedP99MsAtC1: +(g1.p99Ms - d1.p99Ms).toFixed(3),
+          throughputRatioAtC32: ratio32,
+        },
+        s3Transfer: { bytes: big, putMBps: Math.round(putMBps), getMBps: Math.round(getMBps), peakRssMbBefore: rssBefore, peakRssMb: peak },
+        targets: {
+          addedP50MsAtC1: { target: '<= 0.5', met: addedP50 <= 0.5 },
+          throughputRatioAtC32: { target: '>= 0.4', met: ratio32 >= 0.4 },
+          peakRssMb: { target: '<= 150', met: peak <= 150 },
+        },
+      },
+      machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    };
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await gw.dispose();
+    stub.proc.kill('SIGTERM');
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
