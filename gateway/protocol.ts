@@ -67,12 +67,83 @@ export interface EndTaskResponse {
   readonly task: TaskInfo;
 }
 
+/** What a human decides about a held call. */
+export type ApprovalDecision = 'approve-once' | 'approve-for-task' | 'deny';
+export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired';
+
+/** A call held for a human's decision (DESIGN.md section 1.4). */
+export interface ApprovalInfo {
+  readonly approvalId: string;
+  readonly taskId: string;
+  readonly taskName: string;
+  readonly identity: string;
+  readonly callId: string;
+  readonly service: string;
+  readonly operation?: string;
+  readonly action: string;
+  readonly resources: readonly string[];
+  /** One line for a notification, e.g. `Create IAM role deploy-bot trusted by lambda.amazonaws.com`. */
+  readonly summary: string;
+  /** Request parameters, masked. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The rule that asked (id and reason). */
+  readonly rule?: { readonly id: string; readonly reason: string };
+  readonly requestedAt: string;
+  readonly expiresAt: string;
+  readonly state: ApprovalState;
+  /** How many times the agent's retries attached to this approval. */
+  readonly attempts: number;
+  readonly decision?: ApprovalDecision;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  readonly reason?: string;
+}
+
+export interface ListApprovalsResponse {
+  readonly approvals: readonly ApprovalInfo[];
+}
+
+export interface DecideApprovalRequest {
+  readonly decision: ApprovalDecision;
+  readonly reason?: string;
+  /** Who decided (editor user, CLI user); the gateway records it. */
+  readonly decidedBy?: string;
+}
+
+export interface DecideApprovalResponse {
+  readonly approval: ApprovalInfo;
+}
+
+/** A recorded call, summarised for live views. */
+export interface CallSummary {
+  readonly callId: string;
+  readonly taskId: string;
+  readonly at: string;
+  readonly service: string;
+  readonly operation?: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly decision: 'allow' | 'deny' | 'ask';
+  readonly status?: number;
+  readonly errorCode?: string;
+}
+
+/** Server-sent events on `GET /events` (one JSON object per `data:` line). */
+export type GatewayEvent =
+  | { readonly type: 'approval.requested'; readonly approval: ApprovalInfo }
+  | { readonly type: 'approval.decided'; readonly approval: ApprovalInfo }
+  | { readonly type: 'approval.expired'; readonly approval: ApprovalInfo }
+  | { readonly type: 'call.recorded'; readonly call: CallSummary }
+  | { readonly type: 'task.started'; readonly task: TaskInfo }
+  | { readonly type: 'task.ended'; readonly task: TaskInfo };
+
 export type ControlErrorCode =
   | 'Unauthorized'
   | 'NotFound'
   | 'InvalidRequest'
   | 'InvalidScope'
   | 'TaskNotActive'
+  | 'ApprovalNotPending'
   | 'Internal';
 
 export interface ControlErrorBody {
@@ -84,4 +155,11 @@ export type ControlCall =
   | { readonly route: 'GET /health'; readonly response: { readonly ok: true; readonly version: number } }
   | { readonly route: 'GET /tasks'; readonly response: ListTasksResponse }
   | { readonly route: 'POST /tasks'; readonly request: StartTaskRequest; readonly response: StartTaskResponse }
-  | { readonly route: 'POST /tasks/:id/end'; readonly response: EndTaskResponse };
+  | { readonly route: 'POST /tasks/:id/end'; readonly response: EndTaskResponse }
+  | { readonly route: 'GET /approvals'; readonly response: ListApprovalsResponse }
+  | {
+      readonly route: 'POST /approvals/:id/decide';
+      readonly request: DecideApprovalRequest;
+      readonly response: DecideApprovalResponse;
+    }
+  | { readonly route: 'GET /events'; readonly response: GatewayEvent };
