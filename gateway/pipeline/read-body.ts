@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors/gateway-error';
-import { sha256Hex } from '../sigv4';
+import { declaredPayloadHash, sha256Hex } from '../sigv4';
 import type { CallContext } from './call-context';
 
 /** Bodies of non-streaming APIs (JSON, query) are read whole up to this size; larger ones are refused. */
@@ -25,7 +25,7 @@ function hasBody(ctx: CallContext): boolean {
  * needs (JSON and form-encoded operations).
  */
 export async function readBody(ctx: CallContext): Promise<string> {
-  const declared = ctx.auth?.contentSha256;
+  const declared = ctx.auth && declaredPayloadHash(ctx.auth);
   if (declared?.startsWith('STREAMING-') && declared !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER') {
     throw new GatewayError(
       'NotImplemented',
@@ -43,10 +43,6 @@ export async function readBody(ctx: CallContext): Promise<string> {
     }
     ctx.body = await readAll(ctx, BUFFER_CAP_BYTES);
     return declared;
-  }
-  if (ctx.auth?.kind === 'presigned') {
-    ctx.streamBody = hasBody(ctx);
-    return 'UNSIGNED-PAYLOAD';
   }
   if (len !== undefined && len > BUFFER_CAP_BYTES) {
     throw new GatewayError(

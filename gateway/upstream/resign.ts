@@ -30,6 +30,8 @@ const PRESIGN_PARAMS = new Set([
   'x-amz-signedheaders',
   'x-amz-signature',
   'x-amz-security-token',
+  // The JS v3 S3 presigner hoists the payload hash into the query; we re-sign with headers.
+  'x-amz-content-sha256',
 ]);
 
 export interface OutgoingRequest {
