@@ -1,0 +1,32 @@
+import type { ArnPattern } from './arn-pattern';
+import type { CompiledCondition } from './condition';
+import type { Matcher } from './matcher';
+import type { EvaluationResult } from './types';
+
+/** One statement, ready to evaluate. */
+export interface CompiledStatement {
+  readonly index: number;
+  /** Sid when present, else the statement's path (`Statement[3]`). */
+  readonly label: string;
+  readonly deny: boolean;
+  /** Action patterns; `notAction` inverts the match. */
+  readonly actions: readonly Matcher[];
+  readonly notAction: boolean;
+  /** Resource patterns; null stands for `*`. `notResource` inverts the match. */
+  readonly resources: readonly (ArnPattern | null)[];
+  readonly notResource: boolean;
+  readonly conditions: readonly CompiledCondition[];
+  /** The decision this statement produces when it applies, built once so deciding allocates nothing. */
+  readonly result: EvaluationResult;
+}
+
+/** A validated policy document compiled to matchers; immutable and reusable across requests. */
+export interface CompiledPolicy {
+  readonly version: string | undefined;
+  /** Deny statements first, then Allow statements, each group in document order. */
+  readonly denies: readonly CompiledStatement[];
+  readonly allows: readonly CompiledStatement[];
+  /** Some statement reads the request context (conditions or policy variables). */
+  readonly usesContext: boolean;
+  readonly statementCount: number;
+}

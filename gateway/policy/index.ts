@@ -1,0 +1,9 @@
+/** The task-scope evaluator: compile an IAM policy document once, decide requests in microseconds. */
+export { compilePolicy } from './compile';
+export type { CompiledPolicy, CompiledStatement } from './compiled';
+export { ContextView } from './context-view';
+export { PolicyError, type PolicyErrorCode } from './errors';
+export { decide, evaluate } from './evaluate';
+export { evaluateMapping, type MappingEvaluation } from './evaluate-mapping';
+export { timeDecisions, type DecisionTiming } from './timing';
+export type { ContextValue, Decision, EvaluationRequest, EvaluationResult, RequestContext } from './types';
