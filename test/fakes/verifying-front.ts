@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseAuthorization } from './auth-header';
+import { failureCode, protocolFor, renderAwsError, type FailureKind, type Protocol } from './aws-errors';
+import type { FakeCredentials } from './credentials';
+import { BodyTooLargeError, forwardHeaders, readBody, relayResponse, sendStubResponse } from './proxy';
+import { routeS3 } from './s3-route';
+import { checkSignature } from './signature-check';
+import { fallbackResponse, guessOperation } from './stubs/fallback';
+import type { ReceivedCall, ServiceStub, StubRequest } from './types';
+
+export interface FrontConfig {
+  credentials: FakeCredentials;
+  /** Shared with the caller; every request is appended here. */
+  received: ReceivedCall[];
+  s3Port: number;
+  dynamodbPort: number;
+  stubs: ReadonlyMap<string, ServiceStub>;
+}
+
+export interface VerifyingFront {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Non-S3 bodies are buffered to hash them; real AWS JSON/query APIs cap well below this. */
+const MAX_BUFFERED_BODY = 16 * 1024 * 1024;
+
+const FAILURE_MESSAGES: Record<FailureKind, string> = {
+  'missing-auth': 'Request is missing Authentication Token',
+  incomplete: 'The authorization header is malformed',
+  'unknown-key': 'The AWS Access Key Id you provided does not exist in our records.',
+  'bad-signature':
+    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  expired: 'Signature expired or request time too skewed',
+  'unsigned-headers': 'There were headers present in the request which were not signed',
+};
+
+function statusFor(kind: FailureKind, protocol: Protocol): number {
+  return kind === 'incomplete' && protocol === 's3' ? 400 : 403;
+}
+
+/**
+ * The upstream the gateway forwards to in tests: checks every request's SigV4 signature with an
+ * independent implementation (aws4) against the real test credentials before any backend sees it.
+ */
+export async function startVerifyingFront(config: FrontConfig): Promise<VerifyingFront> {
+  const agent = new Agent({ keepAlive: true });
+
+  function refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: ReceivedCall,
+    protocol: Protocol,
+    failure: { kind: FailureKind; reason: string; canonicalRequest?: string },
+    bodyUnread: boolean,
+  ): void {
+    const code = failureCode(failure.kind, protocol);
+    call.verified = 'failed';
+    call.code = code;
+    call.reason = failure.reason;
+    if (failure.canonicalRequest !== undefined) call.canonicalRequest = failure.canonicalRequest;
+    const message = `${FAILURE_MESSAGES[failure.kind]} (fake AWS: ${failure.reason})`;
+    const resp = renderAwsError(protocol, call.service, {
+      status: statusFor(failure.kind, protocol),
+      code,
+      message,
+    });
+    sendStubResponse(req, res, call, resp, bodyUnread);
+  }
+
+  function forwardToDynalite(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: ReceivedCall,
+    body: Buffer,
+  ): void {
+    call.backendReached = true;
+    const headers = forwardHeaders(req.headers);
+    headers['content-length'] = body.length;
+    headers['host'] = `127.0.0.1:${config.dynamodbPort}`;
+    const upstream = request(
+      { host: '127.0.0.1', port: config.dynamodbPort, method: req.method, path: req.url, headers, agent },
+      (upRes) => relayResponse(upRes, res, call),
+    );
+    upstream.on('error', (err) => {
+      const resp = renderAwsError('json', 'dynamodb', {
+        status: 500,
+        code: 'InternalServerError',
+        message: err.message,
+      });
+      sendStubResponse(req, res, call, resp);
+    });
+    upstream.end(body);
+  }
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: ReceivedCall,
+    expectContinue: boolean,
+  ): Promise<void> {
+    const contentType = req.headers['content-type'];
+
+    const parsed = parseAuthorization(req.headers.authorization);
+    if (!parsed.ok) {
+      refuse(req, res, call, protocolFor('unknown', contentType), parsed, expectContinue);
+      return;
+    }
+    const { auth } = parsed;
+    call.service = auth.service;
+    call.region = auth.region;
+    call.accessKeyId = auth.accessKeyId;
+    const protocol = protocolFor(auth.service, contentType);
+    const base = {
+      method: call.method,
+      rawPath: call.path,
+      headers: req.headersDistinct,
+      auth,
+      credentials: config.credentials,
+    };
+
+    if (auth.service === 's3') {
+      const check = checkSignature({ ...base, now: Date.now() });
+      if (!check.ok) {
+        refuse(req, res, call, protocol, check, expectContinue);
+        return;
+      }
+      call.verified = 'ok';
+      routeS3({ req, res, call, backendPort: config.s3Port, agent, expectContinue });
+      return;
+    }
+
+    if (expectContinue) res.writeContinue();
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_BUFFERED_BODY);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      call.reason = err.message;
+      call.code = 'RequestEntityTooLarge';
+      const resp = renderAwsError(protocol, auth.service, {
+        status: 413,
+        code: call.code,
+        message: err.message,
+      });
+      sendStubResponse(req, res, call, resp, true);
+      return;
+    }
+    const check = checkSignature({ ...base, body, now: Date.now() });
+    if (!check.ok) {
+      refuse(req, res, call, protocol, check, false);
+      return;
+    }
+    const declared = req.headers['x-amz-content-sha256'];
+    if (
+      auth.signedHeaders.includes('x-amz-content-sha256') &&
+      typeof declared === 'string' &&
+      /^[0-9a-f]{64}$/.test(declared)
+    ) {
+      const actual = createHash('sha256').update(body).digest('hex');
+      if (actual !== declared) {
+        refuse(
+          req,
+          res,
+          call,
+          protocol,
+          { kind: 'bad-signature', reason: `body hash ${actual} != signed ${declared}` },
+          false,
+        );
+        return;
+      }
+    }
+    call.verified = 'ok';
+
+    const url = new URL(call.path, 'http://fake.invalid');
+    const stubRequest: StubRequest = {
+      method: call.method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      region: auth.region,
+    };
+    call.operation = guessOperation(stubRequest);
+    if (auth.service === 'dynamodb') {
+      forwardToDynalite(req, res, call, body);
+      return;
+    }
+    const stub = config.stubs.get(auth.service);
+    if (stub) call.backendReached = true;
+    const resp = stub ? stub.handle(stubRequest) : fallbackResponse(auth.service, stubRequest);
+    sendStubResponse(req, res, call, resp);
+  }
+
+  function dispatch(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
+    const call: ReceivedCall = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      service: 'unknown',
+      region: '',
+      verified: 'failed',
+      backendReached: false,
+      headers: { ...req.headers },
+      receivedAt: Date.now(),
+    };
+    config.received.push(call);
+    handle(req, res, call, expectContinue).catch((err: unknown) => {
+      call.reason = `fake AWS crashed: ${String(err)}`;
+      const resp = renderAwsError('s3', call.service, {
+        status: 500,
+        code: 'InternalError',
+        message: call.reason,
+      });
+      sendStubResponse(req, res, call, resp, true);
+    });
+  }
+
+  const server = createServer({ requestTimeout: 0 }, (req, res) => dispatch(req, res, false));
+  // Answering before 100-continue lets a refused upload be refused before its body is sent.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res, true));
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        agent.destroy();
+      }),
+  };
+}
