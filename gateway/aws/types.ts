@@ -43,6 +43,15 @@ export interface Identified {
   readonly endpointPrefix: string;
   /** True for services with one global endpoint (IAM, Route 53, CloudFront, ...). */
   readonly globalEndpoint?: string;
+  /** Region to sign for when calling `globalEndpoint` (`us-east-1` for IAM, `us-west-2` for Global Accelerator). */
+  readonly globalRegion?: string;
+  /** API version of the matched model, e.g. `2006-03-01`. */
+  readonly apiVersion?: string;
+  /**
+   * Host prefix the operation's endpoint needs, resolved from the request (`123456789012.` for
+   * S3 Control, `data-` for Cloud Map DiscoverInstances); absent when none or unresolvable.
+   */
+  readonly hostPrefix?: string;
   /**
    * Input parameters the gateway could read without streaming the body: URI labels, query and
    * header members by their model member name, plus top-level members of JSON / form bodies.
