@@ -1,0 +1,56 @@
+/** REST protocols (rest-json, rest-xml): method + URI template, most specific match wins. */
+import { identified, type Context } from './identify-result';
+import type { ServiceModel } from './model';
+import { parseFormBody } from './params';
+import { restParams } from './params-rest';
+import { isRest } from './identify-rpc';
+import { matchRestOperation, type RouteRequest } from './route-table';
+import { indexQuery, splitRequestPath } from './route-template';
+import type { Identified } from './types';
+
+function virtualHostedPath(bucket: string, path: string): string {
+  if (path === '' || path === '/') return `/${bucket}`;
+  return path.startsWith('/') ? `/${bucket}${path}` : `/${bucket}/${path}`;
+}
+
+/** Undefined: no REST candidate. */
+export function identifyRest(
+  ctx: Context,
+  services: readonly ServiceModel[],
+  bucket: string | undefined,
+  form: boolean,
+): Identified | undefined {
+  const rest = services.filter(isRest);
+  const first = rest[0];
+  if (!first) return undefined;
+  const { view } = ctx;
+  const query = indexQuery(view.query);
+  const path = bucket !== undefined ? virtualHostedPath(bucket, view.path) : view.path;
+  const hint = query.get('x-id')?.[0];
+  const req: RouteRequest = {
+    method: view.method.toUpperCase(),
+    segments: splitRequestPath(path),
+    query,
+    headers: view.headers,
+    ...(hint !== undefined ? { hint } : {}),
+  };
+  let match = matchRestOperation(rest, req);
+  let paramQuery = query;
+  if (!match && form && req.method === 'POST') {
+    // A form POST is how long GET searches travel (CloudSearch domain): the form fields are the
+    // query string. Only tried when no POST route fits.
+    paramQuery = indexQuery([...view.query, ...parseFormBody(view.body)]);
+    match = matchRestOperation(rest, { ...req, method: 'GET', query: paramQuery });
+  }
+  if (!match) return identified(ctx, first, first.protocol, undefined, {});
+  const op = match.route.op;
+  const params = restParams({
+    op,
+    labels: match.labels,
+    query: paramQuery,
+    headers: view.headers,
+    ...(view.body ? { body: view.body } : {}),
+    json: match.service.protocol === 'rest-json',
+  });
+  return identified(ctx, match.service, match.service.protocol, op.name, params, op.hostPrefix);
+}

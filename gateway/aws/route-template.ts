@@ -1,0 +1,168 @@
+/**
+ * REST URI templates (`/{Bucket}/{Key+}?uploads`) compiled once into matchers. Matching works on
+ * raw (still percent-encoded) path segments so that an encoded `/` inside a label cannot shift
+ * the segments; label values are decoded only for the route that wins.
+ */
+import type { RestOperation } from './model';
+
+export type Segment =
+  | { readonly literal: string; readonly label?: undefined }
+  | { readonly label: string; readonly literal?: undefined };
+
+export interface CompiledRoute {
+  readonly op: RestOperation;
+  /** Position in the model, to break ties deterministically. */
+  readonly order: number;
+  readonly method: string;
+  /** Segments before the greedy label (all of them when there is none). */
+  readonly head: readonly Segment[];
+  /** Name of the greedy `{Key+}` label, if any. */
+  readonly greedy?: string;
+  /** Segments after the greedy label. */
+  readonly tail: readonly Segment[];
+  /** Literal query keys from the template (`uploads`, `list-type=2`): key and required value. */
+  readonly queryLiterals: ReadonlyArray<readonly [string, string | undefined]>;
+  /** Query keys of required querystring members. */
+  readonly requiredQuery: readonly string[];
+  /** Lower-cased names of required header members. */
+  readonly requiredHeaders: readonly string[];
+  /** Higher is more specific: literal segments, then no greedy label, then literal query keys, then required members. */
+  readonly score: number;
+}
+
+function compileSegment(raw: string): Segment {
+  if (raw.length > 2 && raw.startsWith('{') && raw.endsWith('}')) return { label: raw.slice(1, -1) };
+  return { literal: raw };
+}
+
+function splitTemplatePath(path: string): string[] {
+  if (path === '/' || path === '') return [];
+  return (path.startsWith('/') ? path.slice(1) : path).split('/');
+}
+
+export function compileRoute(op: RestOperation, order: number): CompiledRoute {
+  const qIndex = op.requestUri.indexOf('?');
+  const pathPart = qIndex < 0 ? op.requestUri : op.requestUri.slice(0, qIndex);
+  const queryPart = qIndex < 0 ? '' : op.requestUri.slice(qIndex + 1);
+  const head: Segment[] = [];
+  const tail: Segment[] = [];
+  let greedy: string | undefined;
+  for (const raw of splitTemplatePath(pathPart)) {
+    if (greedy === undefined && raw.length > 3 && raw.startsWith('{') && raw.endsWith('+}')) {
+      greedy = raw.slice(1, -2);
+      continue;
+    }
+    (greedy === undefined ? head : tail).push(compileSegment(raw));
+  }
+  const queryLiterals: Array<readonly [string, string | undefined]> = [];
+  for (const pair of queryPart.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    queryLiterals.push(eq < 0 ? [pair, undefined] : [pair.slice(0, eq), pair.slice(eq + 1)]);
+  }
+  const requiredQuery: string[] = [];
+  const requiredHeaders: string[] = [];
+  for (const m of op.members) {
+    if (!m.required) continue;
+    if (m.location === 'querystring') requiredQuery.push(m.locationName);
+    else if (m.location === 'header') requiredHeaders.push(m.locationName);
+  }
+  const literals = [...head, ...tail].filter((s) => s.literal !== undefined).length;
+  const score =
+    literals * 1e6 +
+    (greedy === undefined ? 1e5 : 0) +
+    queryLiterals.length * 1e3 +
+    requiredQuery.length +
+    requiredHeaders.length;
+  return {
+    op,
+    order,
+    method: op.method,
+    head,
+    ...(greedy !== undefined ? { greedy } : {}),
+    tail,
+    queryLiterals,
+    requiredQuery,
+    requiredHeaders,
+    score,
+  };
+}
+
+/** Raw request path split into raw segments: `/` → [], `/a/b` → [a, b], `/a/` → [a, ""]. */
+export function splitRequestPath(path: string): string[] {
+  if (path === '/' || path === '') return [];
+  return (path.startsWith('/') ? path.slice(1) : path).split('/');
+}
+
+function matchSegments(
+  pattern: readonly Segment[],
+  segs: readonly string[],
+  offset: number,
+  labels: Map<string, string>,
+): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i];
+    const s = segs[offset + i];
+    if (p === undefined || s === undefined) return false;
+    if (p.literal !== undefined) {
+      if (p.literal !== s) return false;
+    } else {
+      // A label never matches an empty segment: `/b//k` is not `/{Bucket}/{Key}`.
+      if (s === '') return false;
+      labels.set(p.label, s);
+    }
+  }
+  return true;
+}
+
+/** Matches the path part; returns raw label values by label name, or undefined. */
+export function matchPath(route: CompiledRoute, segs: readonly string[]): Map<string, string> | undefined {
+  const labels = new Map<string, string>();
+  if (route.greedy === undefined) {
+    if (segs.length !== route.head.length) return undefined;
+    return matchSegments(route.head, segs, 0, labels) ? labels : undefined;
+  }
+  const h = route.head.length;
+  const t = route.tail.length;
+  if (segs.length < h + t + 1) return undefined;
+  if (!matchSegments(route.head, segs, 0, labels)) return undefined;
+  if (!matchSegments(route.tail, segs, segs.length - t, labels)) return undefined;
+  const rest = segs.slice(h, segs.length - t).join('/');
+  if (rest === '') return undefined;
+  labels.set(route.greedy, rest);
+  return labels;
+}
+
+/** Query keys of the request with all their values. */
+export type QueryIndex = ReadonlyMap<string, readonly string[]>;
+
+export function indexQuery(query: ReadonlyArray<readonly [string, string]>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [k, v] of query) {
+    const list = out.get(k);
+    if (list) list.push(v);
+    else out.set(k, [v]);
+  }
+  return out;
+}
+
+/** Literal query keys of the template are present (with their value, when the template gives one). */
+export function queryLiteralsMatch(route: CompiledRoute, query: QueryIndex): boolean {
+  for (const [k, v] of route.queryLiterals) {
+    const values = query.get(k);
+    if (!values) return false;
+    if (v !== undefined && !values.includes(v)) return false;
+  }
+  return true;
+}
+
+/** Required querystring and header members are present. */
+export function requiredMembersPresent(
+  route: CompiledRoute,
+  query: QueryIndex,
+  headers: Readonly<Record<string, string>>,
+): boolean {
+  for (const k of route.requiredQuery) if (!query.has(k)) return false;
+  for (const h of route.requiredHeaders) if (!Object.hasOwn(headers, h)) return false;
+  return true;
+}
