@@ -1,6 +1,7 @@
 // Bundles the three deliverables: the gateway CLI (dist/gateway.js), the extension host code
 // (dist/extension.js) and, once it exists, the webview. Node 20 is the floor for the gateway
 // (VS Code's runtime is newer).
+import { copyFile, mkdir } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -13,9 +14,19 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  // The AWS model loader falls back to import.meta.url only outside CommonJS bundles.
+  logOverride: { 'empty-import-meta': 'silent' },
 };
 
+await mkdir('dist', { recursive: true });
+// The routing table loads from next to the bundle (gateway/aws/model.ts resolves it via __dirname).
+await copyFile('gateway/aws/model.generated.json', 'dist/model.generated.json');
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['gateway/cli/main.ts'], outfile: 'dist/gateway.js' }),
-  esbuild.build({ ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+  }),
 ]);

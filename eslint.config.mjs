@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 
 // Pure cores must stay free of the editor and of the HTTP framework so they can be tested and
 // reused anywhere (DESIGN.md section 8).
-const pureCores = ['gateway/sigv4/**', 'gateway/aws/**', 'gateway/policy/**', 'gateway/masking/**', 'gateway/recording/**', 'gateway/journal/**'];
+const pureCores = [
+  'gateway/sigv4/**',
+  'gateway/aws/**',
+  'gateway/policy/**',
+  'gateway/masking/**',
+  'gateway/recording/**',
+  'gateway/journal/**',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'bin/**', '**/*.generated.*', '.test-artifacts/**'] },
@@ -12,7 +19,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -28,7 +38,12 @@ export default tseslint.config(
   },
   {
     files: ['gateway/**', 'webview/**', 'test/**', 'bench/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only extension/ imports vscode.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'Only extension/ imports vscode.' }] },
+      ],
+    },
   },
   {
     files: pureCores,
@@ -40,7 +55,12 @@ export default tseslint.config(
             { name: 'vscode', message: 'Pure cores never import vscode.' },
             { name: 'express', message: 'Pure cores never import express; keep the framework at the edge.' },
           ],
-          patterns: [{ group: ['**/server/**', '**/cli/**', '**/control/**'], message: 'Pure cores do not depend on the edges.' }],
+          patterns: [
+            {
+              group: ['**/server/**', '**/cli/**', '**/control/**'],
+              message: 'Pure cores do not depend on the edges.',
+            },
+          ],
         },
       ],
     },
@@ -52,6 +72,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
 );

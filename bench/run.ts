@@ -10,8 +10,10 @@ import { startGatewayProcess, startTask } from '../test/support/gateway-process'
 import { load, type PreparedRequest } from './load';
 
 async function spawnStub(): Promise<{ port: number; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/stub-upstream.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((r) => createInterface({ input: proc.stdout! }).once('line', r));
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/stub-upstream.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((r) => createInterface({ input: proc.stdout }).once('line', r));
   return { port: (JSON.parse(line) as { port: number }).port, proc };
 }
 
@@ -24,9 +26,23 @@ async function signed(
   headers: Record<string, string>,
   body?: Buffer,
 ): Promise<PreparedRequest> {
-  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: Hash.bind(null, 'sha256'), uriEscapePath: service !== 's3' });
+  const signer = new SignatureV4({
+    service,
+    region: 'us-east-1',
+    credentials: creds,
+    sha256: Hash.bind(null, 'sha256'),
+    uriEscapePath: service !== 's3',
+  });
   const req = await signer.sign(
-    new HttpRequest({ method, protocol: 'http:', hostname: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}`, ...headers }, body }),
+    new HttpRequest({
+      method,
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port,
+      path,
+      headers: { host: `127.0.0.1:${port}`, ...headers },
+      body,
+    }),
   );
   return { port, method, path, headers: req.headers, body: body ?? Buffer.alloc(0) };
 }
@@ -39,14 +55,18 @@ function peakRssMb(pid: number): number {
 function transfer(r: PreparedRequest, bytes: number, upload: boolean): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const req = http.request({ host: '127.0.0.1', port: r.port, method: r.method, path: r.path, headers: r.headers }, (res) => {
-      let got = 0;
-      res.on('data', (c: Buffer) => (got += c.length));
-      res.on('end', () => {
-        if (res.statusCode !== 200 || (!upload && got !== bytes)) reject(new Error(`status ${res.statusCode}, ${got} bytes`));
-        else resolve(bytes / 1048576 / (Number(process.hrtime.bigint() - t0) / 1e9));
-      });
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: r.port, method: r.method, path: r.path, headers: r.headers },
+      (res) => {
+        let got = 0;
+        res.on('data', (c: Buffer) => (got += c.length));
+        res.on('end', () => {
+          if (res.statusCode !== 200 || (!upload && got !== bytes))
+            reject(new Error(`status ${res.statusCode}, ${got} bytes`));
+          else resolve(bytes / 1048576 / (Number(process.hrtime.bigint() - t0) / 1e9));
+        });
+      },
+    );
     req.on('error', reject);
     if (!upload) return void req.end();
     const block = Buffer.alloc(1024 * 1024, 0x62);
@@ -68,12 +88,22 @@ async function main(): Promise<void> {
   const big = Number(process.env.BENCH_BIG_BYTES ?? 1024 * 1024 * 1024);
   const stub = await spawnStub();
   const realCreds = { accessKeyId: 'AKIABENCHBENCHBENCH0', secretAccessKey: 'b'.repeat(40) };
-  const gw = await startGatewayProcess({ upstream: `http://127.0.0.1:${stub.port}`, credentials: realCreds, args: ['--log-level', 'warn'] });
+  const gw = await startGatewayProcess({
+    upstream: `http://127.0.0.1:${stub.port}`,
+    credentials: realCreds,
+    args: ['--log-level', 'warn'],
+  });
   try {
     const task = await startTask(gw, ['--name', 'bench']);
-    const taskCreds = { accessKeyId: task.env.AWS_ACCESS_KEY_ID!, secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY! };
+    const taskCreds = {
+      accessKeyId: task.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY!,
+    };
     const body = Buffer.from(JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } }));
-    const hdrs = { 'x-amz-target': 'DynamoDB_20120810.GetItem', 'content-type': 'application/x-amz-json-1.0' };
+    const hdrs = {
+      'x-amz-target': 'DynamoDB_20120810.GetItem',
+      'content-type': 'application/x-amz-json-1.0',
+    };
     const direct = await signed(stub.port, realCreds, 'dynamodb', 'POST', '/', hdrs, body);
     const viaGw = await signed(gw.port, taskCreds, 'dynamodb', 'POST', '/', hdrs, body);
 
@@ -86,7 +116,9 @@ async function main(): Promise<void> {
       'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
       'content-length': String(big),
     });
-    const get = await signed(gw.port, taskCreds, 's3', 'GET', `/bench/size-${big}`, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' });
+    const get = await signed(gw.port, taskCreds, 's3', 'GET', `/bench/size-${big}`, {
+      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+    });
     const rssBefore = peakRssMb(gw.proc.pid!);
     const putMBps = await transfer(put, big, true);
     const getMBps = await transfer(get, big, false);
@@ -103,7 +135,13 @@ async function main(): Promise<void> {
           addedP99MsAtC1: +(g1.p99Ms - d1.p99Ms).toFixed(3),
           throughputRatioAtC32: ratio32,
         },
-        s3Transfer: { bytes: big, putMBps: Math.round(putMBps), getMBps: Math.round(getMBps), peakRssMbBefore: rssBefore, peakRssMb: peak },
+        s3Transfer: {
+          bytes: big,
+          putMBps: Math.round(putMBps),
+          getMBps: Math.round(getMBps),
+          peakRssMbBefore: rssBefore,
+          peakRssMb: peak,
+        },
         targets: {
           addedP50MsAtC1: { target: '<= 0.5', met: addedP50 <= 0.5 },
           throughputRatioAtC32: { target: '>= 0.4', met: ratio32 >= 0.4 },

@@ -32,7 +32,11 @@ const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
   }
   req.resume();
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'bench', 'content-length': small.length });
+    res.writeHead(200, {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': 'bench',
+      'content-length': small.length,
+    });
     res.end(small);
   });
 });

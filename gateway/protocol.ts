@@ -154,7 +154,11 @@ export interface ControlErrorBody {
 export type ControlCall =
   | { readonly route: 'GET /health'; readonly response: { readonly ok: true; readonly version: number } }
   | { readonly route: 'GET /tasks'; readonly response: ListTasksResponse }
-  | { readonly route: 'POST /tasks'; readonly request: StartTaskRequest; readonly response: StartTaskResponse }
+  | {
+      readonly route: 'POST /tasks';
+      readonly request: StartTaskRequest;
+      readonly response: StartTaskResponse;
+    }
   | { readonly route: 'POST /tasks/:id/end'; readonly response: EndTaskResponse }
   | { readonly route: 'GET /approvals'; readonly response: ListApprovalsResponse }
   | {

@@ -35,9 +35,12 @@ function compileSegment(raw: string): Segment {
   return { literal: raw };
 }
 
+/** Template segments; a trailing slash is dropped (SDKs disagree on sending it, AWS ignores it). */
 function splitTemplatePath(path: string): string[] {
   if (path === '/' || path === '') return [];
-  return (path.startsWith('/') ? path.slice(1) : path).split('/');
+  const segs = (path.startsWith('/') ? path.slice(1) : path).split('/');
+  if (segs.length > 1 && segs[segs.length - 1] === '') segs.pop();
+  return segs;
 }
 
 export function compileRoute(op: RestOperation, order: number): CompiledRoute {
@@ -119,7 +122,11 @@ function matchSegments(
 export function matchPath(route: CompiledRoute, segs: readonly string[]): Map<string, string> | undefined {
   const labels = new Map<string, string>();
   if (route.greedy === undefined) {
-    if (segs.length !== route.head.length) return undefined;
+    // `/2015-03-31/functions` and `/2015-03-31/functions/` are the same route; greedy labels
+    // (S3 keys) keep their trailing slash, since there it is part of the value.
+    const n =
+      segs.length === route.head.length + 1 && segs[segs.length - 1] === '' ? segs.length - 1 : segs.length;
+    if (n !== route.head.length) return undefined;
     return matchSegments(route.head, segs, 0, labels) ? labels : undefined;
   }
   const h = route.head.length;

@@ -23,7 +23,8 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
     strict: true,
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0..65535, got ${values.port}`, 2);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port must be 0..65535, got ${values.port}`, 2);
   let upstream: URL | undefined;
   if (values.upstream) {
     try {
@@ -56,13 +57,20 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliError(`Port ${port} is already in use; pick another with --port (0 = any).`);
-    if (code === 'EACCES') throw new CliError(`Not allowed to use ${dataDir} or port ${port}: ${(e as Error).message}`);
+    if (code === 'EADDRINUSE')
+      throw new CliError(`Port ${port} is already in use; pick another with --port (0 = any).`);
+    if (code === 'EACCES')
+      throw new CliError(`Not allowed to use ${dataDir} or port ${port}: ${(e as Error).message}`);
     throw e;
   }
   const ready: ReadyLine = { ready: true, port: gateway.port, dataDir };
   process.stdout.write(JSON.stringify(ready) + '\n');
-  log.log('info', 'gateway ready', { port: gateway.port, host: values.host, upstream: upstream?.origin, region });
+  log.log('info', 'gateway ready', {
+    port: gateway.port,
+    host: values.host,
+    upstream: upstream?.origin,
+    region,
+  });
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {

@@ -46,7 +46,11 @@ function sendError(res: Response, e: ControlError): void {
 function parseStart(body: unknown): StartTaskRequest {
   const b = (body ?? {}) as Record<string, unknown>;
   if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 200)
-    throw new ControlError('InvalidRequest', 400, 'A task needs a name (1 to 200 characters) that says what it is for.');
+    throw new ControlError(
+      'InvalidRequest',
+      400,
+      'A task needs a name (1 to 200 characters) that says what it is for.',
+    );
   if (b.ttlSeconds !== undefined && (!Number.isSafeInteger(b.ttlSeconds) || (b.ttlSeconds as number) <= 0))
     throw new ControlError('InvalidRequest', 400, 'ttlSeconds must be a positive whole number of seconds.');
   if ((b.ttlSeconds as number | undefined) !== undefined && (b.ttlSeconds as number) > MAX_TTL_SECONDS)
@@ -71,7 +75,14 @@ export function controlApp(deps: ControlDeps): express.Express {
   router.use((req: Request, res: Response, next: NextFunction) => {
     const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      sendError(res, new ControlError('Unauthorized', 401, 'Missing or wrong control token (see <dataDir>/control-token).'));
+      sendError(
+        res,
+        new ControlError(
+          'Unauthorized',
+          401,
+          'Missing or wrong control token (see <dataDir>/control-token).',
+        ),
+      );
       return;
     }
     next();
@@ -94,7 +105,8 @@ export function controlApp(deps: ControlDeps): express.Express {
       deps.decider.prepare(task.taskId, start.scope);
     } catch (e) {
       await deps.tasks.end(task.taskId);
-      if (e instanceof PolicyError) throw new ControlError('InvalidScope', 400, `Invalid task scope: ${(e as Error).message}`);
+      if (e instanceof PolicyError)
+        throw new ControlError('InvalidScope', 400, `Invalid task scope: ${(e as Error).message}`);
       throw e;
     }
     await deps.journal.record(task.taskId, [
@@ -116,7 +128,12 @@ export function controlApp(deps: ControlDeps): express.Express {
     const body: StartTaskResponse & { unset: readonly string[] } = {
       taskId: task.taskId,
       expiresAt: task.expiresAt,
-      env: agentEnv({ port: deps.port(), accessKeyId: task.accessKeyId, secretAccessKey: secret, region: deps.region }),
+      env: agentEnv({
+        port: deps.port(),
+        accessKeyId: task.accessKeyId,
+        secretAccessKey: secret,
+        region: deps.region,
+      }),
       unset: REAL_CREDENTIAL_VARIABLES,
     };
     res.status(201).json(body);
@@ -137,11 +154,14 @@ export function controlApp(deps: ControlDeps): express.Express {
   });
 
   app.use(CONTROL_PREFIX, router);
-  app.use((_req: Request, res: Response) => sendError(res, new ControlError('NotFound', 404, 'No such control endpoint.')));
+  app.use((_req: Request, res: Response) =>
+    sendError(res, new ControlError('NotFound', 404, 'No such control endpoint.')),
+  );
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ControlError) return sendError(res, err);
     const status = (err as { status?: number }).status;
-    if (status && status < 500) return sendError(res, new ControlError('InvalidRequest', status, 'Malformed request body.'));
+    if (status && status < 500)
+      return sendError(res, new ControlError('InvalidRequest', status, 'Malformed request body.'));
     deps.log.log('error', 'control API error', { error: err instanceof Error ? err.stack : String(err) });
     sendError(res, new ControlError('Internal', 500, 'Internal error; see the gateway log.'));
   });

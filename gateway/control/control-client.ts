@@ -41,7 +41,10 @@ export class ControlClient {
       );
     }
     const host = info.host === '0.0.0.0' || info.host === '::' ? '127.0.0.1' : info.host;
-    return new ControlClient(`http://${host.includes(':') ? `[${host}]` : host}:${info.port}${CONTROL_PREFIX}`, token);
+    return new ControlClient(
+      `http://${host.includes(':') ? `[${host}]` : host}:${info.port}${CONTROL_PREFIX}`,
+      token,
+    );
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

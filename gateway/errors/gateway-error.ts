@@ -11,10 +11,12 @@ export type GatewayErrorCode =
   | 'InvalidClientTokenId'
   | 'InvalidAccessKeyId'
   | 'SignatureDoesNotMatch'
+  | 'XAmzContentSHA256Mismatch'
   | 'ExpiredToken'
   | 'RequestTimeTooSkewed'
   | 'AuthorizationQueryParametersError'
   | 'AccessDenied'
+  | 'InvalidRequest'
   | 'NotImplemented'
   | 'RequestEntityTooLarge'
   | 'MalformedRequest'
@@ -30,10 +32,12 @@ const STATUS: Record<GatewayErrorCode, number> = {
   InvalidClientTokenId: 403,
   InvalidAccessKeyId: 403,
   SignatureDoesNotMatch: 403,
+  XAmzContentSHA256Mismatch: 400,
   ExpiredToken: 403,
   RequestTimeTooSkewed: 403,
   AuthorizationQueryParametersError: 400,
   AccessDenied: 403,
+  InvalidRequest: 400,
   NotImplemented: 501,
   RequestEntityTooLarge: 413,
   MalformedRequest: 400,

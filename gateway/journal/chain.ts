@@ -15,8 +15,15 @@ export function hashEvent(withoutHash: Omit<JournalEvent, 'hash'>): string {
 
 /** Links a new event to the chain head. Pure: the caller decides when the head moves. */
 export function sealEvent(task: string, head: ChainHead, body: EventBody, now: Date): JournalEvent {
-  const unsealed = { v: FORMAT_VERSION, task, seq: head.seq + 1, ts: now.toISOString(), prev: head.hash, ...body };
-  return { ...unsealed, hash: hashEvent(unsealed) } as JournalEvent;
+  const unsealed = {
+    v: FORMAT_VERSION,
+    task,
+    seq: head.seq + 1,
+    ts: now.toISOString(),
+    prev: head.hash,
+    ...body,
+  };
+  return { ...unsealed, hash: hashEvent(unsealed) };
 }
 
 export type ChainFault =
@@ -30,7 +37,8 @@ export type ChainFault =
 export function checkLink(head: ChainHead, value: unknown, line: number): ChainHead | ChainFault {
   const e = value as Partial<JournalEvent> | undefined;
   if (!e || typeof e !== 'object') return { kind: 'bad-json', line };
-  if (typeof e.v !== 'number' || e.v < 1 || e.v > FORMAT_VERSION) return { kind: 'unknown-version', line, version: e.v };
+  if (typeof e.v !== 'number' || e.v < 1 || e.v > FORMAT_VERSION)
+    return { kind: 'unknown-version', line, version: e.v };
   if (e.seq !== head.seq + 1) return { kind: 'bad-seq', line, seq: Number(e.seq), expected: head.seq + 1 };
   if (e.prev !== head.hash) return { kind: 'broken-link', line, seq: e.seq };
   const { hash, ...rest } = e as JournalEvent;

@@ -23,7 +23,8 @@ export async function readJournalFile(path: string): Promise<JournalContents> {
   try {
     buf = await readFile(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], totalBytes: 0, validBytes: 0, tornTail: false };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      return { events: [], totalBytes: 0, validBytes: 0, tornTail: false };
     throw e;
   }
   const events: JournalEvent[] = [];

@@ -21,7 +21,27 @@ export function toGatewayError(e: SigV4Error): GatewayError {
  * Stage 1a: who is calling. Parses the SigV4 authorization, finds the task key it names and checks
  * the request time. The signature itself is checked once the payload hash is known (verify stage).
  */
+/** Signature Version 2 (`AWSAccessKeyId=`/`Signature=` URLs, `Authorization: AWS key:sig`). */
+function isSigV2(ctx: CallContext): boolean {
+  const auth = ctx.req.headers.authorization;
+  if (typeof auth === 'string' && /^AWS [^:\s]+:/.test(auth)) return true;
+  const q = ctx.raw.rawUrl.indexOf('?');
+  return (
+    q >= 0 &&
+    /(^|&)AWSAccessKeyId=/.test(ctx.raw.rawUrl.slice(q + 1)) &&
+    /(^|&)Signature=/.test(ctx.raw.rawUrl.slice(q + 1))
+  );
+}
+
 export function authenticate(ctx: CallContext, tasks: TaskRegistry, now = Date.now()): string {
+  if (isSigV2(ctx)) {
+    throw new GatewayError(
+      'InvalidRequest',
+      'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256. ' +
+        'Airlock verifies Signature Version 4 only; for AWS CLI v1 presigned URLs run ' +
+        '`aws configure set default.s3.signature_version s3v4`.',
+    );
+  }
   try {
     ctx.auth = parseAuth(ctx.raw);
   } catch (e) {

@@ -1,5 +1,5 @@
 import type { IamMapping, Identified } from '../aws/types';
-import { compilePolicy, type CompiledPolicy, evaluate } from '../policy';
+import { compilePolicy, type CompiledPolicy, evaluateMapping } from '../policy';
 import type { TaskInfo } from '../protocol';
 import type { Decision } from './call-context';
 
@@ -28,7 +28,8 @@ function conditionContext(input: DecisionInput): Record<string, string | string[
     'aws:SecureTransport': 'true',
     's3:prefix': str(p.Prefix),
     's3:delimiter': str(p.Delimiter),
-    's3:max-keys': p.MaxKeys === undefined ? undefined : String(p.MaxKeys as string | number),
+    's3:max-keys':
+      typeof p.MaxKeys === 'string' || typeof p.MaxKeys === 'number' ? String(p.MaxKeys) : undefined,
   };
 }
 
@@ -64,23 +65,20 @@ export class ScopeDecider {
         reason: op ? 'task has no scope: allowed' : 'task has no scope: unidentified operation allowed',
       };
     }
-    const context = conditionContext(input);
-    for (const req of input.mapping.requirements) {
-      for (const resource of req.resources) {
-        const r = evaluate(scope, { action: req.action, resource, context });
-        if (r.decision !== 'Allow') {
-          const why = r.decision === 'ExplicitDeny' ? 'explicitly denied by' : 'outside';
-          return {
-            decision: 'deny',
-            reason: `Airlock denied ${describe(req.action, resource)}: ${why} the scope of task "${input.task.name}"`,
-            rule: r.decision === 'ExplicitDeny' && r.statement ? `scope:${r.statement}` : 'scope',
-          };
-        }
-      }
+    // AWS answers GetCallerIdentity whatever the policies say; agents use it to orient themselves.
+    if (input.identified.service === 'sts' && op === 'GetCallerIdentity') {
+      return { decision: 'allow', reason: 'sts:GetCallerIdentity is always allowed (as in AWS)' };
     }
-    if (!op) {
-      return { decision: 'allow', reason: 'unidentified operation allowed by the task scope' };
+    const r = evaluateMapping(scope, input.mapping, conditionContext(input));
+    if (r.decision !== 'Allow') {
+      const why = r.decision === 'ExplicitDeny' ? 'explicitly denied by' : 'outside';
+      return {
+        decision: 'deny',
+        reason: `Airlock denied ${describe(r.action ?? `${input.identified.iamPrefix}:${op ?? '*'}`, r.resource ?? '*')}: ${why} the scope of task "${input.task.name}"`,
+        rule: r.decision === 'ExplicitDeny' && r.statement ? `scope:${r.statement}` : 'scope',
+      };
     }
+    if (!op) return { decision: 'allow', reason: 'unidentified operation allowed by the task scope' };
     return { decision: 'allow', reason: `allowed by the scope of task "${input.task.name}"` };
   }
 }

@@ -5,7 +5,6 @@ import { identify } from '../aws/identify';
 import type { AwsProtocol } from '../aws/types';
 import { GatewayError } from '../errors/gateway-error';
 import { renderAwsError } from '../errors/render-aws-error';
-import type { Logger } from '../server/logger';
 import type { CallContext } from './call-context';
 import { authenticate, verify } from './authenticate';
 import { guessProtocol } from './guess-protocol';
@@ -74,7 +73,9 @@ export async function handleCall(
 
 async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown): Promise<void> {
   const err =
-    e instanceof GatewayError ? e : new GatewayError('InternalFailure', 'Airlock hit an internal error; see the gateway log.');
+    e instanceof GatewayError
+      ? e
+      : new GatewayError('InternalFailure', 'Airlock hit an internal error; see the gateway log.');
   if (!(e instanceof GatewayError)) {
     deps.log.log('error', 'internal error in call pipeline', {
       callId: ctx.callId,

@@ -4,6 +4,7 @@ import type { CallContext } from './call-context';
 
 /** Bodies of non-streaming APIs (JSON, query) are read whole up to this size; larger ones are refused. */
 export const BUFFER_CAP_BYTES = 16 * 1024 * 1024;
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 const STREAMING_SERVICES = new Set(['s3', 's3-outposts', 's3express', 'glacier']);
 
 function contentLength(ctx: CallContext): number | undefined {
@@ -42,6 +43,14 @@ export async function readBody(ctx: CallContext): Promise<string> {
       return declared;
     }
     ctx.body = await readAll(ctx, BUFFER_CAP_BYTES);
+    // The signature covers the declared hash, not the bytes: with the body in hand, check them,
+    // so a body altered after signing never leaves the gateway.
+    if (HEX_SHA256.test(declared) && sha256Hex(ctx.body) !== declared.toLowerCase()) {
+      throw new GatewayError(
+        'XAmzContentSHA256Mismatch',
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      );
+    }
     return declared;
   }
   if (len !== undefined && len > BUFFER_CAP_BYTES) {
@@ -78,9 +87,16 @@ function readAll(ctx: CallContext, cap: number): Promise<Buffer> {
       chunks.push(c);
     };
     const onEnd = (): void => done();
-    const onError = (e: Error): void => done(new GatewayError('MalformedRequest', `Could not read the request body: ${e.message}`));
+    const onError = (e: Error): void =>
+      done(new GatewayError('MalformedRequest', `Could not read the request body: ${e.message}`));
     const onClose = (): void => {
-      if (!req.complete) done(new GatewayError('MalformedRequest', 'The client closed the connection before sending the whole body.'));
+      if (!req.complete)
+        done(
+          new GatewayError(
+            'MalformedRequest',
+            'The client closed the connection before sending the whole body.',
+          ),
+        );
     };
     req.on('data', onData);
     req.on('end', onEnd);

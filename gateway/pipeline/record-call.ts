@@ -11,7 +11,12 @@ export const PARAMS_CAP_BYTES = 16 * 1024;
 function cappedParams(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const text = JSON.stringify(params);
   if (text.length <= PARAMS_CAP_BYTES) return { ...params };
-  return { _truncated: true, _capBytes: PARAMS_CAP_BYTES, _bytes: text.length, _head: text.slice(0, PARAMS_CAP_BYTES) };
+  return {
+    _truncated: true,
+    _capBytes: PARAMS_CAP_BYTES,
+    _bytes: text.length,
+    _head: text.slice(0, PARAMS_CAP_BYTES),
+  };
 }
 
 export function elapsedMs(from: bigint, to: bigint = process.hrtime.bigint()): number {
@@ -36,7 +41,8 @@ export function callRequestEvent(ctx: CallContext): EventBody {
       region: id?.region ?? ctx.auth?.scope.region ?? '',
       operation: id?.operation,
       protocol: id?.protocol ?? 'unknown',
-      actions: ctx.mapping?.requirements.map((r) => ({ action: r.action, resources: [...r.resources] })) ?? [],
+      actions:
+        ctx.mapping?.requirements.map((r) => ({ action: r.action, resources: [...r.resources] })) ?? [],
       params: cappedParams(id?.params ?? {}),
       bodyBytes: ctx.body?.length ?? (Number.isFinite(len) ? len : undefined),
       contentSha256: ctx.auth?.contentSha256,

@@ -44,7 +44,9 @@ function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${tooLarge ? 'RequestHeaderSectionTooLarge' : 'MalformedRequest'}</Code><Message>${tooLarge ? 'Your request header section exceeds the maximum allowed size.' : 'Airlock could not parse this HTTP request.'}</Message></Error>`;
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
@@ -81,13 +83,18 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       return;
     }
     handleCall(req, res, deps).catch((e: unknown) => {
-      opts.log.log('error', 'unhandled pipeline failure', { error: e instanceof Error ? e.stack : String(e) });
+      opts.log.log('error', 'unhandled pipeline failure', {
+        error: e instanceof Error ? e.stack : String(e),
+      });
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
   };
   // Raw URL and headers reach the pipeline untouched: no framework on the data path.
-  const server = http.createServer({ headersTimeout: 30_000, requestTimeout: 0, keepAliveTimeout: 5_000 }, onRequest);
+  const server = http.createServer(
+    { headersTimeout: 30_000, requestTimeout: 0, keepAliveTimeout: 5_000 },
+    onRequest,
+  );
   // Registering checkContinue stops Node from answering `100 Continue` by itself: the pipeline
   // says go only after the call is decided and journaled.
   server.on('checkContinue', onRequest);

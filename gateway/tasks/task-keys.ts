@@ -18,7 +18,10 @@ export function newAccessKeyId(): string {
 }
 
 export function deriveTaskSecret(masterKey: Buffer, accessKeyId: string): string {
-  return createHmac('sha256', masterKey).update(`airlock-task-key:${accessKeyId}`).digest('base64').slice(0, 40);
+  return createHmac('sha256', masterKey)
+    .update(`airlock-task-key:${accessKeyId}`)
+    .digest('base64')
+    .slice(0, 40);
 }
 
 export function newTaskId(): string {

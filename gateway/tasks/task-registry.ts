@@ -64,7 +64,11 @@ export class TaskRegistry {
     return { ...t, state: TaskRegistry.stateOf(t, now) };
   }
 
-  async start(req: StartTaskRequest, startedBy: string, now = new Date()): Promise<{ task: TaskInfo; secret: string }> {
+  async start(
+    req: StartTaskRequest,
+    startedBy: string,
+    now = new Date(),
+  ): Promise<{ task: TaskInfo; secret: string }> {
     const ttl = Math.min(req.ttlSeconds ?? DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS);
     const t: StoredTask = {
       taskId: newTaskId(),
@@ -122,11 +126,13 @@ export class TaskRegistry {
   /** Serialised, atomic saves: write a temp file then rename over the old one. */
   private save(): Promise<void> {
     const snapshot = JSON.stringify({ tasks: [...this.byId.values()] }, null, 1);
-    this.saving = this.saving.catch(() => undefined).then(async () => {
-      const tmp = `${this.file}.tmp`;
-      await writeFile(tmp, snapshot, { mode: 0o600 });
-      await rename(tmp, this.file);
-    });
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        const tmp = `${this.file}.tmp`;
+        await writeFile(tmp, snapshot, { mode: 0o600 });
+        await rename(tmp, this.file);
+      });
     return this.saving;
   }
 }

@@ -8,7 +8,15 @@ const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
 
 /** Response headers that describe one hop: Node sets its own for the agent's connection. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-connection',
+]);
 
 /** How long the upstream may stay silent before we give up on it. */
 export const UPSTREAM_IDLE_TIMEOUT_MS = 120_000;
@@ -82,8 +90,12 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
       upstreamReq.destroy();
       reject(e);
     };
-    upstreamReq.on('timeout', () => fail(new GatewayError('UpstreamUnreachable', 'AWS did not answer in time.')));
-    upstreamReq.on('error', (e) => fail(new GatewayError('UpstreamUnreachable', `Could not reach AWS: ${e.message}`)));
+    upstreamReq.on('timeout', () =>
+      fail(new GatewayError('UpstreamUnreachable', 'AWS did not answer in time.')),
+    );
+    upstreamReq.on('error', (e) =>
+      fail(new GatewayError('UpstreamUnreachable', `Could not reach AWS: ${e.message}`)),
+    );
     upstreamReq.on('response', (up) => {
       if (settled) return;
       settled = true;
@@ -93,7 +105,8 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
       let peek = '';
       up.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
-        if (status >= 300 && peek.length < ERROR_PEEK_BYTES) peek += chunk.toString('utf8', 0, ERROR_PEEK_BYTES);
+        if (status >= 300 && peek.length < ERROR_PEEK_BYTES)
+          peek += chunk.toString('utf8', 0, ERROR_PEEK_BYTES);
       });
       res.writeHead(status, responseHeaders(up.headers));
       pipeline(up, res).then(

@@ -41,7 +41,9 @@ export function resolveTarget(id: Identified, upstream: URL | undefined): Upstre
   const region = id.region;
   const host =
     id.globalEndpoint ??
-    (region.startsWith('cn-') || region.startsWith('us-gov-') ? undefined : GLOBAL_HOSTS[id.endpointPrefix]) ??
+    (region.startsWith('cn-') || region.startsWith('us-gov-')
+      ? undefined
+      : GLOBAL_HOSTS[id.endpointPrefix]) ??
     `${id.endpointPrefix}.${region}.${dnsSuffix(region)}`;
   return { protocol: 'https:', hostname: host, hostHeader: host, basePath: '' };
 }

@@ -1,18 +1,24 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { AIRLOCK_BIN, isolatedEnv, runNode, startGatewayProcess, startTask } from '../support/gateway-process';
+import {
+  AIRLOCK_BIN,
+  isolatedEnv,
+  runNode,
+  startGatewayProcess,
+  startTask,
+} from '../support/gateway-process';
 
-describe('the airlock CLI', () => {
+void describe('the airlock CLI', () => {
   const dirs: string[] = [];
   after(async () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  test('gateway prints exactly one ready line, keeps secrets 0600, stops cleanly on SIGINT and SIGTERM', async () => {
+  void test('gateway prints exactly one ready line, keeps secrets 0600, stops cleanly on SIGINT and SIGTERM', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const dataDir = await mkdtemp(join(tmpdir(), 'airlock-cli-'));
       dirs.push(dataDir);
@@ -34,7 +40,7 @@ describe('the airlock CLI', () => {
     }
   });
 
-  test('task keys survive a gateway restart; task list shows states', async () => {
+  void test('task keys survive a gateway restart; task list shows states', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'airlock-cli-'));
     dirs.push(dataDir);
     let gw = await startGatewayProcess({ dataDir });
@@ -43,21 +49,34 @@ describe('the airlock CLI', () => {
     assert.equal((await gw.cli(['task', 'end', a.taskId])).code, 0);
     await gw.stop();
     gw = await startGatewayProcess({ dataDir });
-    const list = JSON.parse((await gw.cli(['task', 'list', '--json'])).stdout) as { taskId: string; state: string }[];
+    const list = JSON.parse((await gw.cli(['task', 'list', '--json'])).stdout) as {
+      taskId: string;
+      state: string;
+    }[];
     assert.equal(list.find((t) => t.taskId === a.taskId)?.state, 'ended');
     assert.equal(list.find((t) => t.taskId === b.taskId)?.state, 'active');
     assert.ok(!JSON.stringify(list).includes(b.env.AWS_SECRET_ACCESS_KEY ?? '!'), 'list never shows secrets');
     await gw.stop();
   });
 
-  test('the gateway listens on loopback only by default', async () => {
+  void test('the gateway listens on loopback only by default', async () => {
     const gw = await startGatewayProcess();
-    const addr = gw.stderr();
-    assert.match(addr, /"host":"127\.0\.0\.1"/);
+    // The kernel's own table of listening sockets: local address 0100007F is 127.0.0.1.
+    const portHex = gw.port.toString(16).toUpperCase().padStart(4, '0');
+    const listening = [
+      await readFile('/proc/net/tcp', 'utf8'),
+      await readFile('/proc/net/tcp6', 'utf8').catch(() => ''),
+    ]
+      .join('\n')
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[1]?.endsWith(`:${portHex}`) && f[3] === '0A')
+      .map((f) => f[1]);
+    assert.deepEqual(listening, [`0100007F:${portHex}`]);
     await gw.dispose();
   });
 
-  test('usage errors exit 2 with a message; a missing gateway is explained', async () => {
+  void test('usage errors exit 2 with a message; a missing gateway is explained', async () => {
     const env = isolatedEnv();
     let r = await runNode([AIRLOCK_BIN, 'frobnicate'], env);
     assert.equal(r.code, 2);
@@ -71,12 +90,15 @@ describe('the airlock CLI', () => {
     assert.equal(r.code, 2);
   });
 
-  test('an invalid scope is refused with the reason', async () => {
+  void test('an invalid scope is refused with the reason', async () => {
     const gw = await startGatewayProcess();
     const dir = await mkdtemp(join(tmpdir(), 'airlock-cli-'));
     dirs.push(dir);
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(join(dir, 'bad.json'), JSON.stringify({ Statement: [{ Effect: 'Maybe', Action: '*', Resource: '*' }] }));
+    await writeFile(
+      join(dir, 'bad.json'),
+      JSON.stringify({ Statement: [{ Effect: 'Maybe', Action: '*', Resource: '*' }] }),
+    );
     const r = await gw.cli(['task', 'start', '--name', 'x', '--scope', join(dir, 'bad.json'), '--json']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Invalid task scope/);

@@ -10,7 +10,7 @@ const STS_BODY = 'Action=GetCallerIdentity&Version=2011-06-15';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
 
 /** Every way a task key can be wrong ends at the gateway with AWS's own error, and reaches no upstream. */
-describe('endpoint mode: authentication', () => {
+void describe('endpoint mode: authentication', () => {
   let s: Stack;
   before(async () => {
     s = await startStack();
@@ -30,14 +30,14 @@ describe('endpoint mode: authentication', () => {
       ...over,
     });
 
-  test('a correctly signed call passes (control for the cases below)', async () => {
+  void test('a correctly signed call passes (control for the cases below)', async () => {
     const before = s.fake.received.length;
     const r = await sts();
     assert.equal(r.status, 200, r.body);
     assert.equal(s.fake.received.length, before + 1);
   });
 
-  test('a wrong secret: SignatureDoesNotMatch from the CLI, nothing forwarded', async () => {
+  void test('a wrong secret: SignatureDoesNotMatch from the CLI, nothing forwarded', async () => {
     const before = s.fake.received.length;
     const env = { ...s.task.env, AWS_SECRET_ACCESS_KEY: 'x'.repeat(40) };
     const r = await awsV1(['sts', 'get-caller-identity'], env);
@@ -46,7 +46,7 @@ describe('endpoint mode: authentication', () => {
     assert.equal(s.fake.received.length, before);
   });
 
-  test('an unknown key: InvalidClientTokenId, nothing forwarded, and the attempt is journaled', async () => {
+  void test('an unknown key: InvalidClientTokenId, nothing forwarded, and the attempt is journaled', async () => {
     const before = s.fake.received.length;
     const env = { ...s.task.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE' };
     const r = await awsV1(['sts', 'get-caller-identity'], env);
@@ -57,19 +57,28 @@ describe('endpoint mode: authentication', () => {
     assert.ok(events.some((e) => e.type === 'call.error' && e.data.code === 'InvalidClientTokenId'));
   });
 
-  test('a tampered body after signing: SignatureDoesNotMatch, nothing forwarded', async () => {
+  void test('a tampered body after signing is refused and never forwarded, with or without a declared hash', async () => {
     const before = s.fake.received.length;
-    const r = await sts({
+    const tamper = (x: { body?: string | Buffer; headers: Record<string, string> }): void => {
+      x.body = 'Action=GetCallerIdentity&Version=2011-06-16';
+    };
+    // smithy declares x-amz-content-sha256 by default: the signature holds, the bytes do not.
+    const declared = await sts({ mutate: tamper });
+    assert.equal(declared.status, 400);
+    assert.match(declared.body, /XAmzContentSHA256Mismatch/);
+    // Without the header the body hash is part of the signature itself.
+    const undeclared = await sts({
       mutate: (x) => {
-        x.body = 'Action=GetCallerIdentity&Version=2011-06-16';
+        tamper(x);
+        delete x.headers['x-amz-content-sha256'];
       },
     });
-    assert.equal(r.status, 403);
-    assert.match(r.body, /SignatureDoesNotMatch/);
+    assert.equal(undeclared.status, 403);
+    assert.match(undeclared.body, /SignatureDoesNotMatch/);
     assert.equal(s.fake.received.length, before);
   });
 
-  test('a stale date (20 minutes old): RequestTimeTooSkewed', async () => {
+  void test('a stale date (20 minutes old): RequestTimeTooSkewed', async () => {
     const before = s.fake.received.length;
     const r = await sts({ signingDate: new Date(Date.now() - 20 * 60_000) });
     assert.equal(r.status, 403);
@@ -77,7 +86,7 @@ describe('endpoint mode: authentication', () => {
     assert.equal(s.fake.received.length, before);
   });
 
-  test('an ended task: ExpiredToken', async () => {
+  void test('an ended task: ExpiredToken', async () => {
     const t = await startTask(s.gw, ['--name', 'short-lived']);
     let r = await awsV1(['sts', 'get-caller-identity'], t.env);
     assert.equal(r.code, 0, r.stderr);
@@ -96,21 +105,26 @@ describe('endpoint mode: authentication', () => {
     );
   });
 
-  test('an expired task: ExpiredToken', async () => {
+  void test('an expired task: ExpiredToken', async () => {
     const t = await startTask(s.gw, ['--name', 'one second', '--ttl', '1s']);
     await new Promise((r) => setTimeout(r, 1200));
     const r = await awsV1(['sts', 'get-caller-identity'], t.env);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /ExpiredToken/);
-    const list = JSON.parse((await s.gw.cli(['task', 'list', '--json'])).stdout) as { taskId: string; state: string }[];
+    const list = JSON.parse((await s.gw.cli(['task', 'list', '--json'])).stdout) as {
+      taskId: string;
+      state: string;
+    }[];
     assert.equal(list.find((x) => x.taskId === t.taskId)?.state, 'expired');
   });
 
-  test('the real secret key is nowhere the agent can see: env, outputs, journal, gateway log', async () => {
+  void test('the real secret key is nowhere the agent can see: env, outputs, journal, gateway log', async () => {
     const real = s.fake.credentials;
     const seen: string[] = [JSON.stringify(s.task.env)];
-    seen.push(JSON.stringify((await awsV1(['sts', 'get-caller-identity'], s.task.env))));
-    seen.push(JSON.stringify(await awsV1(['secretsmanager', 'get-secret-value', '--secret-id', 'x'], s.task.env)));
+    seen.push(JSON.stringify(await awsV1(['sts', 'get-caller-identity'], s.task.env)));
+    seen.push(
+      JSON.stringify(await awsV1(['secretsmanager', 'get-secret-value', '--secret-id', 'x'], s.task.env)),
+    );
     seen.push(JSON.stringify(await awsV1(['s3', 'ls', 's3://no-such-bucket'], s.task.env)));
     seen.push(JSON.stringify(await readJournalEvents(s.gw.dataDir, s.task.taskId)));
     seen.push(s.gw.stderr(), s.gw.stdoutLines().join('\n'));

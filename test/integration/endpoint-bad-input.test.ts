@@ -18,7 +18,7 @@ function rawSocket(port: number, bytes: string | Buffer, endAfter = true): Promi
 }
 
 /** Hostile or broken input gets an AWS-shaped 4xx and the gateway keeps serving. */
-describe('endpoint mode: bad input', () => {
+void describe('endpoint mode: bad input', () => {
   let s: Stack;
   let endpoint: string;
   before(async () => {
@@ -29,21 +29,29 @@ describe('endpoint mode: bad input', () => {
     await s?.close();
   });
 
-  test('no authorization at all: MissingAuthenticationToken', async () => {
+  void test('no authorization at all: MissingAuthenticationToken', async () => {
     const r = await rawRequest(endpoint, 'GET', '/', {});
     assert.equal(r.status, 403);
     assert.match(r.body, /<Code>MissingAuthenticationToken<\/Code>/);
   });
 
-  test('a malformed Authorization header: 400 IncompleteSignature', async () => {
-    for (const auth of ['AWS4-HMAC-SHA256', 'AWS4-HMAC-SHA256 Credential=/,,', 'Bearer abc', 'AWS4-HMAC-SHA256 Credential=AK/2020/us/x/aws4_request, SignedHeaders=host, Signature=zz']) {
-      const r = await rawRequest(endpoint, 'POST', '/', { authorization: auth, 'x-amz-date': '20250101T000000Z' });
+  void test('a malformed Authorization header: 400 IncompleteSignature', async () => {
+    for (const auth of [
+      'AWS4-HMAC-SHA256',
+      'AWS4-HMAC-SHA256 Credential=/,,',
+      'Bearer abc',
+      'AWS4-HMAC-SHA256 Credential=AK/2020/us/x/aws4_request, SignedHeaders=host, Signature=zz',
+    ]) {
+      const r = await rawRequest(endpoint, 'POST', '/', {
+        authorization: auth,
+        'x-amz-date': '20250101T000000Z',
+      });
       assert.ok(r.status >= 400 && r.status < 500, `${auth} → ${r.status}`);
       assert.match(r.body, /<Code>[A-Za-z]+<\/Code>|"__type"/);
     }
   });
 
-  test('a garbage path with a valid signature is refused or answered, never a crash', async () => {
+  void test('a garbage path with a valid signature is refused or answered, never a crash', async () => {
     const r = await sendSigned({
       endpoint,
       accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
@@ -55,7 +63,7 @@ describe('endpoint mode: bad input', () => {
     assert.ok(r.status >= 400 && r.status < 600, String(r.status));
   });
 
-  test('a JSON call with an invalid body is answered in JSON error shape', async () => {
+  void test('a JSON call with an invalid body is answered in JSON error shape', async () => {
     const r = await sendSigned({
       endpoint,
       accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
@@ -67,18 +75,21 @@ describe('endpoint mode: bad input', () => {
     assert.ok(r.status >= 400 && r.status < 500, String(r.status));
   });
 
-  test('a huge header block: 431, connection closed', async () => {
+  void test('a huge header block: 431, connection closed', async () => {
     const big = 'x'.repeat(64 * 1024);
     const text = await rawSocket(s.gw.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${big}\r\n\r\n`);
     assert.match(text, /^HTTP\/1\.1 431/);
   });
 
-  test('non-HTTP bytes: 400', async () => {
-    const text = await rawSocket(s.gw.port, Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]));
+  void test('non-HTTP bytes: 400', async () => {
+    const text = await rawSocket(
+      s.gw.port,
+      Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]),
+    );
     assert.match(text, /^HTTP\/1\.1 400/);
   });
 
-  test('a client that aborts mid-body does not hurt anyone else', async () => {
+  void test('a client that aborts mid-body does not hurt anyone else', async () => {
     const partial = `PUT /uploads/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\nAuthorization: AWS4-HMAC-SHA256 Credential=${s.task.env.AWS_ACCESS_KEY_ID}/20250101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}\r\nX-Amz-Date: 20250101T000000Z\r\n\r\nabc`;
     const sock = net.connect(s.gw.port, '127.0.0.1');
     sock.write(partial);
@@ -88,7 +99,7 @@ describe('endpoint mode: bad input', () => {
     assert.equal(r.code, 0, r.stderr);
   });
 
-  test('after all of that the gateway process is still alive', () => {
+  void test('after all of that the gateway process is still alive', () => {
     assert.equal(s.gw.proc.exitCode, null);
   });
 });

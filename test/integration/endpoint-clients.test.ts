@@ -8,7 +8,7 @@ import { type Stack, startStack } from '../support/stack';
  * Unchanged AWS tools, configured only with the task env, get real answers through the gateway
  * from the verifying fakes (which check our re-signing with the independent aws4 signer).
  */
-describe('endpoint mode: real clients through the gateway', () => {
+void describe('endpoint mode: real clients through the gateway', () => {
   let s: Stack;
   before(async () => {
     s = await startStack();
@@ -17,80 +17,113 @@ describe('endpoint mode: real clients through the gateway', () => {
     await s?.close();
   });
 
-  test('sts get-caller-identity with AWS CLI v1', async () => {
+  void test('sts get-caller-identity with AWS CLI v1', async () => {
     const r = await awsV1(['sts', 'get-caller-identity'], s.task.env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).Account, s.fake.accountId);
   });
 
-  test('sts get-caller-identity with AWS CLI v2 (--endpoint-url)', { skip: !hasAwsCliV2 && 'no /usr/bin/aws' }, async () => {
-    const r = await awsV2(['sts', 'get-caller-identity'], s.task.env);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).Account, s.fake.accountId);
-  });
+  void test(
+    'sts get-caller-identity with AWS CLI v2 (--endpoint-url)',
+    { skip: !hasAwsCliV2 && 'no /usr/bin/aws' },
+    async () => {
+      const r = await awsV2(['sts', 'get-caller-identity'], s.task.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).Account, s.fake.accountId);
+    },
+  );
 
-  test('sts get-caller-identity with boto3', async () => {
+  void test('sts get-caller-identity with boto3', async () => {
     const result = await boto3(`result = boto3.client('sts').get_caller_identity()['Account']`, s.task.env);
     assert.equal(result, s.fake.accountId);
   });
 
-  test('iam create-role (global query service)', async () => {
+  void test('iam create-role (global query service)', async () => {
     const trust = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
     });
-    const r = await awsV1(['iam', 'create-role', '--role-name', 'deploy-bot', '--assume-role-policy-document', trust], s.task.env);
+    const r = await awsV1(
+      ['iam', 'create-role', '--role-name', 'deploy-bot', '--assume-role-policy-document', trust],
+      s.task.env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).Role.RoleName, 'deploy-bot');
   });
 
-  test('dynamodb create-table, put-item, get-item with AWS CLI v1', async () => {
+  void test('dynamodb create-table, put-item, get-item with AWS CLI v1', async () => {
     const env = s.task.env;
     let r = await awsV1(
       [
-        'dynamodb', 'create-table', '--table-name', 'orders',
-        '--attribute-definitions', 'AttributeName=id,AttributeType=S',
-        '--key-schema', 'AttributeName=id,KeyType=HASH', '--billing-mode', 'PAY_PER_REQUEST',
+        'dynamodb',
+        'create-table',
+        '--table-name',
+        'orders',
+        '--attribute-definitions',
+        'AttributeName=id,AttributeType=S',
+        '--key-schema',
+        'AttributeName=id,KeyType=HASH',
+        '--billing-mode',
+        'PAY_PER_REQUEST',
       ],
       env,
     );
     assert.equal(r.code, 0, r.stderr);
-    r = await awsV1(['dynamodb', 'put-item', '--table-name', 'orders', '--item', '{"id":{"S":"o-1"},"total":{"N":"42"}}'], env);
+    r = await awsV1(
+      ['dynamodb', 'put-item', '--table-name', 'orders', '--item', '{"id":{"S":"o-1"},"total":{"N":"42"}}'],
+      env,
+    );
     assert.equal(r.code, 0, r.stderr);
     r = await awsV1(['dynamodb', 'get-item', '--table-name', 'orders', '--key', '{"id":{"S":"o-1"}}'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).Item.total.N, '42');
   });
 
-  test('lambda list-functions (rest-json)', async () => {
+  void test('lambda list-functions (rest-json)', async () => {
     const r = await awsV1(['lambda', 'list-functions'], s.task.env);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(Array.isArray(JSON.parse(r.stdout).Functions));
   });
 
-  test('secretsmanager get-secret-value (json 1.1)', async () => {
-    const r = await awsV1(['secretsmanager', 'get-secret-value', '--secret-id', 'app/db'], s.task.env);
+  void test('secretsmanager get-secret-value (json 1.1)', async () => {
+    const r = await awsV1(
+      ['secretsmanager', 'get-secret-value', '--secret-id', s.fake.planted.secretName],
+      s.task.env,
+    );
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(typeof JSON.parse(r.stdout).SecretString, 'string');
+    assert.equal(JSON.parse(r.stdout).SecretString, s.fake.planted.secretValue);
   });
 
-  test('ec2 describe-instances (ec2 protocol)', async () => {
+  void test('ec2 describe-instances (ec2 protocol)', async () => {
     const r = await awsV1(['ec2', 'describe-instances'], s.task.env);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(JSON.parse(r.stdout).Reservations.length >= 1);
   });
 
-  test('every call above is journaled with its identified operation and IAM action', async () => {
+  void test('every call above is journaled with its identified operation and IAM action', async () => {
     const events = await readJournalEvents(s.gw.dataDir, s.task.taskId);
     const requests = events.filter((e) => e.type === 'call.request').map((e) => e.data);
     const ops = new Set(requests.map((d) => `${d.service}:${d.operation}`));
-    for (const want of ['sts:GetCallerIdentity', 'iam:CreateRole', 'dynamodb:PutItem', 'lambda:ListFunctions', 'ec2:DescribeInstances']) {
+    for (const want of [
+      'sts:GetCallerIdentity',
+      'iam:CreateRole',
+      'dynamodb:PutItem',
+      'lambda:ListFunctions',
+      'ec2:DescribeInstances',
+    ]) {
       assert.ok(ops.has(want), `missing ${want} in ${[...ops].join(', ')}`);
     }
     const invoke = requests.find((d) => d.operation === 'ListFunctions');
-    assert.deepEqual(invoke?.actions.map((a: { action: string }) => a.action), ['lambda:ListFunctions']);
+    assert.deepEqual(
+      invoke?.actions.map((a: { action: string }) => a.action),
+      ['lambda:ListFunctions'],
+    );
     const responses = events.filter((e) => e.type === 'call.response');
     assert.equal(responses.length, requests.length, 'every request has its response recorded');
-    assert.ok(responses.every((e) => typeof e.data.upstreamMs === 'number' && typeof e.data.gatewayMs === 'number'));
+    assert.ok(
+      responses.every((e) => typeof e.data.upstreamMs === 'number' && typeof e.data.gatewayMs === 'number'),
+    );
   });
 });

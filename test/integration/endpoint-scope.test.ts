@@ -16,7 +16,12 @@ const SCOPE = {
   Version: '2012-10-17',
   Statement: [
     { Sid: 'WhoAmI', Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' },
-    { Sid: 'Uploads', Effect: 'Allow', Action: ['s3:PutObject', 's3:GetObject'], Resource: 'arn:aws:s3:::uploads/allowed/*' },
+    {
+      Sid: 'Uploads',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:GetObject'],
+      Resource: 'arn:aws:s3:::uploads/allowed/*',
+    },
     { Sid: 'ListUploads', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::uploads' },
   ],
 };
@@ -52,7 +57,13 @@ async function putWithExpect(
   );
   return new Promise((resolve, reject) => {
     let continued = false;
-    const req = http.request({ hostname: url.hostname, port: url.port, method: 'PUT', path: signed.path, headers: signed.headers });
+    const req = http.request({
+      hostname: url.hostname,
+      port: url.port,
+      method: 'PUT',
+      path: signed.path,
+      headers: signed.headers,
+    });
     req.on('continue', () => {
       continued = true;
       req.end(body);
@@ -66,7 +77,7 @@ async function putWithExpect(
   });
 }
 
-describe('endpoint mode: task scope decides', () => {
+void describe('endpoint mode: task scope decides', () => {
   let s: Stack;
   let scoped: StartedTask;
   let dir: string;
@@ -74,7 +85,14 @@ describe('endpoint mode: task scope decides', () => {
     s = await startStack();
     dir = await mkdtemp(join(tmpdir(), 'airlock-scope-'));
     await writeFile(join(dir, 'scope.json'), JSON.stringify(SCOPE));
-    scoped = await startTask(s.gw, ['--name', 'fix upload lambda', '--scope', join(dir, 'scope.json'), '--ttl', '30m']);
+    scoped = await startTask(s.gw, [
+      '--name',
+      'fix upload lambda',
+      '--scope',
+      join(dir, 'scope.json'),
+      '--ttl',
+      '30m',
+    ]);
     const mb = await awsV1(['s3', 'mb', 's3://uploads'], s.task.env);
     assert.equal(mb.code, 0, mb.stderr);
   });
@@ -83,12 +101,12 @@ describe('endpoint mode: task scope decides', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('an in-scope call goes through', async () => {
+  void test('an in-scope call goes through', async () => {
     const r = await awsV1(['sts', 'get-caller-identity'], scoped.env);
     assert.equal(r.code, 0, r.stderr);
   });
 
-  test('an out-of-scope call is denied with a reason naming Airlock, action, resource and task; never forwarded', async () => {
+  void test('an out-of-scope call is denied with a reason naming Airlock, action, resource and task; never forwarded', async () => {
     const before = s.fake.received.length;
     const r = await awsV1(['dynamodb', 'delete-table', '--table-name', 'prod-orders'], scoped.env);
     assert.notEqual(r.code, 0);
@@ -105,14 +123,17 @@ describe('endpoint mode: task scope decides', () => {
     assert.deepEqual([response?.data.status, response?.data.local], [403, true]);
   });
 
-  test('S3 denial comes back in S3 error shape, for the object outside the allowed prefix', async () => {
-    const r = await awsV1(['s3api', 'get-object', '--bucket', 'uploads', '--key', 'secret/x', '/dev/null'], scoped.env);
+  void test('S3 denial comes back in S3 error shape, for the object outside the allowed prefix', async () => {
+    const r = await awsV1(
+      ['s3api', 'get-object', '--bucket', 'uploads', '--key', 'secret/x', '/dev/null'],
+      scoped.env,
+    );
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /AccessDenied/);
     assert.match(r.stderr, /s3:GetObject on arn:aws:s3:::uploads\/secret\/x/);
   });
 
-  test('Expect: 100-continue: a denied upload is refused before its body is sent', async () => {
+  void test('Expect: 100-continue: a denied upload is refused before its body is sent', async () => {
     const before = s.fake.received.length;
     const r = await putWithExpect(scoped.env, 'elsewhere/file.bin');
     assert.equal(r.status, 403);
@@ -120,7 +141,7 @@ describe('endpoint mode: task scope decides', () => {
     assert.equal(s.fake.received.length, before);
   });
 
-  test('Expect: 100-continue: an allowed upload is asked for its body after the decision', async () => {
+  void test('Expect: 100-continue: an allowed upload is asked for its body after the decision', async () => {
     const r = await putWithExpect(scoped.env, 'allowed/file.bin');
     assert.equal(r.status, 200, r.body);
     assert.equal(r.continued, true);

@@ -10,7 +10,8 @@ export const AIRLOCK_BIN = join(REPO_ROOT, 'bin/airlock.js');
 /** An environment with no trace of the developer's own AWS setup. */
 export function isolatedEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !k.startsWith('AIRLOCK_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('AWS_') && !k.startsWith('AIRLOCK_')) env[k] = v;
   env.AWS_CONFIG_FILE = '/nonexistent/airlock-test-config';
   env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/airlock-test-credentials';
   env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -93,6 +94,12 @@ export async function startGatewayProcess(opts: StartOptions = {}): Promise<Gate
     });
   });
   const cliEnv = isolatedEnv();
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+    proc.kill(signal);
+    return exited;
+  };
   return {
     port,
     dataDir,
@@ -100,14 +107,9 @@ export async function startGatewayProcess(opts: StartOptions = {}): Promise<Gate
     stderr: () => err,
     stdoutLines: () => lines,
     cli: (cliArgs) => runNode([AIRLOCK_BIN, ...cliArgs, '--data-dir', dataDir], cliEnv),
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (proc.exitCode !== null) return proc.exitCode;
-      const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-      proc.kill(signal);
-      return exited;
-    },
+    stop,
     async dispose() {
-      await this.stop();
+      await stop();
       if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

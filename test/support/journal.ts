@@ -13,6 +13,7 @@ export async function readJournalEvents(dataDir: string, taskId: string): Promis
     .filter((l) => l.length > 0)
     .map((l) => JSON.parse(l) as LooseEvent);
   const check = verifyChain(events);
-  if (!check.ok) throw new Error(`journal chain of ${taskId} does not verify: ${JSON.stringify(check.fault)}`);
+  if (!check.ok)
+    throw new Error(`journal chain of ${taskId} does not verify: ${JSON.stringify(check.fault)}`);
   return events;
 }

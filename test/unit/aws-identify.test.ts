@@ -406,6 +406,10 @@ void test('Lambda Invoke: ARN labels are decoded, query and header members read'
   });
   assert.equal(create.operation, 'CreateFunction');
   assert.deepEqual(create.params, { FunctionName: 'f', Role: 'r' });
+  // botocore sends the model's `/2015-03-31/functions/` without its trailing slash; both are ListFunctions.
+  for (const path of ['/2015-03-31/functions', '/2015-03-31/functions/']) {
+    assert.equal(op({ method: 'GET', path, signingName: 'lambda' }).operation, 'ListFunctions', path);
+  }
 });
 
 void test('S3 Control resolves its account host prefix; aliased S3 signing names keep their own identity', () => {

@@ -11,7 +11,7 @@ import { readJournalFile } from '../../gateway/journal/read-journal';
 
 const err = (n: number): EventBody => ({ type: 'call.error', data: { code: 'X', message: `m${n}` } });
 
-describe('journal', () => {
+void describe('journal', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'airlock-journal-'));
@@ -20,11 +20,14 @@ describe('journal', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('canonical JSON sorts keys at every depth and drops undefined', () => {
-    assert.equal(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: undefined, x: 2 }], c: null } }), '{"a":{"c":null,"d":[1,{"x":2,"z":1}]},"b":1}');
+  void test('canonical JSON sorts keys at every depth and drops undefined', () => {
+    assert.equal(
+      canonicalJson({ b: 1, a: { d: [1, { z: 1, y: undefined, x: 2 }], c: null } }),
+      '{"a":{"c":null,"d":[1,{"x":2,"z":1}]},"b":1}',
+    );
   });
 
-  test('concurrent appends form one verified chain in call order', async () => {
+  void test('concurrent appends form one verified chain in call order', async () => {
     const j = await Journal.create(join(dir, 'a'));
     await Promise.all(Array.from({ length: 200 }, (_, i) => j.record('t1', [err(i)])));
     const c = await j.read('t1');
@@ -37,7 +40,7 @@ describe('journal', () => {
     await j.close();
   });
 
-  test('each kind of tampering is detected', async () => {
+  void test('each kind of tampering is detected', async () => {
     const j = await Journal.create(join(dir, 'b'));
     await j.record('t', [err(1), err(2), err(3)]);
     await j.close();
@@ -49,9 +52,11 @@ describe('journal', () => {
     assert.equal(verifyChain([events[1], events[0], events[2]]).ok, false);
   });
 
-  test('a failed write refuses the append, leaves no torn line, and the chain continues once writes work', async () => {
+  void test('a failed write refuses the append, leaves no torn line, and the chain continues once writes work', async () => {
     let failing = false;
-    const j = await Journal.create(join(dir, 'c'), () => (failing ? new Error('ENOSPC: no space left on device') : undefined));
+    const j = await Journal.create(join(dir, 'c'), () =>
+      failing ? new Error('ENOSPC: no space left on device') : undefined,
+    );
     await j.record('t', [err(1)]);
     failing = true;
     await assert.rejects(j.record('t', [err(2)]), /ENOSPC/);
@@ -70,7 +75,7 @@ describe('journal', () => {
     assert.equal(c.validBytes, c.totalBytes);
   });
 
-  test('a torn tail left by a crash is cut off on open and appends continue the chain', async () => {
+  void test('a torn tail left by a crash is cut off on open and appends continue the chain', async () => {
     const jdir = join(dir, 'd');
     const j = await Journal.create(jdir);
     await j.record('t', [err(1), err(2)]);
@@ -85,17 +90,20 @@ describe('journal', () => {
     await j2.record('t', [err(3)]);
     await j2.close();
     const c = await readJournalFile(file);
-    assert.deepEqual(c.events.map((e) => e.seq), [1, 2, 3]);
+    assert.deepEqual(
+      c.events.map((e) => e.seq),
+      [1, 2, 3],
+    );
     assert.equal(c.fault, undefined);
   });
 
-  test('task ids cannot escape the journal directory', async () => {
+  void test('task ids cannot escape the journal directory', async () => {
     const j = await Journal.create(join(dir, 'e'));
     assert.throws(() => j.fileOf('../../etc/passwd'));
     await j.close();
   });
 
-  test('a journal edited on disk reports the first bad line', async () => {
+  void test('a journal edited on disk reports the first bad line', async () => {
     const j = await Journal.create(join(dir, 'f'));
     await j.record('t', [err(1), err(2), err(3)]);
     await j.close();
