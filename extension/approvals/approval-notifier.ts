@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import type { ApprovalDecision, ApprovalInfo } from '../../gateway/protocol';
+import type { ApprovalStore } from './approval-store';
+
+export const DECIDE_COMMAND = 'airlock.decideApproval';
+export const DETAILS_COMMAND = 'airlock.showApprovalDetails';
+
+function commandLink(label: string, command: string, args: readonly unknown[]): string {
+  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
+}
+
+/** The notification's text: who wants what, then the four actions as links. */
+export function approvalMessage(a: ApprovalInfo): string {
+  const decide = (label: string, decision: ApprovalDecision): string =>
+    commandLink(label, DECIDE_COMMAND, [a.approvalId, decision]);
+  const why = a.rule ? ` (${a.rule.reason})` : '';
+  return (
+    `task "${a.taskName}" wants to ${a.summary}${why}. ` +
+    [
+      decide('Approve', 'approve-once'),
+      decide('Approve for Task', 'approve-for-task'),
+      decide('Deny', 'deny'),
+      commandLink('Details', DETAILS_COMMAND, [a.approvalId]),
+    ].join(' · ')
+  );
+}
+
+/**
+ * One notification per pending approval. VS Code cannot close a message notification from an
+ * extension, but it closes a progress notification when its task settles; so each approval is a
+ * progress notification (it stays up while the call is held) whose text carries the actions as
+ * command links, and it disappears the moment the approval is decided — here, from the CLI or
+ * the timeline — or expires.
+ */
+export class ApprovalNotifier implements vscode.Disposable {
+  private readonly open = new Map<string, { resolve: () => void; timer: NodeJS.Timeout }>();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly store: ApprovalStore) {
+    this.unsubscribe = store.onChange(({ added, removed }) => {
+      for (const a of removed) this.close(a.approvalId);
+      for (const a of added) this.show(a);
+    });
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    for (const id of [...this.open.keys()]) this.close(id);
+  }
+
+  private show(a: ApprovalInfo): void {
+    if (this.open.has(a.approvalId)) return;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    // Past its deadline the gateway refuses the call anyway; do not wait for the event to say so.
+    const timer = setTimeout(
+      () => this.store.settle({ ...a, state: 'expired' }),
+      Math.max(0, Date.parse(a.expiresAt) - Date.now()) + 1_000,
+    );
+    this.open.set(a.approvalId, { resolve, timer });
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Airlock approval', cancellable: false },
+      (progress) => {
+        progress.report({ message: approvalMessage(a) });
+        return done;
+      },
+    );
+  }
+
+  private close(approvalId: string): void {
+    const entry = this.open.get(approvalId);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.resolve();
+    this.open.delete(approvalId);
+  }
+}

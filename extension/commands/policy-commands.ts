@@ -1,0 +1,47 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import { POLICY_RELATIVE_PATH } from '../policy/policy-file';
+
+/** "Airlock: Open Workspace Policy": opens .airlock/policy.json, creating it from the default on demand. */
+export async function openPolicy(
+  context: vscode.ExtensionContext,
+  policyFile: string | undefined,
+): Promise<void> {
+  if (!policyFile) {
+    void vscode.window.showInformationMessage(
+      `Airlock: open a folder first — the workspace policy lives in <folder>/${POLICY_RELATIVE_PATH}.`,
+    );
+    return;
+  }
+  const uri = vscode.Uri.file(policyFile);
+  let exists = true;
+  try {
+    await vscode.workspace.fs.stat(uri);
+  } catch {
+    exists = false;
+  }
+  if (!exists) {
+    const create = await vscode.window.showInformationMessage(
+      `This workspace has no ${POLICY_RELATIVE_PATH}. Create it from Airlock's default policy (ask before IAM writes, security-group changes, deletes and terminations; deny account and organization changes)?`,
+      { modal: true },
+      'Create Policy',
+    );
+    if (create !== 'Create Policy') return;
+    await mkdir(dirname(policyFile), { recursive: true });
+    await copyFile(context.asAbsolutePath('resources/default-policy.json'), policyFile);
+  }
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+}
+
+/**
+ * Export and import of session bundles arrive with the bundle issue; until the gateway offers
+ * them, say so plainly instead of failing somewhere less clear.
+ */
+export function bundleNotAvailable(what: 'export' | 'import'): void {
+  void vscode.window.showInformationMessage(
+    what === 'export'
+      ? "Airlock: exporting session bundles is not available in this gateway version yet. The recording stays in the journal of the extension's data folder."
+      : 'Airlock: importing session bundles is not available in this gateway version yet.',
+  );
+}

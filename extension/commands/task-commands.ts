@@ -1,0 +1,122 @@
+import * as vscode from 'vscode';
+import { readPolicy } from '../policy/policy-file';
+import type { TaskManager } from '../tasks/task-manager';
+import type { AirlockDocuments } from '../views/airlock-documents';
+
+export const UNRESTRICTED_LABEL = 'unrestricted';
+
+const TTL_CHOICES: readonly { label: string; seconds: number }[] = [
+  { label: '30 minutes', seconds: 1800 },
+  { label: '1 hour', seconds: 3600 },
+  { label: '2 hours', seconds: 7200 },
+  { label: '4 hours', seconds: 14400 },
+  { label: '8 hours', seconds: 28800 },
+  { label: '1 day', seconds: 86400 },
+];
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** "Airlock: Start Agent Task…": name, scope template, time to live; then a terminal for it. */
+export async function startAgentTask(tasks: TaskManager, policyFile: string | undefined): Promise<void> {
+  const name = await vscode.window.showInputBox({
+    title: 'Airlock: Start Agent Task (1/3)',
+    prompt: 'What is the task for? The name is recorded with every call and shown in approvals.',
+    placeHolder: 'e.g. fix upload lambda',
+    ignoreFocusOut: true,
+    validateInput: (v) =>
+      v.trim() === '' ? 'Give the task a name.' : v.length > 200 ? 'At most 200 characters.' : undefined,
+  });
+  if (name === undefined) return;
+
+  const policy = policyFile ? await readPolicy(policyFile) : ({ kind: 'missing' } as const);
+  type ScopeItem = vscode.QuickPickItem & { document: unknown };
+  const items: ScopeItem[] = [];
+  if (policy.kind === 'ok')
+    for (const t of policy.templates)
+      items.push({
+        label: t.name,
+        description: 'scope template of the workspace policy',
+        document: t.document,
+      });
+  items.push({
+    label: UNRESTRICTED_LABEL,
+    description: 'no task scope',
+    detail: 'Anything the workspace policy does not deny; its ask rules still ask you.',
+    document: undefined,
+  });
+  if (policy.kind === 'invalid')
+    void vscode.window.showWarningMessage(
+      `Airlock: the workspace policy cannot be read (${policy.message}); only "unrestricted" is offered.`,
+    );
+  const scope = await vscode.window.showQuickPick(items, {
+    title: 'Airlock: Start Agent Task (2/3)',
+    placeHolder: 'What may the task do? (its scope, an IAM policy document)',
+    ignoreFocusOut: true,
+  });
+  if (!scope) return;
+
+  const ttl = await vscode.window.showQuickPick(
+    TTL_CHOICES.map((c) => ({ label: c.label, seconds: c.seconds, picked: c.seconds === 3600 })),
+    {
+      title: 'Airlock: Start Agent Task (3/3)',
+      placeHolder: 'How long may the task run? Its key stops working then.',
+      ignoreFocusOut: true,
+    },
+  );
+  if (!ttl) return;
+
+  try {
+    await tasks.startAgentTask(name.trim(), scope.document, ttl.seconds);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Airlock: could not start the task: ${errorText(e)}`);
+  }
+}
+
+/** "Airlock: End Task": ends an agent task (the workspace task is always on). */
+export async function endTask(tasks: TaskManager): Promise<void> {
+  let active;
+  try {
+    active = await tasks.listActive();
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Airlock: ${errorText(e)}`);
+    return;
+  }
+  const endable = active.filter((t) => t.taskId !== tasks.workspaceTask?.taskId);
+  if (endable.length === 0) {
+    void vscode.window.showInformationMessage(
+      'Airlock: no agent task is running (the workspace task is always on).',
+    );
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    endable.map((t) => ({
+      label: t.name,
+      description: tasks.isHeld(t.taskId)
+        ? 'started here'
+        : `started by ${t.startedBy}${t.agent ? ` (${t.agent})` : ''}`,
+      detail: `${t.taskId} · expires ${new Date(t.expiresAt).toLocaleString()}`,
+      taskId: t.taskId,
+    })),
+    { title: 'Airlock: End Task', placeHolder: 'Which task has finished? Its key stops working at once.' },
+  );
+  if (!pick) return;
+  try {
+    await tasks.endTask(pick.taskId);
+    void vscode.window.showInformationMessage(`Airlock: task "${pick.label}" ended.`);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Airlock: could not end the task: ${errorText(e)}`);
+  }
+}
+
+/** "Airlock: Open Timeline": the current task's recorded calls as a read-only document. */
+export async function openTimeline(tasks: TaskManager, docs: AirlockDocuments): Promise<void> {
+  const task = tasks.current;
+  if (!task) {
+    void vscode.window.showInformationMessage('Airlock: no task yet; the gateway is still starting.');
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument(docs.timelineUri(task.taskId, task.name));
+  await vscode.window.showTextDocument(doc, { preview: false });
+}

@@ -1,0 +1,37 @@
+/** The `airlock.*` settings that shape the gateway process. */
+export interface GatewaySettings {
+  readonly region: string;
+  readonly profile: string;
+  readonly upstreamUrl: string;
+  readonly accountId: string;
+  readonly approvalTimeoutSeconds: number | null;
+  readonly retentionDays: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/**
+ * Flags for `airlock gateway` after `--data-dir` and `--port`. A flag is passed only when its
+ * setting differs from the gateway's own default, so a gateway that predates a flag still starts
+ * for users who never touched that setting.
+ */
+export function gatewayArgs(s: GatewaySettings, policyFile: string | undefined): string[] {
+  const args: string[] = [];
+  if (s.region.trim()) args.push('--region', s.region.trim());
+  if (s.profile.trim()) args.push('--profile', s.profile.trim());
+  if (s.upstreamUrl.trim()) args.push('--upstream', s.upstreamUrl.trim());
+  if (s.accountId.trim()) args.push('--account-id', s.accountId.trim());
+  if (policyFile) args.push('--policy', policyFile);
+  if (s.approvalTimeoutSeconds !== null && s.approvalTimeoutSeconds > 0)
+    args.push('--approval-timeout', String(Math.round(s.approvalTimeoutSeconds)));
+  if (s.retentionDays > 0) args.push('--retention-days', String(Math.round(s.retentionDays)));
+  if (s.logLevel !== 'info') args.push('--log-level', s.logLevel);
+  return args;
+}
+
+/** The gateway's environment: the editor's, run as plain Node (VS Code's runtime is Electron). */
+export function gatewayEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ELECTRON_RUN_AS_NODE: '1' };
+  // The extension host's own plumbing means nothing to the gateway.
+  for (const k of Object.keys(env)) if (k.startsWith('VSCODE_')) delete env[k];
+  return env;
+}

@@ -1,0 +1,198 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { ReadyLine } from '../../gateway/protocol';
+
+export type GatewayState =
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'starting'; readonly attempt: number }
+  | { readonly kind: 'running'; readonly port: number; readonly pid: number }
+  | {
+      readonly kind: 'restarting';
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly reason: string;
+    }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+export interface SupervisorOptions {
+  /** The runtime: VS Code's own (process.execPath), with ELECTRON_RUN_AS_NODE=1 in `env`. */
+  readonly execPath: string;
+  /** dist/gateway.js inside the installed extension. */
+  readonly script: string;
+  readonly dataDir: string;
+  /** Flags after `gateway --data-dir DIR --port N`, computed afresh for every start. */
+  readonly args: () => Promise<readonly string[]>;
+  readonly env: NodeJS.ProcessEnv;
+  /** Each line the gateway writes to stderr (its JSON log). */
+  readonly onLogLine: (line: string) => void;
+  readonly onState: (state: GatewayState) => void;
+  readonly readyTimeoutMs?: number;
+}
+
+/** Exit code of a usage error (bad flag or setting): restarting cannot help. */
+const USAGE_EXIT_CODE = 2;
+/** A gateway that ran this long counts as healthy: the next crash starts the back-off afresh. */
+const HEALTHY_AFTER_MS = 60_000;
+const MAX_DELAY_MS = 30_000;
+
+export function backoffDelay(attempt: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), MAX_DELAY_MS);
+}
+
+/**
+ * Runs the gateway as a child process and keeps it running: reads its ready line, restarts it
+ * with back-off when it dies (on the same port when it can, so terminals keep working), stops it
+ * on request. Knows nothing of VS Code.
+ */
+export class GatewaySupervisor {
+  private child: ChildProcess | undefined;
+  private current: GatewayState = { kind: 'stopped' };
+  private failures = 0;
+  private lastPort: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private stderrTail: string[] = [];
+
+  constructor(private readonly opts: SupervisorOptions) {}
+
+  get state(): GatewayState {
+    return this.current;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): void {
+    this.stopping = false;
+    if (this.child || this.timer) return;
+    void this.launch();
+  }
+
+  /** Stops the running gateway (if any) and starts a fresh one, forgetting past failures. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.failures = 0;
+    this.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    this.child = undefined;
+    this.setState({ kind: 'stopped' });
+  }
+
+  private setState(state: GatewayState): void {
+    this.current = state;
+    this.opts.onState(state);
+  }
+
+  private async launch(): Promise<void> {
+    const attempt = this.failures + 1;
+    this.setState({ kind: 'starting', attempt });
+    let extra: readonly string[];
+    try {
+      extra = await this.opts.args();
+    } catch (e) {
+      this.setState({ kind: 'failed', reason: (e as Error).message });
+      return;
+    }
+    if (this.stopping) return;
+    const port = this.lastPort ?? 0;
+    const args = [
+      this.opts.script,
+      'gateway',
+      '--data-dir',
+      this.opts.dataDir,
+      '--port',
+      String(port),
+      ...extra,
+    ];
+    this.stderrTail = [];
+    // stdin stays an open pipe: it closes when this process dies, whoever killed it.
+    const child = spawn(this.opts.execPath, args, {
+      env: this.opts.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.child = child;
+    const startedAt = Date.now();
+    let ready = false;
+
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > 20) this.stderrTail.shift();
+      this.opts.onLogLine(line);
+    });
+    const readyTimer = setTimeout(() => {
+      this.opts.onLogLine(
+        `Airlock: the gateway printed no ready line within ${this.opts.readyTimeoutMs ?? 30_000} ms; stopping it.`,
+      );
+      child.kill('SIGKILL');
+    }, this.opts.readyTimeoutMs ?? 30_000);
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      clearTimeout(readyTimer);
+      let parsed: Partial<ReadyLine>;
+      try {
+        parsed = JSON.parse(line) as Partial<ReadyLine>;
+      } catch {
+        parsed = {};
+      }
+      if (parsed.ready !== true || typeof parsed.port !== 'number') {
+        this.opts.onLogLine(`Airlock: unexpected first line from the gateway: ${line}`);
+        child.kill('SIGKILL');
+        return;
+      }
+      ready = true;
+      this.lastPort = parsed.port;
+      this.setState({ kind: 'running', port: parsed.port, pid: child.pid ?? -1 });
+    });
+    child.on('error', (e) => this.opts.onLogLine(`Airlock: could not run the gateway: ${e.message}`));
+    child.on('exit', (code, signal) => {
+      clearTimeout(readyTimer);
+      if (this.child === child) this.child = undefined;
+      if (this.stopping) return;
+      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+      const tail = this.stderrTail.slice(-3).join('\n');
+      if (!ready && code === USAGE_EXIT_CODE) {
+        this.setState({ kind: 'failed', reason: `The gateway refused its settings: ${lastMessage(tail)}` });
+        return;
+      }
+      // A port taken meanwhile: the next attempt takes any free port (terminals go stale, and say so).
+      if (!ready && /already in use/i.test(tail)) this.lastPort = undefined;
+      if (ready && Date.now() - startedAt > HEALTHY_AFTER_MS) this.failures = 0;
+      this.failures++;
+      const delayMs = backoffDelay(this.failures);
+      this.setState({ kind: 'restarting', attempt: this.failures, delayMs, reason: `The gateway ${how}.` });
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (!this.stopping) void this.launch();
+      }, delayMs);
+    });
+  }
+}
+
+/** The message of the gateway's last log line (JSON `msg`, or the CLI's plain "airlock: ..."). */
+function lastMessage(tail: string): string {
+  const line =
+    tail
+      .split('\n')
+      .filter((l) => l.trim())
+      .pop() ?? '(no output)';
+  try {
+    const j = JSON.parse(line) as { msg?: string; error?: string };
+    return [j.msg, j.error].filter(Boolean).join(': ') || line;
+  } catch {
+    return line.replace(/^airlock:\s*/, '');
+  }
+}

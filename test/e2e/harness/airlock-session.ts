@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type FakeAws, startFakeAws } from '../../fakes/index';
+import { type LooseEvent, readJournalEvents } from '../../support/journal';
+import { startVsCode, type VsCodeServer } from './code-server';
+import { ensureVsix } from './vsix';
+import { Workbench } from './workbench';
+
+export interface AirlockSessionOptions {
+  /** Written to <workspace>/.airlock/policy.json before VS Code starts. */
+  readonly policy?: unknown;
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+interface StoredTask {
+  readonly taskId: string;
+  readonly name: string;
+  readonly endedAt?: string;
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the time is up. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      lastError = e;
+    }
+    await sleep(250);
+  }
+  throw new Error(
+    `timed out waiting for ${what}${lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : ''}`,
+  );
+}
+
+/**
+ * A real VS Code with the packaged Airlock extension, a workspace folder, and the verifying fake
+ * AWS as the gateway's upstream (its credentials are the "real" ones in the editor's environment).
+ */
+export class AirlockSession {
+  private constructor(
+    readonly fake: FakeAws,
+    readonly server: VsCodeServer,
+    readonly workbench: Workbench,
+    readonly workspace: string,
+    private readonly scratch: string,
+  ) {}
+
+  static async start(opts: AirlockSessionOptions = {}): Promise<AirlockSession> {
+    const vsix = await ensureVsix();
+    const scratch = await mkdtemp(join(tmpdir(), 'airlock-e2e-'));
+    const workspace = join(scratch, 'project');
+    await mkdir(workspace, { recursive: true });
+    if (opts.policy !== undefined) {
+      await mkdir(join(workspace, '.airlock'), { recursive: true });
+      await writeFile(join(workspace, '.airlock', 'policy.json'), JSON.stringify(opts.policy, null, 2));
+    }
+    const fake = await startFakeAws();
+    let server: VsCodeServer | undefined;
+    try {
+      server = await startVsCode({
+        vsix: [vsix],
+        workspace,
+        settings: {
+          'airlock.gateway.upstreamUrl': fake.url,
+          'airlock.gateway.accountId': fake.accountId,
+          'airlock.aws.region': 'us-east-1',
+          ...opts.settings,
+        },
+        env: {
+          AWS_ACCESS_KEY_ID: fake.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: fake.credentials.secretAccessKey,
+        },
+      });
+      const workbench = await Workbench.open(server, workspace);
+      return new AirlockSession(fake, server, workbench, workspace, scratch);
+    } catch (e) {
+      await server?.stop();
+      await fake.close();
+      await rm(scratch, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.workbench.close().catch(() => undefined);
+    await this.server.stop();
+    await this.fake.close();
+    await rm(this.scratch, { recursive: true, force: true });
+  }
+
+  /** The gateway's data dir: `<workspace storage>/airlock-dev.airlock/gateway`, found by its files. */
+  async dataDir(): Promise<string> {
+    return eventually('the gateway data dir', async () => {
+      const root = join(this.server.userDataDir, 'User', 'workspaceStorage');
+      for (const ws of await readdir(root).catch(() => [])) {
+        const dir = join(root, ws, 'airlock-dev.airlock', 'gateway');
+        if (existsSync(join(dir, 'control-token'))) return dir;
+      }
+      return undefined;
+    });
+  }
+
+  /** The running gateway's pid and port, from its gateway.json. */
+  async gatewayInfo(): Promise<{ pid: number; port: number }> {
+    const file = join(await this.dataDir(), 'gateway.json');
+    return JSON.parse(await readFile(file, 'utf8')) as { pid: number; port: number };
+  }
+
+  async tasks(): Promise<StoredTask[]> {
+    const text = await readFile(join(await this.dataDir(), 'tasks.json'), 'utf8').catch(() => '{"tasks":[]}');
+    return (JSON.parse(text) as { tasks: StoredTask[] }).tasks;
+  }
+
+  /** The active task named `name` (waits for it to exist). */
+  async taskNamed(name: string | RegExp): Promise<StoredTask> {
+    return eventually(`task ${String(name)}`, async () =>
+      (await this.tasks()).find(
+        (t) => !t.endedAt && (typeof name === 'string' ? t.name === name : name.test(t.name)),
+      ),
+    );
+  }
+
+  async journal(taskId: string): Promise<LooseEvent[]> {
+    return readJournalEvents(await this.dataDir(), taskId);
+  }
+
+  /**
+   * Types `command` into the active terminal, its output and exit code going to files, and waits
+   * for it to finish. Reading files, not the screen, keeps the check exact.
+   */
+  async runInTerminal(command: string, timeoutMs = 90_000): Promise<{ code: number; output: string }> {
+    const id = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const out = join(this.scratch, `cmd-${id}.out`);
+    const rc = join(this.scratch, `cmd-${id}.rc`);
+    await this.workbench.waitForTerminalPrompt();
+    await this.workbench.typeInTerminal(`${command} > ${out} 2>&1; echo $? > ${rc}`);
+    const code = await eventually(
+      `"${command}" to finish in the terminal`,
+      async () => {
+        const text = await readFile(rc, 'utf8').catch(() => '');
+        return text.trim() === '' ? undefined : Number(text.trim());
+      },
+      timeoutMs,
+    );
+    return { code, output: await readFile(out, 'utf8') };
+  }
+}

