@@ -30,7 +30,9 @@ export function approvalMessage(a: ApprovalInfo): string {
  * extension, but it closes a progress notification when its task settles; so each approval is a
  * progress notification (it stays up while the call is held) whose text carries the actions as
  * command links, and it disappears the moment the approval is decided — here, from the CLI or
- * the timeline — or expires.
+ * the timeline — or expires. It is cancellable only because VS Code shows a notification without
+ * buttons collapsed to one line, which would hide the links: its Cancel button puts the
+ * notification away and leaves the call waiting (the status bar still counts it).
  */
 export class ApprovalNotifier implements vscode.Disposable {
   private readonly open = new Map<string, { resolve: () => void; timer: NodeJS.Timeout }>();
@@ -59,9 +61,17 @@ export class ApprovalNotifier implements vscode.Disposable {
     );
     this.open.set(a.approvalId, { resolve, timer });
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Airlock approval', cancellable: false },
-      (progress) => {
+      { location: vscode.ProgressLocation.Notification, title: 'Airlock approval', cancellable: true },
+      (progress, token) => {
         progress.report({ message: approvalMessage(a) });
+        token.onCancellationRequested(() => {
+          this.close(a.approvalId);
+          if (this.store.get(a.approvalId))
+            vscode.window.setStatusBarMessage(
+              'Airlock: the call still waits for your decision (click Airlock in the status bar)',
+              8_000,
+            );
+        });
         return done;
       },
     );

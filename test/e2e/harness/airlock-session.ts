@@ -136,23 +136,50 @@ export class AirlockSession {
   }
 
   /**
-   * Types `command` into the active terminal, its output and exit code going to files, and waits
-   * for it to finish. Reading files, not the screen, keeps the check exact.
+   * Types `command` into the active terminal, its output and exit code going to files, and
+   * resolves once it is typed; `done` resolves when it has finished. Reading files, not the
+   * screen, keeps the check exact.
    */
-  async runInTerminal(command: string, timeoutMs = 90_000): Promise<{ code: number; output: string }> {
+  async startInTerminal(
+    command: string,
+    timeoutMs = 90_000,
+  ): Promise<{ done: Promise<{ code: number; output: string }> }> {
     const id = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
     const out = join(this.scratch, `cmd-${id}.out`);
     const rc = join(this.scratch, `cmd-${id}.rc`);
     await this.workbench.waitForTerminalPrompt();
     await this.workbench.typeInTerminal(`${command} > ${out} 2>&1; echo $? > ${rc}`);
-    const code = await eventually(
+    const done = eventually(
       `"${command}" to finish in the terminal`,
       async () => {
         const text = await readFile(rc, 'utf8').catch(() => '');
         return text.trim() === '' ? undefined : Number(text.trim());
       },
       timeoutMs,
-    );
-    return { code, output: await readFile(out, 'utf8') };
+    ).then(async (code) => ({ code, output: await readFile(out, 'utf8') }));
+    // Callers may fail before awaiting it; the rejection is theirs to see, not an unhandled one.
+    done.catch(() => undefined);
+    return { done };
+  }
+
+  async runInTerminal(command: string, timeoutMs = 90_000): Promise<{ code: number; output: string }> {
+    return (await this.startInTerminal(command, timeoutMs)).done;
+  }
+
+  /** Calls the gateway's control API as another client would (the CLI, the timeline). */
+  async control<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: T }> {
+    const dir = await this.dataDir();
+    const token = (await readFile(join(dir, 'control-token'), 'utf8')).trim();
+    const { port } = await this.gatewayInfo();
+    const res = await fetch(`http://127.0.0.1:${port}/_airlock/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as T };
   }
 }
