@@ -1,6 +1,6 @@
 // `npm run bench`: prints one JSON document of side-by-side measurements (never asserted in tests).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { Hash } from '@smithy/hash-node';
@@ -45,6 +45,11 @@ async function signed(
     }),
   );
   return { port, method, path, headers: req.headers, body: body ?? Buffer.alloc(0) };
+}
+
+/** Resets the kernel's peak-RSS mark so the next reading covers only what follows. */
+function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 function peakRssMb(pid: number): number {
@@ -92,6 +97,13 @@ async function main(): Promise<void> {
     upstream: `http://127.0.0.1:${stub.port}`,
     credentials: realCreds,
     args: ['--log-level', 'warn'],
+    // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the gateway there.
+    nodeArgs: [
+      ...(process.env.BENCH_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+        : []),
+      ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
   });
   try {
     const task = await startTask(gw, ['--name', 'bench']);
@@ -120,6 +132,7 @@ async function main(): Promise<void> {
       'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
     });
     const rssBefore = peakRssMb(gw.proc.pid!);
+    resetPeakRss(gw.proc.pid!);
     const putMBps = await transfer(put, big, true);
     const getMBps = await transfer(get, big, false);
     const peak = peakRssMb(gw.proc.pid!);
@@ -139,7 +152,7 @@ async function main(): Promise<void> {
           bytes: big,
           putMBps: Math.round(putMBps),
           getMBps: Math.round(getMBps),
-          peakRssMbBefore: rssBefore,
+          peakRssMbDuringLoadTests: rssBefore,
           peakRssMb: peak,
         },
         targets: {

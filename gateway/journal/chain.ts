@@ -13,8 +13,17 @@ export function hashEvent(withoutHash: Omit<JournalEvent, 'hash'>): string {
   return createHash('sha256').update(canonicalJson(withoutHash)).digest('hex');
 }
 
-/** Links a new event to the chain head. Pure: the caller decides when the head moves. */
-export function sealEvent(task: string, head: ChainHead, body: EventBody, now: Date): JournalEvent {
+/**
+ * Links a new event to the chain head. Pure: the caller decides when the head moves. Returns the
+ * journal line too: the canonical form with the hash appended, so each event is serialised once
+ * (readers parse the line and recompute the hash over the canonical form without `hash`).
+ */
+export function sealEvent(
+  task: string,
+  head: ChainHead,
+  body: EventBody,
+  now: Date,
+): { readonly event: JournalEvent; readonly line: string } {
   const unsealed = {
     v: FORMAT_VERSION,
     task,
@@ -23,7 +32,12 @@ export function sealEvent(task: string, head: ChainHead, body: EventBody, now: D
     prev: head.hash,
     ...body,
   };
-  return { ...unsealed, hash: hashEvent(unsealed) };
+  const canonical = canonicalJson(unsealed);
+  const hash = createHash('sha256').update(canonical).digest('hex');
+  return {
+    event: { ...unsealed, hash } as JournalEvent,
+    line: `${canonical.slice(0, -1)},"hash":"${hash}"}`,
+  };
 }
 
 export type ChainFault =

@@ -71,12 +71,14 @@ export class TaskJournal {
   /** Resolves once every given event is durably on disk, in order, as one unit. */
   append(bodies: readonly EventBody[], now = new Date()): Promise<JournalEvent[]> {
     const sealed: JournalEvent[] = [];
+    let text = '';
     for (const body of bodies) {
-      const ev = sealEvent(this.taskId, this.head, body, now);
-      this.head = { seq: ev.seq, hash: ev.hash };
-      sealed.push(ev);
+      const { event, line } = sealEvent(this.taskId, this.head, body, now);
+      this.head = { seq: event.seq, hash: event.hash };
+      sealed.push(event);
+      text += line + '\n';
     }
-    const bytes = Buffer.from(sealed.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const bytes = Buffer.from(text);
     return new Promise<JournalEvent[]>((resolve, reject) => {
       this.queue.push({ bytes, headAfter: this.head, resolve: () => resolve(sealed), reject });
       this.flushing ??= this.flushLoop();

@@ -39,6 +39,8 @@ export interface StartOptions {
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   readonly args?: string[];
   readonly dataDir?: string;
+  /** Extra Node flags for the gateway process (e.g. --cpu-prof for profiling). */
+  readonly nodeArgs?: string[];
 }
 
 export function runNode(
@@ -61,7 +63,16 @@ export function runNode(
 /** Starts `airlock gateway` as a user would and waits for its ready line. */
 export async function startGatewayProcess(opts: StartOptions = {}): Promise<GatewayProcess> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'airlock-gw-')));
-  const args = [AIRLOCK_BIN, 'gateway', '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])];
+  const args = [
+    ...(opts.nodeArgs ?? []),
+    AIRLOCK_BIN,
+    'gateway',
+    '--data-dir',
+    dataDir,
+    '--port',
+    '0',
+    ...(opts.args ?? []),
+  ];
   if (opts.upstream) args.push('--upstream', opts.upstream);
   const env = isolatedEnv({
     AWS_ACCESS_KEY_ID: opts.credentials?.accessKeyId,
