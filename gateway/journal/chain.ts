@@ -35,7 +35,7 @@ export function sealEvent(
   const canonical = canonicalJson(unsealed);
   const hash = createHash('sha256').update(canonical).digest('hex');
   return {
-    event: { ...unsealed, hash } as JournalEvent,
+    event: { ...unsealed, hash },
     line: `${canonical.slice(0, -1)},"hash":"${hash}"}`,
   };
 }
