@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  backoffDelay,
+  type GatewayState,
+  GatewaySupervisor,
+} from '../../extension/gateway/gateway-supervisor';
+import { isolatedEnv, REPO_ROOT } from '../support/gateway-process';
+
+// The extension's supervisor against the real bundled gateway (dist/gateway.js, from `npm run build`).
+const SCRIPT = join(REPO_ROOT, 'dist', 'gateway.js');
+let dir: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'airlock-sup-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function supervise(args: readonly string[] = []): {
+  sup: GatewaySupervisor;
+  states: GatewayState[];
+  next: (kind: GatewayState['kind']) => Promise<GatewayState>;
+} {
+  const states: GatewayState[] = [];
+  const waiters: { kind: GatewayState['kind']; resolve: (s: GatewayState) => void }[] = [];
+  const sup = new GatewaySupervisor({
+    execPath: process.execPath,
+    script: SCRIPT,
+    dataDir: join(dir, `data-${Math.random().toString(36).slice(2)}`),
+    args: () => Promise.resolve(args),
+    env: isolatedEnv({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' }),
+    onLogLine: () => undefined,
+    onState: (s) => {
+      states.push(s);
+      for (const w of [...waiters]) {
+        if (w.kind !== s.kind) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(s);
+      }
+    },
+  });
+  // Resolves with the first state of `kind` reported after this call.
+  const next = (kind: GatewayState['kind']): Promise<GatewayState> =>
+    new Promise((resolve, reject) => {
+      waiters.push({ kind, resolve });
+      setTimeout(
+        () => reject(new Error(`no "${kind}" state; saw ${states.map((s) => s.kind).join(', ')}`)),
+        20_000,
+      ).unref();
+    });
+  return { sup, states, next };
+}
+
+void test('back-off doubles from one second and stops at thirty', () => {
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map(backoffDelay), [1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+});
+
+void test('reads the ready line, restarts a killed gateway on the same port, and stops it', async () => {
+  const { sup, next } = supervise();
+  const running = next('running');
+  sup.start();
+  const first = await running;
+  assert.equal(first.kind, 'running');
+  if (first.kind !== 'running') return;
+  const res = await fetch(`http://127.0.0.1:${first.port}/_airlock/v1/health`);
+  assert.equal(res.status, 401, 'the control API answers (and wants its token)');
+
+  const restarting = next('restarting');
+  const back = next('running');
+  process.kill(first.pid, 'SIGKILL');
+  const r = await restarting;
+  assert.equal(r.kind === 'restarting' && r.attempt, 1);
+  assert.match(r.kind === 'restarting' ? r.reason : '', /killed \(SIGKILL\)/);
+  const second = await back;
+  assert.ok(second.kind === 'running' && second.pid !== first.pid);
+  assert.equal(second.kind === 'running' && second.port, first.port, 'same port, so terminals keep working');
+
+  await sup.stop();
+  assert.equal(sup.state.kind, 'stopped');
+  assert.throws(() => process.kill(second.kind === 'running' ? second.pid : -1, 0), /ESRCH/);
+});
+
+void test('a flag the gateway refuses is a failure, not a restart loop', async () => {
+  const { sup, next, states } = supervise(['--no-such-flag']);
+  const failed = next('failed');
+  sup.start();
+  const f = await failed;
+  assert.match(f.kind === 'failed' ? f.reason : '', /no-such-flag/);
+  assert.ok(!states.some((s) => s.kind === 'restarting'));
+  await sup.stop();
+});

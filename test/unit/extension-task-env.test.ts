@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gatewayArgs, gatewayEnv } from '../../extension/gateway/gateway-args';
+import { readPolicy } from '../../extension/policy/policy-file';
+import {
+  collectionPlan,
+  describeCollection,
+  rebaseEnv,
+  routedEnv,
+  terminalEnv,
+} from '../../extension/tasks/task-env';
+import { renderTimeline } from '../../extension/views/timeline-render';
+import { REAL_CREDENTIAL_VARIABLES } from '../../gateway/control/agent-env';
+
+const ENV = {
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:4000',
+  HTTPS_PROXY: 'http://127.0.0.1:4000',
+  AWS_CA_BUNDLE: '/data/ca.pem',
+  AWS_ACCESS_KEY_ID: 'AKTASK',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_REGION: 'eu-west-1',
+};
+
+void test('routing modes drop the variables of the mode that is off', () => {
+  assert.deepEqual(Object.keys(routedEnv(ENV, ['endpoint'])).sort(), [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_ENDPOINT_URL',
+    'AWS_REGION',
+    'AWS_SECRET_ACCESS_KEY',
+  ]);
+  assert.ok(!('AWS_ENDPOINT_URL' in routedEnv(ENV, ['proxy'])));
+  assert.equal(routedEnv(ENV, ['proxy']).HTTPS_PROXY, ENV.HTTPS_PROXY);
+});
+
+void test('the collection blanks real-credential variables but never a profile (botocore fails on AWS_PROFILE="")', () => {
+  const plan = collectionPlan(ENV, REAL_CREDENTIAL_VARIABLES, { AWS_PROFILE: 'prod' });
+  assert.deepEqual(plan.replace, ENV);
+  assert.ok(
+    plan.blanked.includes('AWS_SESSION_TOKEN') && plan.blanked.includes('AWS_WEB_IDENTITY_TOKEN_FILE'),
+  );
+  assert.ok(!plan.blanked.includes('AWS_PROFILE') && !plan.blanked.includes('AWS_DEFAULT_PROFILE'));
+  assert.deepEqual(plan.keptProfile, ['AWS_PROFILE']);
+  const text = describeCollection('Workspace: app', plan);
+  assert.match(text, /Workspace: app/);
+  assert.match(text, /empties .*AWS_SESSION_TOKEN/);
+  assert.match(text, /AWS_PROFILE is set in VS Code's environment/);
+  assert.deepEqual(collectionPlan(ENV, REAL_CREDENTIAL_VARIABLES, {}).keptProfile, []);
+});
+
+void test('a task terminal gets the editor env without real credentials or extension-host plumbing, plus the task', () => {
+  const env = terminalEnv(
+    {
+      PATH: '/bin',
+      AWS_PROFILE: 'prod',
+      AWS_ACCESS_KEY_ID: 'AKREAL',
+      VSCODE_IPC_HOOK: 'x',
+      ELECTRON_RUN_AS_NODE: '1',
+    },
+    ENV,
+    REAL_CREDENTIAL_VARIABLES,
+  );
+  assert.equal(env.PATH, '/bin');
+  assert.equal(env.AWS_ACCESS_KEY_ID, 'AKTASK');
+  assert.ok(!('AWS_PROFILE' in env) && !('VSCODE_IPC_HOOK' in env) && !('ELECTRON_RUN_AS_NODE' in env));
+});
+
+void test('rebaseEnv moves gateway URLs to the new port and nothing else', () => {
+  const env = rebaseEnv(ENV, 5123);
+  assert.equal(env.AWS_ENDPOINT_URL, 'http://127.0.0.1:5123');
+  assert.equal(env.HTTPS_PROXY, 'http://127.0.0.1:5123');
+  assert.equal(env.AWS_CA_BUNDLE, ENV.AWS_CA_BUNDLE);
+});
+
+void test('gateway flags are passed only for settings that differ from the defaults', () => {
+  const defaults = {
+    region: '',
+    profile: '',
+    upstreamUrl: '',
+    accountId: '',
+    approvalTimeoutSeconds: null,
+    retentionDays: 0,
+    logLevel: 'info' as const,
+  };
+  assert.deepEqual(gatewayArgs(defaults, undefined), []);
+  assert.deepEqual(
+    gatewayArgs(
+      { ...defaults, region: 'eu-west-1', profile: 'dev', approvalTimeoutSeconds: 90, retentionDays: 30 },
+      '/w/.airlock/policy.json',
+    ),
+    [
+      '--region',
+      'eu-west-1',
+      '--profile',
+      'dev',
+      '--policy',
+      '/w/.airlock/policy.json',
+      '--approval-timeout',
+      '90',
+      '--retention-days',
+      '30',
+    ],
+  );
+  const env = gatewayEnv({ PATH: '/bin', VSCODE_PID: '1' });
+  assert.equal(env.ELECTRON_RUN_AS_NODE, '1');
+  assert.ok(!('VSCODE_PID' in env));
+});
+
+void test('readPolicy gives the scope templates, and says what is wrong with a broken file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'airlock-policy-'));
+  try {
+    const file = join(dir, 'policy.json');
+    assert.deepEqual(await readPolicy(file), { kind: 'missing' });
+    await writeFile(
+      file,
+      '{ "scopeTemplates": { "read-only": { "Statement": [] } }, "approvalTimeoutSeconds": 60 }',
+    );
+    const ok = await readPolicy(file);
+    assert.ok(ok.kind === 'ok');
+    assert.deepEqual(ok.templates, [{ name: 'read-only', document: { Statement: [] } }]);
+    assert.equal(ok.approvalTimeoutSeconds, 60);
+    await writeFile(file, '{ "scopeTemplates": [] }');
+    assert.equal((await readPolicy(file)).kind, 'invalid');
+    await writeFile(file, '{ nope');
+    const bad = await readPolicy(file);
+    assert.ok(bad.kind === 'invalid' && /JSON/.test(bad.message));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+void test('the plain timeline lists each call once with its decision and status', () => {
+  const lines = [
+    { type: 'task.started', ts: '2026-01-01T00:00:00Z', data: { taskId: 't-1', name: 'n' } },
+    {
+      type: 'call.request',
+      ts: '2026-01-01T00:00:01Z',
+      data: {
+        callId: 'c1',
+        service: 'sts',
+        operation: 'GetCallerIdentity',
+        method: 'POST',
+        target: '/',
+        actions: [{ action: 'sts:GetCallerIdentity', resources: [] }],
+      },
+    },
+    {
+      type: 'call.decision',
+      ts: '2026-01-01T00:00:01Z',
+      data: { callId: 'c1', decision: 'allow', reason: 'in scope' },
+    },
+    {
+      type: 'call.response',
+      ts: '2026-01-01T00:00:02Z',
+      data: { callId: 'c1', status: 200, upstreamMs: 12.4, gatewayMs: 1, responseBytes: 10, local: false },
+    },
+    {
+      type: 'call.request',
+      ts: '2026-01-01T00:00:03Z',
+      data: {
+        callId: 'c2',
+        service: 's3',
+        method: 'DELETE',
+        target: '/b',
+        actions: [{ action: 's3:DeleteBucket', resources: [] }],
+      },
+    },
+    {
+      type: 'call.decision',
+      ts: '2026-01-01T00:00:03Z',
+      data: { callId: 'c2', decision: 'deny', reason: 'no', rule: 'deny-destructive' },
+    },
+  ];
+  const md = renderTimeline(
+    'fix upload lambda',
+    't-1',
+    lines.map((l) => JSON.stringify(l)).join('\n') + '\n{torn',
+  );
+  assert.match(md, /2 calls recorded/);
+  assert.match(
+    md,
+    /\| 2026-01-01T00:00:01Z \| sts \| GetCallerIdentity \| sts:GetCallerIdentity \| allow \| 200 \| 12 \|/,
+  );
+  assert.match(md, /\| s3 \| DELETE \/b \| s3:DeleteBucket \| deny \(deny-destructive\) \| {2}\| {2}\|/);
+  assert.match(md, /1 journal line\(s\) could not be read/);
+});
