@@ -75,6 +75,33 @@ void describe('endpoint mode: bad input', () => {
     assert.ok(r.status >= 400 && r.status < 500, String(r.status));
   });
 
+  void test('a signed-chunk upload (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) is refused clearly, before its body', async () => {
+    const before = s.fake.received.length;
+    const r = await sendSigned({
+      endpoint,
+      accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
+      service: 's3',
+      method: 'PUT',
+      path: '/uploads/chunked.bin',
+      headers: {
+        'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+        'content-encoding': 'aws-chunked',
+        'x-amz-decoded-content-length': '5',
+      },
+      body:
+        '5;chunk-signature=' +
+        '0'.repeat(64) +
+        '\r\nhello\r\n0;chunk-signature=' +
+        '0'.repeat(64) +
+        '\r\n\r\n',
+    });
+    assert.equal(r.status, 501);
+    assert.match(r.body, /<Code>NotImplemented<\/Code>/);
+    assert.match(r.body, /signed-chunk uploads/);
+    assert.equal(s.fake.received.length, before);
+  });
+
   void test('a huge header block: 431, connection closed', async () => {
     const big = 'x'.repeat(64 * 1024);
     const text = await rawSocket(s.gw.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${big}\r\n\r\n`);

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsV1, awsV2, boto3, hasAwsCliV2 } from '../support/aws-clients';
 import { readJournalEvents } from '../support/journal';
 import { type Stack, startStack } from '../support/stack';
@@ -79,6 +81,26 @@ void describe('endpoint mode: real clients through the gateway', () => {
     r = await awsV1(['dynamodb', 'get-item', '--table-name', 'orders', '--key', '{"id":{"S":"o-1"}}'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).Item.total.N, '42');
+  });
+
+  void test('AWS SDK for JavaScript v3: STS (query) and DynamoDB (json) with the task env', async () => {
+    const env = s.task.env;
+    const config = {
+      endpoint: env.AWS_ENDPOINT_URL,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+      maxAttempts: 1,
+    };
+    const sts = new STSClient(config);
+    assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Account, s.fake.accountId);
+    const ddb = new DynamoDBClient(config);
+    await ddb.send(
+      new PutItemCommand({ TableName: 'orders', Item: { id: { S: 'sdk-1' }, total: { N: '7' } } }),
+    );
+    const got = await ddb.send(new GetItemCommand({ TableName: 'orders', Key: { id: { S: 'sdk-1' } } }));
+    assert.equal(got.Item?.total?.N, '7');
+    sts.destroy();
+    ddb.destroy();
   });
 
   void test('lambda list-functions (rest-json)', async () => {
