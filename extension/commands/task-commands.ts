@@ -103,8 +103,10 @@ export async function endTask(tasks: TaskManager): Promise<void> {
   );
   if (!pick) return;
   try {
-    await tasks.endTask(pick.taskId);
-    void vscode.window.showInformationMessage(`Airlock: task "${pick.label}" ended.`);
+    const held = await tasks.endTask(pick.taskId);
+    void vscode.window.showInformationMessage(
+      `Airlock: task "${pick.label}" ended.${held?.terminal ? ' Its terminal can no longer reach AWS.' : ''}`,
+    );
   } catch (e) {
     void vscode.window.showErrorMessage(`Airlock: could not end the task: ${errorText(e)}`);
   }

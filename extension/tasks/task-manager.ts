@@ -171,13 +171,14 @@ export class TaskManager implements vscode.Disposable {
     return task;
   }
 
-  async endTask(taskId: string): Promise<void> {
+  /** Ends a task; resolves with the held task it was, if this editor started it. */
+  async endTask(taskId: string): Promise<HeldTask | undefined> {
     await this.requireClient().endTask(taskId);
-    this.taskEnded(taskId, 'ended');
+    return this.taskEnded(taskId, 'ended', false);
   }
 
-  /** A task ended or expired (here, from the CLI, or by time). */
-  taskEnded(taskId: string, how: 'ended' | 'expired'): void {
+  /** A task ended or expired (here, from the CLI, or by time); `notify` says so if it had a terminal. */
+  taskEnded(taskId: string, how: 'ended' | 'expired', notify = true): HeldTask | undefined {
     if (this.workspace?.taskId === taskId) {
       this.deps.log.warn(`the workspace task ${how}; starting a new one`);
       this.workspace = undefined;
@@ -186,14 +187,15 @@ export class TaskManager implements vscode.Disposable {
           () => this.apply(),
           (e: unknown) => this.deps.log.error(String(e)),
         );
-      return;
+      return undefined;
     }
     const task = this.forget(taskId);
-    if (task?.terminal)
+    if (task?.terminal && notify)
       void vscode.window.showWarningMessage(
         `Airlock: task "${task.name}" ${how}. Its terminal can no longer reach AWS.`,
       );
     if (task) this.apply();
+    return task;
   }
 
   /** Tasks the gateway reports that this editor started (by task id). */

@@ -6,6 +6,15 @@ import { renderTimeline } from './timeline-render';
 
 export const AIRLOCK_SCHEME = 'airlock';
 
+/** A file-name-safe tab title. */
+function title(text: string): string {
+  return text
+    .replace(/[^\w .,()-]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
+}
+
 /**
  * Read-only documents: a task's recorded calls (`airlock:/timeline/<taskId>.md`, read from the
  * journal in the data dir) and an approval's details (`airlock:/approval/<id>.json`). The Svelte
@@ -27,12 +36,19 @@ export class AirlockDocuments implements vscode.TextDocumentContentProvider, vsc
 
   timelineUri(taskId: string, taskName: string): vscode.Uri {
     this.taskNames.set(taskId, taskName);
-    return vscode.Uri.from({ scheme: AIRLOCK_SCHEME, path: `/timeline/${taskId}.md` });
+    // The last segment is the tab's title; the id before it is what the provider reads.
+    return vscode.Uri.from({
+      scheme: AIRLOCK_SCHEME,
+      path: `/timeline/${taskId}/${title(`Calls of ${taskName}`)}.md`,
+    });
   }
 
   approvalUri(approval: ApprovalInfo): vscode.Uri {
     this.approvals.set(approval.approvalId, approval);
-    return vscode.Uri.from({ scheme: AIRLOCK_SCHEME, path: `/approval/${approval.approvalId}.json` });
+    return vscode.Uri.from({
+      scheme: AIRLOCK_SCHEME,
+      path: `/approval/${approval.approvalId}/${title(`Approval ${approval.action}`)}.json`,
+    });
   }
 
   /** A call of `taskId` was recorded: refresh its open timeline (coalesced). */
@@ -40,12 +56,12 @@ export class AirlockDocuments implements vscode.TextDocumentContentProvider, vsc
     if (!this.taskNames.has(taskId)) return;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
-      this.changed.fire(vscode.Uri.from({ scheme: AIRLOCK_SCHEME, path: `/timeline/${taskId}.md` }));
+      this.changed.fire(this.timelineUri(taskId, this.taskNames.get(taskId) ?? taskId));
     }, 300);
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const m = /^\/(timeline|approval)\/([\w.-]+)\.(md|json)$/.exec(uri.path);
+    const m = /^\/(timeline|approval)\/([\w.-]+)\//.exec(uri.path);
     if (!m) return `Unknown Airlock document ${uri.toString()}`;
     const [, kind, id] = m as unknown as [string, string, string];
     if (kind === 'approval') {

@@ -94,5 +94,5 @@ void test('the notification disappears when the call is decided elsewhere', asyn
   await toast.waitFor({ state: 'hidden', timeout: 10_000 });
   const r = await run.done;
   assert.equal(r.code, 0, r.output);
-  await s.workbench.statusBarItem(/Airlock · Workspace: project$/).waitFor({ timeout: 10_000 });
+  await s.workbench.statusBarItem(/Airlock · Workspace: project\s*$/).waitFor({ timeout: 10_000 });
 });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AirlockSession, eventually } from './harness/airlock-session';
 
@@ -124,4 +126,57 @@ void test('ending the task stops its key at once and the status bar returns to t
   const r = await s.runInTerminal('aws sts get-caller-identity --output json');
   assert.notEqual(r.code, 0, 'the ended task key is refused');
   assert.match(r.output, /ended|expired|not valid|InvalidClientTokenId/i);
+});
+
+void test('Open Timeline lists the current task’s recorded calls', async () => {
+  const wb = s.workbench;
+  await wb.runCommand('Airlock: Open Timeline');
+  const editor = wb.page.locator('.editor-instance .monaco-editor .view-lines').first();
+  await editor.filter({ hasText: 'Airlock task: Workspace: project' }).waitFor({ timeout: 15_000 });
+  const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+  assert.match(text, /GetCallerIdentity/);
+  assert.match(text, /\d+ calls recorded/);
+  await wb.screenshot('timeline-document');
+});
+
+void test('the walkthrough takes a new user from the gateway to a first recorded call', async () => {
+  const wb = s.workbench;
+  await wb.runCommand('Welcome: Open Walkthrough...');
+  await wb.pick(/Get started with Airlock/);
+  const steps = wb.page.locator('.getting-started-step');
+  await steps.filter({ hasText: 'The gateway is already running' }).waitFor({ timeout: 15_000 });
+  const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());
+  assert.deepEqual(titles, [
+    'The gateway is already running',
+    'Make a first recorded call',
+    'See what was recorded',
+    'Give agents a task and a policy',
+  ]);
+  await wb.screenshot('walkthrough');
+});
+
+// Last: creating the policy restarts the gateway with --policy, which needs the policy engine.
+void test('Open Workspace Policy creates .airlock/policy.json from the default, validated by the schema', async () => {
+  const wb = s.workbench;
+  await wb.runCommand('Airlock: Open Workspace Policy');
+  await wb.page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: 'Create Policy' }).click();
+  const file = join(s.workspace, '.airlock', 'policy.json');
+  const policy = await eventually(
+    'the policy file',
+    async () =>
+      (JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as {
+        askRules?: { id: string }[];
+      } | null) ?? undefined,
+  );
+  assert.ok(policy.askRules?.some((r) => r.id === 'ask-iam-writes'));
+  await wb.page.locator('.tab.active').filter({ hasText: 'policy.json' }).waitFor({ timeout: 10_000 });
+
+  // The schema comes from the extension's jsonValidation contribution.
+  await writeFile(file, JSON.stringify({ ...policy, outOfScope: 'maybe' }, null, 2));
+  await wb.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+  await wb.page
+    .locator('.markers-panel')
+    .filter({ hasText: /Value is not accepted/ })
+    .waitFor({ timeout: 20_000 });
+  await wb.screenshot('policy-schema-problem');
 });
