@@ -19,6 +19,10 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       'upstream-ca': { type: 'string' },
       'account-id': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      // Proxy mode: refuse CONNECT / plain-HTTP proxying to non-AWS hosts.
+      'no-tunnel': { type: 'boolean', default: false },
+      'proxy-handshake-timeout': { type: 'string' },
+      'proxy-idle-timeout': { type: 'string' },
     },
     strict: true,
   });
@@ -35,6 +39,15 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
     if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:')
       throw new CliError('--upstream must be an http:// or https:// URL', 2);
   }
+  const seconds = (flag: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || n > 3600)
+      throw new CliError(`--${flag} must be 0 < seconds <= 3600`, 2);
+    return Math.round(n * 1000);
+  };
+  const handshakeMs = seconds('proxy-handshake-timeout', values['proxy-handshake-timeout']);
+  const firstRequestMs = seconds('proxy-idle-timeout', values['proxy-idle-timeout']);
   const level = values['log-level'];
   if (level !== 'debug' && level !== 'info' && level !== 'warn' && level !== 'error')
     throw new CliError('--log-level must be debug, info, warn or error', 2);
@@ -54,6 +67,11 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       upstreamCaFile: values['upstream-ca'],
       accountId: values['account-id'],
       log,
+      noTunnel: values['no-tunnel'],
+      proxyTimeouts: {
+        ...(handshakeMs !== undefined ? { handshakeMs } : {}),
+        ...(firstRequestMs !== undefined ? { firstRequestMs } : {}),
+      },
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

@@ -17,14 +17,30 @@ export const REAL_CREDENTIAL_VARIABLES = [
   'AWS_CONFIG_FILE',
 ] as const;
 
+const LOOPBACK = '127.0.0.1,localhost,::1';
+
 export function agentEnv(opts: {
   readonly port: number;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly region: string;
+  /** The local CA certificate of proxy mode; without it the proxy variables are left out. */
+  readonly caBundle?: string;
 }): AgentEnv {
+  const proxy = `http://127.0.0.1:${opts.port}`;
   return {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${opts.port}`,
+    // Proxy mode, for clients that ignore AWS_ENDPOINT_URL (AWS CLI <= 2.12, boto3 <= 1.27,
+    // Terraform). NO_PROXY keeps loopback direct, so endpoint-mode calls never go through CONNECT.
+    ...(opts.caBundle !== undefined
+      ? {
+          HTTPS_PROXY: proxy,
+          https_proxy: proxy,
+          AWS_CA_BUNDLE: opts.caBundle,
+          NO_PROXY: LOOPBACK,
+          no_proxy: LOOPBACK,
+        }
+      : {}),
     AWS_ACCESS_KEY_ID: opts.accessKeyId,
     AWS_SECRET_ACCESS_KEY: opts.secretAccessKey,
     AWS_REGION: opts.region,

@@ -26,6 +26,8 @@ export interface ControlDeps {
   readonly port: () => number;
   readonly startedBy: string;
   readonly log: Logger;
+  /** Proxy mode's CA certificate file, handed to agents as AWS_CA_BUNDLE. */
+  readonly caBundle?: string;
 }
 
 class ControlError extends Error {
@@ -133,6 +135,7 @@ export function controlApp(deps: ControlDeps): express.Express {
         accessKeyId: task.accessKeyId,
         secretAccessKey: secret,
         region: deps.region,
+        caBundle: deps.caBundle,
       }),
       unset: REAL_CREDENTIAL_VARIABLES,
     };

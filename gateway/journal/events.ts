@@ -50,6 +50,8 @@ export interface CallResponseData {
 
 export interface CallErrorData {
   readonly callId?: string;
+  /** How the refused call arrived (absent in journals written before proxy mode). */
+  readonly arrival?: 'endpoint' | 'proxy';
   readonly code: string;
   readonly message: string;
   readonly accessKeyId?: string;

@@ -3,6 +3,9 @@ import type { TaskRegistry } from '../tasks/task-registry';
 import { checkRequestTime, parseAuth, SigV4Error, verifySignature } from '../sigv4';
 import type { CallContext } from './call-context';
 
+/** Long-term (AKIA) and temporary (ASIA) AWS access key ids: an agent that found real credentials. */
+const REAL_AWS_KEY = /^(?:AKIA|ASIA)[A-Z0-9]{12,124}$/;
+
 /** S3 names an unknown key differently from every other service. */
 function unknownKeyCode(service: string): 'InvalidAccessKeyId' | 'InvalidClientTokenId' {
   return service === 's3' ? 'InvalidAccessKeyId' : 'InvalidClientTokenId';
@@ -50,6 +53,14 @@ export function authenticate(ctx: CallContext, tasks: TaskRegistry, now = Date.n
   }
   const auth = ctx.auth;
   const found = tasks.lookupKey(auth.accessKeyId, now);
+  if (found.kind === 'unknown' && REAL_AWS_KEY.test(auth.accessKeyId)) {
+    throw new GatewayError(
+      unknownKeyCode(auth.scope.service),
+      `Airlock refused this call: it is signed with real AWS credentials (access key ${auth.accessKeyId.slice(0, 8)}…), ` +
+        'not with a task key. Real credentials never pass through Airlock: unset them (AWS_PROFILE, ~/.aws/credentials) ' +
+        'and use the task key from `airlock task start` (AWS_ACCESS_KEY_ID in a task terminal).',
+    );
+  }
   if (found.kind === 'unknown') {
     throw new GatewayError(
       unknownKeyCode(auth.scope.service),

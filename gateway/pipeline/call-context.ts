@@ -18,6 +18,8 @@ export interface CallContext {
   /** process.hrtime.bigint() at arrival. */
   readonly arrivedAt: bigint;
   readonly arrival: 'endpoint' | 'proxy';
+  /** Proxy mode: the AWS host (`host` or `host:port`) the client addressed; identify reads it. */
+  readonly realHost?: string;
   /** The client sent `Expect: 100-continue`: its body waits until we say go. */
   readonly expectContinue: boolean;
   auth?: ParsedAuth;

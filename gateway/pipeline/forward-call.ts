@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors/gateway-error';
-import { resolveTarget } from '../upstream/upstream-target';
+import { resolveTarget, upstreamPath } from '../upstream/upstream-target';
 import { forward } from '../upstream/forward';
 import { forwardableHeaders, stripPresignParams } from '../upstream/resign';
 import type { CallContext } from './call-context';
@@ -13,10 +13,10 @@ export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise
   const auth = ctx.auth;
   const task = ctx.task;
   if (!id || !auth || !task) throw new GatewayError('InternalFailure', 'forward before identify');
-  const target = resolveTarget(id, deps.upstream);
+  const target = resolveTarget(id, deps.upstream, ctx.realHost);
   const { path, rawQuery } = splitUrl(ctx.raw.rawUrl);
   const query = stripPresignParams(rawQuery);
-  const outPath = target.basePath + path;
+  const outPath = upstreamPath(target, path);
   const headers = forwardableHeaders(ctx.raw.rawHeaders);
   if (ctx.body) headers['content-length'] = String(ctx.body.length);
   const signed = await deps.resigner.sign(
@@ -35,6 +35,7 @@ export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise
     body: ctx.body ?? (ctx.streamBody ? ctx.req : undefined),
     res: ctx.res,
     ca: deps.upstreamCa,
+    agent: deps.upstreamAgent?.(target),
   });
   const upstreamMs = elapsedMs(result.upstreamStartedAt, result.upstreamEndedAt);
   await deps.journal

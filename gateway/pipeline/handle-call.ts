@@ -14,7 +14,12 @@ import type { PipelineDeps } from './pipeline-deps';
 import { forwardCall } from './forward-call';
 import { callRequestEvent, errorEvent, localResponseEvent, recordOrRefuse } from './record-call';
 
-function newContext(req: IncomingMessage, res: ServerResponse, arrival: 'endpoint' | 'proxy'): CallContext {
+function newContext(
+  req: IncomingMessage,
+  res: ServerResponse,
+  arrival: 'endpoint' | 'proxy',
+  realHost: string | undefined,
+): CallContext {
   return {
     callId: randomUUID(),
     req,
@@ -22,6 +27,7 @@ function newContext(req: IncomingMessage, res: ServerResponse, arrival: 'endpoin
     raw: { method: req.method ?? 'GET', rawUrl: req.url ?? '/', rawHeaders: req.rawHeaders },
     arrivedAt: process.hrtime.bigint(),
     arrival,
+    ...(realHost !== undefined ? { realHost } : {}),
     expectContinue: /100-continue/i.test(req.headers.expect ?? ''),
     streamBody: false,
   };
@@ -37,14 +43,16 @@ export async function handleCall(
   res: ServerResponse,
   deps: PipelineDeps,
   arrival: 'endpoint' | 'proxy' = 'endpoint',
+  /** Proxy mode: the AWS host the client addressed (from CONNECT or the absolute URI). */
+  realHost?: string,
 ): Promise<void> {
-  const ctx = newContext(req, res, arrival);
+  const ctx = newContext(req, res, arrival, realHost);
   try {
     const secret = authenticate(ctx, deps.tasks);
     const payloadHash = await readBody(ctx);
     verify(ctx, secret, payloadHash);
 
-    const identified = identify(toRequestView(ctx));
+    const identified = identify(toRequestView(ctx, ctx.realHost));
     const mapping = mapToIam(identified, { accountId: deps.accountId() });
     ctx.identified = identified;
     ctx.mapping = mapping;

@@ -1,7 +1,9 @@
+import type { Agent } from 'node:http';
 import type { Journal } from '../journal/journal';
 import type { Logger } from '../server/logger';
 import type { TaskRegistry } from '../tasks/task-registry';
 import type { Resigner } from '../upstream/resign';
+import type { UpstreamTarget } from '../upstream/upstream-target';
 import type { ScopeDecider } from './decide';
 
 /** What the call pipeline needs from the running gateway. */
@@ -17,4 +19,6 @@ export interface PipelineDeps {
   /** The account of the real credentials, for resource ARNs (`*` until known). */
   readonly accountId: () => string;
   readonly log: Logger;
+  /** The connection agent for a forward (the gateway's own parent proxy); undefined: direct. */
+  readonly upstreamAgent?: (target: UpstreamTarget) => Agent | undefined;
 }

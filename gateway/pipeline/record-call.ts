@@ -69,7 +69,7 @@ export function localResponseEvent(ctx: CallContext, status: number, errorCode: 
 export function errorEvent(ctx: CallContext, code: string, message: string): EventBody {
   return {
     type: 'call.error',
-    data: { callId: ctx.callId, code, message, accessKeyId: ctx.auth?.accessKeyId },
+    data: { callId: ctx.callId, arrival: ctx.arrival, code, message, accessKeyId: ctx.auth?.accessKeyId },
   };
 }
 

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,9 +10,13 @@ import { ScopeDecider } from '../pipeline/decide';
 import { handleCall } from '../pipeline/handle-call';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import { CONTROL_PREFIX, type GatewayInfo, PROTOCOL_VERSION } from '../protocol';
+import type { ProxyTimeouts } from '../proxy/proxy-front';
+import { ProxyFront } from '../proxy/proxy-front';
+import { setupProxyMode } from '../proxy/proxy-mode';
 import { TaskRegistry } from '../tasks/task-registry';
 import { realCredentials } from '../upstream/credentials';
 import { Resigner } from '../upstream/resign';
+import { onClientError } from './client-error';
 import { GATEWAY_INFO_FILE, prepareDataDir } from './data-dir';
 import type { Logger } from './logger';
 
@@ -27,26 +31,17 @@ export interface GatewayOptions {
   readonly accountId?: string;
   readonly log: Logger;
   readonly journalFault?: WriteFaultHook;
+  /** Proxy mode: refuse tunnels to non-AWS hosts instead of passing them through. */
+  readonly noTunnel?: boolean;
+  readonly proxyTimeouts?: Partial<ProxyTimeouts>;
+  /** Where the gateway's own corporate proxy is read from (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningGateway {
   readonly port: number;
   readonly server: http.Server;
   close(): Promise<void>;
-}
-
-/** Malformed HTTP never reaches a handler: answer it plainly and drop the connection. */
-function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${tooLarge ? 'RequestHeaderSectionTooLarge' : 'MalformedRequest'}</Code><Message>${tooLarge ? 'Your request header section exceeds the maximum allowed size.' : 'Airlock could not parse this HTTP request.'}</Message></Error>`;
-  socket.end(
-    `HTTP/1.1 ${status}\r\nContent-Type: application/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
@@ -56,6 +51,29 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const decider = new ScopeDecider();
   const upstreamCa = opts.upstreamCaFile ? await readFile(opts.upstreamCaFile, 'utf8') : undefined;
   let port = 0;
+  const runCall = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    arrival: 'endpoint' | 'proxy',
+    realHost?: string,
+  ): void => {
+    handleCall(req, res, deps, arrival, realHost).catch((e: unknown) => {
+      opts.log.log('error', 'unhandled pipeline failure', {
+        error: e instanceof Error ? e.stack : String(e),
+      });
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  };
+  const proxy = await setupProxyMode({
+    dataDir: opts.dataDir,
+    noTunnel: opts.noTunnel,
+    timeouts: opts.proxyTimeouts,
+    env: opts.env ?? process.env,
+    log: opts.log,
+    self: () => ({ host: opts.host, port }),
+    onAwsRequest: (req, res, realHost) => runCall(req, res, 'proxy', realHost),
+  });
   const deps: PipelineDeps = {
     tasks,
     journal,
@@ -65,6 +83,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     upstreamCa,
     accountId: () => opts.accountId ?? '*',
     log: opts.log,
+    upstreamAgent: (target) => proxy.upstreamAgent(target),
   };
   const control = controlApp({
     token: secrets.controlToken,
@@ -75,20 +94,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     port: () => port,
     startedBy: userInfo().username,
     log: opts.log,
+    caBundle: proxy.caFile,
   });
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (ProxyFront.isProxyRequest(req)) {
+      proxy.front.onProxyRequest(req, res);
+      return;
+    }
     if (req.url?.startsWith(`${CONTROL_PREFIX}/`) || req.url === CONTROL_PREFIX) {
       control(req, res);
       return;
     }
-    handleCall(req, res, deps).catch((e: unknown) => {
-      opts.log.log('error', 'unhandled pipeline failure', {
-        error: e instanceof Error ? e.stack : String(e),
-      });
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
+    runCall(req, res, 'endpoint');
   };
   // Raw URL and headers reach the pipeline untouched: no framework on the data path.
   const server = http.createServer(
@@ -99,6 +117,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   // says go only after the call is decided and journaled.
   server.on('checkContinue', onRequest);
   server.on('clientError', onClientError);
+  // Proxy mode (HTTPS_PROXY): CONNECT on the same port; AWS hosts join the same pipeline.
+  server.on('connect', proxy.front.onConnect);
   // A connection that goes silent this long (headers, body or both) is dropped, never left hanging.
   server.setTimeout(120_000, (socket) => socket.destroy());
 
@@ -124,8 +144,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-        // In-flight calls get a moment to finish; then connections are cut.
-        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        // In-flight calls get a moment to finish; then connections are cut, proxied ones too.
+        setTimeout(() => {
+          server.closeAllConnections();
+          proxy.front.close();
+        }, 5_000).unref();
       });
       await journal.close();
       await rm(infoFile, { force: true });

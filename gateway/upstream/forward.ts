@@ -43,6 +43,8 @@ export interface ForwardInput {
   readonly res: ServerResponse;
   /** Extra CA certificates to trust for https upstreams (tests). */
   readonly ca?: string | Buffer;
+  /** Connection agent to use instead of the direct keep-alive one (a parent-proxy tunnel). */
+  readonly agent?: http.Agent;
 }
 
 function responseHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
@@ -78,7 +80,7 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
       method: input.method,
       path: input.pathAndQuery,
       headers: input.headers,
-      agent: target.protocol === 'https:' ? httpsAgent : httpAgent,
+      agent: input.agent ?? (target.protocol === 'https:' ? httpsAgent : httpAgent),
       ca: input.ca,
       timeout: UPSTREAM_IDLE_TIMEOUT_MS,
     });

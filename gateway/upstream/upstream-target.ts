@@ -1,3 +1,5 @@
+import { serviceFromHost } from '../aws/identify-host';
+import { awsModel } from '../aws/model';
 import type { Identified } from '../aws/types';
 
 export interface UpstreamTarget {
@@ -8,6 +10,11 @@ export interface UpstreamTarget {
   readonly hostHeader: string;
   /** Path prefix of an --upstream URL (usually empty). */
   readonly basePath: string;
+  /**
+   * Proxy mode with --upstream: the bucket of a virtual-hosted S3 request, which the fixed
+   * upstream can only see path-style (`/bucket/key`).
+   */
+  readonly pathBucket?: string;
 }
 
 /** The region-less host of services with one global endpoint when the model has none. */
@@ -26,16 +33,42 @@ function dnsSuffix(region: string): string {
   return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
-/** Where a call goes: the fixed --upstream URL, or the real AWS endpoint of its service and region. */
-export function resolveTarget(id: Identified, upstream: URL | undefined): UpstreamTarget {
+/** The bucket a virtual-hosted S3 host names (`uploads.s3.us-east-1.amazonaws.com`), if any. */
+function virtualHostedBucket(id: Identified, realHost: string): string | undefined {
+  const bucket = id.params.Bucket;
+  if (id.service !== 's3' || typeof bucket !== 'string' || bucket === '') return undefined;
+  const model = awsModel();
+  const hs = serviceFromHost(realHost, (p) => model.byEndpointPrefix.has(p));
+  return hs?.hostLabel === bucket ? bucket : undefined;
+}
+
+/**
+ * Where a call goes: the fixed --upstream URL; in proxy mode the AWS host the client addressed
+ * (`realHost`, already known to be an AWS host); else the real AWS endpoint of its service and
+ * region.
+ */
+export function resolveTarget(id: Identified, upstream: URL | undefined, realHost?: string): UpstreamTarget {
   if (upstream) {
     const port = upstream.port ? Number(upstream.port) : undefined;
+    const pathBucket = realHost !== undefined ? virtualHostedBucket(id, realHost) : undefined;
     return {
       protocol: upstream.protocol === 'https:' ? 'https:' : 'http:',
       hostname: upstream.hostname,
       port,
       hostHeader: upstream.host,
       basePath: upstream.pathname.replace(/\/+$/, ''),
+      ...(pathBucket !== undefined ? { pathBucket } : {}),
+    };
+  }
+  if (realHost !== undefined) {
+    const colon = realHost.lastIndexOf(':');
+    const hasPort = colon > 0 && /^\d+$/.test(realHost.slice(colon + 1));
+    return {
+      protocol: 'https:',
+      hostname: hasPort ? realHost.slice(0, colon) : realHost,
+      port: hasPort ? Number(realHost.slice(colon + 1)) : undefined,
+      hostHeader: realHost,
+      basePath: '',
     };
   }
   const region = id.region;
@@ -46,4 +79,11 @@ export function resolveTarget(id: Identified, upstream: URL | undefined): Upstre
       : GLOBAL_HOSTS[id.endpointPrefix]) ??
     `${id.endpointPrefix}.${region}.${dnsSuffix(region)}`;
   return { protocol: 'https:', hostname: host, hostHeader: host, basePath: '' };
+}
+
+/** The path to send upstream for the agent's raw path. */
+export function upstreamPath(target: UpstreamTarget, path: string): string {
+  if (target.pathBucket === undefined) return target.basePath + path;
+  // `/` on a bucket host is the bucket itself: path-style that is `/bucket`, not `/bucket/`.
+  return `${target.basePath}/${target.pathBucket}${path === '/' ? '' : path}`;
 }
