@@ -101,6 +101,17 @@ export class GatewayController implements vscode.Disposable {
       case 'failed':
         this.detach();
         this.deps.log.error(state.reason);
+        // Terminals' AWS calls fail from now on: say so once, where the user looks.
+        void vscode.window
+          .showErrorMessage(
+            `Airlock: ${state.reason} AWS calls from terminals fail until it runs.`,
+            'Show Gateway Log',
+            'Restart Gateway',
+          )
+          .then((pick) => {
+            if (pick === 'Show Gateway Log') this.deps.log.show();
+            else if (pick === 'Restart Gateway') void this.restart();
+          });
         break;
       default:
         this.detach();
