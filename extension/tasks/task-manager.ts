@@ -38,6 +38,8 @@ export class TaskManager implements vscode.Disposable {
   private workspace: HeldTask | undefined;
   private readonly agents: HeldTask[] = [];
   private renewTimer: NodeJS.Timeout | undefined;
+  /** Agent tasks end by time even when no event says so (the gateway refuses their key then). */
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -55,6 +57,7 @@ export class TaskManager implements vscode.Disposable {
 
   dispose(): void {
     if (this.renewTimer) clearTimeout(this.renewTimer);
+    for (const t of this.expiryTimers.values()) clearTimeout(t);
     this.changed.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
@@ -159,6 +162,11 @@ export class TaskManager implements vscode.Disposable {
       unset: started.unset,
     };
     this.agents.push(task);
+    const untilExpiry = Math.max(0, Date.parse(task.expiresAt) - Date.now());
+    this.expiryTimers.set(
+      task.taskId,
+      setTimeout(() => this.taskEnded(task.taskId, 'expired'), Math.min(untilExpiry, 2 ** 31 - 1)),
+    );
     this.deps.log.info(`agent task ${task.taskId} started ("${name}", expires ${task.expiresAt})`);
     task.terminal = vscode.window.createTerminal({
       name: `Airlock: ${name}`,
@@ -204,6 +212,8 @@ export class TaskManager implements vscode.Disposable {
   }
 
   private forget(taskId: string): HeldTask | undefined {
+    clearTimeout(this.expiryTimers.get(taskId));
+    this.expiryTimers.delete(taskId);
     const i = this.agents.findIndex((t) => t.taskId === taskId);
     if (i < 0) return undefined;
     const [task] = this.agents.splice(i, 1);
