@@ -1,0 +1,125 @@
+import { XML_LIST_WRAPPERS } from './field-path';
+import { ScanError } from './json-scan';
+import type { FoundValue } from './types';
+
+const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
+const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+export function xmlUnescape(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(ENTITY, (_m, e: string) => {
+    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
+    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
+    return NAMED[e] ?? '';
+  });
+}
+
+export function xmlEscape(s: string): string {
+  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
+interface Open {
+  readonly name: string;
+  /** Leaf children's text, by lower-cased name: the siblings of this element's children. */
+  readonly children: Map<string, string>;
+  readonly wrapper: boolean;
+  text: string | undefined;
+}
+
+/**
+ * Finds the text of every element of an AWS XML body (query, ec2 and rest-xml protocols) with
+ * its element path and leaf siblings, in one linear pass with no DOM. Namespace prefixes are
+ * dropped; `<member>`/`<item>` list wrappers do not count in paths. DTDs are refused (AWS never
+ * sends one). Throws ScanError on anything that is not well-formed enough to mask safely.
+ */
+export function scanXml(text: string): FoundValue[] {
+  const out: FoundValue[] = [];
+  const stack: Open[] = [];
+  const path: string[] = [];
+  const n = text.length;
+  let i = 0;
+  const fail = (what: string): never => {
+    throw new ScanError(`not XML: ${what} at offset ${i}`);
+  };
+  const addText = (value: string, start: number, end: number): void => {
+    const top = stack[stack.length - 1];
+    if (!top) {
+      if (value.trim() !== '') fail('text outside the root element');
+      return;
+    }
+    if (value.trim() === '' && start !== end && text.charCodeAt(start) !== 0x3c) return;
+    top.text = (top.text ?? '') + value;
+    const parent = stack[stack.length - 2];
+    out.push({ value, path: path.slice(), start, end, siblings: parent?.children });
+  };
+
+  while (i < n) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) {
+      addText(xmlUnescape(text.slice(i)), i, n);
+      break;
+    }
+    if (lt > i) addText(xmlUnescape(text.slice(i, lt)), i, lt);
+    i = lt;
+    if (text.startsWith('<?', i)) {
+      const e = text.indexOf('?>', i);
+      if (e < 0) fail('unterminated processing instruction');
+      i = e + 2;
+    } else if (text.startsWith('<!--', i)) {
+      const e = text.indexOf('-->', i);
+      if (e < 0) fail('unterminated comment');
+      i = e + 3;
+    } else if (text.startsWith('<![CDATA[', i)) {
+      const e = text.indexOf(']]>', i);
+      if (e < 0) fail('unterminated CDATA');
+      addText(text.slice(i + 9, e), i, e + 3);
+      i = e + 3;
+    } else if (text.startsWith('<!', i)) {
+      fail('DTDs are not accepted');
+    } else if (text.startsWith('</', i)) {
+      const e = text.indexOf('>', i);
+      if (e < 0) fail('unterminated end tag');
+      const name = localName(text.slice(i + 2, e).trim());
+      const top = stack.pop();
+      if (!top || top.name !== name) fail(`mismatched </${name}>`);
+      if (!top?.wrapper) path.pop();
+      const parent = stack[stack.length - 1];
+      if (top && parent && top.children.size === 0 && top.text !== undefined)
+        parent.children.set(name.toLowerCase(), top.text);
+      i = e + 1;
+    } else {
+      const e = tagEnd(text, i);
+      if (e < 0) fail('unterminated start tag');
+      const selfClosing = text.charCodeAt(e - 1) === 0x2f;
+      const m = /^<([^\s/>]+)/.exec(text.slice(i, Math.min(e + 1, i + 300)));
+      if (!m?.[1]) fail('bad start tag');
+      const name = localName(m?.[1] ?? '');
+      if (!selfClosing) {
+        const wrapper = XML_LIST_WRAPPERS.has(name) && stack.length > 0;
+        stack.push({ name, children: new Map(), wrapper, text: undefined });
+        if (!wrapper) path.push(name);
+      }
+      i = e + 1;
+    }
+  }
+  if (stack.length > 0) fail('unclosed elements');
+  return out;
+}
+
+function localName(qname: string): string {
+  const c = qname.indexOf(':');
+  return c < 0 ? qname : qname.slice(c + 1);
+}
+
+/** Index of the `>` closing a start tag, skipping quoted attribute values. */
+function tagEnd(text: string, from: number): number {
+  let quote = 0;
+  for (let i = from + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x22 || c === 0x27) quote = c;
+    else if (c === 0x3e) return i;
+  }
+  return -1;
+}
