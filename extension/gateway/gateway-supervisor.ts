@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ReadyLine } from '../../gateway/protocol';
+import { stopOrphanGateway } from './orphan-gateway';
 
 export type GatewayState =
   | { readonly kind: 'stopped' }
@@ -52,6 +53,7 @@ export class GatewaySupervisor {
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   private stderrTail: string[] = [];
+  private reaped = false;
 
   constructor(private readonly opts: SupervisorOptions) {}
 
@@ -106,6 +108,12 @@ export class GatewaySupervisor {
     } catch (e) {
       this.setState({ kind: 'failed', reason: (e as Error).message });
       return;
+    }
+    if (!this.reaped) {
+      this.reaped = true;
+      this.lastPort ??= await stopOrphanGateway(this.opts.dataDir, this.opts.onLogLine).catch(
+        () => undefined,
+      );
     }
     if (this.stopping) return;
     const port = this.lastPort ?? 0;

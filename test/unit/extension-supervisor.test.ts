@@ -8,7 +8,7 @@ import {
   type GatewayState,
   GatewaySupervisor,
 } from '../../extension/gateway/gateway-supervisor';
-import { isolatedEnv, REPO_ROOT } from '../support/gateway-process';
+import { isolatedEnv, REPO_ROOT, startGatewayProcess } from '../support/gateway-process';
 
 // The extension's supervisor against the real bundled gateway (dist/gateway.js, from `npm run build`).
 const SCRIPT = join(REPO_ROOT, 'dist', 'gateway.js');
@@ -21,7 +21,10 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function supervise(args: readonly string[] = []): {
+function supervise(
+  args: readonly string[] = [],
+  dataDir?: string,
+): {
   sup: GatewaySupervisor;
   states: GatewayState[];
   next: (kind: GatewayState['kind']) => Promise<GatewayState>;
@@ -31,7 +34,7 @@ function supervise(args: readonly string[] = []): {
   const sup = new GatewaySupervisor({
     execPath: process.execPath,
     script: SCRIPT,
-    dataDir: join(dir, `data-${Math.random().toString(36).slice(2)}`),
+    dataDir: dataDir ?? join(dir, `data-${Math.random().toString(36).slice(2)}`),
     args: () => Promise.resolve(args),
     env: isolatedEnv({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' }),
     onLogLine: () => undefined,
@@ -92,5 +95,23 @@ void test('a flag the gateway refuses is a failure, not a restart loop', async (
   const f = await failed;
   assert.match(f.kind === 'failed' ? f.reason : '', /no-such-flag/);
   assert.ok(!states.some((s) => s.kind === 'restarting'));
+  await sup.stop();
+});
+
+void test('a gateway orphaned by a dead extension host is stopped, and its port taken over', async () => {
+  const dataDir = join(dir, 'orphan');
+  const orphan = await startGatewayProcess({ dataDir });
+  const exited = new Promise<void>((r) => orphan.proc.once('exit', () => r()));
+  const { sup, next } = supervise([], dataDir);
+  const running = next('running');
+  sup.start();
+  const s = await running;
+  await exited;
+  assert.equal(orphan.proc.exitCode, 0, 'the orphan was asked to stop, and stopped cleanly');
+  assert.equal(
+    s.kind === 'running' && s.port,
+    orphan.port,
+    'terminals of the old session keep their endpoint',
+  );
   await sup.stop();
 });
