@@ -6,6 +6,7 @@ import { createLambdaStub } from './stubs/lambda';
 import { createSecretsManagerStub } from './stubs/secretsmanager';
 import { createStsStub, newAssumedRoleCredentials, type AssumedRoleCredentials } from './stubs/sts';
 import type { FakeIdentity, ReceivedCall, ServiceStub } from './types';
+import { makeTestTls } from './tls';
 import { startVerifyingFront } from './verifying-front';
 
 export type { ReceivedCall } from './types';
@@ -22,6 +23,8 @@ export interface FakeAwsOptions {
   accountId?: string;
   /** IAM user name in GetCallerIdentity's ARN. */
   userName?: string;
+  /** Serve HTTPS (certificate for 127.0.0.1 from a CA made now; see `caPem`). */
+  tls?: boolean;
 }
 
 /** Values planted in responses, so tests can look for them (or for their absence) downstream. */
@@ -37,6 +40,8 @@ export interface FakePlanted {
 export interface FakeAws {
   /** Base URL of the verifying front, e.g. http://127.0.0.1:40123 (give it to --upstream). */
   url: string;
+  /** With `tls`: the CA that issued the front's certificate (give it to --upstream-ca). */
+  caPem?: string;
   port: number;
   /** The only credentials the front accepts (the gateway's "real" AWS credentials in tests). */
   credentials: FakeCredentials;
@@ -92,7 +97,9 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       startDynamoDbBackend().then((b) => (backends.push(b), b)),
     ]);
     const received: ReceivedCall[] = [];
+    const tls = opts.tls ? makeTestTls(['127.0.0.1', 'localhost'], 'Airlock fake AWS test CA') : undefined;
     const front = await startVerifyingFront({
+      ...(tls ? { tls } : {}),
       credentials,
       received,
       s3Port: s3.port,
@@ -102,6 +109,7 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
     let closing: Promise<void> | undefined;
     return {
       url: front.url,
+      ...(tls ? { caPem: tls.caPem } : {}),
       port: front.port,
       credentials,
       accountId: identity.accountId,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseAuthorization } from './auth-header';
 import { failureCode, protocolFor, renderAwsError, type FailureKind, type Protocol } from './aws-errors';
@@ -17,6 +18,8 @@ export interface FrontConfig {
   s3Port: number;
   dynamodbPort: number;
   stubs: ReadonlyMap<string, ServiceStub>;
+  /** Serve HTTPS with this identity instead of plain HTTP. */
+  tls?: { keyPem: string; certPem: string };
 }
 
 export interface VerifyingFront {
@@ -218,7 +221,10 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     });
   }
 
-  const server = createServer({ requestTimeout: 0 }, (req, res) => dispatch(req, res, false));
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => dispatch(req, res, false);
+  const server = config.tls
+    ? createHttpsServer({ requestTimeout: 0, key: config.tls.keyPem, cert: config.tls.certPem }, onRequest)
+    : createServer({ requestTimeout: 0 }, onRequest);
   // Answering before 100-continue lets a refused upload be refused before its body is sent.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res, true));
   const port = await new Promise<number>((resolve, reject) => {
@@ -227,7 +233,7 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
   });
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
