@@ -95,3 +95,23 @@ export type PolicySource =
 export interface MaskRuleSource {
   maskRules(): readonly MaskRule[];
 }
+
+export type PolicyFileErrorCode =
+  /** The file cannot be read. */
+  | 'PolicyFileUnreadable'
+  /** Not JSON. */
+  | 'PolicyFileSyntax'
+  /** JSON, but not a valid workspace policy (schema, rule or scope template). */
+  | 'PolicyFileInvalid';
+
+/** A refused policy file, as plain data (control API, events). */
+export interface PolicyFileErrorInfo {
+  readonly code: PolicyFileErrorCode;
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** Where in the document, e.g. `denyRules[2].actions[0]`. */
+  readonly path: string;
+  /** `FILE:LINE:COLUMN: PATH: what is wrong`. */
+  readonly message: string;
+}

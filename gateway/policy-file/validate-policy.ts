@@ -1,0 +1,326 @@
+import type { PathSegment } from './json-positions';
+import {
+  type MaskRule,
+  type OutOfScope,
+  POLICY_FILE_VERSION,
+  type PolicyRule,
+  type ScopeDocument,
+  type WorkspacePolicy,
+} from './types';
+
+/** Default approval timeout: inside the AWS CLI's 60 s read timeout, so the CLI sees our answer. */
+export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 50;
+export const MAX_APPROVAL_TIMEOUT_SECONDS = 3600;
+
+/** A shape problem at a place in the document; the loader turns it into a line and column. */
+export class ShapeError extends Error {
+  constructor(
+    readonly path: readonly PathSegment[],
+    readonly detail: string,
+    /** Point at the property name rather than its value (unknown or misspelt settings). */
+    readonly atKey = false,
+  ) {
+    super(detail);
+  }
+}
+
+export const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** `service:Action` with IAM wildcards, or `*`. The service part is lower-case in IAM. */
+export const ACTION_PATTERN = /^(?:\*|[a-z0-9*?-]+:[A-Za-z0-9*?-]+)$/;
+const IDENTITY = /^(?:(?:user|agent|group):)?[^\s:][^\s]*$/;
+
+const TOP_KEYS = [
+  '$schema',
+  'version',
+  'description',
+  'denyRules',
+  'askRules',
+  'maskRules',
+  'groups',
+  'scopeTemplates',
+  'outOfScope',
+  'approvalTimeoutSeconds',
+] as const;
+const RULE_KEYS = ['id', 'reason', 'actions', 'resources', 'identities', 'conditions'] as const;
+const MASK_KEYS = [
+  'id',
+  'reason',
+  'actions',
+  'service',
+  'operation',
+  'fields',
+  'jsonPaths',
+  'pattern',
+  'mode',
+] as const;
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function object(v: unknown, path: PathSegment[], what: string): Obj {
+  if (!isObject(v)) throw new ShapeError(path, `${what} must be a JSON object, not ${describe(v)}`);
+  return v;
+}
+
+/** Unknown keys are refused (a misspelt `denyRule` must not silently drop every rule). */
+function knownKeys(o: Obj, allowed: readonly string[], path: PathSegment[], what: string): void {
+  for (const k of Object.keys(o)) {
+    if (allowed.includes(k)) continue;
+    const near = allowed.find((a) => a.toLowerCase() === k.toLowerCase() || editDistance(a, k) <= 2);
+    throw new ShapeError(
+      [...path, k],
+      `unknown ${what} "${k}"${near ? ` (did you mean "${near}"?)` : ''}; allowed: ${allowed.join(', ')}`,
+      true,
+    );
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j] ?? 0;
+      row[j] = Math.min(up + 1, (row[j - 1] ?? 0) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+function text(v: unknown, path: PathSegment[], what: string, nonEmpty = true): string {
+  if (typeof v !== 'string') throw new ShapeError(path, `${what} must be a string, not ${describe(v)}`);
+  if (nonEmpty && v.trim() === '') throw new ShapeError(path, `${what} must not be empty`);
+  return v;
+}
+
+/** A string or a non-empty list of strings (IAM's own convention), each checked by `check`. */
+function stringList(
+  v: unknown,
+  path: PathSegment[],
+  what: string,
+  check: (s: string, p: PathSegment[]) => void,
+): string[] {
+  if (typeof v === 'string') {
+    check(v, path);
+    return [v];
+  }
+  if (!Array.isArray(v)) throw new ShapeError(path, `${what} must be a string or a list of strings`);
+  if (v.length === 0) throw new ShapeError(path, `${what} must not be an empty list`);
+  return v.map((s: unknown, i) => {
+    const p = [...path, i];
+    if (typeof s !== 'string') throw new ShapeError(p, `expected a string, not ${describe(s)}`);
+    check(s, p);
+    return s;
+  });
+}
+
+function checkAction(s: string, p: PathSegment[]): void {
+  if (!ACTION_PATTERN.test(s))
+    throw new ShapeError(
+      p,
+      `"${s}" is not an IAM action pattern: write service:Action with * or ? wildcards, e.g. "iam:Create*", "*:Delete*", "s3:*Object"`,
+    );
+}
+
+function checkResource(s: string, p: PathSegment[]): void {
+  if (s !== '*' && !s.startsWith('arn:'))
+    throw new ShapeError(
+      p,
+      `"${s}" is not an ARN pattern: write "*" or arn:partition:service:region:account:resource, e.g. "arn:aws:s3:::prod-*"`,
+    );
+}
+
+function checkIdentity(s: string, p: PathSegment[]): void {
+  if (!IDENTITY.test(s))
+    throw new ShapeError(p, `"${s}" is not an identity pattern: write user:NAME, agent:LABEL or group:NAME`);
+}
+
+function rule(v: unknown, path: PathSegment[], ids: Map<string, string>): PolicyRule {
+  const o = object(v, path, 'a rule');
+  knownKeys(o, RULE_KEYS, path, 'rule property');
+  if (o.id === undefined) throw new ShapeError(path, 'a rule needs an "id"');
+  const id = text(o.id, [...path, 'id'], 'id');
+  if (!RULE_ID.test(id))
+    throw new ShapeError(
+      [...path, 'id'],
+      `rule id "${id}" must be letters, digits, ".", "_" or "-" (at most 128)`,
+    );
+  const seen = ids.get(id);
+  if (seen !== undefined) throw new ShapeError([...path, 'id'], `rule id "${id}" is already used by ${seen}`);
+  ids.set(id, formatPath(path));
+  if (o.reason === undefined)
+    throw new ShapeError(path, `rule "${id}" needs a "reason" (it is shown to the agent and the approver)`);
+  const reason = text(o.reason, [...path, 'reason'], 'reason');
+  if (o.actions === undefined) throw new ShapeError(path, `rule "${id}" needs "actions"`);
+  const out: {
+    -readonly [K in keyof PolicyRule]: PolicyRule[K];
+  } = {
+    id,
+    reason,
+    actions: stringList(o.actions, [...path, 'actions'], 'actions', checkAction),
+  };
+  if (o.resources !== undefined)
+    out.resources = stringList(o.resources, [...path, 'resources'], 'resources', checkResource);
+  if (o.identities !== undefined)
+    out.identities = stringList(o.identities, [...path, 'identities'], 'identities', checkIdentity);
+  if (o.conditions !== undefined) {
+    const c = object(o.conditions, [...path, 'conditions'], 'conditions (an IAM Condition block)');
+    for (const [op, block] of Object.entries(c))
+      object(block, [...path, 'conditions', op], `condition ${op}`);
+    out.conditions = c as PolicyRule['conditions'];
+  }
+  return out;
+}
+
+function rules(v: unknown, key: string, ids: Map<string, string>): PolicyRule[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ShapeError([key], `${key} must be a list of rules`);
+  return v.map((r, i) => rule(r, [key, i], ids));
+}
+
+function maskRule(v: unknown, path: PathSegment[], ids: Set<string>): MaskRule {
+  const o = object(v, path, 'a mask rule');
+  knownKeys(o, MASK_KEYS, path, 'mask rule property');
+  if (o.id === undefined) throw new ShapeError(path, 'a mask rule needs an "id"');
+  const id = text(o.id, [...path, 'id'], 'id');
+  if (!RULE_ID.test(id))
+    throw new ShapeError([...path, 'id'], `mask rule id "${id}" must be letters, digits, ".", "_" or "-"`);
+  if (ids.has(id)) throw new ShapeError([...path, 'id'], `mask rule id "${id}" is used twice`);
+  ids.add(id);
+  const list = (
+    k: string,
+    check: (s: string, p: PathSegment[]) => void = () => undefined,
+  ): string[] | undefined => (o[k] === undefined ? undefined : stringList(o[k], [...path, k], k, check));
+  const mode = o.mode ?? 'mask';
+  if (mode !== 'mask' && mode !== 'recording-only')
+    throw new ShapeError([...path, 'mode'], `mode must be "mask" or "recording-only", not ${describe(mode)}`);
+  const out: { -readonly [K in keyof MaskRule]: MaskRule[K] } = { id, mode };
+  if (o.reason !== undefined) out.reason = text(o.reason, [...path, 'reason'], 'reason');
+  out.actions = list('actions', checkAction);
+  if (o.service !== undefined) out.service = text(o.service, [...path, 'service'], 'service');
+  if (o.operation !== undefined) out.operation = text(o.operation, [...path, 'operation'], 'operation');
+  out.fields = list('fields');
+  out.jsonPaths = list('jsonPaths', (s, p) => {
+    if (!/^\$(\.[^.[\]]+|\[(\*|\d+)\])*$/.test(s))
+      throw new ShapeError(p, `"${s}" is not a JSON path like $.Parameter.Value or $.Parameters[*].Value`);
+  });
+  if (o.pattern !== undefined) {
+    const pattern = text(o.pattern, [...path, 'pattern'], 'pattern');
+    try {
+      new RegExp(pattern);
+    } catch (e) {
+      throw new ShapeError([...path, 'pattern'], `not a valid regular expression: ${(e as Error).message}`);
+    }
+    out.pattern = pattern;
+  }
+  if (!out.fields && !out.jsonPaths && !out.pattern)
+    throw new ShapeError(path, `mask rule "${id}" must name "fields", "jsonPaths" or a "pattern" to mask`);
+  for (const k of Object.keys(out) as (keyof MaskRule)[]) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+function groups(v: unknown): Record<string, string[]> {
+  if (v === undefined) return {};
+  const o = object(v, ['groups'], 'groups (name → identity patterns)');
+  const out: Record<string, string[]> = {};
+  for (const [name, members] of Object.entries(o)) {
+    if (!RULE_ID.test(name))
+      throw new ShapeError(
+        ['groups', name],
+        `group name "${name}" must be letters, digits, ".", "_" or "-"`,
+        true,
+      );
+    out[name] = stringList(members, ['groups', name], 'group members', (s, p) => {
+      checkIdentity(s, p);
+      if (s.startsWith('group:')) throw new ShapeError(p, 'groups cannot contain groups');
+    });
+  }
+  return out;
+}
+
+/**
+ * Checks the shape of a parsed policy file and fills in defaults. Patterns inside rules and
+ * scope templates are checked again, semantically, when they are compiled (compile-policy.ts).
+ */
+export function validatePolicy(doc: unknown): WorkspacePolicy {
+  const o = object(doc, [], 'the workspace policy');
+  knownKeys(o, TOP_KEYS, [], 'setting');
+  if (o.$schema !== undefined) text(o.$schema, ['$schema'], '$schema');
+  if (o.description !== undefined) text(o.description, ['description'], 'description', false);
+  const version = o.version ?? POLICY_FILE_VERSION;
+  if (version !== POLICY_FILE_VERSION)
+    throw new ShapeError(
+      ['version'],
+      `this gateway reads policy version ${POLICY_FILE_VERSION}, not ${describe(version)}`,
+    );
+  const ids = new Map<string, string>();
+  const denyRules = rules(o.denyRules, 'denyRules', ids);
+  const askRules = rules(o.askRules, 'askRules', ids);
+  const maskIds = new Set<string>();
+  let maskRules: MaskRule[] = [];
+  if (o.maskRules !== undefined) {
+    if (!Array.isArray(o.maskRules))
+      throw new ShapeError(['maskRules'], 'maskRules must be a list of mask rules');
+    maskRules = o.maskRules.map((m, i) => maskRule(m, ['maskRules', i], maskIds));
+  }
+  const groupMap = groups(o.groups);
+  const scopeTemplates: Record<string, ScopeDocument> = {};
+  if (o.scopeTemplates !== undefined) {
+    const t = object(o.scopeTemplates, ['scopeTemplates'], 'scopeTemplates (name → IAM policy document)');
+    for (const [name, d] of Object.entries(t)) {
+      if (name.trim() === '' || name.length > 100)
+        throw new ShapeError(['scopeTemplates', name], 'a template name must be 1 to 100 characters', true);
+      scopeTemplates[name] = object(
+        d,
+        ['scopeTemplates', name],
+        `scope template "${name}" (an IAM policy document)`,
+      );
+    }
+  }
+  const outOfScope = (o.outOfScope ?? 'deny') as OutOfScope;
+  if (outOfScope !== 'deny' && outOfScope !== 'ask')
+    throw new ShapeError(['outOfScope'], `outOfScope must be "deny" or "ask", not ${describe(o.outOfScope)}`);
+  const timeout = o.approvalTimeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS;
+  if (
+    typeof timeout !== 'number' ||
+    !Number.isInteger(timeout) ||
+    timeout < 1 ||
+    timeout > MAX_APPROVAL_TIMEOUT_SECONDS
+  )
+    throw new ShapeError(
+      ['approvalTimeoutSeconds'],
+      `approvalTimeoutSeconds must be a whole number from 1 to ${MAX_APPROVAL_TIMEOUT_SECONDS}, not ${describe(timeout)}`,
+    );
+  return {
+    version: POLICY_FILE_VERSION,
+    denyRules,
+    askRules,
+    maskRules,
+    groups: groupMap,
+    scopeTemplates,
+    outOfScope,
+    approvalTimeoutSeconds: timeout,
+  };
+}
+
+/** `denyRules[2].actions[0]`, `scopeTemplates["read-only"].Statement`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const s of path) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s)) out += out === '' ? s : `.${s}`;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
