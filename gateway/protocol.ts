@@ -1,10 +1,15 @@
 /**
  * The control API between the gateway and its clients (the `airlock` CLI, the extension, the
- * timeline). Dependency-free: types only, so any process can import it.
+ * timeline). Dependency-free: types only, so any process can import it (the workspace policy
+ * types come from policy-file/types.ts, which imports nothing either).
  *
  * Transport: HTTP on the gateway's port under CONTROL_PREFIX, `Authorization: Bearer <token>`
  * with the token from `<dataDir>/control-token` (mode 0600).
  */
+
+import type { PolicyFileErrorInfo, PolicySource, WorkspacePolicy } from './policy-file/types';
+
+export type { PolicyFileErrorInfo, PolicySource, WorkspacePolicy };
 
 export const CONTROL_PREFIX = '/_airlock/v1';
 export const PROTOCOL_VERSION = 1;
@@ -48,6 +53,8 @@ export type AgentEnv = Readonly<Record<string, string>>;
 export interface StartTaskRequest {
   readonly name: string;
   readonly scope?: unknown;
+  /** Name of a scope template of the workspace policy (`scopeTemplates`); instead of `scope`. */
+  readonly scopeTemplate?: string;
   readonly ttlSeconds?: number;
   readonly agent?: string;
   readonly workspace?: string;
@@ -135,7 +142,21 @@ export type GatewayEvent =
   | { readonly type: 'approval.expired'; readonly approval: ApprovalInfo }
   | { readonly type: 'call.recorded'; readonly call: CallSummary }
   | { readonly type: 'task.started'; readonly task: TaskInfo }
-  | { readonly type: 'task.ended'; readonly task: TaskInfo };
+  | { readonly type: 'task.ended'; readonly task: TaskInfo }
+  /** The workspace policy file changed and the new policy is in force. */
+  | { readonly type: 'policy.reloaded'; readonly source: PolicySource }
+  /** The workspace policy file changed but was refused; the last good policy stays in force. */
+  | { readonly type: 'policy.invalid'; readonly error: PolicyFileErrorInfo };
+
+/** `GET /policy`: the workspace policy in force, defaults filled in. */
+export interface EffectivePolicyResponse {
+  readonly source: PolicySource;
+  readonly policy: WorkspacePolicy;
+  /** The approval timeout in force: the gateway's --approval-timeout, else the policy's. */
+  readonly approvalTimeoutSeconds: number;
+  /** Why the last reload failed, while the last good policy (above) stays in force. */
+  readonly reloadError?: PolicyFileErrorInfo;
+}
 
 export type ControlErrorCode =
   | 'Unauthorized'
@@ -166,4 +187,5 @@ export type ControlCall =
       readonly request: DecideApprovalRequest;
       readonly response: DecideApprovalResponse;
     }
-  | { readonly route: 'GET /events'; readonly response: GatewayEvent };
+  | { readonly route: 'GET /events'; readonly response: GatewayEvent }
+  | { readonly route: 'GET /policy'; readonly response: EffectivePolicyResponse };

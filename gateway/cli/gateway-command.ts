@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
+import { MAX_APPROVAL_TIMEOUT_SECONDS, PolicyFileError } from '../policy-file';
 import type { ReadyLine } from '../protocol';
 import { stderrLogger } from '../server/logger';
 import { startGateway } from '../server/start-gateway';
+import { parseDuration } from '../tasks/parse-duration';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
 
@@ -19,6 +21,9 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       'upstream-ca': { type: 'string' },
       'account-id': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      // The workspace policy (.airlock/policy.json); the built-in default without it.
+      policy: { type: 'string' },
+      'approval-timeout': { type: 'string' },
       // Proxy mode: refuse CONNECT / plain-HTTP proxying to non-AWS hosts.
       'no-tunnel': { type: 'boolean', default: false },
       'proxy-handshake-timeout': { type: 'string' },
@@ -48,6 +53,13 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
   };
   const handshakeMs = seconds('proxy-handshake-timeout', values['proxy-handshake-timeout']);
   const firstRequestMs = seconds('proxy-idle-timeout', values['proxy-idle-timeout']);
+  const approvalTimeout = values['approval-timeout'];
+  const approvalTimeoutSeconds = approvalTimeout === undefined ? undefined : parseDuration(approvalTimeout);
+  if (
+    approvalTimeout !== undefined &&
+    (approvalTimeoutSeconds === undefined || approvalTimeoutSeconds > MAX_APPROVAL_TIMEOUT_SECONDS)
+  )
+    throw new CliError(`--approval-timeout must be 1s to ${MAX_APPROVAL_TIMEOUT_SECONDS}s (e.g. 50s, 2m)`, 2);
   const level = values['log-level'];
   if (level !== 'debug' && level !== 'info' && level !== 'warn' && level !== 'error')
     throw new CliError('--log-level must be debug, info, warn or error', 2);
@@ -67,6 +79,8 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       upstreamCaFile: values['upstream-ca'],
       accountId: values['account-id'],
       log,
+      policyFile: values.policy,
+      approvalTimeoutSeconds,
       noTunnel: values['no-tunnel'],
       proxyTimeouts: {
         ...(handshakeMs !== undefined ? { handshakeMs } : {}),
@@ -74,6 +88,8 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       },
     });
   } catch (e) {
+    if (e instanceof PolicyFileError)
+      throw new CliError(`the workspace policy was refused, so the gateway did not start: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
       throw new CliError(`Port ${port} is already in use; pick another with --port (0 = any).`);

@@ -1,5 +1,7 @@
 import { ControlClientError } from '../control/control-client';
+import { runApprovalsCommand } from './approvals-command';
 import { runGatewayCommand } from './gateway-command';
+import { runPolicyCommand } from './policy-command';
 import { runTaskCommand } from './task-command';
 import { CliError } from './cli-error';
 
@@ -7,9 +9,15 @@ const USAGE = `Usage: airlock <command> [options]
 
 Commands:
   gateway   --data-dir DIR [--port N] [--host H] [--region R] [--profile P] [--upstream URL] [--account-id ID]
-  task start --name NAME [--scope FILE] [--ttl 30m] [--json]
+             [--policy FILE] [--approval-timeout 50s]
+  task start --name NAME [--scope FILE | --scope-template NAME] [--ttl 30m] [--json]
   task end ID [--json]
   task list [--json]
+  approvals [--json]                 calls waiting for a human
+  approve ID [--for-task] [--json]   let it through (once, or this action on this resource for the task)
+  deny ID [--reason TEXT] [--json]
+  policy show --effective [--policy FILE]   the workspace policy in force, as JSON
+  policy check FILE                  validate a policy file
 
 Every command takes --data-dir DIR (default: $AIRLOCK_DATA_DIR or ~/.airlock).`;
 
@@ -24,6 +32,12 @@ async function main(argv: string[]): Promise<number> {
       return runGatewayCommand(rest);
     case 'task':
       return runTaskCommand(rest);
+    case 'approvals':
+    case 'approve':
+    case 'deny':
+      return runApprovalsCommand(command, rest);
+    case 'policy':
+      return runPolicyCommand(rest);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${USAGE}`, 2);
   }

@@ -37,6 +37,7 @@ export async function runTaskCommand(args: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       name: { type: 'string' },
       scope: { type: 'string' },
+      'scope-template': { type: 'string' },
       ttl: { type: 'string' },
       agent: { type: 'string' },
       workspace: { type: 'string' },
@@ -52,10 +53,13 @@ export async function runTaskCommand(args: string[]): Promise<number> {
       const ttlSeconds = values.ttl === undefined ? undefined : parseDuration(values.ttl);
       if (values.ttl !== undefined && ttlSeconds === undefined)
         throw new CliError(`--ttl must look like 90s, 30m, 2h or 1d, got ${values.ttl}`, 2);
+      if (values.scope && values['scope-template'])
+        throw new CliError('give --scope FILE or --scope-template NAME, not both', 2);
       const scope = values.scope ? await readScope(values.scope) : undefined;
       const started = await client.startTask({
         name: values.name,
         scope,
+        scopeTemplate: values['scope-template'],
         ttlSeconds,
         agent: values.agent,
         workspace: values.workspace,

@@ -1,48 +1,43 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ApprovalManager } from '../approvals/approval-manager';
+import type { EventBus } from '../approvals/event-bus';
 import type { Journal } from '../journal/journal';
 import { PolicyError } from '../policy';
+import type { PolicyStore } from '../policy-file/policy-store';
 import {
   CONTROL_PREFIX,
-  type ControlErrorBody,
-  type ControlErrorCode,
   type EndTaskResponse,
   type ListTasksResponse,
   PROTOCOL_VERSION,
   type StartTaskRequest,
   type StartTaskResponse,
 } from '../protocol';
-import type { ScopeDecider } from '../pipeline/decide';
+import type { CallDecider } from '../pipeline/decide';
 import type { Logger } from '../server/logger';
 import { MAX_TTL_SECONDS, type TaskRegistry } from '../tasks/task-registry';
 import { agentEnv, REAL_CREDENTIAL_VARIABLES } from './agent-env';
+import { approvalRoutes } from './approval-routes';
+import { ControlError, sendError } from './control-error';
+import { eventStream } from './event-stream';
+import { policyRoute } from './policy-route';
 
 export interface ControlDeps {
   readonly token: string;
   readonly tasks: TaskRegistry;
   readonly journal: Journal;
-  readonly decider: ScopeDecider;
+  readonly decider: CallDecider;
+  readonly approvals: ApprovalManager;
+  readonly events: EventBus;
+  readonly policy: PolicyStore;
+  /** The approval timeout in force (the gateway flag, else the policy's). */
+  readonly approvalTimeoutSeconds: () => number;
   readonly region: string;
   readonly port: () => number;
   readonly startedBy: string;
   readonly log: Logger;
   /** Proxy mode's CA certificate file, handed to agents as AWS_CA_BUNDLE. */
   readonly caBundle?: string;
-}
-
-class ControlError extends Error {
-  constructor(
-    readonly code: ControlErrorCode,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function sendError(res: Response, e: ControlError): void {
-  const body: ControlErrorBody = { error: { code: e.code, message: e.message } };
-  res.status(e.status).json(body);
 }
 
 function parseStart(body: unknown): StartTaskRequest {
@@ -58,16 +53,38 @@ function parseStart(body: unknown): StartTaskRequest {
   if ((b.ttlSeconds as number | undefined) !== undefined && (b.ttlSeconds as number) > MAX_TTL_SECONDS)
     throw new ControlError('InvalidRequest', 400, `ttlSeconds may be at most ${MAX_TTL_SECONDS} (7 days).`);
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  if (b.scopeTemplate !== undefined && (typeof b.scopeTemplate !== 'string' || b.scopeTemplate === ''))
+    throw new ControlError('InvalidRequest', 400, 'scopeTemplate must be the name of a scope template.');
+  if (b.scopeTemplate !== undefined && b.scope !== undefined)
+    throw new ControlError('InvalidRequest', 400, 'Give a task a scope or a scope template, not both.');
   return {
     name: b.name.trim(),
     scope: b.scope,
+    scopeTemplate: str(b.scopeTemplate),
     ttlSeconds: b.ttlSeconds as number | undefined,
     agent: str(b.agent),
     workspace: str(b.workspace),
   };
 }
 
-/** The control API: tasks for now; approvals and event streams attach here. */
+/** Resolves `scopeTemplate` to the template's document in the policy in force now. */
+function withTemplate(start: StartTaskRequest, policy: PolicyStore): StartTaskRequest {
+  const name = start.scopeTemplate;
+  if (name === undefined) return start;
+  const templates = policy.current.policy.scopeTemplates;
+  const scope = Object.prototype.hasOwnProperty.call(templates, name) ? templates[name] : undefined;
+  if (scope === undefined) {
+    const names = Object.keys(templates);
+    throw new ControlError(
+      'InvalidRequest',
+      400,
+      `No scope template "${name}" in the workspace policy; ${names.length > 0 ? `templates: ${names.join(', ')}` : 'it has none'}.`,
+    );
+  }
+  return { ...start, scope };
+}
+
+/** The control API: tasks, approvals, the live event stream and the policy in force. */
 export function controlApp(deps: ControlDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -101,7 +118,7 @@ export function controlApp(deps: ControlDeps): express.Express {
   });
 
   router.post('/tasks', async (req, res) => {
-    const start = parseStart(req.body);
+    const start = withTemplate(parseStart(req.body), deps.policy);
     const { task, secret } = await deps.tasks.start(start, deps.startedBy);
     try {
       deps.decider.prepare(task.taskId, start.scope);
@@ -127,6 +144,7 @@ export function controlApp(deps: ControlDeps): express.Express {
       },
     ]);
     deps.log.log('info', 'task started', { taskId: task.taskId, name: task.name });
+    deps.events.publish({ type: 'task.started', task });
     const body: StartTaskResponse & { unset: readonly string[] } = {
       taskId: task.taskId,
       expiresAt: task.expiresAt,
@@ -148,13 +166,21 @@ export function controlApp(deps: ControlDeps): express.Express {
     if (!before) throw new ControlError('NotFound', 404, `No task ${id}.`);
     const task = await deps.tasks.end(id);
     if (before.state === 'active' && task) {
+      // Calls held for approval are refused (and recorded) while the task's journal is open.
+      await deps.approvals.endTask(id);
+      deps.decider.forget(id);
       await deps.journal.record(id, [{ type: 'task.ended', data: { taskId: id, reason: 'ended' } }]);
       await deps.journal.release(id);
       deps.log.log('info', 'task ended', { taskId: id });
+      deps.events.publish({ type: 'task.ended', task });
     }
     const body: EndTaskResponse = { task: task ?? before };
     res.json(body);
   });
+
+  approvalRoutes(router, deps);
+  router.get('/events', eventStream(deps.events));
+  policyRoute(router, deps);
 
   app.use(CONTROL_PREFIX, router);
   app.use((_req: Request, res: Response) =>

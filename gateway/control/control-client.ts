@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import {
   CONTROL_PREFIX,
   type ControlErrorBody,
+  type DecideApprovalRequest,
+  type DecideApprovalResponse,
+  type EffectivePolicyResponse,
+  type ListApprovalsResponse,
   type EndTaskResponse,
   type GatewayInfo,
   type ListTasksResponse,
@@ -79,5 +83,17 @@ export class ControlClient {
 
   listTasks(): Promise<ListTasksResponse> {
     return this.call('GET', '/tasks');
+  }
+
+  listApprovals(): Promise<ListApprovalsResponse> {
+    return this.call('GET', '/approvals');
+  }
+
+  decideApproval(approvalId: string, req: DecideApprovalRequest): Promise<DecideApprovalResponse> {
+    return this.call('POST', `/approvals/${encodeURIComponent(approvalId)}/decide`, req);
+  }
+
+  policy(): Promise<EffectivePolicyResponse> {
+    return this.call('GET', '/policy');
   }
 }

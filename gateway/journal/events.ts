@@ -33,6 +33,46 @@ export interface CallDecisionData {
   readonly decision: 'allow' | 'deny';
   readonly reason: string;
   readonly rule?: string;
+  /** The approval that decided this call (it was held for a human). */
+  readonly approvalId?: string;
+  /** How long this call was held waiting for that approval. */
+  readonly waitedMs?: number;
+}
+
+/** A call was held for a human; written before anyone is prompted. */
+export interface ApprovalRequestedData {
+  readonly approvalId: string;
+  /** The call that raised it (retries of the same call attach to it and are not re-recorded here). */
+  readonly callId: string;
+  readonly identity: string;
+  readonly service: string;
+  readonly operation?: string;
+  readonly action: string;
+  readonly resources: readonly string[];
+  readonly summary: string;
+  /** Request parameters as shown to the approver (masked). */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly rule: { readonly id: string; readonly reason: string };
+  readonly expiresAt: string;
+  readonly timeoutSeconds: number;
+}
+
+export interface ApprovalDecidedData {
+  readonly approvalId: string;
+  readonly decision: 'approve-once' | 'approve-for-task' | 'deny';
+  readonly decidedBy: string;
+  readonly reason?: string;
+  /** From the request to the decision. */
+  readonly waitedMs: number;
+  /** Attempts of the call (first try plus retries) that were waiting on it. */
+  readonly attempts: number;
+}
+
+export interface ApprovalExpiredData {
+  readonly approvalId: string;
+  readonly timeoutSeconds: number;
+  readonly waitedMs: number;
+  readonly attempts: number;
 }
 
 export interface CallResponseData {
@@ -79,7 +119,10 @@ export type EventBody =
   | { readonly type: 'call.request'; readonly data: CallRequestData }
   | { readonly type: 'call.decision'; readonly data: CallDecisionData }
   | { readonly type: 'call.response'; readonly data: CallResponseData }
-  | { readonly type: 'call.error'; readonly data: CallErrorData };
+  | { readonly type: 'call.error'; readonly data: CallErrorData }
+  | { readonly type: 'approval.requested'; readonly data: ApprovalRequestedData }
+  | { readonly type: 'approval.decided'; readonly data: ApprovalDecidedData }
+  | { readonly type: 'approval.expired'; readonly data: ApprovalExpiredData };
 
 export type JournalEvent = EventBody & {
   readonly v: number;

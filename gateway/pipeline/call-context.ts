@@ -7,6 +7,10 @@ export interface Decision {
   readonly decision: 'allow' | 'deny';
   readonly reason: string;
   readonly rule?: string;
+  /** Set when a human's approval (or an earlier approval for the task) decided the call. */
+  readonly approvalId?: string;
+  /** How long the call was held for that approval. */
+  readonly waitedMs?: number;
 }
 
 /** Everything one call accumulates on its way through the pipeline stages. */

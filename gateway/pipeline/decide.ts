@@ -1,5 +1,14 @@
 import type { IamMapping, Identified } from '../aws/types';
-import { compilePolicy, type CompiledPolicy, evaluateMapping } from '../policy';
+import {
+  compilePolicy,
+  type CompiledPolicy,
+  ContextView,
+  decide as decidePolicy,
+  evaluateMapping,
+  type RequestContext,
+} from '../policy';
+import { type CompiledRuleSet, type EffectivePolicy, IDENTITY_KEY } from '../policy-file';
+import type { PolicyRule } from '../policy-file/types';
 import type { TaskInfo } from '../protocol';
 import type { Decision } from './call-context';
 
@@ -11,14 +20,38 @@ export interface DecisionInput {
   readonly now: Date;
 }
 
+export interface ActionResource {
+  readonly action: string;
+  readonly resource: string;
+}
+
+/** A call a human must decide: what it needs, why it asks, and which pairs an approval covers. */
+export interface AskVerdict {
+  readonly decision: 'ask';
+  readonly reason: string;
+  readonly rule: { readonly id: string; readonly reason: string };
+  /** The action the prompt is about (the first that asked) and the resources it touches. */
+  readonly action: string;
+  readonly resources: readonly string[];
+  /** Every (action, resource) pair that asked; "approve for the task" grants exactly these. */
+  readonly pairs: readonly ActionResource[];
+}
+
+export type Verdict = Decision | AskVerdict;
+
+/** Rule id recorded when a call falls outside its task's scope. */
+export const OUT_OF_SCOPE_RULE = 'scope';
+
 function describe(action: string, resource: string): string {
   return resource === '*' ? action : `${action} on ${resource}`;
 }
 
 /** Context keys the gateway knows for condition evaluation. */
-function conditionContext(input: DecisionInput): Record<string, string | string[] | undefined> {
+function conditionContext(input: DecisionInput): RequestContext {
   const p = input.identified.params;
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const identity = [`user:${input.task.startedBy}`];
+  if (input.task.agent) identity.push(`agent:${input.task.agent}`);
   return {
     'aws:RequestedRegion': input.identified.region,
     'aws:CurrentTime': input.now.toISOString(),
@@ -30,20 +63,54 @@ function conditionContext(input: DecisionInput): Record<string, string | string[
     's3:delimiter': str(p.Delimiter),
     's3:max-keys':
       typeof p.MaxKeys === 'string' || typeof p.MaxKeys === 'number' ? String(p.MaxKeys) : undefined,
+    [IDENTITY_KEY]: identity,
   };
 }
 
+/** Calls `visit` on each (action, resource) pair a mapping needs until it returns true. */
+function somePair(mapping: IamMapping, visit: (action: string, resource: string) => boolean): boolean {
+  for (const req of mapping.requirements) {
+    if (req.resources.length === 0) {
+      if (visit(req.action, '*')) return true;
+    } else {
+      for (const r of req.resources) if (visit(req.action, r)) return true;
+    }
+  }
+  return false;
+}
+
+/** The first rule of a set matching the pair, or undefined. */
+function matchRule(
+  set: CompiledRuleSet,
+  action: string,
+  resource: string,
+  ctx: ContextView,
+): PolicyRule | undefined {
+  if (set.rules.length === 0) return undefined;
+  const r = decidePolicy(set.compiled, action, resource, ctx);
+  return r.decision === 'Allow' && r.statementIndex !== undefined ? set.rules[r.statementIndex] : undefined;
+}
+
 /**
- * Decides a call against the task's scope (an IAM policy document). Every IAM action the call
- * needs must be allowed on every resource it touches; an explicit Deny anywhere wins. Without a
- * scope the task may do anything (workspace rules arrive with the policy stage).
+ * Decides a call, in DESIGN.md's order: workspace deny rules → the task's scope (outside it:
+ * deny, or ask when the workspace says `outOfScope: "ask"`; an explicit Deny in the scope always
+ * denies) → workspace ask rules → allow. Every IAM action the call needs is checked on every
+ * resource it touches. Rules and scopes are compiled once; a decision reads the policy in force
+ * once, so a reload never splits a decision between two policies.
  */
-export class ScopeDecider {
+export class CallDecider {
   private readonly compiled = new Map<string, CompiledPolicy>();
+
+  constructor(private readonly policy: () => EffectivePolicy) {}
 
   /** Compiles (and so validates) a scope; throws the policy core's typed error when invalid. */
   prepare(taskId: string, scope: unknown): void {
     if (scope !== undefined) this.compiled.set(taskId, compilePolicy(scope));
+  }
+
+  /** Drops a task's compiled scope (the task ended). */
+  forget(taskId: string): void {
+    this.compiled.delete(taskId);
   }
 
   private scopeOf(task: TaskInfo): CompiledPolicy | undefined {
@@ -56,29 +123,86 @@ export class ScopeDecider {
     return c;
   }
 
-  decide(input: DecisionInput): Decision {
-    const scope = this.scopeOf(input.task);
-    const op = input.identified.operation;
-    if (!scope) {
-      return {
-        decision: 'allow',
-        reason: op ? 'task has no scope: allowed' : 'task has no scope: unidentified operation allowed',
-      };
-    }
+  decide(input: DecisionInput): Verdict {
+    const { task, identified, mapping } = input;
+    const op = identified.operation;
     // AWS answers GetCallerIdentity whatever the policies say; agents use it to orient themselves.
-    if (input.identified.service === 'sts' && op === 'GetCallerIdentity') {
+    if (identified.service === 'sts' && op === 'GetCallerIdentity') {
       return { decision: 'allow', reason: 'sts:GetCallerIdentity is always allowed (as in AWS)' };
     }
-    const r = evaluateMapping(scope, input.mapping, conditionContext(input));
-    if (r.decision !== 'Allow') {
-      const why = r.decision === 'ExplicitDeny' ? 'explicitly denied by' : 'outside';
-      return {
+    const p = this.policy();
+    const context = conditionContext(input);
+    const ctx = new ContextView(context);
+
+    let denied: Decision | undefined;
+    somePair(mapping, (action, resource) => {
+      const rule = matchRule(p.deny, action, resource, ctx);
+      if (rule === undefined) return false;
+      denied = {
         decision: 'deny',
-        reason: `Airlock denied ${describe(r.action ?? `${input.identified.iamPrefix}:${op ?? '*'}`, r.resource ?? '*')}: ${why} the scope of task "${input.task.name}"`,
-        rule: r.decision === 'ExplicitDeny' && r.statement ? `scope:${r.statement}` : 'scope',
+        reason: `Airlock denied ${describe(action, resource)}: ${rule.reason} (rule: ${rule.id})`,
+        rule: rule.id,
+      };
+      return true;
+    });
+    if (denied) return denied;
+
+    const pairs: ActionResource[] = [];
+    let asking: { id: string; reason: string } | undefined;
+    const scope = this.scopeOf(task);
+    if (scope) {
+      const r = evaluateMapping(scope, mapping, context);
+      const what = describe(r.action ?? `${identified.iamPrefix}:${op ?? '*'}`, r.resource ?? '*');
+      if (r.decision === 'ExplicitDeny') {
+        const rule = r.statement ? `scope:${r.statement}` : OUT_OF_SCOPE_RULE;
+        return {
+          decision: 'deny',
+          reason: `Airlock denied ${what}: explicitly denied by the scope of task "${task.name}" (rule: ${rule})`,
+          rule,
+        };
+      }
+      if (r.decision === 'ImplicitDeny') {
+        const reason = `outside the scope of task "${task.name}"`;
+        if (p.policy.outOfScope === 'deny') {
+          return {
+            decision: 'deny',
+            reason: `Airlock denied ${what}: ${reason} (rule: ${OUT_OF_SCOPE_RULE})`,
+            rule: OUT_OF_SCOPE_RULE,
+          };
+        }
+        asking = { id: OUT_OF_SCOPE_RULE, reason };
+        somePair(mapping, (action, resource) => {
+          if (decidePolicy(scope, action, resource, ctx).decision !== 'Allow')
+            pairs.push({ action, resource });
+          return false;
+        });
+        if (pairs.length === 0)
+          pairs.push({ action: r.action ?? `${identified.iamPrefix}:*`, resource: r.resource ?? '*' });
+      }
+    }
+
+    somePair(mapping, (action, resource) => {
+      const rule = matchRule(p.ask, action, resource, ctx);
+      if (rule === undefined) return false;
+      asking ??= { id: rule.id, reason: rule.reason };
+      if (!pairs.some((q) => q.action === action && q.resource === resource))
+        pairs.push({ action, resource });
+      return false;
+    });
+    const first = pairs[0];
+    if (asking && first) {
+      return {
+        decision: 'ask',
+        reason: asking.reason,
+        rule: asking,
+        action: first.action,
+        resources: pairs.filter((q) => q.action === first.action).map((q) => q.resource),
+        pairs,
       };
     }
-    if (!op) return { decision: 'allow', reason: 'unidentified operation allowed by the task scope' };
-    return { decision: 'allow', reason: `allowed by the scope of task "${input.task.name}"` };
+
+    if (!scope)
+      return { decision: 'allow', reason: 'allowed by the workspace policy (the task has no scope)' };
+    return { decision: 'allow', reason: `allowed by the scope of task "${task.name}"` };
   }
 }

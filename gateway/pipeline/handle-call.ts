@@ -12,7 +12,9 @@ import { readBody } from './read-body';
 import { toRequestView } from './request-view';
 import type { PipelineDeps } from './pipeline-deps';
 import { forwardCall } from './forward-call';
-import { callRequestEvent, errorEvent, localResponseEvent, recordOrRefuse } from './record-call';
+import { errorEvent, localResponseEvent } from './record-call';
+import { decideCall } from './decide-call';
+import { publishCall } from './publish-call';
 
 function newContext(
   req: IncomingMessage,
@@ -58,25 +60,15 @@ export async function handleCall(
     ctx.mapping = mapping;
     const task = ctx.task;
     if (!task) throw new GatewayError('InternalFailure', 'no task after authentication');
-    ctx.decision = deps.decider.decide({
-      task,
-      identified,
-      mapping,
-      sourceIp: req.socket.remoteAddress,
-      now: new Date(),
-    });
-
-    // Nothing reaches AWS unrecorded: the request and its decision are durable first.
-    await recordOrRefuse(deps, task.taskId, [
-      callRequestEvent(ctx),
-      { type: 'call.decision', data: { callId: ctx.callId, ...ctx.decision } },
-    ]);
-    if (ctx.decision.decision === 'deny') throw new GatewayError('AccessDenied', ctx.decision.reason);
+    // Decide, hold for a human if asked, and journal request + decision (fail closed).
+    const decision = await decideCall(ctx, deps, task);
+    if (decision.decision === 'deny') throw new GatewayError('AccessDenied', decision.reason);
 
     await forwardCall(ctx, deps);
   } catch (e) {
     await answerWithError(ctx, deps, e);
   }
+  publishCall(ctx, deps);
 }
 
 async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown): Promise<void> {

@@ -1,16 +1,22 @@
 import type { Agent } from 'node:http';
+import type { ApprovalManager } from '../approvals/approval-manager';
+import type { EventBus } from '../approvals/event-bus';
 import type { Journal } from '../journal/journal';
 import type { Logger } from '../server/logger';
 import type { TaskRegistry } from '../tasks/task-registry';
 import type { Resigner } from '../upstream/resign';
 import type { UpstreamTarget } from '../upstream/upstream-target';
-import type { ScopeDecider } from './decide';
+import type { CallDecider } from './decide';
 
 /** What the call pipeline needs from the running gateway. */
 export interface PipelineDeps {
   readonly tasks: TaskRegistry;
   readonly journal: Journal;
-  readonly decider: ScopeDecider;
+  readonly decider: CallDecider;
+  /** Held calls waiting for a human (the ask stage). */
+  readonly approvals: ApprovalManager;
+  /** Live events for the control API's `GET /events`. */
+  readonly events: EventBus;
   readonly resigner: Resigner;
   /** Send every call here instead of the real AWS endpoint (tests, sandboxes, replays). */
   readonly upstream?: URL;

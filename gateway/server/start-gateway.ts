@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { ApprovalManager } from '../approvals/approval-manager';
+import { EventBus } from '../approvals/event-bus';
 import { controlApp } from '../control/control-app';
 import { Journal } from '../journal/journal';
 import type { WriteFaultHook } from '../journal/task-journal';
-import { ScopeDecider } from '../pipeline/decide';
+import { CallDecider } from '../pipeline/decide';
 import { handleCall } from '../pipeline/handle-call';
+import { PolicyStore } from '../policy-file/policy-store';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import { CONTROL_PREFIX, type GatewayInfo, PROTOCOL_VERSION } from '../protocol';
 import type { ProxyTimeouts } from '../proxy/proxy-front';
@@ -31,6 +34,10 @@ export interface GatewayOptions {
   readonly accountId?: string;
   readonly log: Logger;
   readonly journalFault?: WriteFaultHook;
+  /** The workspace policy file (`.airlock/policy.json`); absent: the built-in default. */
+  readonly policyFile?: string;
+  /** Overrides the policy's approvalTimeoutSeconds. */
+  readonly approvalTimeoutSeconds?: number;
   /** Proxy mode: refuse tunnels to non-AWS hosts instead of passing them through. */
   readonly noTunnel?: boolean;
   readonly proxyTimeouts?: Partial<ProxyTimeouts>;
@@ -45,10 +52,32 @@ export interface RunningGateway {
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const events = new EventBus();
+  // A policy that does not load stops the start here (PolicyFileError names file and line).
+  const policy = await PolicyStore.open({
+    file: opts.policyFile,
+    log: opts.log,
+    onReload: (o) =>
+      events.publish(
+        o.ok
+          ? { type: 'policy.reloaded', source: o.policy.source }
+          : { type: 'policy.invalid', error: o.error.toInfo() },
+      ),
+  });
+  const approvalTimeoutSeconds = (): number =>
+    opts.approvalTimeoutSeconds ?? policy.current.policy.approvalTimeoutSeconds;
   const secrets = await prepareDataDir(opts.dataDir);
   const tasks = await TaskRegistry.load(opts.dataDir, secrets.masterKey);
   const journal = await Journal.create(opts.dataDir, opts.journalFault);
-  const decider = new ScopeDecider();
+  const decider = new CallDecider(() => policy.current);
+  const approvals = new ApprovalManager({
+    timeoutSeconds: approvalTimeoutSeconds,
+    record: async (taskId, evs) => {
+      await journal.record(taskId, evs);
+    },
+    publish: (e) => events.publish(e),
+    log: opts.log,
+  });
   const upstreamCa = opts.upstreamCaFile ? await readFile(opts.upstreamCaFile, 'utf8') : undefined;
   let port = 0;
   const runCall = (
@@ -78,6 +107,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     tasks,
     journal,
     decider,
+    approvals,
+    events,
     resigner: new Resigner(realCredentials(opts.profile)),
     upstream: opts.upstream,
     upstreamCa,
@@ -90,6 +121,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     tasks,
     journal,
     decider,
+    approvals,
+    events,
+    policy,
+    approvalTimeoutSeconds,
     region: opts.region,
     port: () => port,
     startedBy: userInfo().username,
@@ -141,6 +176,10 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     port,
     server,
     async close() {
+      // Held calls are refused and event streams end, so connections can drain.
+      policy.close();
+      approvals.close();
+      events.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

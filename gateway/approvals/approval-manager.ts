@@ -1,0 +1,368 @@
+import { randomBytes } from 'node:crypto';
+import type { EventBody } from '../journal/events';
+import type { ApprovalDecision, ApprovalInfo, GatewayEvent, TaskInfo } from '../protocol';
+import type { Logger } from '../server/logger';
+import { type ParamsMasker, redactSecretFields, shrinkParams } from './redact-params';
+import { type Grant, type GrantPair, TaskGrants } from './task-grants';
+
+export type ApprovalErrorCode = 'NotFound' | 'ApprovalNotPending';
+
+export class ApprovalError extends Error {
+  override readonly name = 'ApprovalError';
+  constructor(
+    readonly code: ApprovalErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A held call, as the hold stage describes it. */
+export interface ApprovalRequest {
+  /** Identifies the call across retries (request-key.ts). */
+  readonly key: string;
+  readonly task: TaskInfo;
+  readonly identity: string;
+  readonly callId: string;
+  readonly service: string;
+  readonly operation?: string;
+  readonly action: string;
+  readonly resources: readonly string[];
+  /** What "approve for the task" grants. */
+  readonly pairs: readonly GrantPair[];
+  readonly summary: string;
+  /** The request parameters as identified; masked here before anyone sees them. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly rule: { readonly id: string; readonly reason: string };
+}
+
+export type HoldOutcome =
+  | { readonly kind: 'approved'; readonly approval: ApprovalInfo }
+  | { readonly kind: 'denied'; readonly approval: ApprovalInfo }
+  | { readonly kind: 'expired'; readonly approval: ApprovalInfo; readonly timeoutSeconds: number }
+  /** Another attempt of the same call took the approval (an approval lets one call through). */
+  | { readonly kind: 'superseded'; readonly approval: ApprovalInfo }
+  /** The client went away while waiting; the approval stays pending for its retry. */
+  | { readonly kind: 'abandoned'; readonly approval: ApprovalInfo };
+
+export interface ApprovalManagerOptions {
+  /** Read when an approval is raised, so a policy reload applies to the next one. */
+  readonly timeoutSeconds: () => number;
+  /** Durable recording into the task's journal; a failure refuses the call or the decision. */
+  readonly record: (taskId: string, events: EventBody[]) => Promise<void>;
+  readonly publish: (event: GatewayEvent) => void;
+  readonly log: Logger;
+  /** What the approver sees of the parameters (the masking engine's hook; default: redact by name). */
+  readonly maskParams?: ParamsMasker;
+  readonly now?: () => number;
+  /** Schedules `fn` after `ms`; returns a cancel function. Tests substitute a manual clock. */
+  readonly setTimer?: (fn: () => void, ms: number) => () => void;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Waiter {
+  readonly resolve: (o: HoldOutcome) => void;
+}
+
+interface Entry {
+  readonly info: Mutable<ApprovalInfo>;
+  readonly mapKey: string;
+  readonly pairs: readonly GrantPair[];
+  readonly timeoutSeconds: number;
+  readonly requestedMs: number;
+  readonly recorded: Promise<void>;
+  waiters: Waiter[];
+  /** An approve-once decision already let one call through. */
+  consumed: boolean;
+  deciding: boolean;
+  cancelTimer: () => void;
+}
+
+const defaultTimer = (fn: () => void, ms: number): (() => void) => {
+  const t = setTimeout(fn, ms);
+  t.unref();
+  return () => clearTimeout(t);
+};
+
+/**
+ * Pending approvals and their waiting calls. One approval per call (retries attach to it by
+ * request key); approve-once lets exactly one attempt through, approve-for-task records grants
+ * for the call's (action, resource) pairs; a decided approval lingers for one timeout period so
+ * a retry that arrives after its first attempt gave up still gets the answer, then it is gone.
+ */
+export class ApprovalManager {
+  private readonly byId = new Map<string, Entry>();
+  private readonly byKey = new Map<string, Entry>();
+  readonly grants = new TaskGrants();
+  private readonly now: () => number;
+  private readonly setTimer: (fn: () => void, ms: number) => () => void;
+
+  constructor(private readonly opts: ApprovalManagerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.setTimer = opts.setTimer ?? defaultTimer;
+  }
+
+  /** Pending approvals, oldest first. */
+  pending(): ApprovalInfo[] {
+    return [...this.byId.values()]
+      .filter((e) => e.info.state === 'pending')
+      .map((e) => snapshot(e))
+      .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+  }
+
+  get(approvalId: string): ApprovalInfo | undefined {
+    const e = this.byId.get(approvalId);
+    return e ? snapshot(e) : undefined;
+  }
+
+  /** A grant from "approve for the task" covering every pair, if any. */
+  grantFor(taskId: string, pairs: readonly GrantPair[]): Grant | undefined {
+    return this.grants.covering(taskId, pairs);
+  }
+
+  /**
+   * Holds a call until its approval is decided or expires, or the client goes away (`signal`).
+   * Throws when the request cannot be recorded (the caller refuses the call).
+   */
+  async hold(req: ApprovalRequest, signal: AbortSignal): Promise<HoldOutcome> {
+    const mapKey = `${req.task.taskId}\n${req.key}`;
+    let e = this.byKey.get(mapKey);
+    if (e?.info.state === 'approved' && !e.consumed) {
+      e.consumed = true;
+      return { kind: 'approved', approval: snapshot(e) };
+    }
+    if (e?.info.state === 'approved' || e?.info.state === 'expired') e = undefined;
+    if (e?.info.state === 'denied') return { kind: 'denied', approval: snapshot(e) };
+    if (e) e.info.attempts += 1;
+    else e = this.raise(req, mapKey);
+    try {
+      await e.recorded;
+    } catch (err) {
+      this.drop(e);
+      throw err;
+    }
+    if (e.info.state !== 'pending') return this.hold(req, signal);
+    const entry = e;
+    return new Promise<HoldOutcome>((resolve) => {
+      const waiter: Waiter = {
+        resolve: (o) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(o);
+        },
+      };
+      const onAbort = (): void => {
+        entry.waiters = entry.waiters.filter((w) => w !== waiter);
+        waiter.resolve({ kind: 'abandoned', approval: snapshot(entry) });
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.waiters.push(waiter);
+    });
+  }
+
+  private raise(req: ApprovalRequest, mapKey: string): Entry {
+    const timeoutSeconds = this.opts.timeoutSeconds();
+    const requestedMs = this.now();
+    const info: Mutable<ApprovalInfo> = {
+      approvalId: `apr-${randomBytes(6).toString('hex')}`,
+      taskId: req.task.taskId,
+      taskName: req.task.name,
+      identity: req.identity,
+      callId: req.callId,
+      service: req.service,
+      operation: req.operation,
+      action: req.action,
+      resources: [...req.resources],
+      summary: req.summary,
+      params: shrinkParams(
+        (this.opts.maskParams ?? redactSecretFields)({
+          service: req.service,
+          operation: req.operation,
+          params: req.params,
+        }),
+      ),
+      rule: req.rule,
+      requestedAt: new Date(requestedMs).toISOString(),
+      expiresAt: new Date(requestedMs + timeoutSeconds * 1000).toISOString(),
+      state: 'pending',
+      attempts: 1,
+    };
+    const recorded = this.opts.record(info.taskId, [
+      {
+        type: 'approval.requested',
+        data: {
+          approvalId: info.approvalId,
+          callId: info.callId,
+          identity: info.identity,
+          service: info.service,
+          operation: info.operation,
+          action: info.action,
+          resources: info.resources,
+          summary: info.summary,
+          params: info.params,
+          rule: req.rule,
+          expiresAt: info.expiresAt,
+          timeoutSeconds,
+        },
+      },
+    ]);
+    const e: Entry = {
+      info,
+      mapKey,
+      pairs: req.pairs,
+      timeoutSeconds,
+      requestedMs,
+      recorded,
+      waiters: [],
+      consumed: false,
+      deciding: false,
+      cancelTimer: () => undefined,
+    };
+    this.byId.set(info.approvalId, e);
+    this.byKey.set(mapKey, e);
+    // Prompt only once the request is durable: a prompt for an unrecorded call must not exist.
+    recorded.then(
+      () => {
+        if (e.info.state !== 'pending') return;
+        e.cancelTimer = this.setTimer(() => void this.expire(e), timeoutSeconds * 1000);
+        this.opts.publish({ type: 'approval.requested', approval: snapshot(e) });
+      },
+      () => undefined,
+    );
+    return e;
+  }
+
+  /** Applies a human's decision. Throws ApprovalError when unknown or no longer pending. */
+  async decide(
+    approvalId: string,
+    decision: ApprovalDecision,
+    decidedBy: string,
+    reason?: string,
+  ): Promise<ApprovalInfo> {
+    const e = this.byId.get(approvalId);
+    if (!e) throw new ApprovalError('NotFound', `No approval ${approvalId}.`);
+    await e.recorded.catch(() => undefined);
+    if (this.byId.get(approvalId) !== e) throw new ApprovalError('NotFound', `No approval ${approvalId}.`);
+    if (e.info.state !== 'pending' || e.deciding)
+      throw new ApprovalError(
+        'ApprovalNotPending',
+        `Approval ${approvalId} is ${e.deciding ? 'being decided' : e.info.state} already.`,
+      );
+    e.deciding = true;
+    const decidedMs = this.now();
+    try {
+      await this.opts.record(e.info.taskId, [
+        {
+          type: 'approval.decided',
+          data: {
+            approvalId,
+            decision,
+            decidedBy,
+            reason,
+            waitedMs: decidedMs - e.requestedMs,
+            attempts: e.info.attempts,
+          },
+        },
+      ]);
+    } catch (err) {
+      e.deciding = false;
+      if (this.now() >= e.requestedMs + e.timeoutSeconds * 1000) void this.expire(e);
+      throw err;
+    }
+    e.deciding = false;
+    e.cancelTimer();
+    Object.assign(e.info, {
+      state: decision === 'deny' ? 'denied' : 'approved',
+      decision,
+      decidedBy,
+      decidedAt: new Date(decidedMs).toISOString(),
+      ...(reason !== undefined ? { reason } : {}),
+    });
+    if (decision === 'approve-for-task') {
+      this.grants.add(e.info.taskId, e.pairs, { approvalId, decidedBy, decidedAt: e.info.decidedAt ?? '' });
+    }
+    const waiters = e.waiters;
+    e.waiters = [];
+    const approval = snapshot(e);
+    if (decision === 'deny') {
+      for (const w of waiters) w.resolve({ kind: 'denied', approval });
+    } else {
+      // The newest attempt is the one its client is still waiting on; older ones are duplicates.
+      const chosen = waiters.pop();
+      if (chosen) {
+        e.consumed = true;
+        chosen.resolve({ kind: 'approved', approval });
+      }
+      for (const w of waiters) w.resolve({ kind: 'superseded', approval });
+    }
+    this.opts.publish({ type: 'approval.decided', approval });
+    const cancelLinger = this.setTimer(() => this.drop(e), e.timeoutSeconds * 1000);
+    e.cancelTimer = cancelLinger;
+    return approval;
+  }
+
+  private async expire(e: Entry): Promise<void> {
+    if (e.info.state !== 'pending' || e.deciding) return;
+    e.info.state = 'expired';
+    this.drop(e);
+    const waiters = e.waiters;
+    e.waiters = [];
+    const approval = snapshot(e);
+    for (const w of waiters) w.resolve({ kind: 'expired', approval, timeoutSeconds: e.timeoutSeconds });
+    this.opts.publish({ type: 'approval.expired', approval });
+    await this.opts
+      .record(e.info.taskId, [
+        {
+          type: 'approval.expired',
+          data: {
+            approvalId: e.info.approvalId,
+            timeoutSeconds: e.timeoutSeconds,
+            waitedMs: this.now() - e.requestedMs,
+            attempts: e.info.attempts,
+          },
+        },
+      ])
+      .catch((err: unknown) =>
+        this.opts.log.log('error', 'could not record an expired approval', {
+          approvalId: e.info.approvalId,
+          error: String(err),
+        }),
+      );
+  }
+
+  private drop(e: Entry): void {
+    e.cancelTimer();
+    if (this.byKey.get(e.mapKey) === e) this.byKey.delete(e.mapKey);
+    if (this.byId.get(e.info.approvalId) === e) this.byId.delete(e.info.approvalId);
+  }
+
+  /** The task ended: its pending approvals are denied (recorded) and its grants forgotten. */
+  async endTask(taskId: string): Promise<void> {
+    for (const e of [...this.byId.values()]) {
+      if (e.info.taskId !== taskId || e.info.state !== 'pending') continue;
+      await this.decide(e.info.approvalId, 'deny', 'airlock', 'the task ended').catch((err: unknown) =>
+        this.opts.log.log('warn', 'could not close an approval of an ended task', { error: String(err) }),
+      );
+    }
+    this.grants.clear(taskId);
+  }
+
+  /** The gateway stops: every waiting call is refused; nothing stays scheduled. */
+  close(): void {
+    for (const e of this.byId.values()) {
+      e.cancelTimer();
+      if (e.info.state !== 'pending') continue;
+      Object.assign(e.info, { state: 'denied', decidedBy: 'airlock', reason: 'the gateway is stopping' });
+      const approval = snapshot(e);
+      for (const w of e.waiters) w.resolve({ kind: 'denied', approval });
+      e.waiters = [];
+    }
+    this.byId.clear();
+    this.byKey.clear();
+  }
+}
+
+function snapshot(e: Entry): ApprovalInfo {
+  return { ...e.info, resources: [...e.info.resources] };
+}

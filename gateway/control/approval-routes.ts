@@ -1,0 +1,65 @@
+import type { Router } from 'express';
+import { ApprovalError, type ApprovalManager } from '../approvals/approval-manager';
+import type {
+  ApprovalDecision,
+  DecideApprovalRequest,
+  DecideApprovalResponse,
+  ListApprovalsResponse,
+} from '../protocol';
+import type { Logger } from '../server/logger';
+import { ControlError } from './control-error';
+
+const DECISIONS: readonly ApprovalDecision[] = ['approve-once', 'approve-for-task', 'deny'];
+
+function parseDecide(body: unknown): DecideApprovalRequest {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof b.decision !== 'string' || !DECISIONS.includes(b.decision as ApprovalDecision))
+    throw new ControlError('InvalidRequest', 400, `decision must be one of ${DECISIONS.join(', ')}.`);
+  if (b.reason !== undefined && (typeof b.reason !== 'string' || b.reason.length > 1000))
+    throw new ControlError('InvalidRequest', 400, 'reason must be a string of at most 1000 characters.');
+  if (
+    b.decidedBy !== undefined &&
+    (typeof b.decidedBy !== 'string' || b.decidedBy.trim() === '' || b.decidedBy.length > 200)
+  )
+    throw new ControlError('InvalidRequest', 400, 'decidedBy must be a name of 1 to 200 characters.');
+  return {
+    decision: b.decision as ApprovalDecision,
+    reason: typeof b.reason === 'string' && b.reason.trim() !== '' ? b.reason.trim() : undefined,
+    decidedBy: typeof b.decidedBy === 'string' ? b.decidedBy.trim() : undefined,
+  };
+}
+
+/** `GET /approvals` (pending, oldest first) and `POST /approvals/:id/decide`. */
+export function approvalRoutes(
+  router: Router,
+  deps: { readonly approvals: ApprovalManager; readonly startedBy: string; readonly log: Logger },
+): void {
+  router.get('/approvals', (_req, res) => {
+    const body: ListApprovalsResponse = { approvals: deps.approvals.pending() };
+    res.json(body);
+  });
+
+  router.post('/approvals/:id/decide', async (req, res) => {
+    const id = String(req.params.id);
+    const d = parseDecide(req.body);
+    let approval;
+    try {
+      approval = await deps.approvals.decide(id, d.decision, d.decidedBy ?? deps.startedBy, d.reason);
+    } catch (e) {
+      if (e instanceof ApprovalError)
+        throw new ControlError(
+          e.code === 'NotFound' ? 'NotFound' : 'ApprovalNotPending',
+          e.code === 'NotFound' ? 404 : 409,
+          e.message,
+        );
+      throw e;
+    }
+    deps.log.log('info', 'approval decided', {
+      approvalId: id,
+      decision: d.decision,
+      decidedBy: approval.decidedBy,
+    });
+    const body: DecideApprovalResponse = { approval };
+    res.json(body);
+  });
+}
