@@ -104,7 +104,7 @@ export class TaskManager implements vscode.Disposable {
 
   private async startWorkspaceTask(): Promise<void> {
     const client = this.requireClient();
-    const name = `Workspace: ${vscode.workspace.name ?? 'no folder'}`;
+    const name = `Workspace: ${vscode.workspace.name ?? '(no folder)'}`;
     const started = await client.startTask({
       name,
       scope: await this.deps.workspaceScope(),

@@ -61,7 +61,7 @@ void test('a call that needs approval shows a notification; Approve lets the CLI
 
   await s.workbench.clickInToast(/wants to/, 'Approve');
   const r = await run.done;
-  assert.equal(r.code, 0, r.output);
+  assert.equal(r.code, 0, await s.explain(r));
   assert.match(r.output, /arn:aws:iam::\d{12}:role\/e2e-approved/);
   await toast.waitFor({ state: 'hidden', timeout: 10_000 });
   assert.ok(s.fake.received.some((c) => c.operation === 'CreateRole' && c.status === 200));
@@ -96,6 +96,6 @@ void test('the notification disappears when the call is decided elsewhere', asyn
   assert.equal(decided.status, 200);
   await toast.waitFor({ state: 'hidden', timeout: 10_000 });
   const r = await run.done;
-  assert.equal(r.code, 0, r.output);
+  assert.equal(r.code, 0, await s.explain(r));
   await s.workbench.statusBarItem(/Airlock · Workspace: project\s*$/).waitFor({ timeout: 10_000 });
 });

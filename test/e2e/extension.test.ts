@@ -46,7 +46,7 @@ void test('a workspace terminal runs a real AWS CLI call and it is recorded unde
 
   const before = s.fake.received.length;
   const r = await s.runInTerminal('aws sts get-caller-identity --output json');
-  assert.equal(r.code, 0, r.output);
+  assert.equal(r.code, 0, await s.explain(r));
   assert.equal((JSON.parse(r.output) as { Arn: string }).Arn, s.fake.callerArn);
 
   const calls = await callsOf(ws.taskId);
@@ -80,7 +80,7 @@ void test('killing the gateway process is noticed, and it comes back on the same
   const ws = await s.taskNamed('Workspace: project');
   const count = (await callsOf(ws.taskId)).length;
   const r = await s.runInTerminal('aws sts get-caller-identity --output json');
-  assert.equal(r.code, 0, r.output);
+  assert.equal(r.code, 0, await s.explain(r));
   assert.equal((await callsOf(ws.taskId)).length, count + 1);
 });
 
@@ -103,7 +103,7 @@ void test('starting a named task gives a terminal whose calls are recorded under
   const ws = await s.taskNamed('Workspace: project');
   const wsCalls = (await callsOf(ws.taskId)).length;
   const r = await s.runInTerminal('aws sts get-caller-identity --output json');
-  assert.equal(r.code, 0, r.output);
+  assert.equal(r.code, 0, await s.explain(r));
   const calls = await callsOf(task.taskId);
   assert.equal(calls.length, 1, 'the call is recorded under the named task');
   assert.equal(calls[0]?.operation, 'GetCallerIdentity');

@@ -13,6 +13,8 @@ export interface AirlockSessionOptions {
   /** Written to <workspace>/.airlock/policy.json before VS Code starts. */
   readonly policy?: unknown;
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** Open VS Code on no folder at all (the extension then keeps its data in global storage). */
+  readonly noFolder?: boolean;
 }
 
 interface StoredTask {
@@ -70,7 +72,7 @@ export class AirlockSession {
     try {
       server = await startVsCode({
         vsix: [vsix],
-        workspace,
+        workspace: opts.noFolder ? undefined : workspace,
         settings: {
           'airlock.gateway.upstreamUrl': fake.url,
           'airlock.gateway.accountId': fake.accountId,
@@ -82,7 +84,7 @@ export class AirlockSession {
           AWS_SECRET_ACCESS_KEY: fake.credentials.secretAccessKey,
         },
       });
-      const workbench = await Workbench.open(server, workspace);
+      const workbench = await Workbench.open(server, opts.noFolder ? undefined : workspace);
       return new AirlockSession(fake, server, workbench, workspace, scratch);
     } catch (e) {
       await server?.stop();
@@ -99,16 +101,41 @@ export class AirlockSession {
     await rm(this.scratch, { recursive: true, force: true });
   }
 
-  /** The gateway's data dir: `<workspace storage>/airlock-dev.airlock/gateway`, found by its files. */
+  /**
+   * The gateway's data dir, found by its files: `<workspace storage>/airlock-dev.airlock/gateway`,
+   * or under global storage when no folder is open.
+   */
   async dataDir(): Promise<string> {
     return eventually('the gateway data dir', async () => {
-      const root = join(this.server.userDataDir, 'User', 'workspaceStorage');
-      for (const ws of await readdir(root).catch(() => [])) {
-        const dir = join(root, ws, 'airlock-dev.airlock', 'gateway');
-        if (existsSync(join(dir, 'control-token'))) return dir;
-      }
-      return undefined;
+      const user = join(this.server.userDataDir, 'User');
+      const root = join(user, 'workspaceStorage');
+      const candidates = (await readdir(root).catch(() => [])).map((ws) =>
+        join(root, ws, 'airlock-dev.airlock', 'gateway'),
+      );
+      candidates.push(join(user, 'globalStorage', 'airlock-dev.airlock', 'gateway'));
+      return candidates.find((dir) => existsSync(join(dir, 'control-token')));
     });
+  }
+
+  /** The extension's log (its output channel, with the gateway's own log lines), for failure messages. */
+  async extensionLog(): Promise<string> {
+    const found: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) await walk(path);
+        else if (/^\d*-?Airlock\.log$/.test(e.name)) found.push(path);
+      }
+    };
+    await walk(join(this.server.userDataDir, 'logs'));
+    const texts = await Promise.all(found.map((f) => readFile(f, 'utf8').catch(() => '')));
+    return texts.join('\n');
+  }
+
+  /** A terminal command's output plus the end of the extension's log: what a failure message needs. */
+  async explain(r: { code: number; output: string }): Promise<string> {
+    const log = (await this.extensionLog()).split('\n').slice(-25).join('\n');
+    return `exit ${r.code}: ${r.output}\n--- Airlock log (end) ---\n${log}`;
   }
 
   /** The running gateway's pid and port, from its gateway.json. */
