@@ -186,7 +186,7 @@ void describe('proxy mode: real clients with exactly the task env', () => {
     });
     assert.equal(viaEndpoint?.length, 3, 'request, decision, response');
     // botocore's user agent lists the features a call used (`m/…`: an endpoint override is one).
-    const strip = (evs: typeof viaEndpoint): unknown =>
+    const strip = (evs: Array<{ type: string; data: LooseEvent['data'] }> | undefined): unknown =>
       evs?.map((e) => ({
         ...e,
         data: {
