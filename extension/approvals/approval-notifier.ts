@@ -9,13 +9,18 @@ function commandLink(label: string, command: string, args: readonly unknown[]): 
   return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
 }
 
+/** "Create IAM role x" reads as "wants to create IAM role x"; acronyms ("IAM ...") stay as they are. */
+function asPredicate(summary: string): string {
+  return /^[A-Z][a-z]/.test(summary) ? summary[0]!.toLowerCase() + summary.slice(1) : summary;
+}
+
 /** The notification's text: who wants what, then the four actions as links. */
 export function approvalMessage(a: ApprovalInfo): string {
   const decide = (label: string, decision: ApprovalDecision): string =>
     commandLink(label, DECIDE_COMMAND, [a.approvalId, decision]);
   const why = a.rule ? ` (${a.rule.reason})` : '';
   return (
-    `task "${a.taskName}" wants to ${a.summary}${why}. ` +
+    `task "${a.taskName}" wants to ${asPredicate(a.summary)}${why}. ` +
     [
       decide('Approve', 'approve-once'),
       decide('Approve for Task', 'approve-for-task'),
