@@ -32,6 +32,8 @@ export interface PolicyStoreOptions {
 export class PolicyStore implements MaskRuleSource {
   private policy: EffectivePolicy;
   private error: PolicyFileError | undefined;
+  /** What the refused file looked like (content hash, or `gone`), so one bad save is reported once. */
+  private refused: string | undefined;
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -127,9 +129,11 @@ export class PolicyStore implements MaskRuleSource {
     const file = this.opts.file;
     if (file === undefined || this.closed) return;
     let outcome: ReloadOutcome;
+    let seen: string | undefined;
     try {
       const text = await readFile(file, 'utf8').catch((e: unknown) => {
         const code = (e as NodeJS.ErrnoException).code;
+        seen = code ?? 'unreadable';
         throw new PolicyFileError(
           'PolicyFileUnreadable',
           file,
@@ -141,20 +145,25 @@ export class PolicyStore implements MaskRuleSource {
         );
       });
       const sha = createHash('sha256').update(text).digest('hex');
+      seen = sha;
       const cur = this.policy.source;
       if (cur.kind === 'file' && cur.sha256 === sha && this.error === undefined) return;
+      if (sha === this.refused) return;
       outcome = { ok: true, policy: loadPolicyText(text, file) };
     } catch (e) {
       if (!(e instanceof PolicyFileError)) throw e;
+      if (seen !== undefined && seen === this.refused) return;
       outcome = { ok: false, error: e };
     }
     if (this.closed) return;
     if (outcome.ok) {
       this.policy = outcome.policy;
       this.error = undefined;
+      this.refused = undefined;
       this.opts.log.log('info', 'workspace policy reloaded', { file });
     } else {
       this.error = outcome.error;
+      this.refused = seen;
       this.opts.log.log('error', 'workspace policy reload failed; keeping the last good policy', {
         file,
         error: outcome.error.message,
