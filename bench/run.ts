@@ -7,6 +7,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startGatewayProcess, startTask } from '../test/support/gateway-process';
+import { decisionBench } from './decision';
 import { load, type PreparedRequest } from './load';
 
 async function spawnStub(): Promise<{ port: number; proc: ChildProcess }> {
@@ -88,6 +89,8 @@ function transfer(r: PreparedRequest, bytes: number, upload: boolean): Promise<n
 }
 
 async function main(): Promise<void> {
+  // CPU-only, before any server runs: policy + scope decision time next to iam-simulate.
+  const decision = await decisionBench();
   const n1 = Number(process.env.BENCH_N1 ?? 3000);
   const n32 = Number(process.env.BENCH_N32 ?? 20000);
   const big = Number(process.env.BENCH_BIG_BYTES ?? 1024 * 1024 * 1024);
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
           peakRssMb: { target: '<= 150', met: peak <= 150 },
         },
       },
+      decision,
       machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
     };
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -22,6 +22,8 @@ export interface ApprovalStack {
   pending(): Promise<ApprovalInfo[]>;
   /** Resolves with the first pending approval matching `pred`, polling until it appears. */
   waitForPending(pred?: (a: ApprovalInfo) => boolean): Promise<ApprovalInfo>;
+  /** Decides through the control API directly (quicker than spawning the CLI, for short timeouts). */
+  decide(approvalId: string, decision: 'approve-once' | 'approve-for-task' | 'deny'): Promise<number>;
   /** Counts upstream calls of one operation (what actually reached "AWS"). */
   upstreamCount(operation: string): number;
   close(): Promise<void>;
@@ -64,6 +66,13 @@ export async function startApprovalStack(
       }
       throw new Error(`no matching pending approval appeared; gateway log:\n${gw.stderr()}`);
     },
+    async decide(approvalId, decision) {
+      const r = await controlFetch(gw, `/approvals/${approvalId}/decide`, {
+        method: 'POST',
+        body: JSON.stringify({ decision, decidedBy: 'test' }),
+      });
+      return r.status;
+    },
     upstreamCount: (operation) =>
       fake.received.filter((c) => c.operation === operation && c.backendReached).length,
     async close() {
@@ -74,9 +83,7 @@ export async function startApprovalStack(
 }
 
 /** Follows `GET /events` and collects what arrives until `stop()`. */
-export async function followEvents(
-  gw: GatewayProcess,
-): Promise<{
+export async function followEvents(gw: GatewayProcess): Promise<{
   events: GatewayEvent[];
   next(pred: (e: GatewayEvent) => boolean): Promise<GatewayEvent>;
   stop(): void;
