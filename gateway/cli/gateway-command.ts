@@ -3,6 +3,7 @@ import { MAX_APPROVAL_TIMEOUT_SECONDS, PolicyFileError } from '../policy-file';
 import type { ReadyLine } from '../protocol';
 import { stderrLogger } from '../server/logger';
 import { startGateway } from '../server/start-gateway';
+import { testJournalFault } from '../recording/test-fault';
 import { parseDuration } from '../tasks/parse-duration';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
@@ -81,6 +82,7 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       log,
       policyFile: values.policy,
       approvalTimeoutSeconds,
+      journalFault: testJournalFault(process.env),
       noTunnel: values['no-tunnel'],
       proxyTimeouts: {
         ...(handshakeMs !== undefined ? { handshakeMs } : {}),

@@ -21,6 +21,7 @@ export type GatewayErrorCode =
   | 'RequestEntityTooLarge'
   | 'MalformedRequest'
   | 'RecordingUnavailable'
+  | 'ResponseNotMaskable'
   | 'CredentialsUnavailable'
   | 'UpstreamUnreachable'
   | 'InternalFailure';
@@ -42,6 +43,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   RequestEntityTooLarge: 413,
   MalformedRequest: 400,
   RecordingUnavailable: 503,
+  ResponseNotMaskable: 502,
   CredentialsUnavailable: 503,
   UpstreamUnreachable: 502,
   InternalFailure: 500,

@@ -1,11 +1,16 @@
 /**
- * The recording format, version 1. Each line of a task's journal file is one event in canonical
+ * The recording format, version 2. Each line of a task's journal file is one event in canonical
  * JSON. `prev` is the hash of the previous event of the same task (64 zeros for the first) and
  * `hash` is SHA-256 over the canonical JSON of the event without `hash`: a per-task hash chain.
  * Readers must accept every version up to FORMAT_VERSION.
+ *
+ * Versions: 1 = the spine (params unmasked, no bodies). 2 = request params masked, with the list
+ * of masked fields; streamed request/response bodies as size and checksums; buffered response
+ * bodies recorded masked and capped; approval events. Every v1 event is a valid v2 event: the
+ * fields v2 added are all optional, so one chain may hold both.
  */
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const GENESIS_HASH = '0'.repeat(64);
 
 export interface CallRequestData {
@@ -26,6 +31,20 @@ export interface CallRequestData {
   readonly contentSha256?: string;
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /** Request fields masked in `params` and `target` (names and sources, never values). v2. */
+  readonly masked?: readonly RecordedMaskedField[];
+  /** The body streamed to AWS unread (S3 objects): client-declared checksums, AWS checks them. v2. */
+  readonly bodyStreamed?: boolean;
+  readonly bodyChecksums?: Readonly<Record<string, string>>;
+}
+
+/** One masked field, as recorded (see gateway/masking MaskedField). */
+export interface RecordedMaskedField {
+  readonly where: 'request' | 'response';
+  readonly field: string;
+  readonly source: string;
+  readonly count: number;
+  readonly recordingOnly?: true;
 }
 
 export interface CallDecisionData {
@@ -86,6 +105,23 @@ export interface CallResponseData {
   /** True when the call was answered by the gateway itself (denied, refused) and never forwarded. */
   readonly local: boolean;
   readonly aborted?: boolean;
+  /** v2: what came back, as recorded. */
+  readonly contentType?: string;
+  readonly contentEncoding?: string;
+  /** The body as the recording keeps it: masked, decoded, cut at `bodyCapBytes`. */
+  readonly body?: string;
+  /** How the body was read for masking; `text` when it was not the JSON/XML it claimed to be. */
+  readonly bodyFormat?: 'json' | 'xml' | 'text';
+  /** Decoded size of the whole body (the recorded `body` may be shorter). */
+  readonly bodyBytes?: number;
+  readonly bodyTruncated?: boolean;
+  readonly bodyCapBytes?: number;
+  /** The body streamed through unread (object bodies): size in `responseBytes`, plus checksums. */
+  readonly bodyStreamed?: boolean;
+  readonly bodyChecksums?: Readonly<Record<string, string>>;
+  /** Why a non-secret-bearing body passed unmasked (larger than the masking cap, unknown coding). */
+  readonly maskingSkipped?: 'over-cap' | 'unknown-encoding';
+  readonly masked?: readonly RecordedMaskedField[];
 }
 
 export interface CallErrorData {

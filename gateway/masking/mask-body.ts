@@ -7,11 +7,11 @@ import { hasAccessKeyId } from './shapes';
 import type { FoundValue, MaskedField } from './types';
 import { scanXml, xmlEscape } from './xml-scan';
 
-export type BodyFormat = 'json' | 'xml';
+export type BodyFormat = 'json' | 'xml' | 'text';
 
 export interface BodyMaskResult {
   /** What the body was read as; `text` when it did not parse as its content type said. */
-  readonly readAs: BodyFormat | 'text';
+  readonly readAs: BodyFormat;
   /** The body for the recording: every match masked. */
   readonly record: string;
   /** The body for the agent: matches masked unless their rule is recording-only. */
@@ -52,13 +52,14 @@ export function maskBody(
   placeholders: Placeholders,
 ): BodyMaskResult {
   let found: FoundValue[];
-  let readAs: BodyFormat | 'text' = format;
+  let readAs: BodyFormat = format;
+  const whole: FoundValue[] = [{ value: text, path: [], start: 0, end: text.length, siblings: undefined }];
   try {
-    found = format === 'json' ? scanJson(text) : scanXml(text);
+    found = format === 'json' ? scanJson(text) : format === 'xml' ? scanXml(text) : whole;
   } catch (e) {
     if (!(e instanceof ScanError)) throw e;
     readAs = 'text';
-    found = [{ value: text, path: [], start: 0, end: text.length, siblings: undefined }];
+    found = whole;
   }
   const ctx: ValueContext = {
     plan,

@@ -2,12 +2,15 @@ import { GatewayError } from '../errors/gateway-error';
 import { resolveTarget, upstreamPath } from '../upstream/upstream-target';
 import { forward } from '../upstream/forward';
 import { forwardableHeaders, stripPresignParams } from '../upstream/resign';
+import { deliverResponse } from '../recording/deliver-response';
 import type { CallContext } from './call-context';
 import type { PipelineDeps } from './pipeline-deps';
-import { elapsedMs } from './record-call';
 import { splitUrl } from './request-view';
 
-/** Re-signs the call with the real credentials, forwards it, streams the answer back, records it. */
+/**
+ * Re-signs the call with the real credentials, forwards it, and hands the answer to the recording
+ * delivery: masked, recorded durably, and only then (or, for object bodies, its last bytes) sent.
+ */
 export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise<void> {
   const id = ctx.identified;
   const auth = ctx.auth;
@@ -27,6 +30,11 @@ export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise
   );
   // Only now, with the call decided and journaled, may an upload's body start flowing.
   if (ctx.expectContinue && ctx.streamBody) ctx.res.writeContinue();
+  const maskCall = {
+    service: id.service,
+    operation: id.operation,
+    actions: ctx.mapping?.requirements.map((r) => r.action) ?? [],
+  };
   const result = await forward({
     target,
     method: ctx.raw.method,
@@ -36,26 +44,30 @@ export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise
     res: ctx.res,
     ca: deps.upstreamCa,
     agent: deps.upstreamAgent?.(target),
-  });
-  const upstreamMs = elapsedMs(result.upstreamStartedAt, result.upstreamEndedAt);
-  await deps.journal
-    .record(task.taskId, [
-      {
-        type: 'call.response',
-        data: {
-          callId: ctx.callId,
-          status: result.status,
-          awsRequestId: result.awsRequestId,
-          errorCode: result.errorCode,
-          responseBytes: result.responseBytes,
-          upstreamMs,
-          gatewayMs: Math.max(0, elapsedMs(ctx.arrivedAt) - upstreamMs),
-          local: false,
-          aborted: result.aborted || undefined,
+    respond: (up, upstreamStartedAt) =>
+      deliverResponse({
+        up,
+        res: ctx.res,
+        upstreamStartedAt,
+        callId: ctx.callId,
+        service: id.service,
+        operation: id.operation,
+        method: ctx.raw.method,
+        arrivedAt: ctx.arrivedAt,
+        plan: deps.masking.plan(maskCall, 'response'),
+        placeholders: deps.masking.placeholders(task.taskId),
+        record: async (data) => {
+          try {
+            await deps.journal.record(task.taskId, [{ type: 'call.response', data }]);
+          } catch (e) {
+            deps.log.log('error', 'could not record a response; withholding it', {
+              callId: ctx.callId,
+              error: String(e),
+            });
+            throw e;
+          }
         },
-      },
-    ])
-    .catch((e: unknown) =>
-      deps.log.log('error', 'could not record a response', { callId: ctx.callId, error: String(e) }),
-    );
+      }),
+  });
+  if (result.aborted) deps.log.log('debug', 'agent went away mid-response', { callId: ctx.callId });
 }

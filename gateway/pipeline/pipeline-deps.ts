@@ -2,6 +2,7 @@ import type { Agent } from 'node:http';
 import type { ApprovalManager } from '../approvals/approval-manager';
 import type { EventBus } from '../approvals/event-bus';
 import type { Journal } from '../journal/journal';
+import type { Masking } from '../masking';
 import type { Logger } from '../server/logger';
 import type { TaskRegistry } from '../tasks/task-registry';
 import type { Resigner } from '../upstream/resign';
@@ -25,6 +26,8 @@ export interface PipelineDeps {
   /** The account of the real credentials, for resource ARNs (`*` until known). */
   readonly accountId: () => string;
   readonly log: Logger;
+  /** Masks request params for the recording and responses for the agent and the recording. */
+  readonly masking: Masking;
   /** The connection agent for a forward (the gateway's own parent proxy); undefined: direct. */
   readonly upstreamAgent?: (target: UpstreamTarget) => Agent | undefined;
 }

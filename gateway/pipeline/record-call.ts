@@ -2,27 +2,19 @@ import { GatewayError } from '../errors/gateway-error';
 import type { EventBody } from '../journal/events';
 import type { CallContext } from './call-context';
 import type { PipelineDeps } from './pipeline-deps';
-import { splitUrl } from './request-view';
+import { headerMap, splitUrl } from './request-view';
 import { stripPresignParams } from '../upstream/resign';
-
-/** Parameters larger than this (serialised) are recorded truncated, with the cap noted. */
-export const PARAMS_CAP_BYTES = 16 * 1024;
-
-function cappedParams(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const text = JSON.stringify(params);
-  if (text.length <= PARAMS_CAP_BYTES) return { ...params };
-  return {
-    _truncated: true,
-    _capBytes: PARAMS_CAP_BYTES,
-    _bytes: text.length,
-    _head: text.slice(0, PARAMS_CAP_BYTES),
-  };
-}
+import { maskEventsForRecording } from '../recording/request-record';
+import { checksumHeaders } from '../recording/response-record';
 
 export function elapsedMs(from: bigint, to: bigint = process.hrtime.bigint()): number {
   return Number(to - from) / 1e6;
 }
 
+/**
+ * The call.request event, with raw params: record it only through recordOrRefuse, which masks
+ * and caps them (gateway/recording/request-record.ts).
+ */
 export function callRequestEvent(ctx: CallContext): EventBody {
   const id = ctx.identified;
   const { path, rawQuery } = splitUrl(ctx.raw.rawUrl);
@@ -43,11 +35,14 @@ export function callRequestEvent(ctx: CallContext): EventBody {
       protocol: id?.protocol ?? 'unknown',
       actions:
         ctx.mapping?.requirements.map((r) => ({ action: r.action, resources: [...r.resources] })) ?? [],
-      params: cappedParams(id?.params ?? {}),
+      params: id?.params ?? {},
       bodyBytes: ctx.body?.length ?? (Number.isFinite(len) ? len : undefined),
       contentSha256: ctx.auth?.contentSha256,
       sourceIp: ctx.req.socket.remoteAddress,
       userAgent: ctx.req.headers['user-agent']?.slice(0, 512),
+      // Object bodies stream to AWS unread: the recording keeps their size and checksums.
+      bodyStreamed: ctx.streamBody || undefined,
+      bodyChecksums: ctx.streamBody ? checksumHeaders(headerMap(ctx.raw.rawHeaders)) : undefined,
     },
   };
 }
@@ -73,10 +68,13 @@ export function errorEvent(ctx: CallContext, code: string, message: string): Eve
   };
 }
 
-/** Records events; if they cannot be made durable the call is refused (fail closed). */
+/**
+ * Records events, call requests masked; if they cannot be made durable the call is refused
+ * (fail closed).
+ */
 export async function recordOrRefuse(deps: PipelineDeps, taskId: string, events: EventBody[]): Promise<void> {
   try {
-    await deps.journal.record(taskId, events);
+    await deps.journal.record(taskId, maskEventsForRecording(events, deps.masking, taskId));
   } catch (e) {
     deps.log.log('error', 'journal write failed; refusing the call', { taskId, error: String(e) });
     throw new GatewayError(

@@ -7,6 +7,7 @@ import { ApprovalManager } from '../approvals/approval-manager';
 import { EventBus } from '../approvals/event-bus';
 import { controlApp } from '../control/control-app';
 import { Journal } from '../journal/journal';
+import { Masking } from '../masking';
 import type { WriteFaultHook } from '../journal/task-journal';
 import { CallDecider } from '../pipeline/decide';
 import { handleCall } from '../pipeline/handle-call';
@@ -114,6 +115,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     upstreamCa,
     accountId: () => opts.accountId ?? '*',
     log: opts.log,
+    // Mask rules come from the workspace policy in force (reloaded policies apply at once).
+    masking: new Masking(secrets.masterKey, policy),
     upstreamAgent: (target) => proxy.upstreamAgent(target),
   };
   const control = controlApp({

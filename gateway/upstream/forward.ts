@@ -45,6 +45,11 @@ export interface ForwardInput {
   readonly ca?: string | Buffer;
   /** Connection agent to use instead of the direct keep-alive one (a parent-proxy tunnel). */
   readonly agent?: http.Agent;
+  /**
+   * Takes over the response (read, mask, record durably, then deliver: gateway/recording). Without
+   * it the response streams straight back.
+   */
+  readonly respond?: (up: IncomingMessage, upstreamStartedAt: bigint) => Promise<ForwardResult>;
 }
 
 function responseHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
@@ -100,6 +105,13 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
     upstreamReq.on('response', (up) => {
       if (settled) return;
       settled = true;
+      if (input.respond) {
+        input.respond(up, upstreamStartedAt).then(resolve, (e: unknown) => {
+          up.destroy();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        });
+        return;
+      }
       const status = up.statusCode ?? 502;
       const rid = up.headers['x-amz-request-id'] ?? up.headers['x-amzn-requestid'];
       let bytes = 0;

@@ -115,7 +115,11 @@ void describe('endpoint mode: real clients through the gateway', () => {
       s.task.env,
     );
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).SecretString, s.fake.planted.secretValue);
+    // The agent gets a stable placeholder, never the secret (masking, DESIGN.md section 5).
+    const got = JSON.parse(r.stdout) as { SecretString: string; Name: string };
+    assert.equal(got.Name, s.fake.planted.secretName);
+    assert.match(got.SecretString, /^«airlock:masked:secretsmanager:SecretString:[0-9a-f]{12}»$/);
+    assert.ok(!r.stdout.includes(s.fake.planted.secretValue));
   });
 
   void test('ec2 describe-instances (ec2 protocol)', async () => {
