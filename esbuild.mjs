@@ -21,6 +21,8 @@ const common = {
 await mkdir('dist', { recursive: true });
 // The routing table loads from next to the bundle (gateway/aws/model.ts resolves it via __dirname).
 await copyFile('gateway/aws/model.generated.json', 'dist/model.generated.json');
+// sql.js (the recording index) loads its wasm from next to the bundle (gateway/recording/sqljs.ts).
+await copyFile('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['gateway/cli/main.ts'], outfile: 'dist/gateway.js' }),
   esbuild.build({

@@ -4,9 +4,25 @@ import type { ReadyLine } from '../protocol';
 import { stderrLogger } from '../server/logger';
 import { startGateway } from '../server/start-gateway';
 import { testJournalFault } from '../recording/test-fault';
+import type { RetentionPolicy } from '../recording/retention';
 import { parseDuration } from '../tasks/parse-duration';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
+
+function retentionFrom(days: string | undefined, mb: string | undefined): RetentionPolicy {
+  const num = (v: string | undefined, flag: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0)
+      throw new CliError(`${flag} must be a number of 0 or more, got ${v}`, 2);
+    return n;
+  };
+  const maxMb = num(mb, '--retention-max-mb');
+  return {
+    maxAgeDays: num(days, '--retention-days'),
+    maxTotalBytes: maxMb === undefined ? undefined : Math.floor(maxMb * 1024 * 1024),
+  };
+}
 
 /** `airlock gateway`: runs until SIGINT/SIGTERM; prints exactly one ready line on stdout. */
 export async function runGatewayCommand(args: string[]): Promise<number> {
@@ -29,9 +45,13 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       'no-tunnel': { type: 'boolean', default: false },
       'proxy-handshake-timeout': { type: 'string' },
       'proxy-idle-timeout': { type: 'string' },
+      // Retention of ended tasks' recordings: by age (days) and/or total size (MB); 0 or absent keeps all.
+      'retention-days': { type: 'string' },
+      'retention-max-mb': { type: 'string' },
     },
     strict: true,
   });
+  const retention = retentionFrom(values['retention-days'], values['retention-max-mb']);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`--port must be 0..65535, got ${values.port}`, 2);
@@ -83,6 +103,7 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       policyFile: values.policy,
       approvalTimeoutSeconds,
       journalFault: testJournalFault(process.env),
+      retention,
       noTunnel: values['no-tunnel'],
       proxyTimeouts: {
         ...(handshakeMs !== undefined ? { handshakeMs } : {}),

@@ -1,5 +1,8 @@
 import { ControlClientError } from '../control/control-client';
 import { runApprovalsCommand } from './approvals-command';
+import { runExportCommand, runImportCommand, runVerifyCommand } from './bundle-commands';
+import { runShowCommand } from './show-command';
+import { runCallsCommand, runSessionsCommand } from './sessions-command';
 import { runGatewayCommand } from './gateway-command';
 import { runPolicyCommand } from './policy-command';
 import { runTaskCommand } from './task-command';
@@ -18,6 +21,12 @@ Commands:
   deny ID [--reason TEXT] [--json]
   policy show --effective [--policy FILE]   the workspace policy in force, as JSON
   policy check FILE                  validate a policy file
+  sessions [--json]                  recorded tasks (local and imported) with counts
+  show TASK [--json] [--service S] [--action A] [--decision allow|deny] [--status 4xx] [--text WORDS]
+  calls [--json] [--session TASK] [same filters] [--identity U] [--since T] [--until T] [--limit N]
+  export TASK -o FILE.airlock        a signed session bundle
+  verify FILE.airlock [--expect-signer FP]   offline; exit 0 when intact
+  import FILE.airlock                add a verified bundle as a read-only session
 
 Every command takes --data-dir DIR (default: $AIRLOCK_DATA_DIR or ~/.airlock).`;
 
@@ -38,6 +47,18 @@ async function main(argv: string[]): Promise<number> {
       return runApprovalsCommand(command, rest);
     case 'policy':
       return runPolicyCommand(rest);
+    case 'sessions':
+      return runSessionsCommand(rest);
+    case 'show':
+      return runShowCommand(rest);
+    case 'calls':
+      return runCallsCommand(rest);
+    case 'export':
+      return runExportCommand(rest);
+    case 'verify':
+      return runVerifyCommand(rest);
+    case 'import':
+      return runImportCommand(rest);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${USAGE}`, 2);
   }

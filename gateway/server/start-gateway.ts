@@ -8,6 +8,9 @@ import { EventBus } from '../approvals/event-bus';
 import { controlApp } from '../control/control-app';
 import { Journal } from '../journal/journal';
 import { Masking } from '../masking';
+import { loadOrCreateSigningKey } from '../bundle/signing-key';
+import type { RetentionPolicy } from '../recording/retention';
+import { startRetention } from '../recording/retention-timer';
 import type { WriteFaultHook } from '../journal/task-journal';
 import { CallDecider } from '../pipeline/decide';
 import { handleCall } from '../pipeline/handle-call';
@@ -35,6 +38,8 @@ export interface GatewayOptions {
   readonly accountId?: string;
   readonly log: Logger;
   readonly journalFault?: WriteFaultHook;
+  /** Prune recordings of ended tasks past this age or beyond this total size (none: keep all). */
+  readonly retention?: RetentionPolicy;
   /** The workspace policy file (`.airlock/policy.json`); absent: the built-in default. */
   readonly policyFile?: string;
   /** Overrides the policy's approvalTimeoutSeconds. */
@@ -70,6 +75,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const secrets = await prepareDataDir(opts.dataDir);
   const tasks = await TaskRegistry.load(opts.dataDir, secrets.masterKey);
   const journal = await Journal.create(opts.dataDir, opts.journalFault);
+  // The bundle-signing key exists from the first start, so its fingerprint can be shared early.
+  await loadOrCreateSigningKey(opts.dataDir);
+  const retention = startRetention({
+    dataDir: opts.dataDir,
+    policy: opts.retention ?? {},
+    tasks: () => tasks.list(),
+    release: (taskId) => journal.release(taskId),
+    log: opts.log,
+  });
   const decider = new CallDecider(() => policy.current);
   const approvals = new ApprovalManager({
     timeoutSeconds: approvalTimeoutSeconds,
@@ -192,6 +206,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           proxy.front.close();
         }, 5_000).unref();
       });
+      retention.stop();
       await journal.close();
       await rm(infoFile, { force: true });
     },

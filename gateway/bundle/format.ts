@@ -1,0 +1,85 @@
+/**
+ * The session bundle (`*.airlock`), format version 1:
+ *
+ *   AIRLOCK-BUNDLE/1\n                        plain-text magic and version (readable without inflating)
+ *   gzip(
+ *     <header: canonical JSON, one line>\n    task, policy, approvals, masked fields, chain head, signer
+ *     <event 1: canonical JSON without hash>\n   exactly the bytes its chain hash covers
+ *     ...
+ *     <event N>\n
+ *     {"signature":"<base64 Ed25519 over the header line>"}\n
+ *   )
+ *
+ * The signature covers the header, the header names the chain head, and the chain covers every
+ * event: editing, dropping or reordering any event, or the header, breaks verification, which
+ * needs nothing but the file (the public key travels in the header; its fingerprint is what a
+ * reader trusts).
+ */
+export const BUNDLE_MAGIC = 'AIRLOCK-BUNDLE/';
+export const BUNDLE_VERSION = 1;
+export const BUNDLE_FORMAT = 'airlock-bundle';
+
+export interface BundleTask {
+  readonly taskId: string;
+  readonly name?: string;
+  readonly startedBy?: string;
+  readonly agent?: string;
+  readonly workspace?: string;
+  readonly startedAt?: string;
+  readonly expiresAt?: string;
+  readonly endedAt?: string;
+  readonly state?: string;
+}
+
+export interface BundleApproval {
+  readonly approvalId: string;
+  readonly callId?: string;
+  readonly action?: string;
+  readonly resources?: readonly string[];
+  readonly rule?: string;
+  readonly requestedAt: string;
+  readonly state: 'pending' | 'approved' | 'denied' | 'expired';
+  readonly decision?: string;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  readonly reason?: string;
+}
+
+export interface BundleMaskedField {
+  readonly where: 'request' | 'response';
+  readonly field: string;
+  readonly source: string;
+  /** Values masked at this field over the whole task. */
+  readonly count: number;
+}
+
+export interface BundlePolicy {
+  /** The task's scope as recorded when it started (an IAM policy document), if it had one. */
+  readonly taskScope?: unknown;
+  /** The workspace policy the exporting gateway had in force at export time, when known. */
+  readonly workspace?: unknown;
+  readonly workspaceSource?: unknown;
+  readonly note?: string;
+}
+
+export interface BundleHeader {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly task: BundleTask;
+  readonly policy: BundlePolicy;
+  readonly approvals: readonly BundleApproval[];
+  readonly masked: readonly BundleMaskedField[];
+  readonly events: {
+    readonly count: number;
+    readonly head: { readonly seq: number; readonly hash: string };
+    /** Recording format versions of the events inside. */
+    readonly formatVersions: readonly number[];
+  };
+  readonly signer: {
+    readonly algorithm: 'ed25519';
+    /** SubjectPublicKeyInfo DER, base64. */
+    readonly publicKey: string;
+    readonly fingerprint: string;
+  };
+}

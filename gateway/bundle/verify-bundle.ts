@@ -1,0 +1,185 @@
+import { createHash, verify } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { FORMAT_VERSION, GENESIS_HASH, type JournalEvent } from '../journal/events';
+import type { BundleFault } from './bundle-error';
+import { BUNDLE_FORMAT, BUNDLE_MAGIC, BUNDLE_VERSION, type BundleHeader } from './format';
+import { fingerprintOf, publicKeyFromDer } from './signing-key';
+
+const gunzip = promisify(zlib.gunzip);
+
+export type VerifyResult =
+  | {
+      readonly ok: true;
+      readonly header: BundleHeader;
+      readonly fingerprint: string;
+      readonly count: number;
+      /** With `keepEvents`: the events, their hashes restored (as a journal holds them). */
+      readonly events?: JournalEvent[];
+    }
+  | { readonly ok: false; readonly fault: BundleFault };
+
+export interface VerifyOptions {
+  readonly keepEvents?: boolean;
+  /** Fail unless the bundle is signed by this fingerprint. */
+  readonly expectSigner?: string;
+}
+
+const fault = (kind: BundleFault['kind'], message: string, seq?: number): VerifyResult => ({
+  ok: false,
+  fault: { kind, message, seq },
+});
+
+function listSeqs(seqs: readonly number[]): string {
+  const shown = seqs.slice(0, 10).join(', ');
+  return seqs.length > 10 ? `${shown} and ${seqs.length - 10} more` : shown;
+}
+
+interface Parsed {
+  readonly seq: number;
+  readonly prev: string;
+  readonly task: string;
+  readonly v: number;
+}
+
+/**
+ * Verifies a bundle offline: magic and version, the gzip stream, the header, the Ed25519
+ * signature by the key inside it, then every event against the chain the signed header names.
+ * Names the first thing wrong, precisely enough for a human to act on.
+ */
+export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const nl = buf.indexOf(0x0a);
+  const magicLine = buf.subarray(0, nl < 0 ? Math.min(buf.length, 64) : nl).toString('latin1');
+  if (!magicLine.startsWith(BUNDLE_MAGIC)) {
+    if (buf.length < BUNDLE_MAGIC.length && BUNDLE_MAGIC.startsWith(magicLine))
+      return fault('truncated', 'truncated file: it ends inside the bundle marker');
+    return fault('not-a-bundle', 'not an Airlock bundle (no AIRLOCK-BUNDLE marker)');
+  }
+  if (nl < 0) return fault('truncated', 'truncated file: it ends after the bundle marker');
+  const version = magicLine.slice(BUNDLE_MAGIC.length);
+  if (version !== String(BUNDLE_VERSION))
+    return fault(
+      'unknown-version',
+      `unknown bundle version ${JSON.stringify(version)} (this airlock reads ${BUNDLE_VERSION})`,
+    );
+  let text: string;
+  try {
+    text = (await gunzip(buf.subarray(nl + 1))).toString('utf8');
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/unexpected end/i.test(msg) || (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR')
+      return fault('truncated', 'truncated file: the compressed data ends early');
+    return fault('corrupt', `corrupt file: the compressed data is damaged (${msg})`);
+  }
+  if (!text.endsWith('\n')) return fault('truncated', 'truncated file: the last line is incomplete');
+  const lines = text.slice(0, -1).split('\n');
+  const headerLine = lines[0] ?? '';
+  let header: BundleHeader;
+  try {
+    header = JSON.parse(headerLine) as BundleHeader;
+  } catch {
+    return fault('bad-header', 'the header is not valid JSON');
+  }
+  if (header.format !== BUNDLE_FORMAT)
+    return fault('bad-header', 'the header is not an Airlock bundle header');
+  if (header.version !== BUNDLE_VERSION)
+    return fault('unknown-version', `unknown bundle version ${String(header.version)} in the header`);
+  const sigLine = lines.length >= 2 ? (lines[lines.length - 1] ?? '') : '';
+  let signature: string | undefined;
+  try {
+    signature = sigLine.startsWith('{"signature":')
+      ? (JSON.parse(sigLine) as { signature?: string }).signature
+      : undefined;
+  } catch {
+    signature = undefined;
+  }
+  if (typeof signature !== 'string') return fault('truncated', 'truncated file: the signature is missing');
+  const der = Buffer.from(String(header.signer?.publicKey ?? ''), 'base64');
+  let fingerprint: string;
+  let signed: boolean;
+  try {
+    fingerprint = fingerprintOf(der);
+    signed = verify(null, Buffer.from(headerLine), publicKeyFromDer(der), Buffer.from(signature, 'base64'));
+  } catch {
+    return fault('bad-signature', 'bad signature: the signer key in the header is unusable');
+  }
+  if (!signed)
+    return fault('bad-signature', 'bad signature: the header or the signature was changed after signing');
+  if (fingerprint !== header.signer.fingerprint)
+    return fault('bad-signature', 'bad signature: the fingerprint in the header does not match its key');
+  if (opts.expectSigner && opts.expectSigner !== fingerprint)
+    return fault('untrusted-signer', `signed by ${fingerprint}, not by the expected ${opts.expectSigner}`);
+  return verifyEvents(header, lines.slice(1, -1), fingerprint, opts.keepEvents === true);
+}
+
+function verifyEvents(
+  header: BundleHeader,
+  lines: readonly string[],
+  fingerprint: string,
+  keep: boolean,
+): VerifyResult {
+  const count = header.events.count;
+  const parsed: Parsed[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    try {
+      parsed.push(JSON.parse(lines[i] ?? '') as Parsed);
+    } catch {
+      return fault('edited-event', `edited event: line ${i + 2} is no longer a valid event`);
+    }
+  }
+  const seen = new Set<number>();
+  for (const p of parsed) {
+    if (!Number.isSafeInteger(p.seq) || p.seq < 1 || p.seq > count || seen.has(p.seq))
+      return fault(
+        'extra-events',
+        `extra or duplicated event (seq ${String(p.seq)}) not covered by the signature`,
+        p.seq,
+      );
+    seen.add(p.seq);
+  }
+  const missing: number[] = [];
+  for (let s = 1; s <= count && missing.length <= 10; s++) if (!seen.has(s)) missing.push(s);
+  if (missing.length > 0)
+    return fault(
+      'dropped-events',
+      `dropped events: seq ${listSeqs(missing)} missing of ${count}`,
+      missing[0],
+    );
+  for (let i = 0; i < parsed.length; i++) {
+    const seq = parsed[i]?.seq ?? 0;
+    if (seq !== i + 1)
+      return fault(
+        'reordered-events',
+        `reordered events: seq ${seq} stands where seq ${i + 1} belongs`,
+        i + 1,
+      );
+  }
+  let prev = GENESIS_HASH;
+  const events: JournalEvent[] | undefined = keep ? [] : undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const p = parsed[i] as Parsed;
+    if (p.prev !== prev)
+      return i === 0
+        ? fault('edited-event', 'edited event: seq 1 does not start the chain', 1)
+        : fault('edited-event', `edited event: seq ${i} was changed (seq ${i + 1} no longer links to it)`, i);
+    if (p.task !== header.task.taskId)
+      return fault('edited-event', `edited event: seq ${i + 1} belongs to task ${String(p.task)}`, i + 1);
+    if (typeof p.v !== 'number' || p.v < 1 || p.v > FORMAT_VERSION)
+      return fault(
+        'unknown-version',
+        `event seq ${i + 1} has recording format ${String(p.v)} (this airlock reads up to ${FORMAT_VERSION})`,
+        i + 1,
+      );
+    prev = createHash('sha256')
+      .update(lines[i] ?? '')
+      .digest('hex');
+    if (events) events.push({ ...(p as unknown as Omit<JournalEvent, 'hash'>), hash: prev } as JournalEvent);
+  }
+  if (prev !== header.events.head.hash || header.events.head.seq !== count)
+    return fault(
+      'edited-event',
+      `edited event: seq ${count} was changed (it no longer matches the signed chain head)`,
+      count,
+    );
+  return { ok: true, header, fingerprint, count, events };
+}
