@@ -9,6 +9,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { startGatewayProcess, startTask } from '../test/support/gateway-process';
 import { decisionBench } from './decision';
 import { load, type PreparedRequest } from './load';
+import { benchProxy } from './proxy';
 
 async function spawnStub(): Promise<{ port: number; proc: ChildProcess }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/stub-upstream.ts'], {
@@ -126,6 +127,13 @@ async function main(): Promise<void> {
     const g1 = await load(viaGw, n1, 1);
     const d32 = await load(direct, n32, 32);
     const g32 = await load(viaGw, n32, 32);
+    const px = await benchProxy({
+      gatewayPort: gw.port,
+      stubPort: stub.port,
+      dataDir: gw.dataDir,
+      taskCreds,
+      n: n1,
+    });
 
     const put = await signed(gw.port, taskCreds, 's3', 'PUT', '/bench/big.bin', {
       'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
@@ -151,6 +159,9 @@ async function main(): Promise<void> {
           addedP99MsAtC1: +(g1.p99Ms - d1.p99Ms).toFixed(3),
           throughputRatioAtC32: ratio32,
         },
+        // The same call in proxy mode (CONNECT + TLS terminated with a minted leaf), one kept-alive
+        // connection, against the client talking TLS straight to its server.
+        proxyMode: px,
         s3Transfer: {
           bytes: big,
           putMBps: Math.round(putMBps),
@@ -161,6 +172,7 @@ async function main(): Promise<void> {
         targets: {
           addedP50MsAtC1: { target: '<= 0.5', met: addedP50 <= 0.5 },
           throughputRatioAtC32: { target: '>= 0.4', met: ratio32 >= 0.4 },
+          proxyAddedVsEndpointAdded: { target: '<= 1.5', met: px.proxyVsEndpoint <= 1.5 },
           peakRssMb: { target: '<= 150', met: peak <= 150 },
         },
       },

@@ -131,6 +131,8 @@ export function connectThroughParent(proxy: URL, t: ProxyTarget, timeoutMs: numb
     const socket = connect({
       host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: Number(proxy.port || 80),
+      // Request heads and bodies go out as separate writes: Nagle would hold the second one back.
+      noDelay: true,
     });
     const authority = authorityOf(t, 0);
     let buffered = Buffer.alloc(0);

@@ -74,6 +74,7 @@ export class ProxyFront {
   readonly onConnect = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const client = socket as Socket;
     client.setTimeout(0);
+    client.setNoDelay(true);
     this.track(client);
     const target = parseAuthority(req.url ?? '');
     if (!target) {

@@ -6,7 +6,7 @@ import type { ProxyTarget } from './proxy-target';
 
 function connectDirect(t: ProxyTarget, timeoutMs: number): Promise<Socket> {
   return new Promise<Socket>((resolve, reject) => {
-    const socket = connect({ host: t.host, port: t.port });
+    const socket = connect({ host: t.host, port: t.port, noDelay: true });
     socket.setTimeout(timeoutMs, () => {
       socket.destroy();
       reject(
