@@ -80,6 +80,7 @@ export async function holdForApproval(
     if (!ctx.res.writableEnded) abort.abort();
   };
   ctx.res.once('close', onClose);
+  if (ctx.res.destroyed || ctx.req.socket.destroyed) abort.abort();
   // The server drops connections idle for two minutes; a held call is waiting, not idle.
   const socket = ctx.req.socket;
   const idleTimeout = socket.timeout;
