@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startFakeAws, type FakeAws } from '../fakes';
+import { awsV1 } from '../support/aws-clients';
+import { readJournalEvents } from '../support/journal';
+import {
+  cli,
+  getSecretValue,
+  GET_CALLER_IDENTITY,
+  type CallOutcome,
+  type RawGateway,
+  signedCall,
+  spawnGateway,
+  startTaskIn,
+} from './recording-helpers';
+
+/**
+ * The recording as evidence under failure, on the real CLI-started gateway: a kill -9 in the
+ * middle of 500 concurrent calls loses no answered call and leaves a store that opens, and a
+ * store that cannot be written refuses calls instead of forwarding them unrecorded.
+ */
+void describe('recording durability (real process)', () => {
+  let fake: FakeAws;
+  let dataDir: string;
+  let gw: RawGateway | undefined;
+  before(async () => {
+    fake = await startFakeAws();
+    dataDir = await mkdtemp(join(tmpdir(), 'airlock-durability-'));
+  });
+  after(async () => {
+    await gw?.stop('SIGKILL');
+    await fake.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  void test('kill -9 during 500 concurrent calls: every answered call is in the store, chains verify, the store opens', async (t) => {
+    gw = await spawnGateway({
+      dataDir,
+      upstream: fake.url,
+      credentials: fake.credentials,
+      args: ['--log-level', 'warn'],
+    });
+    const task = await startTaskIn(dataDir, 'durability');
+    const creds = {
+      accessKeyId: task.env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY ?? '',
+    };
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 500 });
+    const port = gw.port;
+    const victim = gw;
+    let answered = 0;
+    let killed = false;
+    const outcomes = await Promise.all(
+      Array.from({ length: 500 }, async (_, i) => {
+        const shape = i % 2 === 0 ? GET_CALLER_IDENTITY : getSecretValue(fake.planted.secretName);
+        const r: CallOutcome = await signedCall({ port, ...creds, ...shape, agent });
+        if (r.complete && ++answered === 120 && !killed) {
+          killed = true;
+          victim.proc.kill('SIGKILL');
+        }
+        return r;
+      }),
+    );
+    agent.destroy();
+    await victim.stop('SIGKILL');
+    const complete = outcomes.filter((o) => o.complete && o.status === 200);
+    const cut = outcomes.filter((o) => !o.complete);
+    assert.ok(complete.length >= 120, `answered ${complete.length}`);
+    assert.ok(cut.length > 0, 'the crash happened with calls in flight');
+    assert.ok(complete.every((o) => !o.body.includes(fake.planted.secretValue)));
+    t.diagnostic(`answered before the kill: ${complete.length}; cut by it: ${cut.length}`);
+
+    // Restart on the same store: it opens, a torn tail (if any) is cut, the task carries on.
+    gw = await spawnGateway({ dataDir, upstream: fake.url, credentials: fake.credentials });
+    const after = await signedCall({ port: gw.port, ...creds, ...GET_CALLER_IDENTITY });
+    assert.equal(after.status, 200);
+
+    const events = await readJournalEvents(dataDir, task.taskId); // throws unless the chain verifies
+    const recorded = new Set(
+      events.filter((e) => e.type === 'call.response').map((e) => e.data.awsRequestId as string),
+    );
+    const missing = complete.filter((o) => !o.requestId || !recorded.has(o.requestId));
+    assert.deepEqual(missing, [], `${missing.length} answered calls are not in the journal`);
+    const requests = events.filter((e) => e.type === 'call.request').length;
+    assert.ok(requests >= complete.length + 1);
+
+    const sessions = await cli(dataDir, ['sessions', '--json']);
+    assert.equal(sessions.code, 0, sessions.stderr);
+    const s = (JSON.parse(sessions.stdout) as { taskId: string; calls: number; fault?: string }[]).find(
+      (x) => x.taskId === task.taskId,
+    );
+    assert.ok(s && s.calls === requests && s.fault === undefined);
+    await gw.stop();
+    gw = undefined;
+  });
+
+  void test('failing writes: calls are refused AWS-shaped and never forwarded, and the gateway recovers', async () => {
+    const failFile = join(dataDir, 'fail-journal');
+    gw = await spawnGateway({
+      dataDir,
+      upstream: fake.url,
+      credentials: fake.credentials,
+      env: { AIRLOCK_TEST_FAIL_JOURNAL: failFile },
+    });
+    const task = await startTaskIn(dataDir, 'failing disk');
+    const creds = {
+      accessKeyId: task.env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY ?? '',
+    };
+    await writeFile(failFile, '');
+    fake.reset();
+    const q = await signedCall({ port: gw.port, ...creds, ...GET_CALLER_IDENTITY });
+    assert.equal(q.status, 503);
+    assert.match(q.body, /<ErrorResponse>.*<Code>RecordingUnavailable<\/Code>/s);
+    const j = await signedCall({ port: gw.port, ...creds, ...getSecretValue(fake.planted.secretName) });
+    assert.equal(j.status, 503);
+    assert.equal((JSON.parse(j.body) as { __type: string }).__type, 'RecordingUnavailable');
+    const client = await awsV1(['sts', 'get-caller-identity'], task.env);
+    assert.notEqual(client.code, 0);
+    assert.match(
+      client.stderr,
+      /RecordingUnavailable.*could not record this call, so it was not sent to AWS/s,
+    );
+    assert.equal(fake.received.length, 0, 'nothing reached AWS unrecorded');
+
+    await rm(failFile);
+    const ok = await signedCall({ port: gw.port, ...creds, ...GET_CALLER_IDENTITY });
+    assert.equal(ok.status, 200);
+    assert.equal(fake.received.length, 1);
+    const events = await readJournalEvents(dataDir, task.taskId);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['task.started', 'call.request', 'call.decision', 'call.response'],
+      'refused calls left nothing behind; the chain went on from its last durable event',
+    );
+    await gw.stop();
+    gw = undefined;
+  });
+});
