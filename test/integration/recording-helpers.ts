@@ -42,7 +42,7 @@ export async function spawnGateway(o: {
   proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway not ready:\n${err}`)), 20_000);
-    createInterface({ input: proc.stdout! }).once('line', (line) => {
+    createInterface({ input: proc.stdout }).once('line', (line) => {
       clearTimeout(timer);
       resolve((JSON.parse(line) as { port: number }).port);
     });
