@@ -8,7 +8,8 @@ import { showStatusMenu } from './commands/status-menu';
 import { endTask, openTimeline, startAgentTask } from './commands/task-commands';
 import { GATEWAY_SETTINGS, readSettings } from './config';
 import { GatewayController } from './gateway/gateway-controller';
-import { POLICY_RELATIVE_PATH, readPolicy } from './policy/policy-file';
+import { POLICY_RELATIVE_PATH } from './policy/policy-file';
+import { scopeTemplateNames } from './policy/scope-templates';
 import { TaskManager } from './tasks/task-manager';
 import { STATUS_MENU_COMMAND, StatusBar } from './ui/status-bar';
 import { AIRLOCK_SCHEME, AirlockDocuments } from './views/airlock-documents';
@@ -31,21 +32,36 @@ export function activate(context: vscode.ExtensionContext): void {
     context,
     log,
     routing: () => readSettings().routing,
-    workspaceScope: async () => {
-      const file = policyFile();
-      const policy = file ? await readPolicy(file) : undefined;
-      return policy?.kind === 'ok'
-        ? policy.templates.find((t) => t.name === 'workspace')?.document
-        : undefined;
-    },
+    workspaceTemplate: async (client) =>
+      (await scopeTemplateNames(client, policyFile())).names.includes('workspace') ? 'workspace' : undefined,
   });
   const docs = new AirlockDocuments(dataDir);
   const statusBar = new StatusBar();
 
   const onEvent = (event: GatewayEvent): void => {
-    if (event.type === 'task.ended')
-      tasks.taskEnded(event.task.taskId, event.task.state === 'expired' ? 'expired' : 'ended');
-    else if (event.type === 'call.recorded') docs.callRecorded(event.call.taskId);
+    switch (event.type) {
+      case 'task.ended':
+        tasks.taskEnded(event.task.taskId, event.task.state === 'expired' ? 'expired' : 'ended');
+        break;
+      case 'call.recorded':
+        docs.callRecorded(event.call.taskId);
+        break;
+      case 'policy.reloaded':
+        log.info('the workspace policy was reloaded');
+        vscode.window.setStatusBarMessage('Airlock: workspace policy reloaded', 5_000);
+        break;
+      case 'policy.invalid':
+        log.warn(`the workspace policy was refused: ${event.error.message}`);
+        void vscode.window
+          .showWarningMessage(
+            `Airlock refused the change to ${POLICY_RELATIVE_PATH}: ${event.error.message.replace(`${event.error.file}:`, 'line ')}. The last good policy stays in force.`,
+            'Open Policy',
+          )
+          .then((pick) => pick && vscode.commands.executeCommand('airlock.openPolicy'));
+        break;
+      default:
+        break;
+    }
   };
   const gateway = new GatewayController({
     context,
@@ -92,19 +108,22 @@ export function activate(context: vscode.ExtensionContext): void {
   command(DETAILS_COMMAND, (approvalId: string) => showApprovalDetails(gateway.approvals, docs, approvalId));
   command('airlock.exportBundle', () => bundleNotAvailable('export'));
   command('airlock.importBundle', () => bundleNotAvailable('import'));
-  command('airlock.openPolicy', () => openPolicy(context, policyFile()));
+  command('airlock.openPolicy', () => openPolicy(policyFile()));
   command('airlock.showLog', () => log.show());
   command('airlock.restartGateway', () => gateway.restart());
   command('airlock.openTimeline', () => openTimeline(tasks, docs));
   command(STATUS_MENU_COMMAND, () => showStatusMenu(gateway.approvals.size));
 
-  // The gateway reads the policy at start: a new, changed or removed policy means a restart (on
-  // the same port, so terminals keep working).
+  // The gateway watches the policy file it was given and reloads it itself (keeping the last good
+  // one when a change is refused). Only a file that appears or disappears changes its --policy
+  // flag, and a gateway that refused to start may start now: those need a restart (on the same
+  // port, so terminals keep working).
   let policyTimer: NodeJS.Timeout | undefined;
-  const policyChanged = (): void => {
+  const policyChanged = (why: 'created' | 'changed' | 'deleted'): void => {
+    if (why === 'changed' && gateway.state.kind !== 'failed') return;
     if (policyTimer) clearTimeout(policyTimer);
     policyTimer = setTimeout(() => {
-      log.info('the workspace policy changed; restarting the gateway');
+      log.info(`the workspace policy was ${why}; restarting the gateway`);
       void gateway.restart();
     }, 500);
   };
@@ -115,9 +134,9 @@ export function activate(context: vscode.ExtensionContext): void {
     );
     context.subscriptions.push(
       watcher,
-      watcher.onDidCreate(policyChanged),
-      watcher.onDidChange(policyChanged),
-      watcher.onDidDelete(policyChanged),
+      watcher.onDidCreate(() => policyChanged('created')),
+      watcher.onDidChange(() => policyChanged('changed')),
+      watcher.onDidDelete(() => policyChanged('deleted')),
       { dispose: () => policyTimer && clearTimeout(policyTimer) },
     );
   }
@@ -130,6 +149,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
 
+  if (readSettings().retentionDays > 0)
+    log.warn(
+      'airlock.recording.retentionDays is not supported by this gateway version yet; recordings are kept.',
+    );
   refresh();
   gateway.start();
 }

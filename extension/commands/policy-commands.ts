@@ -1,13 +1,11 @@
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_POLICY_DOCUMENT } from '../../gateway/policy-file/default-policy';
 import { POLICY_RELATIVE_PATH } from '../policy/policy-file';
 
 /** "Airlock: Open Workspace Policy": opens .airlock/policy.json, creating it from the default on demand. */
-export async function openPolicy(
-  context: vscode.ExtensionContext,
-  policyFile: string | undefined,
-): Promise<void> {
+export async function openPolicy(policyFile: string | undefined): Promise<void> {
   if (!policyFile) {
     void vscode.window.showInformationMessage(
       `Airlock: open a folder first — the workspace policy lives in <folder>/${POLICY_RELATIVE_PATH}.`,
@@ -29,7 +27,13 @@ export async function openPolicy(
     );
     if (create !== 'Create Policy') return;
     await mkdir(dirname(policyFile), { recursive: true });
-    await copyFile(context.asAbsolutePath('resources/default-policy.json'), policyFile);
+    // The gateway's built-in policy (what is in force without a file), made the workspace's own.
+    const policy = {
+      ...DEFAULT_POLICY_DOCUMENT,
+      description:
+        "This workspace's Airlock policy, started from Airlock's built-in one. Shared with everyone who opens the workspace.",
+    };
+    await writeFile(policyFile, JSON.stringify(policy, null, 2) + '\n', { flag: 'wx' });
   }
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
 }

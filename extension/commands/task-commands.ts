@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readPolicy } from '../policy/policy-file';
+import { scopeTemplateNames } from '../policy/scope-templates';
 import type { TaskManager } from '../tasks/task-manager';
 import type { AirlockDocuments } from '../views/airlock-documents';
 
@@ -30,25 +30,22 @@ export async function startAgentTask(tasks: TaskManager, policyFile: string | un
   });
   if (name === undefined) return;
 
-  const policy = policyFile ? await readPolicy(policyFile) : ({ kind: 'missing' } as const);
-  type ScopeItem = vscode.QuickPickItem & { document: unknown };
-  const items: ScopeItem[] = [];
-  if (policy.kind === 'ok')
-    for (const t of policy.templates)
-      items.push({
-        label: t.name,
-        description: 'scope template of the workspace policy',
-        document: t.document,
-      });
+  const templates = await scopeTemplateNames(tasks.gatewayClient, policyFile);
+  type ScopeItem = vscode.QuickPickItem & { template: string | undefined };
+  const items: ScopeItem[] = templates.names.map((t) => ({
+    label: t,
+    description: 'scope template of the workspace policy',
+    template: t,
+  }));
   items.push({
     label: UNRESTRICTED_LABEL,
     description: 'no task scope',
     detail: 'Anything the workspace policy does not deny; its ask rules still ask you.',
-    document: undefined,
+    template: undefined,
   });
-  if (policy.kind === 'invalid')
+  if (templates.problem)
     void vscode.window.showWarningMessage(
-      `Airlock: the workspace policy cannot be read (${policy.message}); only "unrestricted" is offered.`,
+      `Airlock: the workspace policy has a problem (${templates.problem}).`,
     );
   const scope = await vscode.window.showQuickPick(items, {
     title: 'Airlock: Start Agent Task (2/3)',
@@ -68,7 +65,7 @@ export async function startAgentTask(tasks: TaskManager, policyFile: string | un
   if (!ttl) return;
 
   try {
-    await tasks.startAgentTask(name.trim(), scope.document, ttl.seconds);
+    await tasks.startAgentTask(name.trim(), scope.template, ttl.seconds);
   } catch (e) {
     void vscode.window.showErrorMessage(`Airlock: could not start the task: ${errorText(e)}`);
   }

@@ -4,6 +4,7 @@ import {
   type ControlErrorBody,
   type DecideApprovalRequest,
   type DecideApprovalResponse,
+  type EffectivePolicyResponse,
   type EndTaskResponse,
   type ListApprovalsResponse,
   type ListTasksResponse,
@@ -103,6 +104,10 @@ export class AirlockClient {
 
   async endTask(taskId: string): Promise<TaskInfo> {
     return (await this.call<EndTaskResponse>('POST', `/tasks/${encodeURIComponent(taskId)}/end`)).task;
+  }
+
+  async policy(): Promise<EffectivePolicyResponse> {
+    return this.call<EffectivePolicyResponse>('GET', '/policy');
   }
 
   async listApprovals(): Promise<readonly ApprovalInfo[]> {

@@ -22,8 +22,8 @@ export function gatewayArgs(s: GatewaySettings, policyFile: string | undefined):
   if (s.accountId.trim()) args.push('--account-id', s.accountId.trim());
   if (policyFile) args.push('--policy', policyFile);
   if (s.approvalTimeoutSeconds !== null && s.approvalTimeoutSeconds > 0)
-    args.push('--approval-timeout', String(Math.round(s.approvalTimeoutSeconds)));
-  if (s.retentionDays > 0) args.push('--retention-days', String(Math.round(s.retentionDays)));
+    args.push('--approval-timeout', `${Math.round(s.approvalTimeoutSeconds)}s`);
+  // Retention (airlock.recording.retentionDays) has no gateway flag yet; the extension warns instead.
   if (s.logLevel !== 'info') args.push('--log-level', s.logLevel);
   return args;
 }

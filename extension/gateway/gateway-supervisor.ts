@@ -172,12 +172,13 @@ export class GatewaySupervisor {
       if (this.stopping) return;
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
       const tail = this.stderrTail.slice(-3).join('\n');
-      if (!ready && code === USAGE_EXIT_CODE) {
-        this.setState({ kind: 'failed', reason: `The gateway refused its settings: ${lastMessage(tail)}` });
+      const portTaken = !ready && /already in use/i.test(tail);
+      if (!ready && !portTaken && (code === USAGE_EXIT_CODE || refusedToStart(tail))) {
+        this.setState({ kind: 'failed', reason: `The gateway refused to start: ${lastMessage(tail)}` });
         return;
       }
       // A port taken meanwhile: the next attempt takes any free port (terminals go stale, and say so).
-      if (!ready && /already in use/i.test(tail)) this.lastPort = undefined;
+      if (portTaken) this.lastPort = undefined;
       if (ready && Date.now() - startedAt > HEALTHY_AFTER_MS) this.failures = 0;
       this.failures++;
       const delayMs = backoffDelay(this.failures);
@@ -188,6 +189,19 @@ export class GatewaySupervisor {
       }, delayMs);
     });
   }
+}
+
+/**
+ * The gateway said why it will not start (the CLI's own "airlock: ..." line, e.g. a refused policy
+ * file) rather than crashing: starting it again without a change would only fail again.
+ */
+function refusedToStart(tail: string): boolean {
+  const line =
+    tail
+      .split('\n')
+      .filter((l) => l.trim())
+      .pop() ?? '';
+  return line.startsWith('airlock: ') && !line.startsWith('airlock: unexpected error');
 }
 
 /** The message of the gateway's last log line (JSON `msg`, or the CLI's plain "airlock: ..."). */

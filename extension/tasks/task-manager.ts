@@ -24,8 +24,8 @@ export interface TaskManagerDeps {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
   readonly routing: () => readonly RoutingMode[];
-  /** The workspace's default scope (policy template "workspace"), or undefined for none. */
-  readonly workspaceScope: () => Promise<unknown>;
+  /** The scope template of the workspace task ("workspace" when the policy has one), or undefined. */
+  readonly workspaceTemplate: (client: AirlockClient) => Promise<string | undefined>;
 }
 
 /**
@@ -107,7 +107,7 @@ export class TaskManager implements vscode.Disposable {
     const name = `Workspace: ${vscode.workspace.name ?? '(no folder)'}`;
     const started = await client.startTask({
       name,
-      scope: await this.deps.workspaceScope(),
+      scopeTemplate: await this.deps.workspaceTemplate(client),
       ttlSeconds: WORKSPACE_TTL_SECONDS,
       agent: 'vscode',
       workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
@@ -144,11 +144,21 @@ export class TaskManager implements vscode.Disposable {
   }
 
   /** Starts an agent task and opens its terminal (with exactly that task's environment). */
-  async startAgentTask(name: string, scope: unknown, ttlSeconds: number): Promise<HeldTask> {
+  /** The control client of the running gateway, if it runs. */
+  get gatewayClient(): AirlockClient | undefined {
+    return this.client;
+  }
+
+  /** Starts an agent task scoped by a template of the policy in force (none: unrestricted). */
+  async startAgentTask(
+    name: string,
+    scopeTemplate: string | undefined,
+    ttlSeconds: number,
+  ): Promise<HeldTask> {
     const client = this.requireClient();
     const started = await client.startTask({
       name,
-      scope,
+      scopeTemplate,
       ttlSeconds,
       agent: 'vscode-terminal',
       workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,

@@ -90,6 +90,8 @@ void test('starting a named task gives a terminal whose calls are recorded under
   await wb.waitForQuickInput(/What is the task for/);
   await wb.answerInput('fix upload lambda');
   await wb.waitForQuickInput(/What may the task do/);
+  // Templates of the policy in force: with no file, the gateway's built-in one.
+  await wb.quickInputRow('read-only').waitFor({ timeout: 5_000 });
   await wb.pick('unrestricted');
   await wb.waitForQuickInput(/How long may the task run/);
   await wb.pick('1 hour');
@@ -155,9 +157,10 @@ void test('the walkthrough takes a new user from the gateway to a first recorded
   await wb.screenshot('walkthrough');
 });
 
-// Last: creating the policy restarts the gateway with --policy, which needs the policy engine.
+// Last: it restarts the gateway with the new policy file and then breaks the file on purpose.
 void test('Open Workspace Policy creates .airlock/policy.json from the default, validated by the schema', async () => {
   const wb = s.workbench;
+  const before = await s.gatewayInfo();
   await wb.runCommand('Airlock: Open Workspace Policy');
   await wb.page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: 'Create Policy' }).click();
   const file = join(s.workspace, '.airlock', 'policy.json');
@@ -170,6 +173,12 @@ void test('Open Workspace Policy creates .airlock/policy.json from the default, 
   );
   assert.ok(policy.askRules?.some((r) => r.id === 'ask-iam-writes'));
   await wb.page.locator('.tab.active').filter({ hasText: 'policy.json' }).waitFor({ timeout: 10_000 });
+  // The new file is handed to a restarted gateway, which runs with it.
+  await eventually('a gateway restarted with the policy file', async () => {
+    const info = await s.gatewayInfo().catch(() => undefined);
+    return info && info.pid !== before.pid ? info : undefined;
+  });
+  await wb.statusBarItem(/Airlock · Workspace: project/).waitFor({ timeout: 20_000 });
 
   // The schema comes from the extension's jsonValidation contribution.
   await writeFile(file, JSON.stringify({ ...policy, outOfScope: 'maybe' }, null, 2));

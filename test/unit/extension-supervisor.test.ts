@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -94,6 +94,18 @@ void test('a flag the gateway refuses is a failure, not a restart loop', async (
   sup.start();
   const f = await failed;
   assert.match(f.kind === 'failed' ? f.reason : '', /no-such-flag/);
+  assert.ok(!states.some((s) => s.kind === 'restarting'));
+  await sup.stop();
+});
+
+void test('a gateway that refuses to start (a broken policy file) is a failure, not a restart loop', async () => {
+  const policy = join(dir, 'broken-policy.json');
+  await writeFile(policy, '{ "outOfScope": "maybe" }');
+  const { sup, next, states } = supervise(['--policy', policy]);
+  const failed = next('failed');
+  sup.start();
+  const f = await failed;
+  assert.match(f.kind === 'failed' ? f.reason : '', /outOfScope/);
   assert.ok(!states.some((s) => s.kind === 'restarting'));
   await sup.stop();
 });

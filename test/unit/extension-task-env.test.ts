@@ -98,9 +98,7 @@ void test('gateway flags are passed only for settings that differ from the defau
       '--policy',
       '/w/.airlock/policy.json',
       '--approval-timeout',
-      '90',
-      '--retention-days',
-      '30',
+      '90s',
     ],
   );
   const env = gatewayEnv({ PATH: '/bin', VSCODE_PID: '1' });
