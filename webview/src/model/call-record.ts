@@ -1,0 +1,146 @@
+/**
+ * One AWS call as the timeline shows it: the request, decision, approval, response and error
+ * events of the same `callId` folded together.
+ */
+import type { BodyDetail } from '../protocol';
+
+/**
+ * The decision, as coloured in the UI. `approved`: allowed because a human approved it;
+ * `pending`: held, waiting for a human; `refused`: the gateway answered before deciding (bad
+ * signature, unknown key); `unknown`: the request was recorded but no decision (yet).
+ */
+export type Outcome = 'allowed' | 'approved' | 'denied' | 'pending' | 'refused' | 'unknown';
+
+export const OUTCOMES: readonly Outcome[] = [
+  'allowed',
+  'approved',
+  'denied',
+  'pending',
+  'refused',
+  'unknown',
+];
+
+export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired';
+
+/** What happened to the approval a call was held for. */
+export interface ApprovalTrail {
+  approvalId: string;
+  state: ApprovalState;
+  requestedAt?: string;
+  summary?: string;
+  rule?: { id: string; reason: string };
+  expiresAt?: string;
+  timeoutSeconds?: number;
+  decision?: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  reason?: string;
+  waitedMs?: number;
+  attempts?: number;
+}
+
+export interface MaskedFieldView {
+  where: string;
+  field: string;
+  source: string;
+  count: number;
+  recordingOnly?: boolean;
+}
+
+export interface ActionView {
+  action: string;
+  resources: string[];
+}
+
+export interface CallRecord {
+  /** Position in arrival order; stable for the life of the session. */
+  readonly idx: number;
+  readonly callId: string;
+  seq: number;
+  ts: string;
+  startMs: number;
+  /** When the response (or error) was recorded. */
+  endMs?: number;
+  service: string;
+  operation?: string;
+  method?: string;
+  target?: string;
+  region?: string;
+  protocol?: string;
+  identity?: string;
+  arrival?: string;
+  userAgent?: string;
+  sourceIp?: string;
+  actions: ActionView[];
+  params?: Readonly<Record<string, unknown>>;
+  bodyBytes?: number;
+  decision?: string;
+  reason?: string;
+  rule?: string;
+  approval?: ApprovalTrail;
+  status?: number;
+  errorCode?: string;
+  awsRequestId?: string;
+  responseBytes?: number;
+  upstreamMs?: number;
+  gatewayMs?: number;
+  local?: boolean;
+  aborted?: boolean;
+  error?: { code: string; message: string };
+  masked: MaskedFieldView[];
+  requestBody?: BodyDetail;
+  responseBody?: BodyDetail;
+  outcome: Outcome;
+  /** Lower-cased text the search box matches against. */
+  searchText: string;
+}
+
+export function outcomeOf(r: CallRecord): Outcome {
+  if (r.decision === 'deny') return 'denied';
+  if (r.decision === 'allow') return r.approval && r.approval.state === 'approved' ? 'approved' : 'allowed';
+  if (r.approval) {
+    if (r.approval.state === 'pending') return 'pending';
+    if (r.approval.state === 'approved') return 'approved';
+    return 'denied';
+  }
+  if (r.error) return 'refused';
+  return 'unknown';
+}
+
+/** Allowed calls that AWS (or the connection) answered with a failure. */
+export function isFailed(r: CallRecord): boolean {
+  return (
+    (r.outcome === 'allowed' || r.outcome === 'approved') && ((r.status ?? 0) >= 400 || r.aborted === true)
+  );
+}
+
+export function searchTextOf(r: CallRecord): string {
+  const parts = [
+    r.callId,
+    r.service,
+    r.operation ?? '',
+    r.method ?? '',
+    r.target ?? '',
+    r.identity ?? '',
+    r.rule ?? '',
+    r.reason ?? '',
+    r.errorCode ?? '',
+    r.awsRequestId ?? '',
+    r.error?.code ?? '',
+    r.error?.message ?? '',
+    r.status === undefined ? '' : String(r.status),
+  ];
+  for (const a of r.actions) parts.push(a.action, ...a.resources);
+  return parts.join('\n').toLowerCase();
+}
+
+/** The first IAM action of a call, or its service:operation when it maps to none. */
+export function primaryAction(r: CallRecord): string {
+  return r.actions[0]?.action ?? (r.operation ? `${r.service}:${r.operation}` : r.service);
+}
+
+/** The first named resource, or '' for calls on `*`. */
+export function primaryResource(r: CallRecord): string {
+  for (const a of r.actions) for (const res of a.resources) if (res !== '*') return res;
+  return '';
+}

@@ -1,0 +1,162 @@
+/**
+ * The webview's root state: what the host said (mode, theme, view, tasks, approvals, bundle
+ * verification), the open sessions, and every message the webview posts back. Transport-free:
+ * `receive` takes whatever arrived, `post` is injected, so tests drive it without a host.
+ */
+import {
+  WEBVIEW_PROTOCOL_VERSION,
+  type ApprovalDecision,
+  type ApprovalInfo,
+  type BundleVerification,
+  type HostMessage,
+  type TaskSummary,
+  type ThemeKind,
+  type TimelineMode,
+  type TimelineView,
+  type WebviewMessage,
+} from '../protocol';
+import { parseHostMessage } from '../protocol-guards';
+import type { FrameScheduler } from './replay-state.svelte';
+import { SessionState } from './session-state.svelte';
+
+function newestFirst(a: TaskSummary, b: TaskSummary): number {
+  return (
+    Date.parse(b.task.startedAt) - Date.parse(a.task.startedAt) || b.task.taskId.localeCompare(a.task.taskId)
+  );
+}
+
+export class AppState {
+  initialized: boolean = $state(false);
+  mode: TimelineMode = $state('live');
+  theme: ThemeKind = $state('dark');
+  view: TimelineView = $state.raw({ kind: 'tasks' });
+  tasks: readonly TaskSummary[] = $state.raw([]);
+  approvals: ReadonlyMap<string, ApprovalInfo> = $state.raw(new Map());
+  verification: BundleVerification | undefined = $state.raw(undefined);
+  /** Approvals this webview has posted a decision for and not yet heard back about. */
+  deciding: ReadonlySet<string> = $state.raw(new Set());
+  /** The session on screen (view kind 'session'). */
+  session: SessionState | undefined = $state.raw(undefined);
+
+  sortedTasks: readonly TaskSummary[] = $derived([...this.tasks].sort(newestFirst));
+  readOnly: boolean = $derived(this.mode === 'bundle');
+
+  #post: (message: WebviewMessage) => void;
+  #frames: FrameScheduler | undefined;
+  #sessions = new Map<string, SessionState>();
+
+  constructor(post: (message: WebviewMessage) => void, frames?: FrameScheduler) {
+    this.#post = post;
+    this.#frames = frames;
+  }
+
+  /** The handshake: tells the host this webview listens. */
+  start(): void {
+    this.#post({ type: 'ready', protocol: WEBVIEW_PROTOCOL_VERSION });
+  }
+
+  /** Handles one message from the host; anything unknown is ignored. */
+  receive(data: unknown): void {
+    const msg = parseHostMessage(data);
+    if (!msg) return;
+    if (msg.type !== 'init' && !this.initialized) return;
+    this.#handle(msg);
+  }
+
+  sessionFor(taskId: string): SessionState {
+    let s = this.#sessions.get(taskId);
+    if (!s) {
+      s = new SessionState(
+        taskId,
+        { requestDetail: (callId) => this.#post({ type: 'requestDetail', taskId, callId }) },
+        this.#frames,
+      );
+      this.#sessions.set(taskId, s);
+    }
+    return s;
+  }
+
+  taskSummary(taskId: string): TaskSummary | undefined {
+    return this.tasks.find((t) => t.task.taskId === taskId);
+  }
+
+  openTask(taskId: string): void {
+    this.#post({ type: 'openTask', taskId });
+  }
+
+  exportBundle(taskId: string): void {
+    this.#post({ type: 'exportBundle', taskId });
+  }
+
+  decide(
+    approval: { approvalId: string; taskId: string; callId: string },
+    decision: ApprovalDecision,
+    reason?: string,
+  ): void {
+    if (this.readOnly || this.deciding.has(approval.approvalId)) return;
+    this.deciding = new Set([...this.deciding, approval.approvalId]);
+    const trimmed = reason?.trim();
+    this.#post({
+      type: 'decideApproval',
+      approvalId: approval.approvalId,
+      taskId: approval.taskId,
+      callId: approval.callId,
+      decision,
+      ...(trimmed ? { reason: trimmed } : {}),
+    });
+  }
+
+  #handle(msg: HostMessage): void {
+    switch (msg.type) {
+      case 'init': {
+        this.mode = msg.mode;
+        this.theme = msg.theme;
+        this.tasks = msg.tasks;
+        this.approvals = new Map((msg.approvals ?? []).map((a) => [a.approvalId, a]));
+        this.view = msg.view;
+        this.session = msg.view.kind === 'session' ? this.sessionFor(msg.view.taskId) : undefined;
+        this.initialized = true;
+        break;
+      }
+      case 'events': {
+        const s = this.sessionFor(msg.taskId);
+        if (msg.reset) {
+          s.replay.dispose();
+          this.#sessions.delete(msg.taskId);
+          const fresh = this.sessionFor(msg.taskId);
+          if (this.session?.taskId === msg.taskId) this.session = fresh;
+          fresh.ingest(msg.events);
+          for (const a of this.approvals.values()) if (a.taskId === msg.taskId) fresh.applyApproval(a);
+        } else s.ingest(msg.events);
+        break;
+      }
+      case 'tasks':
+        this.tasks = msg.tasks;
+        break;
+      case 'approvalChanged': {
+        const next = new Map(this.approvals);
+        next.set(msg.approval.approvalId, msg.approval);
+        this.approvals = next;
+        if (msg.approval.state !== 'pending' && this.deciding.has(msg.approval.approvalId)) {
+          const d = new Set(this.deciding);
+          d.delete(msg.approval.approvalId);
+          this.deciding = d;
+        }
+        this.#sessions.get(msg.approval.taskId)?.applyApproval(msg.approval);
+        break;
+      }
+      case 'bundleVerification':
+        this.verification = msg.verification;
+        break;
+      case 'detail':
+        this.#sessions.get(msg.taskId)?.applyDetail(msg.callId, msg.request, msg.response);
+        break;
+      case 'theme':
+        this.theme = msg.theme;
+        break;
+      case 'reveal':
+        this.#sessions.get(msg.taskId)?.reveal(msg.callId);
+        break;
+    }
+  }
+}

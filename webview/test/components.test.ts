@@ -1,0 +1,293 @@
+import './support/dom';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateEvents } from '../../bench/webview-events';
+import App from '../src/components/App.svelte';
+import type { HostMessage, TaskSummary, WebviewMessage } from '../src/protocol';
+import { AppState } from '../src/state/app-state.svelte';
+import { ManualFrames } from './support/frames';
+import { smallSession, T0 } from './support/journal-events';
+import { key, render, setValue, type Rendered } from './support/render';
+
+function summary(
+  taskId: string,
+  name: string,
+  startedAt: string,
+  extra: Partial<TaskSummary> = {},
+): TaskSummary {
+  return {
+    task: {
+      taskId,
+      name,
+      accessKeyId: 'K',
+      startedBy: 'dev',
+      startedAt,
+      expiresAt: startedAt,
+      endedAt: startedAt,
+      state: 'ended',
+    },
+    counts: { calls: 12, allowed: 9, denied: 2, approved: 1, pending: 0, masked: 3, refused: 0, failed: 0 },
+    ...extra,
+  };
+}
+
+function mountApp(init: Omit<Extract<HostMessage, { type: 'init' }>, 'type' | 'protocol'>): {
+  app: AppState;
+  posted: WebviewMessage[];
+  frames: ManualFrames;
+  ui: Rendered;
+} {
+  const posted: WebviewMessage[] = [];
+  const frames = new ManualFrames();
+  const app = new AppState((m) => posted.push(m), frames);
+  const ui = render(App, { app });
+  app.start();
+  ui.act(() => app.receive({ type: 'init', protocol: 1, ...init }));
+  return { app, posted, frames, ui };
+}
+
+function rows(ui: Rendered): HTMLElement[] {
+  return [...ui.target.querySelectorAll<HTMLElement>('.calls [role="option"]')];
+}
+
+function row(ui: Rendered, callId: string): HTMLElement {
+  const r = ui.target.querySelector<HTMLElement>(`[data-call-id="${callId}"]`);
+  assert.ok(r, `row ${callId} rendered`);
+  return r;
+}
+
+void test('the task list shows tasks newest first with their counts, and opens one on click or Enter', () => {
+  const { ui, posted } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'tasks' },
+    tasks: [
+      summary('t-old', 'old task', '2026-11-20T10:00:00Z'),
+      summary('t-new', 'new task', '2026-11-22T10:00:00Z', {
+        imported: {
+          signer: {
+            fingerprint: 'SHA256:abcdefghijklmnopqrstuvwxyz0123456789',
+            name: 'alice',
+            verified: true,
+          },
+        },
+      }),
+    ],
+  });
+  const items = [...ui.target.querySelectorAll<HTMLElement>('[role="option"]')];
+  assert.deepEqual(
+    items.map((i) => i.querySelector('.name')?.textContent),
+    ['new task', 'old task'],
+  );
+  assert.match(items[0]!.textContent, /12 calls\s+2 denied\s+1 approved\s+3 masked/);
+  assert.match(items[0]!.querySelector('.signer')!.textContent, /signed by\s+alice\s+abcdefgh…23456789/);
+  assert.match(items[0]!.getAttribute('aria-label')!, /imported bundle signed by alice/);
+  ui.act(() => items[1]!.click());
+  const list = ui.target.querySelector('[role="listbox"]')!;
+  ui.act(() => key(list, 'ArrowUp'));
+  ui.act(() => key(list, 'Enter'));
+  assert.deepEqual(posted.slice(1), [
+    { type: 'openTask', taskId: 't-old' },
+    { type: 'openTask', taskId: 't-new' },
+  ]);
+  ui.destroy();
+});
+
+void test('a denied call shows as denied with its rule; clicking it opens the detail pane', () => {
+  const { app, ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  const denied = row(ui, 'c-2');
+  assert.ok(denied.classList.contains('o-denied'));
+  assert.match(denied.textContent, /denied\s+iam DeleteRole/);
+  assert.match(denied.getAttribute('aria-label')!, /Denied by rule no-destructive, status 403 AccessDenied/);
+  assert.equal(ui.target.querySelector('.detail'), null);
+  ui.act(() => denied.click());
+  const detail = ui.target.querySelector<HTMLElement>('.detail')!;
+  assert.ok(detail, 'detail pane open');
+  assert.equal(detail.querySelector('h2')?.textContent, 'iam DeleteRole');
+  assert.match(
+    detail.querySelector('.verdict')!.textContent,
+    /Denied\s+rule no-destructive\s+403 AccessDenied/,
+  );
+  assert.match(detail.textContent, /Airlock denied iam:DeleteRole: destructive/);
+  assert.match(detail.textContent, /Forwarded\s*no — answered by Airlock/);
+  assert.equal(denied.getAttribute('aria-selected'), 'true');
+  ui.act(() => key(window, 'Escape'));
+  assert.equal(ui.target.querySelector('.detail'), null, 'Escape closes it');
+  ui.destroy();
+});
+
+void test('an approved call tells who approved it, when, and how long the agent waited', () => {
+  const { app, ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  ui.act(() => row(ui, 'c-3').click());
+  const text = ui.target.querySelector('.detail')!.textContent.replace(/\s+/g, ' ');
+  assert.match(text, /Outcome ?approved once by alice/);
+  assert.match(text, /Asked by ?rule ask-iam — IAM writes need a person/);
+  assert.match(text, /Waited ?6\.0 s/);
+  ui.destroy();
+});
+
+void test('a pending approval is decided from the detail pane: the decision and reason are posted', () => {
+  const { app, ui, posted } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  const strip = ui.target.querySelector('.pending')!;
+  assert.match(strip.textContent, /1 call waiting for your approval\s+iam:PutRolePolicy/);
+  ui.act(() => strip.querySelector<HTMLElement>('vscode-button')!.click());
+  const detail = ui.target.querySelector('.detail')!;
+  ui.act(() => setValue(detail.querySelector('vscode-textfield.reason')!, 'one-off fix', 'input'));
+  const approveForTask = [...detail.querySelectorAll<HTMLElement>('vscode-button')].find(
+    (b) => b.textContent === 'Approve for task',
+  )!;
+  ui.act(() => approveForTask.click());
+  assert.deepEqual(posted.at(-1), {
+    type: 'decideApproval',
+    approvalId: 'a-2',
+    taskId: 't-1',
+    callId: 'c-4',
+    decision: 'approve-for-task',
+    reason: 'one-off fix',
+  });
+  assert.match(detail.textContent, /Decision sent/);
+  ui.destroy();
+});
+
+void test('keyboard: arrows move through the list, Enter opens, Space plays and pauses the replay', () => {
+  const { app, ui, frames } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  const list = ui.target.querySelector<HTMLElement>('.calls')!;
+  ui.act(() => key(list, 'ArrowDown'));
+  ui.act(() => key(list, 'ArrowDown'));
+  assert.equal(list.getAttribute('aria-activedescendant'), 'call-row-2');
+  ui.act(() => key(list, 'Enter'));
+  assert.equal(ui.target.querySelector('.detail h2')?.textContent, 'iam CreateRole');
+  ui.act(() => key(list, 'End'));
+  assert.equal(
+    ui.target.querySelector('.detail h2')?.textContent,
+    'iam PutRolePolicy',
+    'the open pane follows the cursor',
+  );
+  ui.act(() => key(list, ' '));
+  assert.equal(app.session?.replay.playing, true);
+  ui.act(() => frames.advance(2500));
+  assert.ok(row(ui, 'c-3').classList.contains('future'), 'calls after the playhead are dimmed');
+  assert.equal(row(ui, 'c-1').classList.contains('future'), false);
+  ui.act(() => key(list, ' '));
+  assert.equal(app.session?.replay.playing, false);
+  ui.destroy();
+});
+
+void test('100,000 events: only the visible rows are in the DOM; a search narrows them', () => {
+  const { app, ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-big' },
+    tasks: [],
+  });
+  const events = generateEvents({ taskId: 't-big', events: 100_000, seed: 9 });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-big', events }));
+  const total = app.session!.counts.calls;
+  assert.ok(total > 25_000);
+  assert.ok(rows(ui).length > 10 && rows(ui).length < 50, `${rows(ui).length} rows in the DOM`);
+  assert.equal(rows(ui)[0]?.getAttribute('aria-setsize'), String(total));
+  ui.act(() => setValue(ui.target.querySelector('vscode-textfield.search')!, 'terminateinstances', 'input'));
+  const shown = app.session!.visible.indices.length;
+  assert.ok(shown > 0 && shown < total / 20);
+  assert.ok(rows(ui).every((r) => r.textContent.includes('ec2 TerminateInstances')));
+  assert.match(
+    ui.target.querySelector('.filters .shown')!.textContent,
+    new RegExp(`${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} calls`),
+  );
+  ui.act(() =>
+    setValue(ui.target.querySelector('vscode-single-select[aria-label="Decision"]')!, 'allowed', 'change'),
+  );
+  assert.equal(rows(ui).length, 0);
+  assert.match(ui.target.querySelector('.calls')!.textContent, /No calls match the filters/);
+  ui.destroy();
+});
+
+void test('live: a new batch adds rows and keeps the rows already on screen', () => {
+  const { app, ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  const events = smallSession();
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: events.slice(0, 5) }));
+  const first = row(ui, 'c-1');
+  assert.equal(rows(ui).length, 2);
+  assert.match(row(ui, 'c-2').textContent, /undecided/);
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: events.slice(5) }));
+  assert.equal(rows(ui).length, 5);
+  assert.equal(row(ui, 'c-1'), first, 'the same element: not re-rendered from scratch');
+  assert.match(row(ui, 'c-2').textContent, /denied/);
+  ui.destroy();
+});
+
+void test('a bundle shows who signed it, or exactly what failed; nothing can be decided', () => {
+  const { app, ui } = mountApp({
+    mode: 'bundle',
+    theme: 'light',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  assert.match(ui.target.querySelector('.banner')!.textContent, /Verifying/);
+  ui.act(() =>
+    app.receive({
+      type: 'bundleVerification',
+      taskId: 't-1',
+      verification: {
+        state: 'verified',
+        fingerprint: 'SHA256:0123456789abcdefghijklmnopqrstuv',
+        signer: 'alice',
+        exportedAt: new Date(T0).toISOString(),
+      },
+    }),
+  );
+  const ok = ui.target.querySelector('.banner.verified')!;
+  assert.match(ok.textContent.replace(/\s+/g, ' '), /Verified — signed by alice, key 01234567…opqrstuv/);
+  assert.equal(ok.querySelector('code')?.getAttribute('title'), 'SHA256:0123456789abcdefghijklmnopqrstuv');
+  ui.act(() =>
+    app.receive({
+      type: 'bundleVerification',
+      taskId: 't-1',
+      verification: {
+        state: 'failed',
+        code: 'ChainBroken',
+        message: 'event 7 does not hash to the prev of event 8',
+      },
+    }),
+  );
+  const bad = ui.target.querySelector('.banner.failed')!;
+  assert.equal(bad.getAttribute('role'), 'alert');
+  assert.match(
+    bad.textContent,
+    /Verification failed: ChainBroken — event 7 does not hash to the prev of event 8\./,
+  );
+  ui.act(() => row(ui, 'c-4').click());
+  assert.equal(ui.target.querySelector('.detail vscode-button'), null, 'no decision buttons in a recording');
+  assert.equal(ui.target.querySelector('.session-header vscode-button'), null, 'no export of a bundle');
+  ui.destroy();
+});
