@@ -261,36 +261,3 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     request: [f('SSECustomerKey'), f('CopySourceSSECustomerKey')],
   },
 ];
-
-export interface CatalogueFields {
-  readonly response: readonly FieldSpec[];
-  readonly request: readonly FieldSpec[];
-}
-
-function indexCatalogue(entries: readonly CatalogueEntry[]): Map<string, CatalogueFields> {
-  const out = new Map<string, { response: FieldSpec[]; request: FieldSpec[] }>();
-  for (const e of entries) {
-    for (const op of e.operations === '*' ? ['*'] : e.operations) {
-      const key = `${e.service}:${op}`;
-      let slot = out.get(key);
-      if (!slot) out.set(key, (slot = { response: [], request: [] }));
-      slot.response.push(...(e.response ?? []));
-      slot.request.push(...(e.request ?? []));
-    }
-  }
-  return out;
-}
-
-const INDEX = indexCatalogue(CATALOGUE);
-const NONE: CatalogueFields = { response: [], request: [] };
-
-/** The catalogue's fields for one operation (plus the service's every-operation fields). */
-export function catalogueFields(service: string, operation: string | undefined): CatalogueFields {
-  const own = operation ? INDEX.get(`${service}:${operation}`) : undefined;
-  const any = INDEX.get(`${service}:*`);
-  if (!own && !any) return NONE;
-  return {
-    response: [...(own?.response ?? []), ...(any?.response ?? [])],
-    request: [...(own?.request ?? []), ...(any?.request ?? [])],
-  };
-}

@@ -1,4 +1,5 @@
-export { CATALOGUE, catalogueFields, type CatalogueEntry } from './catalogue';
+export { CATALOGUE, type CatalogueEntry } from './catalogue';
+export { catalogueFields, EVERYWHERE } from './catalogue-lookup';
 export { maskBody, type BodyFormat, type BodyMaskResult } from './mask-body';
 export { maskParams, maskQueryString, type ParamsMaskResult } from './mask-params';
 export { Masking } from './masking';

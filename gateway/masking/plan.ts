@@ -1,4 +1,4 @@
-import { catalogueFields } from './catalogue';
+import { catalogueFields, EVERYWHERE } from './catalogue-lookup';
 import type { CompiledMaskRule, MaskCall } from './rules';
 import type { FieldSpec, MaskDirection, MaskSource } from './types';
 
@@ -44,18 +44,22 @@ export function planFor(
     source: 'catalogue',
     recordingOnly: relaxed,
   }));
+  const strictFields = fields.length;
   const patterns: PlannedPattern[] = [];
   for (const r of selected) {
     const recordingOnly = r.mode === 'recording-only';
     for (const spec of r.fields) fields.push({ spec, source: `rule:${r.id}`, recordingOnly });
     if (r.pattern) patterns.push({ re: r.pattern, source: `rule:${r.id}`, recordingOnly });
   }
+  const ruleFields = fields.length - strictFields;
+  for (const spec of EVERYWHERE[direction])
+    fields.push({ spec, source: 'catalogue', recordingOnly: relaxed });
   return {
     scope: call.service,
     direction,
     fields,
     patterns,
     shapesRecordingOnly: relaxed,
-    strict: fields.length > 0,
+    strict: strictFields + ruleFields > 0,
   };
 }

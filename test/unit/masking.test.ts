@@ -231,12 +231,31 @@ void describe('masking: workspace rules', () => {
 
   void test('rules select calls by action pattern, service and operation', () => {
     const rules = [rule({ id: 'sel', actions: ['dynamodb:Get*'], fields: ['x'] })];
-    assert.equal(plan('dynamodb', 'GetItem', 'response', rules).fields.length, 1);
-    assert.equal(plan('dynamodb', 'PutItem', 'response', rules).fields.length, 0);
+    const fromRules = (p: ReturnType<typeof plan>): number =>
+      p.fields.filter((f) => f.source === 'rule:sel').length;
+    assert.equal(fromRules(plan('dynamodb', 'GetItem', 'response', rules)), 1);
+    assert.equal(fromRules(plan('dynamodb', 'PutItem', 'response', rules)), 0);
     assert.equal(
-      plan('dynamodb', 'GetItem', 'response', [rule({ service: 's3', fields: ['x'] })]).fields.length,
+      fromRules(plan('dynamodb', 'GetItem', 'response', [rule({ id: 'sel', service: 's3', fields: ['x'] })])),
       0,
     );
+    assert.equal(
+      plan('dynamodb', 'GetItem', 'response', rules).strict,
+      true,
+      'rule fields make a call secret-bearing',
+    );
+  });
+
+  void test('unambiguous secret fields are masked in any operation, without making it strict', () => {
+    const p = plan('sts', 'SomeFutureOperation');
+    assert.equal(p.strict, false);
+    const r = maskBody(
+      '{"Credentials":{"AccessKeyId":"ASIA","SecretAccessKey":"future-canary"}}',
+      'json',
+      p,
+      ph,
+    );
+    assert.ok(!r.agent.includes('future-canary') && r.agent.includes('"AccessKeyId":"ASIA"'));
   });
 });
 
