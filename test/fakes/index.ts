@@ -5,7 +5,7 @@ import { createIamStub } from './stubs/iam';
 import { createLambdaStub } from './stubs/lambda';
 import { createSecretsManagerStub } from './stubs/secretsmanager';
 import { createStsStub, newAssumedRoleCredentials, type AssumedRoleCredentials } from './stubs/sts';
-import type { FakeIdentity, ReceivedCall, ServiceStub } from './types';
+import type { FakeIdentity, ReceivedCall, ServiceStub, StubRequest, StubResponse } from './types';
 import { makeTestTls } from './tls';
 import { startVerifyingFront } from './verifying-front';
 
@@ -25,6 +25,8 @@ export interface FakeAwsOptions {
   userName?: string;
   /** Serve HTTPS (certificate for 127.0.0.1 from a CA made now; see `caPem`). */
   tls?: boolean;
+  /** Answers chosen by the test for verified non-S3 calls, before any stub (masking canaries). */
+  canned?: (service: string, req: StubRequest) => StubResponse | undefined;
 }
 
 /** Values planted in responses, so tests can look for them (or for their absence) downstream. */
@@ -105,6 +107,7 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       s3Port: s3.port,
       dynamodbPort: dynamodb.port,
       stubs,
+      canned: opts.canned,
     });
     let closing: Promise<void> | undefined;
     return {

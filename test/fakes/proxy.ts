@@ -60,7 +60,7 @@ export function sendStubResponse(
   call.status = resp.status;
   if (resp.operation !== undefined) call.operation = resp.operation;
   if (resp.errorCode !== undefined && call.code === undefined) call.code = resp.errorCode;
-  const body = req.method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(resp.body, 'utf8');
+  const body = req.method === 'HEAD' ? Buffer.alloc(0) : (resp.rawBody ?? Buffer.from(resp.body, 'utf8'));
   const headers: OutgoingHttpHeaders = { ...resp.headers, 'content-length': body.length };
   if (closeConnection) headers['connection'] = 'close';
   res.writeHead(resp.status, headers);

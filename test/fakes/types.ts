@@ -41,6 +41,8 @@ export interface StubResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Binary body (e.g. gzip-encoded); sent instead of `body` when present. */
+  rawBody?: Buffer;
   operation?: string;
   /** Set on error answers so the front can record the code without parsing the body. */
   errorCode?: string;

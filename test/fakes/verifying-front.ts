@@ -9,7 +9,7 @@ import { BodyTooLargeError, forwardHeaders, readBody, relayResponse, sendStubRes
 import { routeS3 } from './s3-route';
 import { checkSignature } from './signature-check';
 import { fallbackResponse, guessOperation } from './stubs/fallback';
-import type { ReceivedCall, ServiceStub, StubRequest } from './types';
+import type { ReceivedCall, ServiceStub, StubRequest, StubResponse } from './types';
 
 export interface FrontConfig {
   credentials: FakeCredentials;
@@ -18,6 +18,8 @@ export interface FrontConfig {
   s3Port: number;
   dynamodbPort: number;
   stubs: ReadonlyMap<string, ServiceStub>;
+  /** Answers chosen by the test for verified non-S3 calls, before any stub (undefined: the stubs). */
+  canned?: (service: string, req: StubRequest) => StubResponse | undefined;
   /** Serve HTTPS with this identity instead of plain HTTP. */
   tls?: { keyPem: string; certPem: string };
 }
@@ -190,6 +192,12 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     call.operation = guessOperation(stubRequest);
     if (auth.service === 'dynamodb') {
       forwardToDynalite(req, res, call, body);
+      return;
+    }
+    const canned = config.canned?.(auth.service, stubRequest);
+    if (canned) {
+      call.backendReached = true;
+      sendStubResponse(req, res, call, canned);
       return;
     }
     const stub = config.stubs.get(auth.service);

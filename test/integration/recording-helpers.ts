@@ -86,6 +86,8 @@ export interface CallOutcome {
   readonly complete: boolean;
   readonly requestId?: string;
   readonly body: string;
+  /** The body's bytes as received (still content-encoded). */
+  readonly raw: Buffer;
 }
 
 /** Signs like an SDK and sends; never rejects, so calls cut by a crash are counted, not thrown. */
@@ -96,8 +98,12 @@ export async function signedCall(o: {
   service: string;
   headers: Record<string, string>;
   body: string;
+  method?: string;
+  path?: string;
   agent?: http.Agent;
 }): Promise<CallOutcome> {
+  const method = o.method ?? 'POST';
+  const path = o.path ?? '/';
   const signer = new SignatureV4({
     service: o.service,
     region: 'us-east-1',
@@ -106,36 +112,39 @@ export async function signedCall(o: {
   });
   const signed = await signer.sign(
     new HttpRequest({
-      method: 'POST',
+      method,
       protocol: 'http:',
       hostname: '127.0.0.1',
       port: o.port,
-      path: '/',
+      path,
       headers: { host: `127.0.0.1:${o.port}`, ...o.headers },
-      body: o.body,
+      body: method === 'GET' || method === 'HEAD' ? undefined : o.body,
     }),
   );
   return new Promise<CallOutcome>((resolve) => {
     const req = http.request(
-      { host: '127.0.0.1', port: o.port, method: 'POST', path: '/', headers: signed.headers, agent: o.agent },
+      { host: '127.0.0.1', port: o.port, method, path, headers: signed.headers, agent: o.agent },
       (res) => {
-        let body = '';
+        const chunks: Buffer[] = [];
         const rid = res.headers['x-amzn-requestid'] ?? res.headers['x-amz-request-id'];
-        const done = (complete: boolean): void =>
+        const done = (complete: boolean): void => {
+          const raw = Buffer.concat(chunks);
           resolve({
             status: res.statusCode ?? 0,
             complete,
             requestId: typeof rid === 'string' ? rid : undefined,
-            body,
+            body: raw.toString('utf8'),
+            raw,
           });
-        res.on('data', (d: Buffer) => (body += d.toString()));
+        };
+        res.on('data', (d: Buffer) => chunks.push(d));
         res.on('end', () => done(res.complete));
         res.on('error', () => done(false));
         res.on('aborted', () => done(false));
       },
     );
-    req.on('error', () => resolve({ status: 0, complete: false, body: '' }));
-    req.end(o.body);
+    req.on('error', () => resolve({ status: 0, complete: false, body: '', raw: Buffer.alloc(0) }));
+    req.end(method === 'GET' || method === 'HEAD' ? undefined : o.body);
   });
 }
 

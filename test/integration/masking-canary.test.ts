@@ -1,0 +1,373 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import zlib from 'node:zlib';
+import { awsModel, type ServiceModel } from '../../gateway/aws/model';
+import { CATALOGUE } from '../../gateway/masking';
+import type { FieldSpec } from '../../gateway/masking/types';
+import { startFakeAws, type FakeAws } from '../fakes';
+import type { StubResponse } from '../fakes/types';
+import { awsV1, boto3 } from '../support/aws-clients';
+import { rawRequest } from '../support/signed-request';
+import { cli, type RawGateway, signedCall, spawnGateway, startTaskIn } from './recording-helpers';
+
+/**
+ * Canaries: a unique secret planted in the fake upstream's answer for every response field of the
+ * built-in catalogue, in secrets the agent sends, in a workspace rule's pattern, and in the
+ * gateway's own credentials. None may appear in what the agent receives, in the store (journal
+ * files and the sql.js index), in an exported bundle, or in the gateway's log.
+ */
+interface Case {
+  readonly service: ServiceModel;
+  readonly operation: string;
+  readonly canaries: string[];
+  readonly response: StubResponse;
+  readonly gzip: boolean;
+}
+
+const canary = (): string => `cnry${randomBytes(9).toString('hex')}`;
+
+function setPath(obj: Record<string, unknown>, spec: FieldSpec, value: string): void {
+  let at = obj;
+  const path = spec.path.map((s) => (s === '*' ? 'CANARY_VAR' : s));
+  for (const seg of path.slice(0, -1)) at = (at[seg] ??= {}) as Record<string, unknown>;
+  at[path[path.length - 1] ?? 'x'] = value;
+  if (spec.when) at[spec.when.sibling] = spec.when.equals;
+}
+
+function toXml(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return String(v);
+  return Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `<${k}>${toXml(x)}</${k}>`)
+    .join('');
+}
+
+function buildCase(
+  service: ServiceModel,
+  operation: string,
+  fields: readonly FieldSpec[],
+  gzip: boolean,
+): Case {
+  const doc: Record<string, unknown> = {};
+  const canaries: string[] = [];
+  for (const spec of fields) {
+    const c = canary();
+    canaries.push(c);
+    setPath(doc, spec, spec.base64 ? Buffer.from(c).toString('base64') : c);
+  }
+  let body: string;
+  let contentType: string;
+  if (service.protocol === 'json' || service.protocol === 'rest-json') {
+    body = JSON.stringify(doc);
+    contentType =
+      service.protocol === 'json'
+        ? `application/x-amz-json-${service.jsonVersion ?? '1.1'}`
+        : 'application/json';
+  } else if (service.protocol === 'ec2') {
+    body = `<${operation}Response xmlns="http://ec2.amazonaws.com/doc/${service.apiVersion}/"><requestId>r-1</requestId>${toXml(doc)}</${operation}Response>`;
+    contentType = 'text/xml;charset=UTF-8';
+  } else {
+    body = `<${operation}Response xmlns="https://${service.id}.amazonaws.com/doc/${service.apiVersion}/"><${operation}Result>${toXml(doc)}</${operation}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${operation}Response>`;
+    contentType = 'text/xml';
+  }
+  const headers: Record<string, string> = {
+    'content-type': contentType,
+    'x-amzn-requestid': `rid-${operation}`,
+  };
+  const response: StubResponse = gzip
+    ? {
+        status: 200,
+        headers: { ...headers, 'content-encoding': 'gzip' },
+        body: '',
+        rawBody: zlib.gzipSync(body),
+      }
+    : { status: 200, headers, body };
+  return { service, operation, canaries, response, gzip };
+}
+
+/** A request the gateway identifies as `operation` of `service`. */
+function requestFor(
+  s: ServiceModel,
+  operation: string,
+): { method: string; path: string; headers: Record<string, string>; body: string } {
+  if (s.protocol === 'json')
+    return {
+      method: 'POST',
+      path: '/',
+      headers: {
+        'x-amz-target': `${s.targetPrefix ?? ''}.${operation}`,
+        'content-type': `application/x-amz-json-${s.jsonVersion ?? '1.1'}`,
+      },
+      body: '{}',
+    };
+  if (s.protocol === 'query' || s.protocol === 'ec2')
+    return {
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: `Action=${operation}&Version=${s.apiVersion}`,
+    };
+  const op = s.restOperations.find((r) => r.name === operation);
+  const uri = (op?.requestUri ?? '/').split('?')[0]?.replace(/\{[^}]+\}/g, 'canary-id') ?? '/';
+  const method = op?.method ?? 'GET';
+  return {
+    method,
+    path: uri,
+    headers: { 'content-type': 'application/json' },
+    body: method === 'GET' ? '' : '{}',
+  };
+}
+
+void describe('masking canaries end to end (real process, real clients)', () => {
+  let fake: FakeAws;
+  let gw: RawGateway;
+  let dataDir: string;
+  let policyDir: string;
+  let task: { taskId: string; env: Record<string, string> };
+  let current: StubResponse | undefined;
+  const cases: Case[] = [];
+  const agentSaw: string[] = [];
+  const everyCanary: string[] = [];
+
+  before(async () => {
+    fake = await startFakeAws({ canned: () => current });
+    dataDir = await mkdtemp(join(tmpdir(), 'airlock-canary-'));
+    policyDir = await mkdtemp(join(tmpdir(), 'airlock-canary-policy-'));
+    const policyFile = join(policyDir, 'policy.json');
+    await writeFile(
+      policyFile,
+      JSON.stringify({
+        description: 'canary suite: no deny or ask rules, one workspace mask rule',
+        maskRules: [{ id: 'ticket-tokens', reason: 'internal tokens', pattern: 'TKT-[0-9]{10}' }],
+      }),
+    );
+    gw = await spawnGateway({
+      dataDir,
+      upstream: fake.url,
+      credentials: fake.credentials,
+      args: ['--policy', policyFile],
+    });
+    task = await startTaskIn(dataDir, 'canary task');
+    const model = awsModel();
+    let n = 0;
+    for (const entry of CATALOGUE) {
+      if (!entry.response || entry.operations === '*') continue;
+      const service = model.byId.get(entry.service);
+      if (!service) continue;
+      for (const op of entry.operations) {
+        if (!service.operationNames.has(op) && !service.restOperations.some((r) => r.name === op)) continue;
+        cases.push(buildCase(service, op, entry.response, n++ % 5 === 0));
+      }
+    }
+    everyCanary.push(...cases.flatMap((c) => c.canaries), fake.credentials.secretAccessKey);
+  });
+  after(async () => {
+    await gw.stop();
+    await fake.close();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(policyDir, { recursive: true, force: true });
+  });
+
+  const creds = (): { accessKeyId: string; secretAccessKey: string } => ({
+    accessKeyId: task.env.AWS_ACCESS_KEY_ID ?? '',
+    secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY ?? '',
+  });
+
+  void test('every catalogue response field: the agent gets a placeholder, never the canary', async () => {
+    assert.ok(cases.length >= 40, `${cases.length} operations`);
+    assert.ok(
+      cases.some((c) => c.gzip) &&
+        cases.some((c) => c.service.protocol === 'query') &&
+        cases.some((c) => c.service.protocol === 'ec2'),
+    );
+    for (const c of cases) {
+      current = c.response;
+      const req = requestFor(c.service, c.operation);
+      const r = await signedCall({
+        port: gw.port,
+        ...creds(),
+        service: c.service.signingName,
+        ...req,
+      }).finally(() => (current = undefined));
+      let body = r.body;
+      if (c.gzip && r.status === 200) {
+        try {
+          body = zlib.gunzipSync(r.raw).toString();
+        } catch (e) {
+          throw new Error(
+            `${c.service.id}:${c.operation}: ${String(e)}; got ${r.raw.subarray(0, 60).toString('latin1')}`,
+          );
+        }
+      }
+      assert.equal(r.status, 200, `${c.service.id}:${c.operation}: ${r.body.slice(0, 300)}`);
+      agentSaw.push(body);
+      for (const k of c.canaries) {
+        assert.ok(!body.includes(k), `${c.service.id}:${c.operation} leaked ${k}`);
+        assert.ok(
+          !Buffer.from(body).toString().includes(Buffer.from(k).toString('base64')),
+          `${c.operation} leaked base64`,
+        );
+      }
+      const decoded = body.replace(/[A-Za-z0-9+/]{20,}={0,2}/g, (b64) =>
+        Buffer.from(b64, 'base64').toString('latin1'),
+      );
+      assert.match(body + decoded, /«airlock:masked:/, `${c.service.id}:${c.operation} shows no placeholder`);
+    }
+    current = undefined;
+  });
+
+  void test('real clients: AWS CLI v1 and boto3 parse masked answers (as AWS spells them)', async () => {
+    const [secret, token, plain] = [canary(), canary(), canary()];
+    everyCanary.push(secret, token, plain);
+    current = {
+      status: 200,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': 'rid-assume' },
+      body:
+        '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><AssumedRoleUser>' +
+        '<AssumedRoleId>AROAEXAMPLE:canary</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/x/canary</Arn>' +
+        '</AssumedRoleUser><Credentials><AccessKeyId>ASIAEXAMPLEEXAMPLE12</AccessKeyId>' +
+        `<SecretAccessKey>${secret}</SecretAccessKey><SessionToken>${token}</SessionToken>` +
+        '<Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult>' +
+        '<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></AssumeRoleResponse>',
+    };
+    const r = await awsV1(
+      [
+        'sts',
+        'assume-role',
+        '--role-arn',
+        'arn:aws:iam::123456789012:role/x',
+        '--role-session-name',
+        'canary',
+      ],
+      task.env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const creds = (JSON.parse(r.stdout) as { Credentials: Record<string, string> }).Credentials;
+    assert.equal(creds.AccessKeyId, 'ASIAEXAMPLEEXAMPLE12');
+    assert.match(creds.SecretAccessKey ?? '', /^«airlock:masked:sts:SecretAccessKey:[0-9a-f]{12}»$/);
+    assert.match(creds.SessionToken ?? '', /^«airlock:masked:sts:SessionToken:[0-9a-f]{12}»$/);
+    agentSaw.push(r.stdout);
+    current = {
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({
+        KeyId: 'arn:aws:kms:us-east-1:123456789012:key/k',
+        Plaintext: Buffer.from(plain).toString('base64'),
+        EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+      }),
+    };
+    const out = await boto3(
+      "result = boto3.client('kms').decrypt(CiphertextBlob=b'x')['Plaintext'].decode('utf-8', 'replace')",
+      task.env,
+    );
+    current = undefined;
+    assert.match(String(out), /^«airlock:masked:kms:Plaintext:[0-9a-f]{12}»$/);
+    agentSaw.push(String(out));
+  });
+
+  void test('secrets the agent sends are masked in the recording but reach AWS intact; workspace patterns too', async () => {
+    const put = canary();
+    everyCanary.push(put);
+    const r = await awsV1(
+      ['secretsmanager', 'put-secret-value', '--secret-id', fake.planted.secretName, '--secret-string', put],
+      task.env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const pw = canary();
+    everyCanary.push(pw);
+    const iam = await awsV1(
+      ['iam', 'create-login-profile', '--user-name', 'bob', '--password', pw],
+      task.env,
+    );
+    assert.ok(
+      fake.received.some((c) => c.operation === 'CreateLoginProfile'),
+      iam.stderr,
+    );
+    const ticket = `TKT-${String(Date.now()).slice(-10)}`;
+    everyCanary.push(ticket);
+    current = {
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ Parameters: [{ Name: 'note', Description: `see ${ticket}` }] }),
+    };
+    const ddb = await signedCall({
+      port: gw.port,
+      ...creds(),
+      service: 'ssm',
+      method: 'POST',
+      path: '/',
+      headers: {
+        'x-amz-target': 'AmazonSSM.DescribeParameters',
+        'content-type': 'application/x-amz-json-1.1',
+      },
+      body: '{}',
+    });
+    current = undefined;
+    assert.match(ddb.body, /see «airlock:masked:rule:ticket-tokens:[0-9a-f]{12}»/);
+    agentSaw.push(ddb.body);
+  });
+
+  void test('Authorization, security tokens and presigned signatures are never recorded', async () => {
+    const token = `FwoGZXIvYXdzE${canary()}`;
+    everyCanary.push(token);
+    const r = await signedCall({
+      port: gw.port,
+      ...creds(),
+      service: 'sts',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+        'x-amz-security-token': token,
+      },
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+    });
+    assert.equal(r.status, 200);
+    const presign = await boto3(
+      'from botocore.config import Config\n' +
+        "s3 = boto3.client('s3', config=Config(signature_version='s3v4'))\n" +
+        "result = s3.generate_presigned_url('get_object', Params={'Bucket': 'canary-bucket', 'Key': 'k'})",
+      task.env,
+    );
+    const url = new URL(String(presign));
+    const sig = url.searchParams.get('X-Amz-Signature') ?? '';
+    assert.match(sig, /^[0-9a-f]{64}$/);
+    everyCanary.push(sig, url.searchParams.get('X-Amz-Credential') ?? 'no-credential');
+    await rawRequest(`http://127.0.0.1:${gw.port}`, 'GET', url.pathname + url.search, {});
+    const journal = await readFile(join(dataDir, 'journal', `${task.taskId}.jsonl`), 'utf8');
+    assert.ok(journal.includes('"/canary-bucket/k'), 'the presigned call is recorded');
+    // Whatever the stores hold, it is never an Authorization header or a signature parameter.
+    everyCanary.push('AWS4-HMAC-SHA256 Credential=', 'X-Amz-Signature=', 'X-Amz-Credential=');
+  });
+
+  void test('no canary in the journal, the sql.js index, an exported bundle, or the gateway log', async () => {
+    const sessions = await cli(dataDir, ['sessions', '--json']);
+    assert.equal(sessions.code, 0, sessions.stderr);
+    const out = join(dataDir, 'canary.airlock');
+    const ex = await cli(dataDir, ['export', task.taskId, '-o', out]);
+    assert.equal(ex.code, 0, ex.stderr);
+    const verified = await cli(dataDir, ['verify', out]);
+    assert.match(verified.stdout, /^verified: \d+ events, signed by SHA256:/);
+    const bundle = await readFile(out);
+    const bundleText = zlib.gunzipSync(bundle.subarray(bundle.indexOf(0x0a) + 1)).toString('latin1');
+    const stores: [string, string][] = [
+      ['bundle', bundleText],
+      ['gateway log', gw.stderr()],
+      ['agent output', agentSaw.join('\n')],
+    ];
+    for (const name of await readdir(join(dataDir, 'journal')))
+      stores.push([`journal/${name}`, await readFile(join(dataDir, 'journal', name), 'latin1')]);
+    stores.push(['index.sqlite', await readFile(join(dataDir, 'index.sqlite'), 'latin1')]);
+    assert.ok(
+      stores.find(([n]) => n === 'index.sqlite')?.[1].includes(task.taskId),
+      'the index holds the session',
+    );
+    for (const [name, text] of stores)
+      for (const k of everyCanary) {
+        const at = text.indexOf(k);
+        assert.ok(at < 0, `${name} holds ${k.slice(0, 12)}…: ${text.slice(Math.max(0, at - 300), at + 40)}`);
+      }
+    assert.ok(bundleText.includes('«airlock:masked:'));
+  });
+});
