@@ -42,6 +42,8 @@ function page(origin: string, nonce: string, theme: HostTheme, surface: 'sidebar
     `font-src ${origin}`,
     `style-src ${origin}`,
     `script-src 'nonce-${nonce}'`,
+    // The benchmark's host worker only (the webview itself starts none).
+    `worker-src ${origin}`,
   ].join('; ');
   const kind = theme === 'dark' ? 'vscode-dark' : 'vscode-light';
   return `<!doctype html>
@@ -67,10 +69,10 @@ function page(origin: string, nonce: string, theme: HostTheme, surface: 'sidebar
 </html>`;
 }
 
-/** Serves dist/webview, the themes and the event generator (bundled for the page). */
+/** Serves dist/webview, the themes and the generator + probes (bench/webview-probe.ts, bundled). */
 export async function startHostServer(): Promise<HostServer> {
   const generator = await esbuild.build({
-    entryPoints: ['bench/webview-events.ts'],
+    entryPoints: ['bench/webview-probe.ts'],
     bundle: true,
     format: 'iife',
     globalName: 'AirlockBench',
@@ -78,6 +80,14 @@ export async function startHostServer(): Promise<HostServer> {
     write: false,
   });
   const generatorJs = generator.outputFiles[0]!.text;
+  const hostWorker = await esbuild.build({
+    entryPoints: ['bench/webview-host-worker.ts'],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+  });
+  const hostWorkerJs = hostWorker.outputFiles[0]!.text;
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -92,6 +102,7 @@ export async function startHostServer(): Promise<HostServer> {
         return send('text/html', page(origin, randomBytes(16).toString('base64'), theme, surface));
       }
       if (url.pathname === '/bench/events.js') return send('text/javascript', generatorJs);
+      if (url.pathname === '/bench/host-worker.js') return send('text/javascript', hostWorkerJs);
       const theme = /^\/theme\/(dark|light)\.css$/.exec(url.pathname);
       if (theme) return send('text/css', themeCss(theme[1] as HostTheme));
       if (url.pathname.startsWith('/webview/')) {

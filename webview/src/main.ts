@@ -11,6 +11,7 @@ import './styles/base.css';
 import { mount } from 'svelte';
 import App from './components/App.svelte';
 import { AppState } from './state/app-state.svelte';
+import { browserFrames } from './state/replay-state.svelte';
 import type { WebviewMessage } from './protocol';
 
 interface VsCodeApi {
@@ -22,7 +23,7 @@ declare global {
 }
 
 const vscode = acquireVsCodeApi();
-const app = new AppState((message) => vscode.postMessage(message));
+const app = new AppState((message) => vscode.postMessage(message), browserFrames, browserFrames);
 window.addEventListener('message', (event: MessageEvent<unknown>) => app.receive(event.data));
 mount(App, { target: document.getElementById('app') ?? document.body, props: { app } });
 app.start();

@@ -217,3 +217,32 @@ void test('the host rejects malformed webview messages; the webview ignores unkn
   assert.equal(parseHostMessage({ type: 'future', anything: 1 }), undefined);
   assert.ok(parseHostMessage({ type: 'theme', theme: 'high-contrast' }));
 });
+
+void test('batches arriving within one frame update the screen once, and a selection sees them at once', () => {
+  const posted: WebviewMessage[] = [];
+  const frames = new ManualFrames();
+  const app = new AppState((m) => posted.push(m), new ManualFrames(), frames);
+  app.receive({
+    type: 'init',
+    protocol: 1,
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  const events = smallSession();
+  const s = app.session!;
+  const before = s.revision;
+  app.receive({ type: 'events', taskId: 't-1', events: events.slice(0, 4) });
+  app.receive({ type: 'events', taskId: 't-1', events: events.slice(4, 8) });
+  assert.equal(s.revision, before, 'nothing shown before the frame');
+  assert.equal(frames.waiting, 1, 'one frame requested for both batches');
+  frames.advance(16);
+  assert.equal(s.revision, before + 1);
+  assert.equal(s.counts.calls, 3);
+  app.receive({ type: 'events', taskId: 't-1', events: events.slice(8) });
+  app.receive({ type: 'reveal', taskId: 't-1', callId: 'c-4' });
+  assert.equal(s.detail?.callId, 'c-4', 'reveal publishes the waiting batch first');
+  assert.equal(s.calls[s.visible.indices[s.cursor]!]?.callId, 'c-4');
+  assert.equal(frames.waiting, 0);
+});

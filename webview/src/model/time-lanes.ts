@@ -69,3 +69,31 @@ export function buildLanes(
 export function bucketOpacity(count: number, max: number): number {
   return max <= 1 ? 1 : 0.45 + 0.55 * Math.sqrt(count / max);
 }
+
+/** Bucket opacities drawn, so a lane is a handful of SVG paths however many buckets it has. */
+const LEVELS = [0.45, 0.65, 0.82, 1] as const;
+
+export interface LanePath {
+  readonly opacity: number;
+  /** SVG path data: one rectangle per bucket at this opacity. */
+  readonly d: string;
+}
+
+export function lanePaths(
+  lane: Lane,
+  bucketCount: number,
+  width: number,
+  y: number,
+  height: number,
+): LanePath[] {
+  const step = width / bucketCount;
+  const w = Math.max(2, step - 0.5).toFixed(1);
+  const parts: string[][] = LEVELS.map(() => []);
+  for (const [b, n] of lane.buckets) {
+    const o = bucketOpacity(n, lane.max);
+    let level = 0;
+    while (level < LEVELS.length - 1 && o > (LEVELS[level]! + LEVELS[level + 1]!) / 2) level++;
+    parts[level]!.push(`M${(b * step).toFixed(1)} ${y}h${w}v${height}h-${w}z`);
+  }
+  return LEVELS.flatMap((opacity, i) => (parts[i]!.length > 0 ? [{ opacity, d: parts[i]!.join('') }] : []));
+}

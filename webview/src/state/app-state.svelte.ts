@@ -43,11 +43,17 @@ export class AppState {
 
   #post: (message: WebviewMessage) => void;
   #frames: FrameScheduler | undefined;
+  #coalesce: FrameScheduler | undefined;
   #sessions = new Map<string, SessionState>();
 
-  constructor(post: (message: WebviewMessage) => void, frames?: FrameScheduler) {
+  /**
+   * @param frames drives the replay (default: the browser's animation frames).
+   * @param coalesce when given, event batches update the screen once per frame of this scheduler.
+   */
+  constructor(post: (message: WebviewMessage) => void, frames?: FrameScheduler, coalesce?: FrameScheduler) {
     this.#post = post;
     this.#frames = frames;
+    this.#coalesce = coalesce;
   }
 
   /** The handshake: tells the host this webview listens. */
@@ -68,7 +74,10 @@ export class AppState {
     if (!s) {
       s = new SessionState(
         taskId,
-        { requestDetail: (callId) => this.#post({ type: 'requestDetail', taskId, callId }) },
+        {
+          requestDetail: (callId) => this.#post({ type: 'requestDetail', taskId, callId }),
+          coalesce: this.#coalesce,
+        },
         this.#frames,
       );
       this.#sessions.set(taskId, s);

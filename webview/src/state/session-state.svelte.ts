@@ -16,6 +16,11 @@ export type DetailLoad = 'none' | 'loading' | 'loaded';
 export interface SessionHooks {
   /** The detail pane opened on a call whose bodies the events did not carry. */
   requestDetail?(callId: string): void;
+  /**
+   * Batches that arrive within one frame are shown together: the index takes each batch at once,
+   * the screen updates once per frame. Without it, every batch updates the screen (tests).
+   */
+  coalesce?: FrameScheduler;
 }
 
 export class SessionState {
@@ -55,12 +60,18 @@ export class SessionState {
 
   counts = $derived.by(() => (this.revision, { ...this.index.counts }));
 
-  /** Facets for the filter menus, most used first. */
-  facets = $derived.by(() => {
+  /**
+   * Facets for the filter menus, by name. Only the names: the menus' options then change only when
+   * a new service or action appears, not with every batch (each change makes a select re-read
+   * all its options).
+   */
+  facets: { readonly services: readonly string[]; readonly actions: readonly string[] } = $derived.by(() => {
     void this.revision;
-    const byUse = (m: Map<string, number>): [string, number][] =>
-      [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    return { services: byUse(this.index.services), actions: byUse(this.index.actions) };
+    const { services, actions } = this.index;
+    const cached = this.#facets;
+    // Same names as before: the same object, so nothing downstream re-renders.
+    if (cached.services.length === services.size && cached.actions.length === actions.size) return cached;
+    return (this.#facets = { services: [...services.keys()].sort(), actions: [...actions.keys()].sort() });
   });
 
   range = $derived.by(() => {
@@ -86,9 +97,14 @@ export class SessionState {
   });
 
   #view = new FilteredView();
+  #facets: { readonly services: readonly string[]; readonly actions: readonly string[] } = {
+    services: [],
+    actions: [],
+  };
   #dirty: number[] = [];
   #detailLoads = new Map<string, DetailLoad>();
   #hooks: SessionHooks;
+  #publishing: number | undefined;
 
   constructor(taskId: string, hooks: SessionHooks = {}, frames?: FrameScheduler) {
     this.taskId = taskId;
@@ -110,9 +126,29 @@ export class SessionState {
 
   ingest(events: readonly WireEvent[]): void {
     const { updated } = this.index.ingest(events);
-    this.#dirty.push(...updated);
+    for (const i of updated) this.#dirty.push(i);
+    const frames = this.#hooks.coalesce;
+    if (!frames) return this.#publish();
+    if (this.#publishing === undefined) {
+      this.#publishing = frames.request(() => {
+        this.#publishing = undefined;
+        this.#publish();
+      });
+    }
+  }
+
+  /** Shows what was ingested: one reactive update. */
+  #publish(): void {
     this.revision++;
     this.replay.sync();
+  }
+
+  /** Publishes a batch still waiting for its frame (a selection must see every call). */
+  #publishNow(): void {
+    if (this.#publishing === undefined) return;
+    this.#hooks.coalesce?.cancel(this.#publishing);
+    this.#publishing = undefined;
+    this.#publish();
   }
 
   applyApproval(info: ApprovalInfo): void {
@@ -154,6 +190,7 @@ export class SessionState {
 
   /** Opens the detail pane on a call (by index into `calls`), asking the host for its bodies. */
   openDetail(idx: number): void {
+    this.#publishNow();
     const r = this.index.calls[idx];
     if (!r) return;
     this.detailIdx = idx;
@@ -173,6 +210,7 @@ export class SessionState {
 
   /** Selects a call by id (host `reveal`), clearing filters that would hide it. */
   reveal(callId: string): boolean {
+    this.#publishNow();
     const r = this.index.byCallId(callId);
     if (!r) return false;
     void this.visible;
