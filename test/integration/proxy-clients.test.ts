@@ -5,6 +5,7 @@ import { type LooseEvent, readJournalEvents } from '../support/journal';
 import { awsV2Proxy, boto3Proxy, type ProxyStack, startProxyStack } from './proxy-support';
 
 const noCli = !hasAwsCliV2 && 'no /usr/bin/aws';
+const MASKED_SECRET = /^«airlock:masked:secretsmanager:SecretString:[0-9a-f]{12}»$/;
 
 async function requests(s: ProxyStack): Promise<LooseEvent[]> {
   const events = await readJournalEvents(s.gw.dataDir, s.task.taskId);
@@ -96,7 +97,9 @@ void describe('proxy mode: real clients with exactly the task env', () => {
       s.task.env,
     );
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).SecretString, s.fake.planted.secretValue);
+    // Masked exactly as in endpoint mode: the agent gets a placeholder, never the secret.
+    assert.match(JSON.parse(r.stdout).SecretString, MASKED_SECRET);
+    assert.ok(!r.stdout.includes(s.fake.planted.secretValue));
     r = await awsV2Proxy(['ec2', 'describe-instances'], s.task.env);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(JSON.parse(r.stdout).Reservations.length >= 1);
@@ -119,7 +122,7 @@ void describe('proxy mode: real clients with exactly the task env', () => {
     )) as Record<string, unknown>;
     assert.equal(result.account, s.fake.accountId);
     assert.equal(result.total, '7');
-    assert.equal(result.secret, s.fake.planted.secretValue);
+    assert.match(String(result.secret), MASKED_SECRET);
     assert.equal(typeof result.functions, 'number');
     assert.ok((result.reservations as number) >= 1);
     assert.ok(Array.isArray(result.roles));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeAws, type FakeAws } from '../fakes';
 import { AWS_CLI_V2, agentShellEnv, run, type RunResult } from '../support/aws-clients';
+import { permissivePolicy } from '../support/stack';
 import {
   type GatewayProcess,
   startGatewayProcess,
@@ -25,12 +26,21 @@ export async function startProxyStack(opts: { gatewayArgs?: string[] } = {}): Pr
   const dir = await mkdtemp(join(tmpdir(), 'airlock-proxy-ca-'));
   const caFile = join(dir, 'fake-ca.pem');
   await writeFile(caFile, fake.caPem ?? '');
+  // The data path under test, not the gateway's judgement: no ask rule holds a call for a human.
+  const policy = await permissivePolicy();
   let gw: GatewayProcess | undefined;
   try {
     gw = await startGatewayProcess({
       upstream: fake.url,
       credentials: fake.credentials,
-      args: ['--account-id', fake.accountId, '--upstream-ca', caFile, ...(opts.gatewayArgs ?? [])],
+      args: [
+        '--account-id',
+        fake.accountId,
+        '--upstream-ca',
+        caFile,
+        ...policy.args,
+        ...(opts.gatewayArgs ?? []),
+      ],
     });
     const task = await startTask(gw, ['--name', 'proxy task']);
     const started = gw;
@@ -42,12 +52,14 @@ export async function startProxyStack(opts: { gatewayArgs?: string[] } = {}): Pr
         await started.dispose();
         await fake.close();
         await rm(dir, { recursive: true, force: true });
+        await policy.cleanup();
       },
     };
   } catch (e) {
     await gw?.dispose();
     await fake.close();
     await rm(dir, { recursive: true, force: true });
+    await policy.cleanup();
     throw e;
   }
 }
