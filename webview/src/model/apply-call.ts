@@ -63,7 +63,6 @@ function base(idx: number, callId: string, e: WireEvent, at: number): CallRecord
     actions: [],
     masked: [],
     outcome: 'unknown',
-    searchText: '',
   };
 }
 

@@ -6,7 +6,7 @@
 import type { ApprovalInfo, WireEvent } from '../protocol';
 import { applyApprovalInfo, applyApprovalEvent } from './apply-approval';
 import { applyCallEvent, newCall, newRefusedCall } from './apply-call';
-import { isFailed, outcomeOf, searchTextOf, type CallRecord } from './call-record';
+import { isFailed, outcomeOf, type CallRecord } from './call-record';
 import { emptyCounts, type MutableCounts } from './counts';
 import { fieldsOf, parseTime, readString } from './read-fields';
 
@@ -89,7 +89,8 @@ export class CallIndex {
     const updated: number[] = [];
     for (const r of touched) {
       r.outcome = outcomeOf(r);
-      r.searchText = searchTextOf(r);
+      // Loading 100,000 events should not pay for text nobody may search: built on first search.
+      r.searchText = undefined;
       this.#recount(r);
       if (r.idx < before) updated.push(r.idx);
     }

@@ -91,8 +91,8 @@ export interface CallRecord {
   requestBody?: BodyDetail;
   responseBody?: BodyDetail;
   outcome: Outcome;
-  /** Lower-cased text the search box matches against. */
-  searchText: string;
+  /** Lower-cased text the search box matches against; built on the first search (searchTextFor). */
+  searchText?: string;
 }
 
 export function outcomeOf(r: CallRecord): Outcome {
@@ -112,6 +112,11 @@ export function isFailed(r: CallRecord): boolean {
   return (
     (r.outcome === 'allowed' || r.outcome === 'approved') && ((r.status ?? 0) >= 400 || r.aborted === true)
   );
+}
+
+/** The record's search text, built once and kept until the call changes. */
+export function searchTextFor(r: CallRecord): string {
+  return (r.searchText ??= searchTextOf(r));
 }
 
 export function searchTextOf(r: CallRecord): string {

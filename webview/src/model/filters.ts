@@ -1,5 +1,5 @@
 /** The timeline's filters and search, as one value, and the test of one call against them. */
-import type { CallRecord, Outcome } from './call-record';
+import { searchTextFor, type CallRecord, type Outcome } from './call-record';
 
 export type StatusFilter = 'all' | '2xx' | '3xx' | '4xx' | '5xx' | 'none';
 
@@ -51,7 +51,9 @@ export function compileFilter(spec: FilterSpec): (r: CallRecord) => boolean {
     if (outcome !== 'all' && r.outcome !== outcome) return false;
     if (!statusMatches(r.status, status)) return false;
     if (action !== '' && !r.actions.some((a) => a.action === action)) return false;
-    for (const w of words) if (!r.searchText.includes(w)) return false;
+    if (words.length === 0) return true;
+    const text = searchTextFor(r);
+    for (const w of words) if (!text.includes(w)) return false;
     return true;
   };
 }

@@ -11,12 +11,15 @@ export interface FrameScheduler {
   request(cb: () => void): number;
   cancel(id: number): void;
   now(): number;
+  /** Runs `work` when the page is idle; `timeLeft()` is how many ms that idle period has left. */
+  idle?(work: (timeLeft: () => number) => void): void;
 }
 
 export const browserFrames: FrameScheduler = {
   request: (cb) => requestAnimationFrame(() => cb()),
   cancel: (id) => cancelAnimationFrame(id),
   now: () => performance.now(),
+  idle: (work) => requestIdleCallback((deadline) => work(() => deadline.timeRemaining())),
 };
 
 /** What the replay needs from its session. */

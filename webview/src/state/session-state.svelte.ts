@@ -6,7 +6,7 @@
  */
 import type { ApprovalInfo, BodyDetail, WireEvent } from '../protocol';
 import { CallIndex } from '../model/call-index';
-import type { CallRecord, Outcome } from '../model/call-record';
+import { searchTextFor, type CallRecord, type Outcome } from '../model/call-record';
 import { FilteredView } from '../model/filtered-view';
 import type { FilterSpec, StatusFilter } from '../model/filters';
 import { ReplayState, type FrameScheduler } from './replay-state.svelte';
@@ -105,6 +105,8 @@ export class SessionState {
   #detailLoads = new Map<string, DetailLoad>();
   #hooks: SessionHooks;
   #publishing: number | undefined;
+  #warming = false;
+  #warmed = 0;
 
   constructor(taskId: string, hooks: SessionHooks = {}, frames?: FrameScheduler) {
     this.taskId = taskId;
@@ -141,6 +143,24 @@ export class SessionState {
   #publish(): void {
     this.revision++;
     this.replay.sync();
+    this.#warmSearch();
+  }
+
+  /** Builds the calls' search texts in idle time, so the first search does not pay for them all. */
+  #warmSearch(): void {
+    const idle = this.#hooks.coalesce?.idle;
+    if (!idle || this.#warming) return;
+    this.#warming = true;
+    const step = (timeLeft: () => number): void => {
+      const calls = this.index.calls;
+      while (this.#warmed < calls.length && timeLeft() > 1) {
+        for (const end = Math.min(calls.length, this.#warmed + 500); this.#warmed < end; this.#warmed++)
+          searchTextFor(calls[this.#warmed]!);
+      }
+      if (this.#warmed < calls.length) idle(step);
+      else this.#warming = false;
+    };
+    idle(step);
   }
 
   /** Publishes a batch still waiting for its frame (a selection must see every call). */
