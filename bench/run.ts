@@ -10,6 +10,8 @@ import { startGatewayProcess, startTask } from '../test/support/gateway-process'
 import { decisionBench } from './decision';
 import { load, type PreparedRequest } from './load';
 import { benchProxy } from './proxy';
+import { recordingBench } from './recording';
+import { benchWebview } from './webview';
 
 async function spawnStub(): Promise<{ port: number; proc: ChildProcess }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/stub-upstream.ts'], {
@@ -92,6 +94,10 @@ function transfer(r: PreparedRequest, bytes: number, upload: boolean): Promise<n
 async function main(): Promise<void> {
   // CPU-only, before any server runs: policy + scope decision time next to iam-simulate.
   const decision = await decisionBench();
+  // CPU and disk only: export and verify of a 100,000-event task, bundle size, index build.
+  const recording = await recordingBench();
+  // The timeline in headless Chromium, also before the gateway runs (both cores free).
+  const webview = await benchWebview();
   const n1 = Number(process.env.BENCH_N1 ?? 3000);
   const n32 = Number(process.env.BENCH_N32 ?? 20000);
   const big = Number(process.env.BENCH_BIG_BYTES ?? 1024 * 1024 * 1024);
@@ -177,6 +183,8 @@ async function main(): Promise<void> {
         },
       },
       decision,
+      recording,
+      webview,
       machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
     };
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
