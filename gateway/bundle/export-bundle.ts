@@ -1,10 +1,12 @@
 import { sign } from 'node:crypto';
-import { rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { canonicalJson } from '../journal/canonical-json';
-import { readJournalFile } from '../journal/read-journal';
+import { type ChainHead, EMPTY_HEAD } from '../journal/chain';
+import type { JournalEvent } from '../journal/events';
+import { scanLines } from '../journal/scan-lines';
 import { BundleError } from './bundle-error';
 import { BUNDLE_FORMAT, BUNDLE_MAGIC, BUNDLE_VERSION, type BundleHeader, type BundlePolicy } from './format';
 import { loadOrCreateSigningKey } from './signing-key';
@@ -43,17 +45,8 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
   const exists = await stat(journalFile).catch(() => undefined);
   if (!exists) throw new BundleError('NoSuchTask', `No recording for task ${o.taskId} in ${o.dataDir}.`);
   const key = await loadOrCreateSigningKey(o.dataDir);
-  const contents = await readJournalFile(journalFile, { keepCanonical: true });
-  if (contents.fault)
-    throw new BundleError(
-      'JournalCorrupt',
-      `The journal of task ${o.taskId} fails verification at line ${contents.fault.line} (${contents.fault.kind}); it is not exported.`,
-    );
-  const head = contents.head;
-  const lines = contents.canonical ?? [];
-  if (!head || lines.length === 0)
-    throw new BundleError('EmptyTask', `Task ${o.taskId} has no recorded events.`);
-  const summary = summariseEvents(o.taskId, contents.events);
+  const { parts, head, count, summaryEvents, versions } = await readForExport(journalFile, o.taskId);
+  const summary = summariseEvents(o.taskId, summaryEvents, versions);
   const policy: BundlePolicy = {
     taskScope: summary.taskScope,
     workspace: o.workspacePolicy?.policy,
@@ -71,7 +64,7 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
     policy,
     approvals: summary.approvals,
     masked: summary.masked,
-    events: { count: lines.length, head, formatVersions: summary.formatVersions },
+    events: { count, head, formatVersions: summary.formatVersions },
     signer: {
       algorithm: 'ed25519',
       publicKey: key.publicKeyDer.toString('base64'),
@@ -80,13 +73,72 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
   };
   const headerLine = canonicalJson(header);
   const signature = sign(null, Buffer.from(headerLine), key.privateKey).toString('base64');
-  const body = `${headerLine}\n${lines.join('\n')}\n${JSON.stringify({ signature })}\n`;
+  const body = Buffer.concat([
+    Buffer.from(`${headerLine}\n`),
+    ...parts,
+    Buffer.from(`${JSON.stringify({ signature })}\n`),
+  ]);
+  // Level 1: a recording is JSON that deflates ~10x even at the fastest level, and its hashes do
+  // not compress at any level; export time matters more than the last megabyte.
   const packed = Buffer.concat([
     Buffer.from(`${BUNDLE_MAGIC}${BUNDLE_VERSION}\n`),
-    await gzip(body, { level: 6 }),
+    await gzip(body, { level: 1 }),
   ]);
   const tmp = `${o.out}.tmp-${process.pid}`;
   await writeFile(tmp, packed, { mode: 0o644 });
   await rename(tmp, o.out);
-  return { file: o.out, events: lines.length, bytes: packed.length, fingerprint: key.fingerprint, head };
+  return { file: o.out, events: count, bytes: packed.length, fingerprint: key.fingerprint, head };
+}
+
+const NL = Buffer.from('\n');
+const CLOSE_NL = Buffer.from('}\n');
+const SUMMARY_TYPES = new Set([
+  'task.started',
+  'task.ended',
+  'approval.requested',
+  'approval.decided',
+  'approval.expired',
+]);
+
+/**
+ * Reads and verifies a journal for export. Its lines already are the canonical bytes each hash
+ * covers plus the hash, so the bundle's event lines are slices of the file; only the events the
+ * header summarises (task, approvals, masked fields) are parsed.
+ */
+async function readForExport(
+  file: string,
+  taskId: string,
+): Promise<{
+  parts: Buffer[];
+  head: ChainHead;
+  count: number;
+  summaryEvents: JournalEvent[];
+  versions: number[];
+}> {
+  const buf = await readFile(file);
+  const parts: Buffer[] = [];
+  const summaryEvents: JournalEvent[] = [];
+  const versions = new Set<number>();
+  const parse = (start: number, end: number, parsed: unknown): JournalEvent =>
+    (parsed ?? JSON.parse(buf.toString('utf8', start, end))) as JournalEvent;
+  const r = scanLines(buf, EMPTY_HEAD, 0, (line) => {
+    versions.add(line.v);
+    if (line.canonicalEnd !== undefined) parts.push(buf.subarray(line.start, line.canonicalEnd), CLOSE_NL);
+    else {
+      const { hash: _hash, ...rest } = parse(line.start, line.end, line.parsed);
+      parts.push(Buffer.from(canonicalJson(rest)), NL);
+    }
+    const wanted =
+      SUMMARY_TYPES.has(line.type) ||
+      ((line.type === 'call.request' || line.type === 'call.response') &&
+        buf.subarray(line.start, line.end).includes('"masked":['));
+    if (wanted) summaryEvents.push(parse(line.start, line.end, line.parsed));
+  });
+  if (r.fault)
+    throw new BundleError(
+      'JournalCorrupt',
+      `The journal of task ${taskId} fails verification at line ${r.fault.line} (${r.fault.kind}); it is not exported.`,
+    );
+  if (r.lines === 0) throw new BundleError('EmptyTask', `Task ${taskId} has no recorded events.`);
+  return { parts, head: r.head, count: r.lines, summaryEvents, versions: [...versions] };
 }

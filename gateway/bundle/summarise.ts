@@ -10,7 +10,11 @@ export interface TaskSummary {
 }
 
 /** What a bundle's header says about its events: the task, its approvals, what was masked. */
-export function summariseEvents(taskId: string, events: readonly JournalEvent[]): TaskSummary {
+export function summariseEvents(
+  taskId: string,
+  events: readonly JournalEvent[],
+  allVersions: readonly number[] = [],
+): TaskSummary {
   let task: BundleTask = { taskId };
   let taskScope: unknown;
   const approvals = new Map<string, BundleApproval>();
@@ -18,7 +22,7 @@ export function summariseEvents(taskId: string, events: readonly JournalEvent[])
     string,
     { where: 'request' | 'response'; field: string; source: string; count: number }
   >();
-  const versions = new Set<number>();
+  const versions = new Set<number>(allVersions);
   const addMasked = (list: readonly RecordedMaskedField[] | undefined): void => {
     for (const m of list ?? []) {
       const key = `${m.where}\n${m.field}\n${m.source}`;

@@ -1,7 +1,8 @@
-import { createHash, verify } from 'node:crypto';
+import { createHash, hash as hashOnce, verify } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { FORMAT_VERSION, GENESIS_HASH, type JournalEvent } from '../journal/events';
+import { ENVELOPE_TAIL, TAIL_WINDOW } from '../journal/scan-lines';
 import type { BundleFault } from './bundle-error';
 import { BUNDLE_FORMAT, BUNDLE_MAGIC, BUNDLE_VERSION, type BundleHeader } from './format';
 import { fingerprintOf, publicKeyFromDer } from './signing-key';
@@ -62,18 +63,20 @@ export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promi
       'unknown-version',
       `unknown bundle version ${JSON.stringify(version)} (this airlock reads ${BUNDLE_VERSION})`,
     );
-  let text: string;
+  let raw: Buffer;
   try {
-    text = (await gunzip(buf.subarray(nl + 1))).toString('utf8');
+    raw = await gunzip(buf.subarray(nl + 1));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/unexpected end/i.test(msg) || (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR')
       return fault('truncated', 'truncated file: the compressed data ends early');
     return fault('corrupt', `corrupt file: the compressed data is damaged (${msg})`);
   }
-  if (!text.endsWith('\n')) return fault('truncated', 'truncated file: the last line is incomplete');
-  const lines = text.slice(0, -1).split('\n');
-  const headerLine = lines[0] ?? '';
+  if (raw.length === 0 || raw[raw.length - 1] !== 0x0a)
+    return fault('truncated', 'truncated file: the last line is incomplete');
+  const lines = lineRanges(raw);
+  const headerRange = lines[0] ?? [0, 0];
+  const headerLine = raw.toString('utf8', headerRange[0], headerRange[1]);
   let header: BundleHeader;
   try {
     header = JSON.parse(headerLine) as BundleHeader;
@@ -84,7 +87,8 @@ export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promi
     return fault('bad-header', 'the header is not an Airlock bundle header');
   if (header.version !== BUNDLE_VERSION)
     return fault('unknown-version', `unknown bundle version ${String(header.version)} in the header`);
-  const sigLine = lines.length >= 2 ? (lines[lines.length - 1] ?? '') : '';
+  const sigRange = lines.length >= 2 ? lines[lines.length - 1] : undefined;
+  const sigLine = sigRange ? raw.toString('utf8', sigRange[0], sigRange[1]) : '';
   let signature: string | undefined;
   try {
     signature = sigLine.startsWith('{"signature":')
@@ -109,23 +113,54 @@ export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promi
     return fault('bad-signature', 'bad signature: the fingerprint in the header does not match its key');
   if (opts.expectSigner && opts.expectSigner !== fingerprint)
     return fault('untrusted-signer', `signed by ${fingerprint}, not by the expected ${opts.expectSigner}`);
-  return verifyEvents(header, lines.slice(1, -1), fingerprint, opts.keepEvents === true);
+  return verifyEvents(header, raw, lines.slice(1, -1), fingerprint, opts.keepEvents === true);
 }
+
+type Range = readonly [number, number];
+
+function lineRanges(raw: Buffer): Range[] {
+  const out: Range[] = [];
+  let at = 0;
+  while (at < raw.length) {
+    const nl = raw.indexOf(0x0a, at);
+    if (nl < 0) break;
+    out.push([at, nl]);
+    at = nl + 1;
+  }
+  return out;
+}
+
+/** seq, prev, task and v of a canonical event line, from its envelope tail; JSON.parse otherwise. */
+function envelope(raw: Buffer, [start, end]: Range): Parsed | undefined {
+  if (raw[end - 1] === 0x7d) {
+    const m = ENVELOPE_TAIL.exec(raw.toString('latin1', Math.max(start, end - 1 - TAIL_WINDOW), end - 1));
+    if (m) return { prev: m[1] ?? '', seq: Number(m[2]), task: m[3] ?? '', v: Number(m[5]) };
+  }
+  try {
+    return JSON.parse(raw.toString('utf8', start, end)) as Parsed;
+  } catch {
+    return undefined;
+  }
+}
+
+const sha256 = (data: Buffer): string =>
+  typeof hashOnce === 'function'
+    ? hashOnce('sha256', data, 'hex')
+    : createHash('sha256').update(data).digest('hex');
 
 function verifyEvents(
   header: BundleHeader,
-  lines: readonly string[],
+  raw: Buffer,
+  lines: readonly Range[],
   fingerprint: string,
   keep: boolean,
 ): VerifyResult {
   const count = header.events.count;
   const parsed: Parsed[] = [];
   for (let i = 0; i < lines.length; i++) {
-    try {
-      parsed.push(JSON.parse(lines[i] ?? '') as Parsed);
-    } catch {
-      return fault('edited-event', `edited event: line ${i + 2} is no longer a valid event`);
-    }
+    const p = envelope(raw, lines[i] ?? [0, 0]);
+    if (!p) return fault('edited-event', `edited event: line ${i + 2} is no longer a valid event`);
+    parsed.push(p);
   }
   const seen = new Set<number>();
   for (const p of parsed) {
@@ -170,10 +205,14 @@ function verifyEvents(
         `event seq ${i + 1} has recording format ${String(p.v)} (this airlock reads up to ${FORMAT_VERSION})`,
         i + 1,
       );
-    prev = createHash('sha256')
-      .update(lines[i] ?? '')
-      .digest('hex');
-    if (events) events.push({ ...(p as unknown as Omit<JournalEvent, 'hash'>), hash: prev } as JournalEvent);
+    const [start, end] = lines[i] ?? [0, 0];
+    const bytes = raw.subarray(start, end);
+    prev = sha256(bytes);
+    if (events)
+      events.push({
+        ...(JSON.parse(bytes.toString('utf8')) as Omit<JournalEvent, 'hash'>),
+        hash: prev,
+      } as JournalEvent);
   }
   if (prev !== header.events.head.hash || header.events.head.seq !== count)
     return fault(

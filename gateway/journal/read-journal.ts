@@ -1,7 +1,8 @@
 import { open, readFile } from 'node:fs/promises';
-import { canonicalOfLine, type ChainFault, type ChainHead, checkLink, EMPTY_HEAD, isFault } from './chain';
+import { type ChainFault, type ChainHead, EMPTY_HEAD } from './chain';
 import { canonicalJson } from './canonical-json';
 import type { JournalEvent } from './events';
+import { scanLines } from './scan-lines';
 
 export interface JournalContents {
   readonly events: JournalEvent[];
@@ -26,6 +27,8 @@ export interface JournalPosition {
 export interface ReadOptions {
   readonly from?: JournalPosition;
   readonly keepCanonical?: boolean;
+  /** Default true. False: verify only (head, sizes, fault), without materialising events. */
+  readonly parse?: boolean;
 }
 
 /**
@@ -44,47 +47,31 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
       return { events: [], totalBytes: 0, validBytes: 0, tornTail: false };
     throw e;
   }
+  const parse = opts.parse ?? true;
   const events: JournalEvent[] = [];
   const canonical: string[] | undefined = opts.keepCanonical ? [] : undefined;
-  let offset = 0;
-  let validBytes = 0;
-  let fault: ChainFault | undefined;
-  let head: ChainHead | undefined = opts.from?.head.seq ? opts.from.head : undefined;
-  const lineBase = opts.from?.head.seq ?? 0;
-  while (offset < buf.length) {
-    const nl = buf.indexOf(0x0a, offset);
-    if (nl < 0) break;
-    const line = buf.subarray(offset, nl).toString('utf8');
-    const lineNo = lineBase + events.length + 1;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      fault = { kind: 'bad-json', line: lineNo };
-      break;
+  const from = opts.from?.head ?? EMPTY_HEAD;
+  const r = scanLines(buf, from, from.seq, (line) => {
+    if (parse) {
+      events.push((line.parsed ?? JSON.parse(buf.toString('utf8', line.start, line.end))) as JournalEvent);
     }
-    const next = checkLink(head ?? EMPTY_HEAD, parsed, lineNo, line);
-    if (isFault(next)) {
-      fault = next;
-      break;
-    }
-    events.push(parsed as JournalEvent);
     if (canonical) {
-      const { hash: _hash, ...rest } = parsed as JournalEvent;
-      canonical.push(canonicalOfLine(line) ?? canonicalJson(rest));
+      if (line.canonicalEnd !== undefined)
+        canonical.push(`${buf.toString('utf8', line.start, line.canonicalEnd)}}`);
+      else {
+        const { hash: _hash, ...rest } = (line.parsed ??
+          JSON.parse(buf.toString('utf8', line.start, line.end))) as JournalEvent;
+        canonical.push(canonicalJson(rest));
+      }
     }
-    head = next;
-    offset = nl + 1;
-    validBytes = offset;
-  }
-  const tornTail = fault === undefined && validBytes < buf.length && buf.indexOf(0x0a, validBytes) < 0;
+  });
   return {
     events,
-    head,
+    head: r.lines > 0 || from.seq > 0 ? r.head : undefined,
     totalBytes: start + buf.length,
-    validBytes: start + validBytes,
-    fault,
-    tornTail,
+    validBytes: start + r.validBytes,
+    fault: r.fault,
+    tornTail: r.tornTail,
     canonical,
   };
 }

@@ -54,7 +54,7 @@ export class TaskJournal {
    * the journal refuses to open, and calls of that task are refused.
    */
   static async open(path: string, taskId: string, fault?: WriteFaultHook): Promise<TaskJournal> {
-    const existing = await readJournalFile(path);
+    const existing = await readJournalFile(path, { parse: false });
     if (existing.fault) throw new JournalCorruptError(path, existing.fault);
     const file = await open(path, 'a+', 0o600);
     if (existing.tornTail) {

@@ -71,7 +71,12 @@ export class IndexWriter {
     for (const st of Object.values(this.s) as Statement[]) st.free();
   }
 
+  /** Calls inserted in the current apply(): their row ids and free text, written once at the end. */
+  private pending = new Map<string, { id: number; text: string[] }>();
+
   private idOf(session: string, callId: string): number | undefined {
+    const p = this.pending.get(callId);
+    if (p) return p.id;
     const st = this.s.callId;
     st.bind([session, callId]);
     const id = st.step() ? (st.get()[0] as number) : undefined;
@@ -114,8 +119,15 @@ export class IndexWriter {
     const id = this.idOf(session, callId);
     if (id === undefined) return undefined;
     for (const a of new Set(fields.actions)) this.run(this.s.insertAction, [id, a]);
-    this.run(this.s.insertText, [id, clip(fields.text)]);
+    this.pending.set(callId, { id, text: [fields.text] });
     return id;
+  }
+
+  /** Free text for a call: gathered while its events arrive in this batch, appended otherwise. */
+  private addText(callId: string, id: number, text: string): void {
+    const p = this.pending.get(callId);
+    if (p) p.text.push(text);
+    else this.run(this.s.appendText, [clip(text), id]);
   }
 
   /** Applies events of one session, in chain order. */
@@ -124,12 +136,15 @@ export class IndexWriter {
     const first = events[0];
     this.run(this.s.ensureSession, [session, first?.task ?? session]);
     const t: Tally = { events: 0, calls: 0, allowed: 0, denied: 0, errors: 0, approvals: 0, masked: 0 };
+    this.pending.clear();
     for (const e of events) {
       t.events++;
       t.first ??= e.ts;
       t.last = e.ts;
       this.applyOne(session, e, t);
     }
+    for (const { id, text } of this.pending.values()) this.run(this.s.insertText, [id, clip(text.join(' '))]);
+    this.pending.clear();
     this.run(this.s.counters, [
       t.events,
       t.calls,
@@ -186,7 +201,7 @@ export class IndexWriter {
         if (d.decision === 'allow') t.allowed++;
         else t.denied++;
         this.run(this.s.decision, [d.decision, d.reason, d.rule, id]);
-        this.run(this.s.appendText, [clip(d.reason), id]);
+        this.addText(d.callId, id, d.reason);
         return;
       }
       case 'call.response': {
@@ -205,7 +220,7 @@ export class IndexWriter {
           id,
         ]);
         const text = [d.errorCode ?? '', d.awsRequestId ?? '', d.body ?? ''].join(' ').trim();
-        if (text) this.run(this.s.appendText, [clip(text), id]);
+        if (text) this.addText(d.callId, id, text);
         return;
       }
       case 'call.error': {

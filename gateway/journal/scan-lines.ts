@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { type ChainFault, type ChainHead, checkLink, isFault } from './chain';
+import { FORMAT_VERSION } from './events';
+
+/**
+ * The tail every canonical event has: after `data` (always the first key), the envelope keys in
+ * sorted order. Anchored at the end, it can only match the top-level envelope (quotes inside
+ * strings are escaped in JSON, and nested objects end before the envelope does).
+ */
+export const ENVELOPE_TAIL =
+  /,"prev":"([0-9a-f]{64})","seq":(\d{1,15}),"task":"([^"\\]{1,128})","ts":"[^"\\]{1,40}","type":"([a-z.]{1,40})","v":(\d{1,4})$/;
+const HASH_SUFFIX = Buffer.from(',"hash":"');
+const SUFFIX_BYTES = HASH_SUFFIX.length + 64 + 2;
+export const TAIL_WINDOW = 320;
+const CLOSE = Buffer.from('}');
+
+/** The envelope of one event line, read without parsing its data. */
+export interface LineEnvelope {
+  readonly start: number;
+  /** Offset of the line's newline. */
+  readonly end: number;
+  readonly seq: number;
+  readonly prev: string;
+  readonly hash: string;
+  readonly type: string;
+  readonly task: string;
+  readonly v: number;
+  /**
+   * End of the canonical bytes before the hash suffix: the event's canonical JSON (what its hash
+   * covers) is `buf[start, canonicalEnd)` followed by `}`. Undefined for lines of another layout.
+   */
+  readonly canonicalEnd?: number;
+  /** The parsed event when the slow path had to parse it anyway. */
+  readonly parsed?: unknown;
+}
+
+export interface ScanResult {
+  readonly head: ChainHead;
+  /** Offset just past the last verified line (relative to the buffer). */
+  readonly validBytes: number;
+  readonly fault?: ChainFault;
+  /** Everything after the verified part is one unterminated line (a write cut by a crash). */
+  readonly tornTail: boolean;
+  readonly lines: number;
+}
+
+function sha256Canonical(buf: Buffer, start: number, canonicalEnd: number): string {
+  return createHash('sha256').update(buf.subarray(start, canonicalEnd)).update(CLOSE).digest('hex');
+}
+
+/** The fast path: the journal's own layout, checked by hashing bytes; undefined when it does not apply. */
+function fastEnvelope(buf: Buffer, start: number, end: number): LineEnvelope | undefined {
+  if (end - start < SUFFIX_BYTES + 40 || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22) return undefined;
+  const canonicalEnd = end - SUFFIX_BYTES;
+  if (buf.compare(HASH_SUFFIX, 0, HASH_SUFFIX.length, canonicalEnd, canonicalEnd + HASH_SUFFIX.length) !== 0)
+    return undefined;
+  const hash = buf.toString('latin1', end - 66, end - 2);
+  const m = ENVELOPE_TAIL.exec(
+    buf.toString('latin1', Math.max(start, canonicalEnd - TAIL_WINDOW), canonicalEnd),
+  );
+  if (!m || sha256Canonical(buf, start, canonicalEnd) !== hash) return undefined;
+  return {
+    start,
+    end,
+    seq: Number(m[2]),
+    prev: m[1] ?? '',
+    hash,
+    task: m[3] ?? '',
+    type: m[4] ?? '',
+    v: Number(m[5]),
+    canonicalEnd,
+  };
+}
+
+/**
+ * Verifies journal lines in a buffer against the chain from `head`: canonical lines (the layout
+ * the journal writes) by hashing their bytes, anything else by parsing and re-serialising. Calls
+ * `visit` for each verified line, in order; stops at the first fault.
+ */
+export function scanLines(
+  buf: Buffer,
+  head: ChainHead,
+  lineBase: number,
+  visit: (line: LineEnvelope) => void,
+): ScanResult {
+  let offset = 0;
+  let validBytes = 0;
+  let lines = 0;
+  let fault: ChainFault | undefined;
+  while (offset < buf.length) {
+    const nl = buf.indexOf(0x0a, offset);
+    if (nl < 0) break;
+    const lineNo = lineBase + lines + 1;
+    let env = fastEnvelope(buf, offset, nl);
+    if (env && (env.seq !== head.seq + 1 || env.prev !== head.hash || env.v < 1 || env.v > FORMAT_VERSION)) {
+      env = undefined; // let the slow path name the fault precisely
+    }
+    if (!env) {
+      const text = buf.toString('utf8', offset, nl);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        fault = { kind: 'bad-json', line: lineNo };
+        break;
+      }
+      const next = checkLink(head, parsed, lineNo, text);
+      if (isFault(next)) {
+        fault = next;
+        break;
+      }
+      const p = parsed as { type?: unknown; task?: unknown; v?: unknown; prev?: unknown };
+      env = {
+        start: offset,
+        end: nl,
+        seq: next.seq,
+        prev: String(p.prev),
+        hash: next.hash,
+        type: String(p.type),
+        task: String(p.task),
+        v: Number(p.v),
+        parsed,
+      };
+    }
+    visit(env);
+    head = { seq: env.seq, hash: env.hash };
+    lines++;
+    offset = nl + 1;
+    validBytes = offset;
+  }
+  const tornTail = fault === undefined && validBytes < buf.length && buf.indexOf(0x0a, validBytes) < 0;
+  return { head, validBytes, fault, tornTail, lines };
+}
