@@ -12,7 +12,7 @@ export interface FrameScheduler {
   cancel(id: number): void;
   now(): number;
   /** Runs `work` when the page is idle; `timeLeft()` is how many ms that idle period has left. */
-  idle?(work: (timeLeft: () => number) => void): void;
+  readonly idle?: (work: (timeLeft: () => number) => void) => void;
 }
 
 export const browserFrames: FrameScheduler = {
