@@ -11,6 +11,8 @@ import { Masking } from '../masking';
 import { loadOrCreateSigningKey } from '../bundle/signing-key';
 import type { RetentionPolicy } from '../recording/retention';
 import { startRetention } from '../recording/retention-timer';
+import { maskRequestParams } from '../recording/request-record';
+import { redactSecretFields } from '../approvals/redact-params';
 import type { WriteFaultHook } from '../journal/task-journal';
 import { CallDecider } from '../pipeline/decide';
 import { handleCall } from '../pipeline/handle-call';
@@ -85,8 +87,21 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     log: opts.log,
   });
   const decider = new CallDecider(() => policy.current);
+  // Mask rules come from the workspace policy in force (reloaded policies apply at once).
+  const masking = new Masking(secrets.masterKey, policy);
   const approvals = new ApprovalManager({
     timeoutSeconds: approvalTimeoutSeconds,
+    // Prompts show params through the masking catalogue, then the name-based redaction on top.
+    maskParams: (t) =>
+      redactSecretFields({
+        ...t,
+        params: maskRequestParams(
+          t.params,
+          { service: t.service, operation: t.operation, actions: [] },
+          masking,
+          '_approvals',
+        ).params,
+      }),
     record: async (taskId, evs) => {
       await journal.record(taskId, evs);
     },
@@ -129,8 +144,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     upstreamCa,
     accountId: () => opts.accountId ?? '*',
     log: opts.log,
-    // Mask rules come from the workspace policy in force (reloaded policies apply at once).
-    masking: new Masking(secrets.masterKey, policy),
+    masking,
     upstreamAgent: (target) => proxy.upstreamAgent(target),
   };
   const control = controlApp({
