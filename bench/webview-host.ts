@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { timelineHtml } from '../webview/src/host-html';
 import { themeCss, type HostTheme } from './webview-themes';
 
 const DIST = path.resolve('dist/webview');
@@ -35,38 +36,29 @@ export interface HostServer {
   close(): Promise<void>;
 }
 
+/** What VS Code's webview frame provides: `acquireVsCodeApi`, here recording what is posted. */
+const VSCODE_SHIM = `
+window.__posted = [];
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });
+`;
+
+/** The page the extension would serve (webview/src/host-html.ts), with a theme and the bench's probes. */
 function page(origin: string, nonce: string, theme: HostTheme, surface: 'sidebar' | 'panel'): string {
-  const csp = [
-    "default-src 'none'",
-    `img-src ${origin} data:`,
-    `font-src ${origin}`,
-    `style-src ${origin}`,
-    `script-src 'nonce-${nonce}'`,
+  return timelineHtml({
+    cspSource: origin,
+    nonce,
+    scriptUri: `${origin}/webview/timeline.js`,
+    styleUri: `${origin}/webview/timeline.css`,
+    codiconUri: `${origin}/webview/codicon.css`,
+    surface,
+    extraStyles: [`${origin}/theme/${theme}.css`],
+    extraScripts: [`${origin}/bench/vscode-shim.js`, `${origin}/bench/events.js`],
     // The benchmark's host worker only (the webview itself starts none).
-    `worker-src ${origin}`,
-  ].join('; ');
-  const kind = theme === 'dark' ? 'vscode-dark' : 'vscode-light';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="${origin}/theme/${theme}.css">
-<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${origin}/webview/codicon.css">
-<link rel="stylesheet" href="${origin}/webview/timeline.css">
-<script nonce="${nonce}">
-  window.__posted = [];
-  window.__violations = [];
-  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });
-</script>
-</head>
-<body class="${kind}${surface === 'sidebar' ? ' airlock-sidebar' : ''}" data-vscode-theme-kind="${kind}">
-<div id="app"></div>
-<script nonce="${nonce}" src="${origin}/bench/events.js"></script>
-<script nonce="${nonce}" src="${origin}/webview/timeline.js"></script>
-</body>
-</html>`;
+    extraCsp: [`worker-src ${origin}`],
+    bodyClass: theme === 'dark' ? 'vscode-dark' : 'vscode-light',
+  });
 }
 
 /** Serves dist/webview, the themes and the generator + probes (bench/webview-probe.ts, bundled). */
@@ -102,6 +94,7 @@ export async function startHostServer(): Promise<HostServer> {
         return send('text/html', page(origin, randomBytes(16).toString('base64'), theme, surface));
       }
       if (url.pathname === '/bench/events.js') return send('text/javascript', generatorJs);
+      if (url.pathname === '/bench/vscode-shim.js') return send('text/javascript', VSCODE_SHIM);
       if (url.pathname === '/bench/host-worker.js') return send('text/javascript', hostWorkerJs);
       const theme = /^\/theme\/(dark|light)\.css$/.exec(url.pathname);
       if (theme) return send('text/css', themeCss(theme[1] as HostTheme));

@@ -121,6 +121,7 @@ async function main(): Promise<void> {
   const files: string[] = [];
   const problems: string[] = [];
   const events = generateEvents({ taskId: 't-live', calls: 60, seed: 7, pendingAtEnd: true, startMs: T0 });
+  const secret = events.find((e) => e.type === 'call.request' && e.data.service === 'secretsmanager');
   const denied = [...events]
     .reverse()
     .find((e) => e.type === 'call.decision' && e.data.decision === 'deny' && !e.data.approvalId);
@@ -151,6 +152,16 @@ async function main(): Promise<void> {
       await post(panel, [{ type: 'reveal', taskId: 't-live', callId: String(denied?.data.callId) }]);
       await panel.click(`[data-call-id="${String(denied?.data.callId)}"]`);
       files.push(await shot(panel, `session-detail-${theme}`));
+      // A call whose response had a secret: the masked placeholder marked in the pretty-printed body.
+      await post(panel, [{ type: 'reveal', taskId: 't-live', callId: String(secret?.data.callId) }]);
+      await panel.evaluate(() => {
+        const g = globalThis as unknown as {
+          document: { querySelector(s: string): { scrollTop: number } | null };
+        };
+        const pane = g.document.querySelector('.detail');
+        if (pane) pane.scrollTop = 10_000;
+      });
+      files.push(await shot(panel, `session-masked-${theme}`));
       // A replay stopped a third of the way in: later calls dimmed, the playhead on the axis.
       await panel.keyboard.press('Escape');
       for (let i = 0; i < 20; i++) await panel.click('vscode-toolbar-button.step-next');
