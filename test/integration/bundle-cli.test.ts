@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import zlib from 'node:zlib';
+import { awsV1 } from '../support/aws-clients';
+import { AIRLOCK_BIN, isolatedEnv, runNode } from '../support/gateway-process';
+import { type Stack, startStack } from '../support/stack';
+
+/** The recording's CLI as a user drives it: sessions, show with filters, export, verify, import. */
+void describe('recording CLI: sessions, show, export, verify, import', () => {
+  let s: Stack;
+  let work: string;
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'airlock-bundle-cli-'));
+    const scope = join(work, 'scope.json');
+    await writeFile(
+      scope,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }],
+      }),
+    );
+    s = await startStack(['--name', 'cli recording task', '--scope', scope]);
+    assert.equal((await awsV1(['sts', 'get-caller-identity'], s.task.env)).code, 0);
+    const denied = await awsV1(['secretsmanager', 'get-secret-value', '--secret-id', 'x'], s.task.env);
+    assert.match(denied.stderr, /AccessDenied/);
+  });
+  after(async () => {
+    await s?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const airlock = (
+    args: string[],
+    dataDir = s.gw.dataDir,
+  ): Promise<{ code: number; stdout: string; stderr: string }> =>
+    runNode([AIRLOCK_BIN, ...args, '--data-dir', dataDir], isolatedEnv());
+
+  void test('sessions --json lists the task with its counts; show filters by service and decision', async () => {
+    const sessions = await airlock(['sessions', '--json']);
+    assert.equal(sessions.code, 0, sessions.stderr);
+    const mine = (JSON.parse(sessions.stdout) as Record<string, unknown>[]).find(
+      (x) => x.taskId === s.task.taskId,
+    );
+    assert.deepEqual(
+      {
+        calls: mine?.calls,
+        allowed: mine?.allowed,
+        denied: mine?.denied,
+        state: mine?.state,
+        name: mine?.name,
+      },
+      { calls: 2, allowed: 1, denied: 1, state: 'active', name: 'cli recording task' },
+    );
+    const sts = JSON.parse((await airlock(['show', s.task.taskId, '--json', '--service', 'sts'])).stdout) as {
+      events: { type: string; data: { operation?: string } }[];
+    };
+    assert.deepEqual(
+      sts.events.map((e) => e.type),
+      ['call.request', 'call.decision', 'call.response'],
+    );
+    assert.equal(sts.events[0]?.data.operation, 'GetCallerIdentity');
+    const denied = JSON.parse(
+      (await airlock(['show', s.task.taskId, '--json', '--decision', 'deny'])).stdout,
+    ) as {
+      events: { type: string; data: { decision?: string; actions?: { action: string }[] } }[];
+    };
+    assert.equal(
+      denied.events.find((e) => e.type === 'call.request')?.data.actions?.[0]?.action,
+      'secretsmanager:GetSecretValue',
+    );
+    assert.equal(denied.events.find((e) => e.type === 'call.decision')?.data.decision, 'deny');
+    const all = JSON.parse((await airlock(['show', s.task.taskId, '--json'])).stdout) as {
+      events: unknown[];
+    };
+    assert.equal(all.events.length, 7, 'task.started + two calls of three events');
+    const calls = JSON.parse(
+      (await airlock(['calls', '--json', '--action', 'secretsmanager:*'])).stdout,
+    ) as unknown[];
+    assert.equal(calls.length, 1);
+  });
+
+  void test('export → verify (exit 0), a tampered copy fails naming the edit, import elsewhere is read-only and signed', async () => {
+    const file = join(work, 'task.airlock');
+    const ex = await airlock(['export', s.task.taskId, '-o', file]);
+    assert.equal(ex.code, 0, ex.stderr);
+    const v = await airlock(['verify', file]);
+    assert.equal(v.code, 0, v.stderr);
+    const m = /^verified: 7 events, signed by (SHA256:[A-Za-z0-9+/]{43})\n$/.exec(v.stdout);
+    assert.ok(m, v.stdout);
+    const fp = m[1] ?? '';
+
+    const raw = await readFile(file);
+    const nl = raw.indexOf(0x0a);
+    const text = zlib
+      .gunzipSync(raw.subarray(nl + 1))
+      .toString()
+      .replace('"GetCallerIdentity"', '"GetSessionToken"');
+    const tampered = join(work, 'tampered.airlock');
+    await writeFile(tampered, Buffer.concat([raw.subarray(0, nl + 1), zlib.gzipSync(text)]));
+    const bad = await airlock(['verify', tampered]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /not verified: edited event: seq \d+ was changed.*\[edited-event\]/);
+    await writeFile(
+      join(work, 'future.airlock'),
+      Buffer.concat([Buffer.from('AIRLOCK-BUNDLE/9\n'), raw.subarray(nl + 1)]),
+    );
+    const future = await airlock(['verify', join(work, 'future.airlock')]);
+    assert.equal(future.code, 1);
+    assert.match(future.stderr, /unknown bundle version "9"/);
+
+    const teammate = await mkdtemp(join(tmpdir(), 'airlock-teammate-'));
+    try {
+      const im = await airlock(['import', file], teammate);
+      assert.equal(im.code, 0, im.stderr);
+      assert.match(
+        im.stdout,
+        new RegExp(
+          `imported: session ${s.task.taskId}@\\S+ \\(7 events, read-only\\), signed by ${fp.replace(/[+/]/g, '\\$&')}`,
+        ),
+      );
+      const refused = await airlock(['import', tampered], teammate);
+      assert.equal(refused.code, 1);
+      const theirs = JSON.parse((await airlock(['sessions', '--json'], teammate)).stdout) as Record<
+        string,
+        unknown
+      >[];
+      assert.equal(theirs.length, 1);
+      assert.deepEqual([theirs[0]?.imported, theirs[0]?.signer, theirs[0]?.state], [true, fp, 'imported']);
+      const shown = JSON.parse((await airlock(['show', s.task.taskId, '--json'], teammate)).stdout) as {
+        events: unknown[];
+      };
+      assert.equal(shown.events.length, 7);
+    } finally {
+      await rm(teammate, { recursive: true, force: true });
+    }
+  });
+});
