@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateEvents } from '../../bench/webview-events';
 import { CallIndex } from '../src/model/call-index';
+import { parseTime } from '../src/model/read-fields';
 import { summarizeTask } from '../src/model/task-summary';
 import type { WireEvent } from '../src/protocol';
 import { smallSession, T0 } from './support/journal-events';
@@ -159,4 +160,17 @@ void test('counts of a generated 100,000-event session add up, in one batch or m
   assert.equal(whole.calls, whole.allowed + whole.denied + whole.approved + whole.pending + whole.refused);
   assert.equal(whole.pending, 1);
   assert.ok(whole.denied > 0 && whole.approved > 0 && whole.masked > 0 && whole.failed > 0);
+});
+
+void test('timestamps: the journal shape is read directly, other ISO forms through Date.parse', () => {
+  for (const ts of [
+    '2026-11-22T09:00:00.123Z',
+    '1999-01-01T00:00:00.000Z',
+    '2026-11-22T09:00:00Z',
+    '2026-11-22T11:00:00.5+02:00',
+  ])
+    assert.equal(parseTime(ts), Date.parse(ts), ts);
+  assert.equal(parseTime('2026-1x-22T09:00:00.123Z'), undefined);
+  assert.equal(parseTime('yesterday'), undefined);
+  assert.equal(parseTime(undefined), undefined);
 });

@@ -59,6 +59,9 @@ export class CallIndex {
   #byCallId = new Map<string, CallRecord>();
   #callIdByApproval = new Map<string, string>();
   #lastSeq = -Infinity;
+  /** Which batch last touched each call (dedupes a batch's touched calls without a Set). */
+  #stamps: number[] = [];
+  #batch = 0;
 
   get counts(): Readonly<MutableCounts> {
     return this.#counts;
@@ -71,7 +74,8 @@ export class CallIndex {
   /** Adds a batch in journal order. Events at or below the last sequence number seen are skipped. */
   ingest(events: readonly WireEvent[]): IngestResult {
     const before = this.calls.length;
-    const touched = new Set<CallRecord>();
+    const touched: CallRecord[] = [];
+    const stamp = ++this.#batch;
     for (const e of events) {
       if (typeof e !== 'object' || e === null || typeof e.type !== 'string') continue;
       if (typeof e.seq === 'number') {
@@ -84,7 +88,10 @@ export class CallIndex {
         if (!(at <= this.lastMs)) this.lastMs = at;
       }
       const r = this.#apply(e, at ?? this.lastMs);
-      if (r) touched.add(r);
+      if (r && this.#stamps[r.idx] !== stamp) {
+        this.#stamps[r.idx] = stamp;
+        touched.push(r);
+      }
     }
     const updated: number[] = [];
     for (const r of touched) {
@@ -151,14 +158,13 @@ export class CallIndex {
   #add(r: CallRecord): CallRecord {
     this.calls.push(r);
     this.#flags.push(0);
+    this.#stamps.push(0);
     this.#byCallId.set(r.callId, r);
     this.services.set(r.service, (this.services.get(r.service) ?? 0) + 1);
-    const seen = new Set<string>();
-    for (const a of r.actions) {
-      if (seen.has(a.action)) continue;
-      seen.add(a.action);
-      this.actions.set(a.action, (this.actions.get(a.action) ?? 0) + 1);
-    }
+    r.actions.forEach((a, i) => {
+      if (r.actions.findIndex((b) => b.action === a.action) === i)
+        this.actions.set(a.action, (this.actions.get(a.action) ?? 0) + 1);
+    });
     this.#counts.calls++;
     return r;
   }
