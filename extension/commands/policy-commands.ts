@@ -4,8 +4,12 @@ import * as vscode from 'vscode';
 import { DEFAULT_POLICY_DOCUMENT } from '../../gateway/policy-file/default-policy';
 import { POLICY_RELATIVE_PATH } from '../policy/policy-file';
 
-/** "Airlock: Open Workspace Policy": opens .airlock/policy.json, creating it from the default on demand. */
-export async function openPolicy(policyFile: string | undefined): Promise<void> {
+/**
+ * "Airlock: Open Workspace Policy": opens .airlock/policy.json, creating it from the default on
+ * demand. `created` runs once the new file is on disk: file watchers can miss a file written
+ * into a directory that did not exist a moment ago, so the caller is told directly.
+ */
+export async function openPolicy(policyFile: string | undefined, created: () => void): Promise<void> {
   if (!policyFile) {
     void vscode.window.showInformationMessage(
       `Airlock: open a folder first — the workspace policy lives in <folder>/${POLICY_RELATIVE_PATH}.`,
@@ -34,18 +38,7 @@ export async function openPolicy(policyFile: string | undefined): Promise<void> 
         "This workspace's Airlock policy, started from Airlock's built-in one. Shared with everyone who opens the workspace.",
     };
     await writeFile(policyFile, JSON.stringify(policy, null, 2) + '\n', { flag: 'wx' });
+    created();
   }
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
-}
-
-/**
- * Export and import of session bundles arrive with the bundle issue; until the gateway offers
- * them, say so plainly instead of failing somewhere less clear.
- */
-export function bundleNotAvailable(what: 'export' | 'import'): void {
-  void vscode.window.showInformationMessage(
-    what === 'export'
-      ? "Airlock: exporting session bundles is not available in this gateway version yet. The recording stays in the journal of the extension's data folder."
-      : 'Airlock: importing session bundles is not available in this gateway version yet.',
-  );
 }
