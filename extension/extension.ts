@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { ApprovalDecision, GatewayEvent } from '../gateway/protocol';
 import { ApprovalNotifier, DECIDE_COMMAND, DETAILS_COMMAND } from './approvals/approval-notifier';
 import { decideApproval, showApprovalDetails, showPendingApprovals } from './commands/approval-commands';
-import { bundleNotAvailable, openPolicy } from './commands/policy-commands';
+import { exportSessionBundle, importSessionBundle, type BundleCommandDeps } from './commands/bundle-commands';
+import { openPolicy } from './commands/policy-commands';
 import { showStatusMenu } from './commands/status-menu';
 import { endTask, openTimeline, startAgentTask } from './commands/task-commands';
 import { GATEWAY_SETTINGS, readSettings } from './config';
@@ -106,9 +107,14 @@ export function activate(context: vscode.ExtensionContext): void {
     decideApproval(gateway, gateway.approvals, approvalId, decision),
   );
   command(DETAILS_COMMAND, (approvalId: string) => showApprovalDetails(gateway.approvals, docs, approvalId));
-  command('airlock.exportBundle', () => bundleNotAvailable('export'));
-  command('airlock.importBundle', () => bundleNotAvailable('import'));
-  command('airlock.openPolicy', () => openPolicy(policyFile()));
+  const bundles: BundleCommandDeps = {
+    dataDir,
+    client: () => gateway.client,
+    currentTaskId: () => tasks.current?.taskId,
+  };
+  command('airlock.exportBundle', (taskId?: string) => exportSessionBundle(bundles, taskId));
+  command('airlock.importBundle', (uri?: vscode.Uri) => importSessionBundle(bundles, uri));
+  command('airlock.openPolicy', () => openPolicy(policyFile(), () => policyChanged('created')));
   command('airlock.showLog', () => log.show());
   command('airlock.restartGateway', () => gateway.restart());
   command('airlock.openTimeline', () => openTimeline(tasks, docs));
@@ -149,10 +155,6 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
 
-  if (readSettings().retentionDays > 0)
-    log.warn(
-      'airlock.recording.retentionDays is not supported by this gateway version yet; recordings are kept.',
-    );
   refresh();
   gateway.start();
 }

@@ -23,7 +23,7 @@ export function gatewayArgs(s: GatewaySettings, policyFile: string | undefined):
   if (policyFile) args.push('--policy', policyFile);
   if (s.approvalTimeoutSeconds !== null && s.approvalTimeoutSeconds > 0)
     args.push('--approval-timeout', `${Math.round(s.approvalTimeoutSeconds)}s`);
-  // Retention (airlock.recording.retentionDays) has no gateway flag yet; the extension warns instead.
+  if (s.retentionDays > 0) args.push('--retention-days', String(s.retentionDays));
   if (s.logLevel !== 'info') args.push('--log-level', s.logLevel);
   return args;
 }

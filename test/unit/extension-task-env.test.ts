@@ -99,6 +99,8 @@ void test('gateway flags are passed only for settings that differ from the defau
       '/w/.airlock/policy.json',
       '--approval-timeout',
       '90s',
+      '--retention-days',
+      '30',
     ],
   );
   const env = gatewayEnv({ PATH: '/bin', VSCODE_PID: '1' });
