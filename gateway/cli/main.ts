@@ -12,7 +12,8 @@ const USAGE = `Usage: airlock <command> [options]
 
 Commands:
   gateway   --data-dir DIR [--port N] [--host H] [--region R] [--profile P] [--upstream URL] [--account-id ID]
-             [--policy FILE] [--approval-timeout 50s]
+             [--policy FILE] [--approval-timeout 50s] [--log-level info] [--no-tunnel]
+             [--retention-days N] [--retention-max-mb N] [--upstream-ca FILE]
   task start --name NAME [--scope FILE | --scope-template NAME] [--ttl 30m] [--json]
   task end ID [--json]
   task list [--json]
