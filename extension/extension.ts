@@ -2,18 +2,18 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ApprovalDecision, GatewayEvent } from '../gateway/protocol';
 import { ApprovalNotifier, DECIDE_COMMAND, DETAILS_COMMAND } from './approvals/approval-notifier';
-import { decideApproval, showApprovalDetails, showPendingApprovals } from './commands/approval-commands';
+import { decideApproval, showPendingApprovals } from './commands/approval-commands';
 import { exportSessionBundle, importSessionBundle, type BundleCommandDeps } from './commands/bundle-commands';
 import { openPolicy } from './commands/policy-commands';
 import { showStatusMenu } from './commands/status-menu';
-import { endTask, openTimeline, startAgentTask } from './commands/task-commands';
+import { endTask, startAgentTask } from './commands/task-commands';
 import { GATEWAY_SETTINGS, readSettings } from './config';
 import { GatewayController } from './gateway/gateway-controller';
 import { POLICY_RELATIVE_PATH } from './policy/policy-file';
 import { scopeTemplateNames } from './policy/scope-templates';
 import { TaskManager } from './tasks/task-manager';
+import { registerTimeline } from './timeline/register-timeline';
 import { STATUS_MENU_COMMAND, StatusBar } from './ui/status-bar';
-import { AIRLOCK_SCHEME, AirlockDocuments } from './views/airlock-documents';
 
 let running: GatewayController | undefined;
 
@@ -36,16 +36,13 @@ export function activate(context: vscode.ExtensionContext): void {
     workspaceTemplate: async (client) =>
       (await scopeTemplateNames(client, policyFile())).names.includes('workspace') ? 'workspace' : undefined,
   });
-  const docs = new AirlockDocuments(dataDir);
   const statusBar = new StatusBar();
 
   const onEvent = (event: GatewayEvent): void => {
+    timeline.gatewayEvent(event);
     switch (event.type) {
       case 'task.ended':
         tasks.taskEnded(event.task.taskId, event.task.state === 'expired' ? 'expired' : 'ended');
-        break;
-      case 'call.recorded':
-        docs.callRecorded(event.call.taskId);
         break;
       case 'policy.reloaded':
         log.info('the workspace policy was reloaded');
@@ -75,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
     onEvent,
   });
   running = gateway;
+  const timeline = registerTimeline({ context, log, dataDir, gateway, tasks });
   const notifier = new ApprovalNotifier(gateway.approvals);
 
   const refresh = (): void =>
@@ -87,14 +85,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const unsubscribeApprovals = gateway.approvals.onChange(refresh);
   context.subscriptions.push(
     tasks,
-    docs,
     statusBar,
     gateway,
     notifier,
     { dispose: unsubscribeApprovals },
     gateway.onDidChangeState(refresh),
     tasks.onDidChange(refresh),
-    vscode.workspace.registerTextDocumentContentProvider(AIRLOCK_SCHEME, docs),
   );
 
   const command = (id: string, run: (...args: never[]) => unknown): void => {
@@ -102,11 +98,11 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   command('airlock.startTask', () => startAgentTask(tasks, policyFile()));
   command('airlock.endTask', () => endTask(tasks));
-  command('airlock.showPendingApprovals', () => showPendingApprovals(gateway, gateway.approvals, docs));
+  command('airlock.showPendingApprovals', () => showPendingApprovals(gateway, gateway.approvals));
   command(DECIDE_COMMAND, (approvalId: string, decision: ApprovalDecision) =>
     decideApproval(gateway, gateway.approvals, approvalId, decision),
   );
-  command(DETAILS_COMMAND, (approvalId: string) => showApprovalDetails(gateway.approvals, docs, approvalId));
+  command(DETAILS_COMMAND, (approvalId: string) => timeline.revealApproval(approvalId));
   const bundles: BundleCommandDeps = {
     dataDir,
     client: () => gateway.client,
@@ -117,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): void {
   command('airlock.openPolicy', () => openPolicy(policyFile(), () => policyChanged('created')));
   command('airlock.showLog', () => log.show());
   command('airlock.restartGateway', () => gateway.restart());
-  command('airlock.openTimeline', () => openTimeline(tasks, docs));
+  command('airlock.openTimeline', () => timeline.openCurrent());
   command(STATUS_MENU_COMMAND, () => showStatusMenu(gateway.approvals.size));
 
   // The gateway watches the policy file it was given and reloads it itself (keeping the last good

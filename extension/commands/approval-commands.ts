@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import type { ApprovalDecision, ApprovalInfo } from '../../gateway/protocol';
+import { DETAILS_COMMAND } from '../approvals/approval-notifier';
 import type { ApprovalStore } from '../approvals/approval-store';
 import { AirlockClientError } from '../control/airlock-client';
 import type { GatewayController } from '../gateway/gateway-controller';
-import type { AirlockDocuments } from '../views/airlock-documents';
 
 const DECISION_WORDS: Readonly<Record<ApprovalDecision, string>> = {
   'approve-once': 'approved once',
@@ -20,12 +20,16 @@ function decidedBy(): string {
   }
 }
 
-/** Decides a pending approval; Deny first asks for the reason the agent will see. */
+/**
+ * Decides a pending approval; Deny first asks for the reason the agent will see, unless one was
+ * `given` (the timeline's approval actions have their own reason field).
+ */
 export async function decideApproval(
   gateway: GatewayController,
   store: ApprovalStore,
   approvalId: string,
   decision: ApprovalDecision,
+  given?: { readonly reason: string },
 ): Promise<void> {
   const client = gateway.client;
   const approval = store.get(approvalId);
@@ -33,8 +37,8 @@ export async function decideApproval(
     void vscode.window.showInformationMessage('Airlock: this call is no longer waiting for a decision.');
     return;
   }
-  let reason: string | undefined;
-  if (decision === 'deny') {
+  let reason: string | undefined = given?.reason;
+  if (decision === 'deny' && !given) {
     reason = await vscode.window.showInputBox({
       title: `Airlock: Deny ${approval.action}`,
       prompt: 'Why? The agent gets this reason in its error message.',
@@ -67,27 +71,8 @@ export async function decideApproval(
   }
 }
 
-export async function showApprovalDetails(
-  store: ApprovalStore,
-  docs: AirlockDocuments,
-  approvalId: string,
-): Promise<void> {
-  const approval = store.get(approvalId);
-  if (!approval) {
-    void vscode.window.showInformationMessage('Airlock: this call is no longer waiting for a decision.');
-    return;
-  }
-  const doc = await vscode.workspace.openTextDocument(docs.approvalUri(approval));
-  await vscode.languages.setTextDocumentLanguage(doc, 'json');
-  await vscode.window.showTextDocument(doc, { preview: true });
-}
-
 /** "Airlock: Show Pending Approvals": pick a held call, then what to do with it. */
-export async function showPendingApprovals(
-  gateway: GatewayController,
-  store: ApprovalStore,
-  docs: AirlockDocuments,
-): Promise<void> {
+export async function showPendingApprovals(gateway: GatewayController, store: ApprovalStore): Promise<void> {
   if (store.size === 0) {
     void vscode.window.showInformationMessage('Airlock: no call is waiting for approval.');
     return;
@@ -117,5 +102,6 @@ export async function showPendingApprovals(
   );
   if (!action) return;
   if (action.decision) await decideApproval(gateway, store, pick.approvalId, action.decision);
-  else await showApprovalDetails(store, docs, pick.approvalId);
+  // Details: the call, selected in its task's session panel (extension/timeline/).
+  else await vscode.commands.executeCommand(DETAILS_COMMAND, pick.approvalId);
 }

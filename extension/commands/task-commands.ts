@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { scopeTemplateNames } from '../policy/scope-templates';
 import type { TaskManager } from '../tasks/task-manager';
-import type { AirlockDocuments } from '../views/airlock-documents';
 
 export const UNRESTRICTED_LABEL = 'unrestricted';
 
@@ -107,15 +106,4 @@ export async function endTask(tasks: TaskManager): Promise<void> {
   } catch (e) {
     void vscode.window.showErrorMessage(`Airlock: could not end the task: ${errorText(e)}`);
   }
-}
-
-/** "Airlock: Open Timeline": the current task's recorded calls as a read-only document. */
-export async function openTimeline(tasks: TaskManager, docs: AirlockDocuments): Promise<void> {
-  const task = tasks.current;
-  if (!task) {
-    void vscode.window.showInformationMessage('Airlock: no task yet; the gateway is still starting.');
-    return;
-  }
-  const doc = await vscode.workspace.openTextDocument(docs.timelineUri(task.taskId, task.name));
-  await vscode.window.showTextDocument(doc, { preview: false });
 }

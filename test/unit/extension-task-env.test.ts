@@ -12,7 +12,6 @@ import {
   routedEnv,
   terminalEnv,
 } from '../../extension/tasks/task-env';
-import { renderTimeline } from '../../extension/views/timeline-render';
 import { REAL_CREDENTIAL_VARIABLES } from '../../gateway/control/agent-env';
 
 const ENV = {
@@ -129,60 +128,4 @@ void test('readPolicy gives the scope templates, and says what is wrong with a b
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-});
-
-void test('the plain timeline lists each call once with its decision and status', () => {
-  const lines = [
-    { type: 'task.started', ts: '2026-01-01T00:00:00Z', data: { taskId: 't-1', name: 'n' } },
-    {
-      type: 'call.request',
-      ts: '2026-01-01T00:00:01Z',
-      data: {
-        callId: 'c1',
-        service: 'sts',
-        operation: 'GetCallerIdentity',
-        method: 'POST',
-        target: '/',
-        actions: [{ action: 'sts:GetCallerIdentity', resources: [] }],
-      },
-    },
-    {
-      type: 'call.decision',
-      ts: '2026-01-01T00:00:01Z',
-      data: { callId: 'c1', decision: 'allow', reason: 'in scope' },
-    },
-    {
-      type: 'call.response',
-      ts: '2026-01-01T00:00:02Z',
-      data: { callId: 'c1', status: 200, upstreamMs: 12.4, gatewayMs: 1, responseBytes: 10, local: false },
-    },
-    {
-      type: 'call.request',
-      ts: '2026-01-01T00:00:03Z',
-      data: {
-        callId: 'c2',
-        service: 's3',
-        method: 'DELETE',
-        target: '/b',
-        actions: [{ action: 's3:DeleteBucket', resources: [] }],
-      },
-    },
-    {
-      type: 'call.decision',
-      ts: '2026-01-01T00:00:03Z',
-      data: { callId: 'c2', decision: 'deny', reason: 'no', rule: 'deny-destructive' },
-    },
-  ];
-  const md = renderTimeline(
-    'fix upload lambda',
-    't-1',
-    lines.map((l) => JSON.stringify(l)).join('\n') + '\n{torn',
-  );
-  assert.match(md, /2 calls recorded/);
-  assert.match(
-    md,
-    /\| 2026-01-01T00:00:01Z \| sts \| GetCallerIdentity \| sts:GetCallerIdentity \| allow \| 200 \| 12 \|/,
-  );
-  assert.match(md, /\| s3 \| DELETE \/b \| s3:DeleteBucket \| deny \(deny-destructive\) \| {2}\| {2}\|/);
-  assert.match(md, /1 journal line\(s\) could not be read/);
 });
