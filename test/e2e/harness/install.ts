@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Installs what a real VS Code needs on these machines (see shared/E2E-VSCODE.md): Node 24 from
@@ -45,12 +46,34 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
 /** Installs `spec` into `dir` unless the marker says this exact spec is already there. */
 async function ensurePackage(dir: string, spec: string, env: NodeJS.ProcessEnv, npm: string): Promise<void> {
   const marker = join(dir, '.installed');
-  if (existsSync(marker) && (await readFile(marker, 'utf8')) === spec) return;
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'package.json'), '{"private":true}\n');
-  await run(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', spec], dir, env);
-  await writeFile(marker, spec);
+  const installed = async (): Promise<boolean> =>
+    existsSync(marker) && (await readFile(marker, 'utf8')) === spec;
+  if (await installed()) return;
+  // Test runs of several checkouts share the cache: one installs, the others wait for it
+  // instead of deleting the folder under its feet.
+  const lock = `${dir}.lock`;
+  await mkdir(dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      const age = Date.now() - ((await stat(lock).catch(() => undefined))?.mtimeMs ?? 0);
+      if (age > 15 * 60_000) await rm(lock, { recursive: true, force: true });
+      else await sleep(1000);
+      if (await installed()) return;
+    }
+  }
+  try {
+    if (await installed()) return;
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'package.json'), '{"private":true}\n');
+    await run(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', spec], dir, env);
+    await writeFile(marker, spec);
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
 }
 
 export async function ensureCodeServer(): Promise<CodeServerInstall> {
