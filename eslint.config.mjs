@@ -46,6 +46,11 @@ export default tseslint.config(
     },
   },
   {
+    // In-host suites run inside VS Code's extension host, next to the extension: vscode is theirs.
+    files: ['test/e2e/in-host/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: pureCores,
     rules: {
       'no-restricted-imports': [

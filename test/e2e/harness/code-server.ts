@@ -62,7 +62,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function baseEnv(install: CodeServerInstall, runDir: string, extra: VsCodeOptions['env']): NodeJS.ProcessEnv {
+/** The environment of the editor under test: none of the developer's AWS or Airlock setup. */
+export function baseEnv(
+  install: CodeServerInstall,
+  runDir: string,
+  extra: VsCodeOptions['env'],
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   // Nothing of the developer's own AWS or Airlock setup leaks into the editor under test.
   for (const [k, v] of Object.entries(process.env))
@@ -89,7 +94,7 @@ function baseEnv(install: CodeServerInstall, runDir: string, extra: VsCodeOption
   return env;
 }
 
-function collect(p: ChildProcess, sink: { text: string }): void {
+export function collect(p: ChildProcess, sink: { text: string }): void {
   p.stdout?.on('data', (d: Buffer) => (sink.text += d.toString()));
   p.stderr?.on('data', (d: Buffer) => (sink.text += d.toString()));
 }
@@ -106,7 +111,7 @@ async function runToEnd(cmd: string, args: string[], env: NodeJS.ProcessEnv): Pr
   return sink.text;
 }
 
-async function waitForHealth(url: string, proc: ChildProcess, sink: { text: string }): Promise<void> {
+export async function waitForHealth(url: string, proc: ChildProcess, sink: { text: string }): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`code-server exited (${proc.exitCode}):\n${sink.text}`);
@@ -194,7 +199,7 @@ export async function startVsCode(opts: VsCodeOptions = {}): Promise<VsCodeServe
   };
 }
 
-function killGroup(p: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+export function killGroup(p: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (p.pid === undefined) return;
   try {
     process.kill(-p.pid, signal);
