@@ -1,63 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import type { EventBody } from '../journal/events';
-import type { ApprovalDecision, ApprovalInfo, GatewayEvent, TaskInfo } from '../protocol';
-import type { Logger } from '../server/logger';
-import { type ParamsMasker, redactSecretFields, shrinkParams } from './redact-params';
+import type { ApprovalDecision, ApprovalInfo } from '../protocol';
+import {
+  ApprovalError,
+  type ApprovalManagerOptions,
+  type ApprovalRequest,
+  type HoldOutcome,
+} from './approval-types';
+import { newApproval, requestedEvent } from './new-approval';
 import { type Grant, type GrantPair, TaskGrants } from './task-grants';
-
-export type ApprovalErrorCode = 'NotFound' | 'ApprovalNotPending';
-
-export class ApprovalError extends Error {
-  override readonly name = 'ApprovalError';
-  constructor(
-    readonly code: ApprovalErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A held call, as the hold stage describes it. */
-export interface ApprovalRequest {
-  /** Identifies the call across retries (request-key.ts). */
-  readonly key: string;
-  readonly task: TaskInfo;
-  readonly identity: string;
-  readonly callId: string;
-  readonly service: string;
-  readonly operation?: string;
-  readonly action: string;
-  readonly resources: readonly string[];
-  /** What "approve for the task" grants. */
-  readonly pairs: readonly GrantPair[];
-  readonly summary: string;
-  /** The request parameters as identified; masked here before anyone sees them. */
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly rule: { readonly id: string; readonly reason: string };
-}
-
-export type HoldOutcome =
-  | { readonly kind: 'approved'; readonly approval: ApprovalInfo }
-  | { readonly kind: 'denied'; readonly approval: ApprovalInfo }
-  | { readonly kind: 'expired'; readonly approval: ApprovalInfo; readonly timeoutSeconds: number }
-  /** Another attempt of the same call took the approval (an approval lets one call through). */
-  | { readonly kind: 'superseded'; readonly approval: ApprovalInfo }
-  /** The client went away while waiting; the approval stays pending for its retry. */
-  | { readonly kind: 'abandoned'; readonly approval: ApprovalInfo };
-
-export interface ApprovalManagerOptions {
-  /** Read when an approval is raised, so a policy reload applies to the next one. */
-  readonly timeoutSeconds: () => number;
-  /** Durable recording into the task's journal; a failure refuses the call or the decision. */
-  readonly record: (taskId: string, events: EventBody[]) => Promise<void>;
-  readonly publish: (event: GatewayEvent) => void;
-  readonly log: Logger;
-  /** What the approver sees of the parameters (the masking engine's hook; default: redact by name). */
-  readonly maskParams?: ParamsMasker;
-  readonly now?: () => number;
-  /** Schedules `fn` after `ms`; returns a cancel function. Tests substitute a manual clock. */
-  readonly setTimer?: (fn: () => void, ms: number) => () => void;
-}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -164,49 +113,8 @@ export class ApprovalManager {
   private raise(req: ApprovalRequest, mapKey: string): Entry {
     const timeoutSeconds = this.opts.timeoutSeconds();
     const requestedMs = this.now();
-    const info: Mutable<ApprovalInfo> = {
-      approvalId: `apr-${randomBytes(6).toString('hex')}`,
-      taskId: req.task.taskId,
-      taskName: req.task.name,
-      identity: req.identity,
-      callId: req.callId,
-      service: req.service,
-      operation: req.operation,
-      action: req.action,
-      resources: [...req.resources],
-      summary: req.summary,
-      params: shrinkParams(
-        (this.opts.maskParams ?? redactSecretFields)({
-          service: req.service,
-          operation: req.operation,
-          params: req.params,
-        }),
-      ),
-      rule: req.rule,
-      requestedAt: new Date(requestedMs).toISOString(),
-      expiresAt: new Date(requestedMs + timeoutSeconds * 1000).toISOString(),
-      state: 'pending',
-      attempts: 1,
-    };
-    const recorded = this.opts.record(info.taskId, [
-      {
-        type: 'approval.requested',
-        data: {
-          approvalId: info.approvalId,
-          callId: info.callId,
-          identity: info.identity,
-          service: info.service,
-          operation: info.operation,
-          action: info.action,
-          resources: info.resources,
-          summary: info.summary,
-          params: info.params,
-          rule: req.rule,
-          expiresAt: info.expiresAt,
-          timeoutSeconds,
-        },
-      },
-    ]);
+    const info: Mutable<ApprovalInfo> = newApproval(req, requestedMs, timeoutSeconds, this.opts.maskParams);
+    const recorded = this.opts.record(info.taskId, [requestedEvent(info, req.rule, timeoutSeconds)]);
     const e: Entry = {
       info,
       mapKey,

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
-import { ApprovalError, type ApprovalManager } from '../approvals/approval-manager';
+import type { ApprovalManager } from '../approvals/approval-manager';
+import { ApprovalError } from '../approvals/approval-types';
 import type {
   ApprovalDecision,
   DecideApprovalRequest,

@@ -1,4 +1,4 @@
-import type { HoldOutcome } from '../approvals/approval-manager';
+import type { HoldOutcome } from '../approvals/approval-types';
 import { requestKey } from '../approvals/request-key';
 import { summarize } from '../approvals/summarize';
 import { GatewayError } from '../errors/gateway-error';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ApprovalManager } from '../../gateway/approvals/approval-manager';
 import {
   ApprovalError,
-  ApprovalManager,
   type ApprovalRequest,
   type HoldOutcome,
-} from '../../gateway/approvals/approval-manager';
+} from '../../gateway/approvals/approval-types';
 import type { EventBody } from '../../gateway/journal/events';
 import type { GatewayEvent, TaskInfo } from '../../gateway/protocol';
 
