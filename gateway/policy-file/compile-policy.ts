@@ -1,7 +1,7 @@
 import { compilePolicy, type CompiledPolicy, PolicyError } from '../policy';
 import type { PathSegment } from './json-positions';
 import type { PolicyRule, PolicySource, WorkspacePolicy } from './types';
-import { ShapeError } from './validate-policy';
+import { ShapeError } from './shape-checks';
 
 /**
  * The context key carrying who a call is made for: `user:<who started the task>` and, when the

@@ -4,7 +4,8 @@ import { compileWorkspacePolicy, type EffectivePolicy } from './compile-policy';
 import { DEFAULT_POLICY_DOCUMENT } from './default-policy';
 import { PolicyFileError } from './errors';
 import { JsonSyntaxError, parseJsonWithPositions } from './json-positions';
-import { formatPath, ShapeError, validatePolicy } from './validate-policy';
+import { formatPath, ShapeError } from './shape-checks';
+import { validatePolicy } from './validate-policy';
 
 /**
  * Parses, validates and compiles a workspace policy file's text. Every failure is a
