@@ -218,8 +218,7 @@ void test('an exported bundle opens in the custom editor, verified, with its sig
   await shot('timeline-tasks-dark');
   await list.locator('.task', { hasText: 'Workspace: project' }).first().hover();
   await list.locator('.task', { hasText: 'Workspace: project' }).locator('.export').first().click();
-  await s.workbench.quickInput.waitFor({ state: 'visible', timeout: 15_000 });
-  await s.workbench.answerInput(bundleFile);
+  await s.workbench.answerFileDialog(bundleFile);
   const v = await eventually('the exported bundle', async () => {
     const buf = await readFile(bundleFile).catch(() => undefined);
     return buf ? verifyBundle(buf) : undefined;

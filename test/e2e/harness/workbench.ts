@@ -100,6 +100,25 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Answers VS Code's own (simple) file dialog with an absolute path. The dialog fills in its
+   * default path after it opens; typing before that would be overwritten, so wait for it, type,
+   * check the box holds our path, then accept.
+   */
+  async answerFileDialog(path: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await this.quickInputBox.waitFor({ state: 'visible', timeout: timeoutMs });
+    while (Date.now() < deadline && (await this.quickInputBox.inputValue()) === '')
+      await this.page.waitForTimeout(100);
+    while (Date.now() < deadline) {
+      await this.quickInputBox.fill(path);
+      await this.page.waitForTimeout(300);
+      if ((await this.quickInputBox.inputValue()) === path) break;
+    }
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: Math.max(1000, deadline - Date.now()) });
+  }
+
   /** Picks the row labelled `label` in the open quick pick. */
   async pick(label: string | RegExp): Promise<void> {
     const row = this.quickInputRow(label);
