@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateEvents } from '../../bench/webview-events';
 import { CallIndex } from '../src/model/call-index';
+import { callDurationMs } from '../src/model/call-record';
 import { parseTime } from '../src/model/read-fields';
 import { summarizeTask } from '../src/model/task-summary';
 import type { WireEvent } from '../src/protocol';
@@ -173,4 +174,16 @@ void test('timestamps: the journal shape is read directly, other ISO forms throu
   assert.equal(parseTime('2026-1x-22T09:00:00.123Z'), undefined);
   assert.equal(parseTime('yesterday'), undefined);
   assert.equal(parseTime(undefined), undefined);
+});
+
+void test("a call's duration is the gateway's own measure (overhead + AWS), not the gap between journal writes", () => {
+  const index = new CallIndex();
+  index.ingest(smallSession());
+  const [c1, c2, , , c4] = index.calls;
+  assert.ok(c1 && c2 && c4);
+  // c1 was journaled 10 ms apart, but the gateway measured 0.5 ms of its own plus 8 ms at AWS.
+  assert.equal(callDurationMs(c1), 8.5);
+  // Denied by Airlock itself: no AWS time at all.
+  assert.equal(callDurationMs(c2), 0.4);
+  assert.equal(callDurationMs(c4), undefined, 'still pending');
 });

@@ -108,6 +108,16 @@ export function outcomeOf(r: CallRecord): Outcome {
 }
 
 /** Allowed calls that AWS (or the connection) answered with a failure. */
+/**
+ * Arrival to answer. The gateway's own measure when recorded (gateway overhead plus AWS time):
+ * journal timestamps are taken as events are written, after the request was read and checked,
+ * so their difference undercounts — most visibly for calls Airlock answered itself.
+ */
+export function callDurationMs(r: CallRecord): number | undefined {
+  if (r.gatewayMs !== undefined) return r.gatewayMs + (r.upstreamMs ?? 0);
+  return r.endMs === undefined ? undefined : r.endMs - r.startMs;
+}
+
 export function isFailed(r: CallRecord): boolean {
   return (
     (r.outcome === 'allowed' || r.outcome === 'approved') && ((r.status ?? 0) >= 400 || r.aborted === true)

@@ -1,5 +1,12 @@
 /** What one list row shows, computed fresh for the rows on screen only. */
-import { isFailed, primaryAction, primaryResource, type CallRecord, type Outcome } from './call-record';
+import {
+  callDurationMs,
+  isFailed,
+  primaryAction,
+  primaryResource,
+  type CallRecord,
+  type Outcome,
+} from './call-record';
 import { formatDuration, formatOffset } from './format';
 import { OUTCOME_LABEL } from './outcome-style';
 
@@ -44,7 +51,8 @@ export function toRowView(
   const action = primaryAction(r);
   const resource = primaryResource(r);
   const status = statusText(r);
-  const duration = r.endMs === undefined ? '' : formatDuration(r.endMs - r.startMs);
+  const ms = callDurationMs(r);
+  const duration = ms === undefined ? '' : formatDuration(ms);
   const offset = formatOffset(r.startMs - sessionStartMs);
   const ruleText = r.outcome === 'denied' && r.rule ? ` by rule ${r.rule}` : '';
   return {
