@@ -291,3 +291,20 @@ void test('a bundle shows who signed it, or exactly what failed; nothing can be 
   assert.equal(ui.target.querySelector('.session-header vscode-button'), null, 'no export of a bundle');
   ui.destroy();
 });
+
+void test("a running task's duration keeps counting while nothing is recorded", (t) => {
+  const started = Date.parse('2026-11-22T10:00:00Z');
+  t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: started + 15_000 });
+  const running = summary('t-run', 'running task', '2026-11-22T10:00:00Z');
+  const { ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'tasks' },
+    tasks: [{ ...running, task: { ...running.task, endedAt: undefined, state: 'active' } }],
+  });
+  const text = (): string => ui.target.querySelector('[role="option"]')!.textContent;
+  assert.match(text(), /running 15(\.0)? s/);
+  ui.act(() => t.mock.timers.tick(3000));
+  assert.match(text(), /running 18(\.0)? s/);
+  ui.destroy();
+});
