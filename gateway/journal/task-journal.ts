@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { type ChainFault, type ChainHead, EMPTY_HEAD, sealEvent } from './chain';
 import type { EventBody, JournalEvent } from './events';
@@ -92,9 +93,7 @@ export class TaskJournal {
         this.queue = [];
         const bytes = Buffer.concat(batch.map((p) => p.bytes));
         try {
-          const injected = this.fault?.();
-          if (injected) throw injected;
-          await this.file.write(bytes, 0, bytes.length, null);
+          this.write(bytes);
           await this.file.datasync();
           this.durableSize += bytes.length;
           this.durableHead = batch[batch.length - 1]?.headAfter ?? this.durableHead;
@@ -112,6 +111,20 @@ export class TaskJournal {
     } finally {
       this.flushing = undefined;
     }
+  }
+
+  /**
+   * Appends a batch from the event loop itself: a few kilobytes into the page cache take a few
+   * microseconds, while a thread-pool write cost a hand-off and a wake-up each way on every round
+   * (measured on this 2-vCPU VM: write + fdatasync 110-136 µs of CPU per round with both in the
+   * pool, 96-114 µs with the write here). The slow part, the fdatasync, stays in the thread pool.
+   */
+  private write(bytes: Buffer): void {
+    const injected = this.fault?.();
+    if (injected) throw injected;
+    // A short write is not an error for write(2); the rest goes out after it.
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.file.fd, bytes, done, bytes.length - done, null);
   }
 
   async close(): Promise<void> {

@@ -75,6 +75,31 @@ void describe('journal', () => {
     assert.equal(c.validBytes, c.totalBytes);
   });
 
+  void test('a failed round fails every append batched into it; the chain goes on from the last durable event', async () => {
+    // Write 1 carries m1; m2-m4 queue behind its fdatasync and share write 2, which fails.
+    let writes = 0;
+    const j = await Journal.create(join(dir, 'c2'), () =>
+      ++writes === 2 ? new Error('EIO: i/o error') : undefined,
+    );
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map((n) => j.record('t', [err(n)])));
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'rejected', 'rejected'],
+    );
+    await j.record('t', [err(5)]);
+    await j.close();
+    const c = await j.read('t');
+    assert.deepEqual(
+      c.events.map((e) => [e.seq, (e.data as { message: string }).message]),
+      [
+        [1, 'm1'],
+        [2, 'm5'],
+      ],
+    );
+    assert.equal(verifyChain(c.events).ok, true);
+    assert.equal(c.validBytes, c.totalBytes);
+  });
+
   void test('a torn tail left by a crash is cut off on open and appends continue the chain', async () => {
     const jdir = join(dir, 'd');
     const j = await Journal.create(jdir);
