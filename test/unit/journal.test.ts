@@ -25,6 +25,11 @@ void describe('journal', () => {
       canonicalJson({ b: 1, a: { d: [1, { z: 1, y: undefined, x: 2 }], c: null } }),
       '{"a":{"c":null,"d":[1,{"x":2,"z":1}]},"b":1}',
     );
+    // Keys that need escaping, and values JSON has no form for, as JSON.stringify writes them.
+    assert.equal(
+      canonicalJson({ 'q"k': 1, 'é\n': [undefined, NaN], '': 'x' }),
+      '{"":"x","q\\"k":1,"é\\n":[null,null]}',
+    );
   });
 
   void test('concurrent appends form one verified chain in call order', async () => {
