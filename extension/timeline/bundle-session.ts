@@ -33,9 +33,8 @@ function taskInfo(
     startedAt: t?.startedAt ?? events[0]?.ts ?? new Date(0).toISOString(),
     expiresAt: t?.expiresAt ?? '',
     endedAt: t?.endedAt,
-    // A bundle is a finished recording; a task that was still running at export shows as ended.
-    state:
-      t?.state && STATES.has(t.state as TaskState) && t.state !== 'active' ? (t.state as TaskState) : 'ended',
+    // Kept as exported: a task still running then reads "running at export" in the timeline.
+    state: t?.state && STATES.has(t.state as TaskState) ? (t.state as TaskState) : 'ended',
   };
 }
 

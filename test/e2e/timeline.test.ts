@@ -235,6 +235,8 @@ void test('an exported bundle opens in the custom editor, verified, with its sig
     'the signer key',
   );
   await row(f, 'GetCallerIdentity').waitFor();
+  // The workspace task was still running when exported: the bundle says so, not "active".
+  assert.match(await f.locator('.session-header .state').innerText(), /running at export/i);
   await shot('timeline-bundle-verified-dark');
 });
 

@@ -308,3 +308,24 @@ void test("a running task's duration keeps counting while nothing is recorded", 
   assert.match(text(), /running 18(\.0)? s/);
   ui.destroy();
 });
+
+void test('an imported bundle of a task that was running at export reads so, and does not tick', (t) => {
+  t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: Date.parse('2026-11-25T10:00:00Z') });
+  const s = summary('t-snap', 'snapshot', '2026-11-22T10:00:00Z', {
+    lastEventAt: '2026-11-22T10:00:20Z',
+    imported: { signer: { fingerprint: 'SHA256:abc', verified: true } },
+  });
+  const { ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'tasks' },
+    tasks: [{ ...s, task: { ...s.task, endedAt: undefined, state: 'active' } }],
+  });
+  const item = (): HTMLElement => ui.target.querySelector<HTMLElement>('[role="option"]')!;
+  assert.match(item().textContent, /imported/);
+  assert.match(item().textContent, /20(\.0)? s, running at export/);
+  assert.doesNotMatch(item().textContent, /\bactive\b/);
+  ui.act(() => t.mock.timers.tick(5000));
+  assert.match(item().textContent, /20(\.0)? s, running at export/);
+  ui.destroy();
+});
