@@ -35,8 +35,10 @@ async function recordedTasks(deps: BundleCommandDeps): Promise<readonly TaskInfo
   return files.filter((f) => f.endsWith('.jsonl')).map((f) => f.slice(0, -'.jsonl'.length));
 }
 
-async function pickTask(deps: BundleCommandDeps): Promise<TaskInfo | string | undefined> {
-  const tasks = await recordedTasks(deps);
+async function pickTask(
+  deps: BundleCommandDeps,
+  tasks: readonly TaskInfo[] | readonly string[],
+): Promise<TaskInfo | string | undefined> {
   if (tasks.length === 0) {
     void vscode.window.showInformationMessage(
       'Airlock: there is no recorded task to export yet. Make a call in a terminal, then try again.',
@@ -80,7 +82,9 @@ function fileNameFor(t: TaskInfo | string): string {
 export async function exportSessionBundle(deps: BundleCommandDeps, taskId?: string): Promise<void> {
   const known = await recordedTasks(deps);
   const task: TaskInfo | string | undefined =
-    typeof taskId === 'string' ? (known.find((t) => idOf(t) === taskId) ?? taskId) : await pickTask(deps);
+    typeof taskId === 'string'
+      ? (known.find((t) => idOf(t) === taskId) ?? taskId)
+      : await pickTask(deps, known);
   if (task === undefined) return;
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
   const target = await vscode.window.showSaveDialog({
