@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { type ChainHead, EMPTY_HEAD } from '../../gateway/journal/chain';
-import { readJournalFile } from '../../gateway/journal/read-journal';
+import { readJournalFile, readJournalTail } from '../../gateway/journal/read-journal';
 import { scanLines } from '../../gateway/journal/scan-lines';
 import { CallIndex } from '../../webview/src/model/call-index';
 import type { BodyDetail, TaskCounts, WireEvent } from '../../webview/src/protocol';
@@ -120,25 +120,11 @@ export async function readAllWire(file: string): Promise<WireEvent[]> {
 
 /** The file's bytes from `offset` on; undefined if it does not exist, 'shrunk' if it is shorter. */
 async function readTail(file: string, offset: number): Promise<Buffer | 'shrunk' | undefined> {
-  let fh;
   try {
-    fh = await open(file, 'r');
+    const { bytes, size } = await readJournalTail(file, offset);
+    return size < offset ? 'shrunk' : bytes;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
-  }
-  try {
-    const size = (await fh.stat()).size;
-    if (size < offset) return 'shrunk';
-    const buf = Buffer.alloc(size - offset);
-    let got = 0;
-    while (got < buf.length) {
-      const { bytesRead } = await fh.read(buf, got, buf.length - got, offset + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    return buf.subarray(0, got);
-  } finally {
-    await fh.close();
   }
 }

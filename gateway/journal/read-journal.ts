@@ -41,7 +41,7 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
   const start = opts.from?.offset ?? 0;
   let buf: Buffer;
   try {
-    buf = start === 0 ? await readFile(path) : await readFrom(path, start);
+    buf = start === 0 ? await readFile(path) : (await readJournalTail(path, start)).bytes;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
       return { events: [], totalBytes: 0, validBytes: 0, tornTail: false };
@@ -76,7 +76,14 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
   };
 }
 
-async function readFrom(path: string, offset: number): Promise<Buffer> {
+/**
+ * The file's bytes from `offset` on, and its size: a size below `offset` means the file shrank
+ * (a rolled-back write) and whoever resumes there must start over. Throws ENOENT like `open`.
+ */
+export async function readJournalTail(
+  path: string,
+  offset: number,
+): Promise<{ bytes: Buffer; size: number }> {
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
@@ -88,7 +95,7 @@ async function readFrom(path: string, offset: number): Promise<Buffer> {
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    return buf.subarray(0, got);
+    return { bytes: buf.subarray(0, got), size };
   } finally {
     await fh.close();
   }
