@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import zlib from 'node:zlib';
 import type { BundleTask } from '../../gateway/bundle/format';
+import { readUnverified } from '../../gateway/bundle/read-unverified';
 import { verifyBundle } from '../../gateway/bundle/verify-bundle';
 import type { TaskState } from '../../gateway/protocol';
 import { summarizeTask } from '../../webview/src/model/task-summary';
@@ -10,7 +10,8 @@ import { detailFrom, toWire } from './wire-events';
 /** A `.airlock` file opened for viewing: what verification said, and what can be shown. */
 export interface BundleSession {
   readonly sessionId: string;
-  readonly summary: TaskSummary;
+  /** Always marked imported, with its signer (verified or not). */
+  readonly summary: TaskSummary & { readonly imported: NonNullable<TaskSummary['imported']> };
   readonly events: readonly WireEvent[];
   readonly verification: BundleVerification & { state: 'verified' | 'failed' };
   detail(callId: string): { request?: BodyDetail; response?: BodyDetail };
@@ -38,38 +39,6 @@ function taskInfo(
   };
 }
 
-/**
- * What a bundle that failed verification still holds, read without trusting it: the header's
- * task and each event line that parses. Shown under the failure banner, so a reader can see
- * which call the broken part is about; nothing of it counts as verified.
- */
-function unverifiedContents(buf: Buffer): { task?: BundleTask; raws: unknown[] } {
-  const nl = buf.indexOf(0x0a);
-  let text: string;
-  try {
-    text = zlib.gunzipSync(buf.subarray(nl + 1)).toString('utf8');
-  } catch {
-    return { raws: [] };
-  }
-  const lines = text.split('\n').filter((l) => l.length > 0);
-  let task: BundleTask | undefined;
-  try {
-    task = (JSON.parse(lines[0] ?? '') as { task?: BundleTask }).task;
-  } catch {
-    task = undefined;
-  }
-  const raws: unknown[] = [];
-  for (const line of lines.slice(1)) {
-    if (line.startsWith('{"signature":')) continue;
-    try {
-      raws.push(JSON.parse(line));
-    } catch {
-      // an edited line that is no longer JSON: nothing to show for it
-    }
-  }
-  return { task, raws };
-}
-
 /** Verifies a bundle in process (gateway/bundle/verify-bundle.ts) and prepares it for the timeline. */
 export async function openBundleFile(file: string, sessionId?: string): Promise<BundleSession> {
   return openBundle(await readFile(file), sessionId);
@@ -85,7 +54,7 @@ export async function openBundle(buf: Buffer, sessionId?: string): Promise<Bundl
     task = v.header.task;
     verification = { state: 'verified', fingerprint: v.fingerprint, exportedAt: v.header.createdAt };
   } else {
-    ({ raws, task } = unverifiedContents(buf));
+    ({ events: raws, task } = readUnverified(buf));
     verification = { state: 'failed', code: v.fault.kind, message: v.fault.message };
   }
   const events: WireEvent[] = [];
@@ -98,7 +67,7 @@ export async function openBundle(buf: Buffer, sessionId?: string): Promise<Bundl
   }
   const id = sessionId ?? task?.taskId ?? 'bundle';
   const { counts, lastEventAt } = summarizeTask(events);
-  const summary: TaskSummary = {
+  const summary: BundleSession['summary'] = {
     task: taskInfo(task, id, events),
     counts,
     lastEventAt,

@@ -58,9 +58,7 @@ export class ImportedBundles {
     try {
       const b = await openBundleFile(file, basename(file, '.airlock'));
       if (b.verification.state === 'failed') onProblem(file, `no longer verifies: ${b.verification.message}`);
-      const verified = b.verification.state === 'verified';
-      const fingerprint = verified ? b.verification.fingerprint : '';
-      return { ...b.summary, imported: { signer: { fingerprint, verified }, file } };
+      return { ...b.summary, imported: { ...b.summary.imported, file } };
     } catch (e) {
       onProblem(file, e instanceof Error ? e.message : String(e));
       return undefined;
