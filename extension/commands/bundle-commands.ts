@@ -6,11 +6,8 @@ import { exportBundle } from '../../gateway/bundle/export-bundle';
 import { importBundle } from '../../gateway/bundle/import-bundle';
 import type { TaskInfo } from '../../gateway/protocol';
 import type { AirlockClient } from '../control/airlock-client';
-
-/** The custom editor that verifies and shows a bundle (extension/timeline). */
-export const BUNDLE_EDITOR_VIEW_TYPE = 'airlock.bundle';
-/** Re-lists the timeline's tasks after an import; absent in builds without the timeline. */
-const REFRESH_TIMELINE_COMMAND = 'airlock.refreshTimeline';
+import { BUNDLE_VIEW_TYPE } from '../timeline/bundle-editor';
+import { REFRESH_TIMELINE_COMMAND } from '../timeline/register-timeline';
 
 export interface BundleCommandDeps {
   readonly dataDir: string;
@@ -109,7 +106,7 @@ export async function exportSessionBundle(deps: BundleCommandDeps, taskId?: stri
       'Open Bundle',
     );
     if (pick === 'Open Bundle')
-      await vscode.commands.executeCommand('vscode.openWith', target, BUNDLE_EDITOR_VIEW_TYPE);
+      await vscode.commands.executeCommand('vscode.openWith', target, BUNDLE_VIEW_TYPE);
   } catch (e) {
     void vscode.window.showErrorMessage(
       e instanceof BundleError
@@ -138,6 +135,7 @@ export async function importSessionBundle(deps: BundleCommandDeps, uri?: vscode.
   if (!file) return;
   try {
     const r = await importBundle(deps.dataDir, file.fsPath);
+    // A task list that fails to re-list must not turn a good import into an error.
     await vscode.commands.executeCommand(REFRESH_TIMELINE_COMMAND).then(undefined, () => undefined);
     void vscode.window.showInformationMessage(
       r.unchanged
@@ -151,5 +149,5 @@ export async function importSessionBundle(deps: BundleCommandDeps, uri?: vscode.
         : `Airlock could not read ${basename(file.fsPath)} (${errorText(e)}).`,
     );
   }
-  await vscode.commands.executeCommand('vscode.openWith', file, BUNDLE_EDITOR_VIEW_TYPE);
+  await vscode.commands.executeCommand('vscode.openWith', file, BUNDLE_VIEW_TYPE);
 }
