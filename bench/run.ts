@@ -8,6 +8,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startGatewayProcess, startTask } from '../test/support/gateway-process';
 import { decisionBench } from './decision';
+import { measureFloors } from './floors';
 import { load, type LoadResult, type PreparedRequest } from './load';
 import { benchProxy } from './proxy';
 import { recordingBench } from './recording';
@@ -164,6 +165,14 @@ async function benchGateway(): Promise<unknown> {
     const g1 = await withGatewayCpu(gw.proc.pid!, n1 + Math.min(200, n1), () => load(viaGw, n1, 1));
     const d32 = await load(direct, n32, 32);
     const g32 = await withGatewayCpu(gw.proc.pid!, n32 + Math.min(200, n32), () => load(viaGw, n32, 32));
+    const floors = await measureFloors({
+      stubPort: stub.port,
+      direct: { c1: d1, c32: d32 },
+      request: (port) => ({ ...direct, port }),
+      n1,
+      n32,
+      dataDir: gw.dataDir,
+    });
     const px = await benchProxy({
       gatewayPort: gw.port,
       stubPort: stub.port,
@@ -195,6 +204,8 @@ async function benchGateway(): Promise<unknown> {
         addedP99MsAtC1: +(g1.p99Ms - d1.p99Ms).toFixed(3),
         throughputRatioAtC32: ratio32,
       },
+      // The same call through a plain Node proxy, and the disk's fdatasync: what is reachable here.
+      floors,
       // The same call in proxy mode (CONNECT + TLS terminated with a minted leaf), one kept-alive
       // connection, against the client talking TLS straight to its server.
       proxyMode: px,

@@ -1,0 +1,78 @@
+// What this machine allows at best, measured in the same run as the gateway: a plain Node proxy's
+// share of the small call, and the disk's write+fdatasync, of which the gateway pays two per call
+// (request and decision before forwarding, response before answering: issues 2 and 4).
+import { spawn } from 'node:child_process';
+import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { load, type LoadResult, type PreparedRequest } from './load';
+
+export interface Floors {
+  readonly bareNodeProxy: {
+    readonly c1: LoadResult;
+    readonly c32: LoadResult;
+    readonly addedP50MsAtC1: number;
+    readonly throughputRatioAtC32: number;
+  };
+  /** p50 of appending one 600-byte journal line and fdatasync-ing it, in the gateway's data dir. */
+  readonly appendFdatasyncP50Ms: number;
+  /** Bare proxy added p50 + two fdatasyncs: the least a durable gateway can add at c1 here. */
+  readonly durableGatewayFloorMsAtC1: number;
+}
+
+function fdatasyncP50Ms(dir: string, n = 500): number {
+  const file = join(dir, 'bench-fdatasync.tmp');
+  const fd = openSync(file, 'a');
+  const line = Buffer.from(`${'x'.repeat(599)}\n`);
+  const lat: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const t0 = process.hrtime.bigint();
+      writeSync(fd, line);
+      fdatasyncSync(fd);
+      lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  lat.sort((a, b) => a - b);
+  return +(lat[Math.floor(n / 2)] ?? NaN).toFixed(3);
+}
+
+/**
+ * The bare proxy against the same direct results the gateway is compared with, so the two ratios
+ * share a denominator.
+ */
+export async function measureFloors(opts: {
+  readonly stubPort: number;
+  readonly direct: { readonly c1: LoadResult; readonly c32: LoadResult };
+  readonly request: (port: number) => PreparedRequest;
+  readonly n1: number;
+  readonly n32: number;
+  readonly dataDir: string;
+}): Promise<Floors> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-proxy.ts', String(opts.stubPort)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const line = await new Promise<string>((r) => createInterface({ input: proc.stdout }).once('line', r));
+    const port = (JSON.parse(line) as { port: number }).port;
+    const c1 = await load(opts.request(port), opts.n1, 1);
+    const c32 = await load(opts.request(port), opts.n32, 32);
+    const added = +(c1.p50Ms - opts.direct.c1.p50Ms).toFixed(3);
+    const sync = fdatasyncP50Ms(opts.dataDir);
+    return {
+      bareNodeProxy: {
+        c1,
+        c32,
+        addedP50MsAtC1: added,
+        throughputRatioAtC32: +(c32.rps / opts.direct.c32.rps).toFixed(3),
+      },
+      appendFdatasyncP50Ms: sync,
+      durableGatewayFloorMsAtC1: +(added + 2 * sync).toFixed(3),
+    };
+  } finally {
+    proc.kill('SIGTERM');
+  }
+}
