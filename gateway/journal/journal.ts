@@ -2,7 +2,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBody, JournalEvent } from './events';
 import { readJournalFile, type JournalContents } from './read-journal';
-import { TaskJournal, type WriteFaultHook } from './task-journal';
+import { type SyncOnLoop, TaskJournal, type WriteFaultHook } from './task-journal';
 
 /** Events that belong to no task (e.g. a request signed with an unknown key) go here. */
 export const GATEWAY_STREAM = '_gateway';
@@ -19,12 +19,13 @@ export class Journal {
   constructor(
     private readonly dir: string,
     private readonly fault?: WriteFaultHook,
+    private readonly syncOnLoop?: SyncOnLoop,
   ) {}
 
-  static async create(dataDir: string, fault?: WriteFaultHook): Promise<Journal> {
+  static async create(dataDir: string, fault?: WriteFaultHook, syncOnLoop?: SyncOnLoop): Promise<Journal> {
     const dir = join(dataDir, 'journal');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    return new Journal(dir, fault);
+    return new Journal(dir, fault, syncOnLoop);
   }
 
   fileOf(taskId: string): string {
@@ -36,7 +37,7 @@ export class Journal {
   async record(taskId: string, bodies: readonly EventBody[]): Promise<JournalEvent[]> {
     let journal = this.open.get(taskId);
     if (!journal) {
-      journal = TaskJournal.open(this.fileOf(taskId), taskId, this.fault);
+      journal = TaskJournal.open(this.fileOf(taskId), taskId, this.fault, this.syncOnLoop);
       this.open.set(taskId, journal);
       journal.catch(() => this.open.delete(taskId));
     }

@@ -76,7 +76,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     opts.approvalTimeoutSeconds ?? policy.current.policy.approvalTimeoutSeconds;
   const secrets = await prepareDataDir(opts.dataDir);
   const tasks = await TaskRegistry.load(opts.dataDir, secrets.masterKey);
-  const journal = await Journal.create(opts.dataDir, opts.journalFault);
+  // Calls between arrival and their last journal write; a lone call syncs on the event loop.
+  let callsInFlight = 0;
+  const journal = await Journal.create(opts.dataDir, opts.journalFault, () => callsInFlight <= 1);
   // The bundle-signing key exists from the first start, so its fingerprint can be shared early.
   await loadOrCreateSigningKey(opts.dataDir);
   const retention = startRetention({
@@ -116,13 +118,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     arrival: 'endpoint' | 'proxy',
     realHost?: string,
   ): void => {
-    handleCall(req, res, deps, arrival, realHost).catch((e: unknown) => {
-      opts.log.log('error', 'unhandled pipeline failure', {
-        error: e instanceof Error ? e.stack : String(e),
-      });
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
+    callsInFlight++;
+    handleCall(req, res, deps, arrival, realHost)
+      .catch((e: unknown) => {
+        opts.log.log('error', 'unhandled pipeline failure', {
+          error: e instanceof Error ? e.stack : String(e),
+        });
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      })
+      .finally(() => callsInFlight--);
   };
   const proxy = await setupProxyMode({
     dataDir: opts.dataDir,

@@ -81,12 +81,15 @@ void describe('journal', () => {
   });
 
   void test('a failed round fails every append batched into it; the chain goes on from the last durable event', async () => {
-    // Write 1 carries m1; m2-m4 queue behind its fdatasync and share write 2, which fails.
+    // Write 1 carries m1; m2-m4 are appended once it is out and share write 2, which fails.
     let writes = 0;
     const j = await Journal.create(join(dir, 'c2'), () =>
       ++writes === 2 ? new Error('EIO: i/o error') : undefined,
     );
-    const outcomes = await Promise.allSettled([1, 2, 3, 4].map((n) => j.record('t', [err(n)])));
+    const first = j.record('t', [err(1)]);
+    while (writes < 1) await new Promise((r) => setImmediate(r));
+    const rest = [2, 3, 4].map((n) => j.record('t', [err(n)]));
+    const outcomes = await Promise.allSettled([first, ...rest]);
     assert.deepEqual(
       outcomes.map((o) => o.status),
       ['fulfilled', 'rejected', 'rejected', 'rejected'],
@@ -104,6 +107,40 @@ void describe('journal', () => {
     assert.equal(verifyChain(c.events).ok, true);
     assert.equal(c.validBytes, c.totalBytes);
   });
+
+  void test(
+    'with the fdatasync on the event loop (a lone call), appends stay durable, ordered and failable',
+    { timeout: 10_000 },
+    async () => {
+      let failing = false;
+      let asked = 0;
+      const j = await Journal.create(
+        join(dir, 'loop'),
+        () => (failing ? new Error('EIO: i/o error') : undefined),
+        () => ++asked > 0,
+      );
+      // One at a time, as a lone call does: each append must settle (a flush that finished in the
+      // same tick once left the journal believing a flush was still running, and hung).
+      for (let n = 1; n <= 5; n++) await j.record('t', [err(n)]);
+      const together = await Promise.all([6, 7, 8].map((n) => j.record('t', [err(n)])));
+      assert.deepEqual(
+        together.map((evs) => evs[0]?.seq),
+        [6, 7, 8],
+      );
+      failing = true;
+      await assert.rejects(j.record('t', [err(9)]), /EIO/);
+      failing = false;
+      await j.record('t', [err(10)]);
+      await j.close();
+      assert.ok(asked > 0, 'the journal asked whether it may sync on the loop');
+      const c = await j.read('t');
+      assert.deepEqual(
+        c.events.map((e) => (e.data as { message: string }).message),
+        ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm10'],
+      );
+      assert.equal(verifyChain(c.events).ok, true);
+    },
+  );
 
   void test('a torn tail left by a crash is cut off on open and appends continue the chain', async () => {
     const jdir = join(dir, 'd');
