@@ -11,6 +11,7 @@ const pureCores = [
   'gateway/masking/**',
   'gateway/recording/**',
   'gateway/journal/**',
+  'gateway/crypto/**',
 ];
 
 export default tseslint.config(

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/sha256-hex';
 import { canonicalJson } from './canonical-json';
 import { type EventBody, FORMAT_VERSION, GENESIS_HASH, type JournalEvent } from './events';
 
@@ -10,7 +10,7 @@ export interface ChainHead {
 export const EMPTY_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
 
 export function hashEvent(withoutHash: Omit<JournalEvent, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson(withoutHash)).digest('hex');
+  return sha256Hex(canonicalJson(withoutHash));
 }
 
 /**
@@ -33,7 +33,7 @@ export function sealEvent(
     ...body,
   };
   const canonical = canonicalJson(unsealed);
-  const hash = createHash('sha256').update(canonical).digest('hex');
+  const hash = sha256Hex(canonical);
   return {
     event: { ...unsealed, hash },
     line: `${canonical.slice(0, -1)},"hash":"${hash}"}`,
@@ -77,8 +77,7 @@ export function checkLink(
   if (e.prev !== head.hash) return { kind: 'broken-link', line, seq: e.seq };
   const { hash, ...rest } = e as JournalEvent;
   const fast = raw === undefined ? undefined : canonicalOfLine(raw);
-  if (fast !== undefined && createHash('sha256').update(fast).digest('hex') === hash)
-    return { seq: e.seq, hash };
+  if (fast !== undefined && sha256Hex(fast) === hash) return { seq: e.seq, hash };
   if (hashEvent(rest) !== hash) return { kind: 'bad-hash', line, seq: e.seq };
   return { seq: e.seq, hash };
 }

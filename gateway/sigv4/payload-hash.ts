@@ -1,14 +1,10 @@
 /** Which payload hash a request was signed with, and hashing for when the caller must compute it. */
 
-import { createHash } from 'node:crypto';
-
+import { sha256Hex } from '../crypto/sha256-hex';
 import { EMPTY_SHA256, UNSIGNED_PAYLOAD, usesS3PathRules } from './constants';
 import type { ParsedAuth } from './types';
 
-/** Lower-case hex SHA-256; strings are hashed as UTF-8. */
-export function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex };
 
 /**
  * The payload hash the client declared, or undefined when the caller must hash the body:

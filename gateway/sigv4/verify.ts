@@ -1,6 +1,8 @@
 /** String-to-sign, signature and the constant-time comparison against the client's signature. */
 
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+import { sha256Hex } from '../crypto/sha256-hex';
 
 import { buildCanonicalRequest } from './canonical-request';
 import { ALGORITHM } from './constants';
@@ -15,7 +17,7 @@ export function buildStringToSign(
   auth: Pick<ParsedAuth, 'amzDate' | 'scope'>,
   canonicalRequest: string,
 ): string {
-  const hash = createHash('sha256').update(canonicalRequest, 'latin1').digest('hex');
+  const hash = sha256Hex(canonicalRequest, 'latin1');
   return `${ALGORITHM}\n${auth.amzDate}\n${credentialScopeString(auth.scope)}\n${hash}`;
 }
 
