@@ -32,6 +32,47 @@ void describe('journal', () => {
     );
   });
 
+  void test('canonical JSON writes every string and key exactly as JSON.stringify does', () => {
+    // Seeded, so a failure reproduces: quotes, backslashes, controls, DEL, non-ASCII, surrogates.
+    const alphabet = [
+      'a',
+      'Z',
+      '0',
+      ' ',
+      '"',
+      '\\',
+      '\n',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      'é',
+      '\u2028',
+      '\ud83d',
+      '\ude00',
+      '😀',
+      '/',
+      ':',
+    ];
+    let seed = 7;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const word = (): string =>
+      Array.from({ length: rand(6) }, () => alphabet[rand(alphabet.length)]).join('');
+    const sorted = (v: unknown): unknown =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+    for (let i = 0; i < 2000; i++) {
+      const s = word();
+      assert.equal(canonicalJson(s), JSON.stringify(s));
+      const obj = { [word()]: word(), [word()]: [word(), { [word()]: word() }] };
+      assert.equal(canonicalJson(obj), JSON.stringify(sorted(obj)));
+    }
+  });
+
   void test('concurrent appends form one verified chain in call order', async () => {
     const j = await Journal.create(join(dir, 'a'));
     await Promise.all(Array.from({ length: 200 }, (_, i) => j.record('t1', [err(i)])));
