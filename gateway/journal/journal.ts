@@ -2,7 +2,8 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBody, JournalEvent } from './events';
 import { readJournalFile, type JournalContents } from './read-journal';
-import { type SyncOnLoop, TaskJournal, type WriteFaultHook } from './task-journal';
+import { SyncPlacement } from './sync-placement';
+import { TaskJournal, type WriteFaultHook } from './task-journal';
 
 /** Events that belong to no task (e.g. a request signed with an unknown key) go here. */
 export const GATEWAY_STREAM = '_gateway';
@@ -19,13 +20,17 @@ export class Journal {
   constructor(
     private readonly dir: string,
     private readonly fault?: WriteFaultHook,
-    private readonly syncOnLoop?: SyncOnLoop,
+    private readonly sync?: SyncPlacement,
   ) {}
 
-  static async create(dataDir: string, fault?: WriteFaultHook, syncOnLoop?: SyncOnLoop): Promise<Journal> {
+  /**
+   * `alone` says whether the call being journaled is the only one in flight: then its fdatasync
+   * may run on the event loop (see SyncPlacement). Without it every sync goes to the thread pool.
+   */
+  static async create(dataDir: string, fault?: WriteFaultHook, alone?: () => boolean): Promise<Journal> {
     const dir = join(dataDir, 'journal');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    return new Journal(dir, fault, syncOnLoop);
+    return new Journal(dir, fault, alone ? new SyncPlacement(alone) : undefined);
   }
 
   fileOf(taskId: string): string {
@@ -37,7 +42,7 @@ export class Journal {
   async record(taskId: string, bodies: readonly EventBody[]): Promise<JournalEvent[]> {
     let journal = this.open.get(taskId);
     if (!journal) {
-      journal = TaskJournal.open(this.fileOf(taskId), taskId, this.fault, this.syncOnLoop);
+      journal = TaskJournal.open(this.fileOf(taskId), taskId, this.fault, this.sync);
       this.open.set(taskId, journal);
       journal.catch(() => this.open.delete(taskId));
     }

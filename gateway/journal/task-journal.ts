@@ -3,17 +3,10 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { type ChainFault, type ChainHead, EMPTY_HEAD, sealEvent } from './chain';
 import type { EventBody, JournalEvent } from './events';
 import { readJournalFile } from './read-journal';
+import type { SyncPlacement } from './sync-placement';
 
 /** Lets tests simulate a full or failing disk without touching the real one. */
 export type WriteFaultHook = () => Error | undefined;
-
-/**
- * True when an fdatasync may run on the event loop itself: the gateway has no other call in
- * flight, so nothing waits behind it, and the thread-pool hand-off (a wake-up each way, the larger
- * part of a lone call's journal cost on a VM) is saved. Under concurrency the sync goes to the
- * thread pool, where it blocks nobody and group commit shares it.
- */
-export type SyncOnLoop = () => boolean;
 
 function datasync(fd: number): Promise<void> {
   // The callback API: FileHandle.datasync() adds a promise wrapper and handle bookkeeping per call.
@@ -57,7 +50,7 @@ export class TaskJournal {
     private head: ChainHead,
     size: number,
     private readonly fault: WriteFaultHook | undefined,
-    private readonly syncOnLoop: SyncOnLoop | undefined,
+    private readonly sync: SyncPlacement | undefined,
   ) {
     this.durableHead = head;
     this.durableSize = size;
@@ -72,7 +65,7 @@ export class TaskJournal {
     path: string,
     taskId: string,
     fault?: WriteFaultHook,
-    syncOnLoop?: SyncOnLoop,
+    sync?: SyncPlacement,
   ): Promise<TaskJournal> {
     const existing = await readJournalFile(path, { parse: false });
     if (existing.fault) throw new JournalCorruptError(path, existing.fault);
@@ -81,7 +74,7 @@ export class TaskJournal {
       await file.truncate(existing.validBytes);
       await file.datasync();
     }
-    return new TaskJournal(taskId, file, existing.head ?? EMPTY_HEAD, existing.validBytes, fault, syncOnLoop);
+    return new TaskJournal(taskId, file, existing.head ?? EMPTY_HEAD, existing.validBytes, fault, sync);
   }
 
   get lastSeq(): number {
@@ -116,8 +109,11 @@ export class TaskJournal {
         const bytes = Buffer.concat(batch.map((p) => p.bytes));
         try {
           this.write(bytes);
-          if (this.syncOnLoop?.() === true) fdatasyncSync(this.file.fd);
-          else await datasync(this.file.fd);
+          if (this.sync?.onLoop() === true) {
+            const t0 = performance.now();
+            fdatasyncSync(this.file.fd);
+            this.sync.tookOnLoop(performance.now() - t0);
+          } else await datasync(this.file.fd);
           this.durableSize += bytes.length;
           this.durableHead = batch[batch.length - 1]?.headAfter ?? this.durableHead;
           for (const p of batch) p.resolve();
@@ -140,7 +136,8 @@ export class TaskJournal {
    * Appends a batch from the event loop itself: a few kilobytes into the page cache take a few
    * microseconds, while a thread-pool write cost a hand-off and a wake-up each way on every round
    * (measured on this 2-vCPU VM: write + fdatasync 110-136 µs of CPU per round with both in the
-   * pool, 96-114 µs with the write here). The slow part, the fdatasync, stays in the thread pool.
+   * pool, 96-114 µs with the write here). The slow part, the fdatasync, goes to the thread pool
+   * unless SyncPlacement keeps it here.
    */
   private write(bytes: Buffer): void {
     const injected = this.fault?.();
