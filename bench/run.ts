@@ -1,16 +1,14 @@
 // `npm run bench`: prints one JSON document of side-by-side measurements (never asserted in tests).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { startGatewayProcess, startTask } from '../test/support/gateway-process';
 import { decisionBench } from './decision';
 import { measureFloors } from './floors';
-import { load, type LoadResult, type PreparedRequest } from './load';
+import { load, type LoadResult } from './load';
 import { benchProxy } from './proxy';
+import { freshGatewayTransfer, measureTransfer } from './s3-transfer';
+import { signed } from './signed-request';
 import { recordingBench } from './recording';
 import { benchWebview } from './webview';
 
@@ -20,41 +18,6 @@ async function spawnStub(): Promise<{ port: number; proc: ChildProcess }> {
   });
   const line = await new Promise<string>((r) => createInterface({ input: proc.stdout }).once('line', r));
   return { port: (JSON.parse(line) as { port: number }).port, proc };
-}
-
-async function signed(
-  port: number,
-  creds: { accessKeyId: string; secretAccessKey: string },
-  service: string,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: Buffer,
-): Promise<PreparedRequest> {
-  const signer = new SignatureV4({
-    service,
-    region: 'us-east-1',
-    credentials: creds,
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: service !== 's3',
-  });
-  const req = await signer.sign(
-    new HttpRequest({
-      method,
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      port,
-      path,
-      headers: { host: `127.0.0.1:${port}`, ...headers },
-      body,
-    }),
-  );
-  return { port, method, path, headers: req.headers, body: body ?? Buffer.alloc(0) };
-}
-
-/** Resets the kernel's peak-RSS mark so the next reading covers only what follows. */
-function resetPeakRss(pid: number): void {
-  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 /** CPU time (user + system, all threads) a process has used so far, in ms; /proc counts 10 ms ticks. */
@@ -75,41 +38,6 @@ async function withGatewayCpu(
   const before = cpuMs(pid);
   const result = await run();
   return { ...result, gatewayCpuUsPerCall: Math.round(((cpuMs(pid) - before) * 1000) / calls) };
-}
-
-function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-}
-
-function transfer(r: PreparedRequest, bytes: number, upload: boolean): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const req = http.request(
-      { host: '127.0.0.1', port: r.port, method: r.method, path: r.path, headers: r.headers },
-      (res) => {
-        let got = 0;
-        res.on('data', (c: Buffer) => (got += c.length));
-        res.on('end', () => {
-          if (res.statusCode !== 200 || (!upload && got !== bytes))
-            reject(new Error(`status ${res.statusCode}, ${got} bytes`));
-          else resolve(bytes / 1048576 / (Number(process.hrtime.bigint() - t0) / 1e9));
-        });
-      },
-    );
-    req.on('error', reject);
-    if (!upload) return void req.end();
-    const block = Buffer.alloc(1024 * 1024, 0x62);
-    let left = bytes;
-    const pump = (): void => {
-      while (left > 0) {
-        left -= block.length;
-        if (!req.write(block)) return void req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
-  });
 }
 
 /** `npm run bench -- gateway` (or any of the part names) runs only those parts; none: all. */
@@ -181,18 +109,10 @@ async function benchGateway(): Promise<unknown> {
       n: n1,
     });
 
-    const put = await signed(gw.port, taskCreds, 's3', 'PUT', '/bench/big.bin', {
-      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
-      'content-length': String(big),
-    });
-    const get = await signed(gw.port, taskCreds, 's3', 'GET', `/bench/size-${big}`, {
-      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
-    });
-    const rssBefore = peakRssMb(gw.proc.pid!);
-    resetPeakRss(gw.proc.pid!);
-    const putMBps = await transfer(put, big, true);
-    const getMBps = await transfer(get, big, false);
-    const peak = peakRssMb(gw.proc.pid!);
+    // After the load tests, as a gateway that has been working; then on a freshly started one.
+    const afterLoad = await measureTransfer(gw.port, gw.proc.pid!, taskCreds, big);
+    const fresh = await freshGatewayTransfer(stub.port, realCreds, big);
+    const peak = afterLoad.peakRssMb;
 
     const addedP50 = +(g1.p50Ms - d1.p50Ms).toFixed(3);
     const ratio32 = +(g32.rps / d32.rps).toFixed(3);
@@ -211,10 +131,12 @@ async function benchGateway(): Promise<unknown> {
       proxyMode: px,
       s3Transfer: {
         bytes: big,
-        putMBps: Math.round(putMBps),
-        getMBps: Math.round(getMBps),
-        peakRssMbDuringLoadTests: rssBefore,
+        putMBps: afterLoad.putMBps,
+        getMBps: afterLoad.getMBps,
+        peakRssMbDuringLoadTests: afterLoad.peakRssMbBefore,
         peakRssMb: peak,
+        // The same transfer through a gateway that served nothing before: the stream's own cost.
+        freshGateway: { putMBps: fresh.putMBps, getMBps: fresh.getMBps, peakRssMb: fresh.peakRssMb },
       },
       targets: {
         addedP50MsAtC1: { target: '<= 0.5', met: addedP50 <= 0.5 },
