@@ -1,6 +1,7 @@
-import { createHash, hash as hashOnce, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { sha256Hex } from '../crypto/sha256-hex';
 import { FORMAT_VERSION, GENESIS_HASH, type JournalEvent } from '../journal/events';
 import { ENVELOPE_TAIL, TAIL_WINDOW } from '../journal/scan-lines';
 import type { BundleFault } from './bundle-error';
@@ -143,11 +144,6 @@ function envelope(raw: Buffer, [start, end]: Range): Parsed | undefined {
   }
 }
 
-const sha256 = (data: Buffer): string =>
-  typeof hashOnce === 'function'
-    ? hashOnce('sha256', data, 'hex')
-    : createHash('sha256').update(data).digest('hex');
-
 function verifyEvents(
   header: BundleHeader,
   raw: Buffer,
@@ -207,7 +203,7 @@ function verifyEvents(
       );
     const [start, end] = lines[i] ?? [0, 0];
     const bytes = raw.subarray(start, end);
-    prev = sha256(bytes);
+    prev = sha256Hex(bytes);
     if (events)
       events.push({
         ...(JSON.parse(bytes.toString('utf8')) as Omit<JournalEvent, 'hash'>),

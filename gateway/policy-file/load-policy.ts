@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/sha256-hex';
 import { readFile } from 'node:fs/promises';
 import { compileWorkspacePolicy, type EffectivePolicy } from './compile-policy';
 import { DEFAULT_POLICY_DOCUMENT } from './default-policy';
@@ -22,7 +22,7 @@ export function loadPolicyText(text: string, file: string, loadedAt: Date = new 
   }
   try {
     const policy = validatePolicy(located.value);
-    const sha256 = createHash('sha256').update(text).digest('hex');
+    const sha256 = sha256Hex(text);
     return compileWorkspacePolicy(policy, { kind: 'file', file, loadedAt: loadedAt.toISOString(), sha256 });
   } catch (e) {
     if (!(e instanceof ShapeError)) throw e;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/sha256-hex';
 import { type FSWatcher, type StatsListener, unwatchFile, watch, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
@@ -144,7 +144,7 @@ export class PolicyStore implements MaskRuleSource {
             : `cannot read the policy file: ${(e as Error).message}`,
         );
       });
-      const sha = createHash('sha256').update(text).digest('hex');
+      const sha = sha256Hex(text);
       seen = sha;
       const cur = this.policy.source;
       if (cur.kind === 'file' && cur.sha256 === sha && this.error === undefined) return;
