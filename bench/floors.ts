@@ -1,11 +1,10 @@
 // What this machine allows at best, measured in the same run as the gateway: a plain Node proxy's
 // share of the small call, and the disk's write+fdatasync, of which the gateway pays two per call
 // (request and decision before forwarding, response before answering: issues 2 and 4).
-import { spawn } from 'node:child_process';
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { load, type LoadResult, type PreparedRequest } from './load';
+import { spawnBenchServer } from './bench-servers';
+import { load, type LoadResult, percentile, type PreparedRequest } from './load';
 
 export interface Floors {
   readonly bareNodeProxy: {
@@ -37,7 +36,7 @@ function fdatasyncP50Ms(dir: string, n = 500): number {
     rmSync(file, { force: true });
   }
   lat.sort((a, b) => a - b);
-  return +(lat[Math.floor(n / 2)] ?? NaN).toFixed(3);
+  return +percentile(lat, 50).toFixed(3);
 }
 
 /**
@@ -52,12 +51,9 @@ export async function measureFloors(opts: {
   readonly n32: number;
   readonly dataDir: string;
 }): Promise<Floors> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-proxy.ts', String(opts.stubPort)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { info, proc } = await spawnBenchServer('bench/bare-proxy.ts', [String(opts.stubPort)]);
   try {
-    const line = await new Promise<string>((r) => createInterface({ input: proc.stdout }).once('line', r));
-    const port = (JSON.parse(line) as { port: number }).port;
+    const port = info.port;
     const c1 = await load(opts.request(port), opts.n1, 1);
     const c32 = await load(opts.request(port), opts.n32, 32);
     const added = +(c1.p50Ms - opts.direct.c1.p50Ms).toFixed(3);

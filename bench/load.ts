@@ -32,7 +32,7 @@ function once(agent: http.Agent, r: PreparedRequest): Promise<number> {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 

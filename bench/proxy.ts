@@ -1,15 +1,14 @@
 // Proxy mode in `npm run bench`: the small DynamoDB-style call over one kept-alive TLS connection
 // through the gateway's CONNECT front, against the same call sent straight to a TLS server.
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { TunnelAgent } from '../gateway/upstream/tunnel-agent';
+import { spawnBenchServer } from './bench-servers';
 
 const HOST = 'dynamodb.us-east-1.amazonaws.com';
 
@@ -106,14 +105,12 @@ export async function benchProxy(input: {
   readonly n: number;
 }): Promise<ProxyBenchResult> {
   const body = Buffer.from(JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } }));
-  const stub = spawn(process.execPath, ['--import', 'tsx', 'bench/tls-stub-upstream.ts'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { info: tlsStub, proc: stub } = await spawnBenchServer<{ port: number; caPem: string }>(
+    'bench/tls-stub-upstream.ts',
+  );
   const agents: http.Agent[] = [];
   const keep = <A extends http.Agent>(a: A): A => (agents.push(a), a);
   try {
-    const line = await new Promise<string>((r) => createInterface({ input: stub.stdout }).once('line', r));
-    const tlsStub = JSON.parse(line) as { port: number; caPem: string };
     const gatewayCa = await readFile(join(input.dataDir, 'ca.pem'), 'utf8');
     const awsHeaders = await sign(input.taskCreds, HOST, 'https:', body);
     const gwHost = `127.0.0.1:${input.gatewayPort}`;

@@ -1,8 +1,7 @@
 // `npm run bench`: prints one JSON document of side-by-side measurements (never asserted in tests).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { startGatewayProcess, startTask } from '../test/support/gateway-process';
+import { startTask } from '../test/support/gateway-process';
+import { spawnBenchServer, startBenchGateway } from './bench-servers';
 import { decisionBench } from './decision';
 import { measureFloors } from './floors';
 import { load, type LoadResult } from './load';
@@ -11,14 +10,6 @@ import { freshGatewayTransfer, measureTransfer } from './s3-transfer';
 import { signed } from './signed-request';
 import { recordingBench } from './recording';
 import { benchWebview } from './webview';
-
-async function spawnStub(): Promise<{ port: number; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/stub-upstream.ts'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((r) => createInterface({ input: proc.stdout }).once('line', r));
-  return { port: (JSON.parse(line) as { port: number }).port, proc };
-}
 
 /** CPU time (user + system, all threads) a process has used so far, in ms; /proc counts 10 ms ticks. */
 function cpuMs(pid: number): number {
@@ -61,20 +52,9 @@ async function benchGateway(): Promise<unknown> {
   const n1 = Number(process.env.BENCH_N1 ?? 3000);
   const n32 = Number(process.env.BENCH_N32 ?? 20000);
   const big = Number(process.env.BENCH_BIG_BYTES ?? 1024 * 1024 * 1024);
-  const stub = await spawnStub();
+  const { info: stub, proc: stubProc } = await spawnBenchServer('bench/stub-upstream.ts');
   const realCreds = { accessKeyId: 'AKIABENCHBENCHBENCH0', secretAccessKey: 'b'.repeat(40) };
-  const gw = await startGatewayProcess({
-    upstream: `http://127.0.0.1:${stub.port}`,
-    credentials: realCreds,
-    args: ['--log-level', 'warn'],
-    // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the gateway there.
-    nodeArgs: [
-      ...(process.env.BENCH_PROFILE_DIR
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
-        : []),
-      ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-    ],
-  });
+  const gw = await startBenchGateway(stub.port, realCreds);
   try {
     const task = await startTask(gw, ['--name', 'bench']);
     const taskCreds = {
@@ -147,7 +127,7 @@ async function benchGateway(): Promise<unknown> {
     };
   } finally {
     await gw.dispose();
-    stub.proc.kill('SIGTERM');
+    stubProc.kill('SIGTERM');
   }
 }
 

@@ -1,7 +1,8 @@
 // The 1 GiB S3 PUT and GET through the gateway, with the gateway's peak RSS while they run.
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { startGatewayProcess, startTask } from '../test/support/gateway-process';
+import { startTask } from '../test/support/gateway-process';
+import { startBenchGateway } from './bench-servers';
 import type { PreparedRequest } from './load';
 import { signed } from './signed-request';
 
@@ -88,12 +89,7 @@ export async function freshGatewayTransfer(
   realCreds: Creds,
   bytes: number,
 ): Promise<TransferResult> {
-  const gw = await startGatewayProcess({
-    upstream: `http://127.0.0.1:${stubPort}`,
-    credentials: realCreds,
-    args: ['--log-level', 'warn'],
-    nodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
-  });
+  const gw = await startBenchGateway(stubPort, realCreds);
   try {
     const task = await startTask(gw, ['--name', 'bench-transfer']);
     const creds = {
