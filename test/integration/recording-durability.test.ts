@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { startFakeAws, type FakeAws } from '../fakes';
 import { awsV1 } from '../support/aws-clients';
 import { readJournalEvents } from '../support/journal';
+import { startHoldingUpstream } from './holding-upstream';
 import {
   cli,
   getSecretValue,
@@ -38,12 +39,33 @@ void describe('recording durability (real process)', () => {
   });
 
   void test('kill -9 during 500 concurrent calls: every answered call is in the store, chains verify, the store opens', async (t) => {
+    // The first 200 calls reach AWS; later ones are held upstream, so when the kill lands the
+    // gateway certainly has calls it journaled and forwarded but never answered.
+    let answered = 0;
+    let killed = false;
+    const killOnceBothHappened = (): void => {
+      if (killed || !gw || answered < 120 || hop.held() < 50) return;
+      killed = true;
+      gw.proc.kill('SIGKILL');
+    };
+    const hop = await startHoldingUpstream({
+      target: fake.url,
+      passFirst: 200,
+      onHeld: killOnceBothHappened,
+    });
     gw = await spawnGateway({
       dataDir,
-      upstream: fake.url,
+      upstream: hop.url,
       credentials: fake.credentials,
       args: ['--log-level', 'warn'],
     });
+    const victim = gw;
+    // Held calls only end when the gateway dies, so a run where the kill never triggers must not hang.
+    let gaveUp = false;
+    const giveUp = setTimeout(() => {
+      gaveUp = true;
+      gw?.proc.kill('SIGKILL');
+    }, 60_000);
     const task = await startTaskIn(dataDir, 'durability');
     const creds = {
       accessKeyId: task.env.AWS_ACCESS_KEY_ID ?? '',
@@ -51,28 +73,29 @@ void describe('recording durability (real process)', () => {
     };
     const agent = new http.Agent({ keepAlive: true, maxSockets: 500 });
     const port = gw.port;
-    const victim = gw;
-    let answered = 0;
-    let killed = false;
     const outcomes = await Promise.all(
       Array.from({ length: 500 }, async (_, i) => {
         const shape = i % 2 === 0 ? GET_CALLER_IDENTITY : getSecretValue(fake.planted.secretName);
         const r: CallOutcome = await signedCall({ port, ...creds, ...shape, agent });
-        if (r.complete && ++answered === 120 && !killed) {
-          killed = true;
-          victim.proc.kill('SIGKILL');
-        }
+        if (r.complete) answered++;
+        killOnceBothHappened();
         return r;
       }),
     );
+    clearTimeout(giveUp);
     agent.destroy();
     await victim.stop('SIGKILL');
+    const heldAtKill = hop.held();
+    await hop.close();
+    assert.ok(killed && !gaveUp, `no kill within 60 s: ${answered} answered, ${hop.held()} held`);
     const complete = outcomes.filter((o) => o.complete && o.status === 200);
     const cut = outcomes.filter((o) => !o.complete);
-    assert.ok(complete.length >= 120, `answered ${complete.length}`);
-    assert.ok(cut.length > 0, 'the crash happened with calls in flight');
+    assert.ok(complete.length >= 120 && complete.length <= 200, `answered ${complete.length}`);
+    assert.ok(cut.length >= heldAtKill, `${cut.length} cut, ${heldAtKill} were held upstream`);
     assert.ok(complete.every((o) => !o.body.includes(fake.planted.secretValue)));
-    t.diagnostic(`answered before the kill: ${complete.length}; cut by it: ${cut.length}`);
+    t.diagnostic(
+      `answered: ${complete.length}; cut: ${cut.length}; held upstream at the kill: ${heldAtKill}`,
+    );
 
     // Restart on the same store: it opens, a torn tail (if any) is cut, the task carries on.
     gw = await spawnGateway({ dataDir, upstream: fake.url, credentials: fake.credentials });
@@ -86,7 +109,8 @@ void describe('recording durability (real process)', () => {
     const missing = complete.filter((o) => !o.requestId || !recorded.has(o.requestId));
     assert.deepEqual(missing, [], `${missing.length} answered calls are not in the journal`);
     const requests = events.filter((e) => e.type === 'call.request').length;
-    assert.ok(requests >= complete.length + 1);
+    // Every held call was forwarded, so it was journaled before it left: nothing went out unrecorded.
+    assert.ok(requests >= complete.length + heldAtKill + 1, `${requests} requests journaled`);
 
     const sessions = await cli(dataDir, ['sessions', '--json']);
     assert.equal(sessions.code, 0, sessions.stderr);
