@@ -59,19 +59,30 @@ export class Workbench {
     return this.quickInput.locator('.quick-input-box input');
   }
 
-  /** Runs a command by its palette title (e.g. "Airlock: Start Agent Task…") through F1. */
+  /**
+   * Runs a command by its palette title (e.g. "Airlock: Start Agent Task…") through F1. An editor
+   * that focuses itself once loaded (the walkthrough page does) can close the palette while we
+   * type; only then is it opened again.
+   */
   async runCommand(title: string): Promise<void> {
-    await this.dismissQuickInput();
-    await this.page
-      .locator('.monaco-workbench')
-      .click({ position: { x: 700, y: 300 }, force: true })
-      .catch(() => {});
-    await this.page.keyboard.press('F1');
-    await this.quickInputBox.waitFor({ state: 'visible' });
-    await this.quickInputBox.fill(`>${title}`);
-    const row = this.quickInputRow(title);
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
-    await row.click();
+    for (let attempt = 1; ; attempt++) {
+      await this.dismissQuickInput();
+      await this.page
+        .locator('.monaco-workbench')
+        .click({ position: { x: 700, y: 300 }, force: true })
+        .catch(() => {});
+      await this.page.keyboard.press('F1');
+      try {
+        await this.quickInputBox.waitFor({ state: 'visible' });
+        await this.quickInputBox.fill(`>${title}`, { timeout: 5_000 });
+        const row = this.quickInputRow(title);
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+        await row.click();
+        return;
+      } catch (e) {
+        if (attempt === 3 || (await this.quickInput.isVisible())) throw e;
+      }
+    }
   }
 
   /** A row of the open quick pick whose label contains `label`. */
