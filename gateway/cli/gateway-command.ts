@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { MAX_APPROVAL_TIMEOUT_SECONDS, PolicyFileError } from '../policy-file';
 import type { ReadyLine } from '../protocol';
 import { stderrLogger } from '../server/logger';
+import { DataDirInUseError } from '../server/data-dir-lock';
 import { startGateway } from '../server/start-gateway';
 import { testJournalFault } from '../recording/test-fault';
 import type { RetentionPolicy } from '../recording/retention';
@@ -111,6 +112,7 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       },
     });
   } catch (e) {
+    if (e instanceof DataDirInUseError) throw new CliError(e.message);
     if (e instanceof PolicyFileError)
       throw new CliError(`the workspace policy was refused, so the gateway did not start: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;

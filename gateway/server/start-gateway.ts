@@ -27,6 +27,7 @@ import { realCredentials } from '../upstream/credentials';
 import { Resigner } from '../upstream/resign';
 import { onClientError } from './client-error';
 import { GATEWAY_INFO_FILE, prepareDataDir } from './data-dir';
+import { lockDataDir } from './data-dir-lock';
 import type { Logger } from './logger';
 
 export interface GatewayOptions {
@@ -59,7 +60,33 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/**
+ * Starts a gateway that holds its data dir for as long as it runs: a second one on the same dir
+ * is refused (DataDirInUseError), since two writers would break each other's journal chains.
+ */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const lock = await lockDataDir(opts.dataDir);
+  let gateway: RunningGateway;
+  try {
+    gateway = await startOnLockedDataDir(opts);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+  return {
+    port: gateway.port,
+    server: gateway.server,
+    async close() {
+      try {
+        await gateway.close();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}
+
+async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGateway> {
   const events = new EventBus();
   // A policy that does not load stops the start here (PolicyFileError names file and line).
   const policy = await PolicyStore.open({

@@ -59,6 +59,35 @@ void describe('the airlock CLI', () => {
     await gw.stop();
   });
 
+  void test('one gateway per data dir: a second is refused naming the first; after a kill -9 the next one starts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'airlock-cli-'));
+    dirs.push(dataDir);
+    const first = await startGatewayProcess({ dataDir });
+    const task = await startTask(first, ['--name', 'kept']);
+    const second = await startGatewayProcess({ dataDir }).then(
+      async (gw) => {
+        await gw.stop();
+        return 'a second gateway started';
+      },
+      (e: Error) => e.message,
+    );
+    assert.match(second, /exited with 1/);
+    assert.ok(
+      second.includes(
+        `Another Airlock gateway is already running on ${dataDir} (pid ${first.proc.pid}, port ${first.port})`,
+      ),
+      second,
+    );
+    assert.equal((await first.cli(['task', 'list', '--json'])).code, 0, 'the first one is untouched');
+    assert.equal(await first.stop('SIGKILL'), null);
+    // The killed gateway's lock is no obstacle; the store carries on.
+    const next = await startGatewayProcess({ dataDir });
+    const list = JSON.parse((await next.cli(['task', 'list', '--json'])).stdout) as { taskId: string }[];
+    assert.ok(list.some((t) => t.taskId === task.taskId));
+    assert.equal(await next.stop(), 0);
+    assert.equal(existsSync(join(dataDir, 'gateway.lock')), false, 'a clean stop leaves no lock behind');
+  });
+
   void test('the gateway listens on loopback only by default', async () => {
     const gw = await startGatewayProcess();
     // The kernel's own table of listening sockets: local address 0100007F is 127.0.0.1.
