@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { CONTROL_PREFIX, type GatewayInfo } from '../../gateway/protocol';
+import { CONTROL_PREFIX } from '../../gateway/protocol';
+import { readGatewayInfo } from '../../gateway/server/data-dir';
 
 function alive(pid: number): boolean {
   try {
@@ -35,14 +34,8 @@ export async function stopOrphanGateway(
   dataDir: string,
   log: (line: string) => void,
 ): Promise<number | undefined> {
-  let info: GatewayInfo;
-  try {
-    info = JSON.parse(await readFile(join(dataDir, 'gateway.json'), 'utf8')) as GatewayInfo;
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(info.pid) || !Number.isInteger(info.port) || info.pid === process.pid)
-    return undefined;
+  const info = await readGatewayInfo(dataDir);
+  if (!info || info.pid === process.pid) return undefined;
   if (!alive(info.pid)) return info.port;
   if (!(await isAirlockGateway(info.port))) return undefined;
   log(`Airlock: stopping a gateway left running by an earlier session (pid ${info.pid}, port ${info.port})`);

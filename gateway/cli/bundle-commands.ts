@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BundleError } from '../bundle/bundle-error';
 import { exportBundle } from '../bundle/export-bundle';
 import { importBundle } from '../bundle/import-bundle';
 import { verifyBundle } from '../bundle/verify-bundle';
-import { CONTROL_PREFIX, type GatewayInfo } from '../protocol';
-import { CONTROL_TOKEN_FILE, GATEWAY_INFO_FILE } from '../server/data-dir';
+import { ControlClient } from '../control/control-client';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
 import { readTaskStates } from './recording-store';
@@ -14,19 +13,8 @@ import { readTaskStates } from './recording-store';
 /** The workspace policy in force, asked of the running gateway; undefined when none answers. */
 async function policyInForce(dataDir: string): Promise<{ policy: unknown; source?: unknown } | undefined> {
   try {
-    const info = JSON.parse(await readFile(join(dataDir, GATEWAY_INFO_FILE), 'utf8')) as GatewayInfo;
-    const token = (await readFile(join(dataDir, CONTROL_TOKEN_FILE), 'utf8')).trim();
-    const host = info.host === '0.0.0.0' || info.host === '::' ? '127.0.0.1' : info.host;
-    const res = await fetch(
-      `http://${host.includes(':') ? `[${host}]` : host}:${info.port}${CONTROL_PREFIX}/policy`,
-      {
-        headers: { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(2000),
-      },
-    );
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { policy?: unknown; source?: unknown };
-    return body.policy === undefined ? undefined : { policy: body.policy, source: body.source };
+    const r = await (await ControlClient.fromDataDir(dataDir)).policy(2000);
+    return { policy: r.policy, source: r.source };
   } catch {
     return undefined;
   }

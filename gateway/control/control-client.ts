@@ -8,12 +8,11 @@ import {
   type EffectivePolicyResponse,
   type ListApprovalsResponse,
   type EndTaskResponse,
-  type GatewayInfo,
   type ListTasksResponse,
   type StartTaskRequest,
   type StartTaskResponse,
 } from '../protocol';
-import { CONTROL_TOKEN_FILE, GATEWAY_INFO_FILE } from '../server/data-dir';
+import { CONTROL_TOKEN_FILE, readGatewayInfo } from '../server/data-dir';
 
 export class ControlClientError extends Error {
   constructor(
@@ -33,31 +32,33 @@ export class ControlClient {
   ) {}
 
   static async fromDataDir(dataDir: string): Promise<ControlClient> {
-    let info: GatewayInfo;
-    let token: string;
-    try {
-      info = JSON.parse(await readFile(join(dataDir, GATEWAY_INFO_FILE), 'utf8')) as GatewayInfo;
-      token = (await readFile(join(dataDir, CONTROL_TOKEN_FILE), 'utf8')).trim();
-    } catch {
+    const info = await readGatewayInfo(dataDir);
+    const token = await readFile(join(dataDir, CONTROL_TOKEN_FILE), 'utf8').catch(() => undefined);
+    if (!info || token === undefined)
       throw new ControlClientError(
         'GatewayNotRunning',
         `No Airlock gateway is running for ${dataDir}. Start one with: airlock gateway --data-dir ${dataDir}`,
       );
-    }
     const host = info.host === '0.0.0.0' || info.host === '::' ? '127.0.0.1' : info.host;
     return new ControlClient(
       `http://${host.includes(':') ? `[${host}]` : host}:${info.port}${CONTROL_PREFIX}`,
-      token,
+      token.trim(),
     );
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    timeoutMs?: number,
+  ): Promise<T> {
     let res: Response;
     try {
       res = await fetch(this.base + path, {
         method,
         headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
       throw new ControlClientError(
@@ -93,7 +94,7 @@ export class ControlClient {
     return this.call('POST', `/approvals/${encodeURIComponent(approvalId)}/decide`, req);
   }
 
-  policy(): Promise<EffectivePolicyResponse> {
-    return this.call('GET', '/policy');
+  policy(timeoutMs?: number): Promise<EffectivePolicyResponse> {
+    return this.call('GET', '/policy', undefined, timeoutMs);
   }
 }

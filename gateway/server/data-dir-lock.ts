@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, realpath, rm } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GatewayInfo } from '../protocol';
-import { GATEWAY_INFO_FILE } from './data-dir';
+import { readGatewayInfo } from './data-dir';
 
 /** A second gateway on a data dir would interleave its journal writes with the first one's. */
 export class DataDirInUseError extends Error {
@@ -68,14 +68,8 @@ function answers(address: string): Promise<boolean> {
 }
 
 async function holderInfo(dir: string): Promise<Pick<GatewayInfo, 'pid' | 'port'> | undefined> {
-  try {
-    const info = JSON.parse(await readFile(join(dir, GATEWAY_INFO_FILE), 'utf8')) as GatewayInfo;
-    return Number.isInteger(info.pid) && Number.isInteger(info.port)
-      ? { pid: info.pid, port: info.port }
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  const info = await readGatewayInfo(dir);
+  return info && { pid: info.pid, port: info.port };
 }
 
 /** Takes the data dir for this gateway, or throws DataDirInUseError if a live gateway holds it. */

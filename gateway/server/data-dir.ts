@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { GatewayInfo } from '../protocol';
 
 export interface DataDirSecrets {
   /** Derives every task's secret; never leaves the data dir. */
@@ -11,6 +12,18 @@ export interface DataDirSecrets {
 
 export const CONTROL_TOKEN_FILE = 'control-token';
 export const GATEWAY_INFO_FILE = 'gateway.json';
+
+/** What the running (or last, if it was killed) gateway wrote about itself; undefined if unreadable. */
+export async function readGatewayInfo(dataDir: string): Promise<GatewayInfo | undefined> {
+  try {
+    const info = JSON.parse(await readFile(join(dataDir, GATEWAY_INFO_FILE), 'utf8')) as GatewayInfo;
+    return Number.isInteger(info.pid) && Number.isInteger(info.port) && typeof info.host === 'string'
+      ? info
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Reads a secret file, creating it (mode 0600, exclusive create) on first start. */
 async function readOrCreate(path: string, make: () => Buffer): Promise<Buffer> {

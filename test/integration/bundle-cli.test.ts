@@ -94,10 +94,16 @@ void describe('recording CLI: sessions, show, export, verify, import', () => {
 
     const raw = await readFile(file);
     const nl = raw.indexOf(0x0a);
-    const text = zlib
-      .gunzipSync(raw.subarray(nl + 1))
-      .toString()
-      .replace('"GetCallerIdentity"', '"GetSessionToken"');
+    const plain = zlib.gunzipSync(raw.subarray(nl + 1)).toString();
+    // The running gateway was asked for the policy in force, and the bundle carries it.
+    const header = JSON.parse(plain.slice(0, plain.indexOf('\n'))) as {
+      policy: { workspace?: unknown; note: string };
+    };
+    const effective = await airlock(['policy', 'show', '--effective']);
+    assert.equal(effective.code, 0, effective.stderr);
+    assert.equal(header.policy.note, 'workspace policy as in force at export time');
+    assert.deepEqual(header.policy.workspace, (JSON.parse(effective.stdout) as { policy: unknown }).policy);
+    const text = plain.replace('"GetCallerIdentity"', '"GetSessionToken"');
     const tampered = join(work, 'tampered.airlock');
     await writeFile(tampered, Buffer.concat([raw.subarray(0, nl + 1), zlib.gzipSync(text)]));
     const bad = await airlock(['verify', tampered]);

@@ -23,7 +23,7 @@ void describe('data dir lock', () => {
     const root = await fresh();
     const dir = join(root, 'data');
     await mkdir(dir);
-    await writeFile(join(dir, 'gateway.json'), JSON.stringify({ pid: 4242, port: 5151 }));
+    await writeFile(join(dir, 'gateway.json'), JSON.stringify({ pid: 4242, host: '127.0.0.1', port: 5151 }));
     await symlink(dir, join(root, 'alias'));
     const lock = await lockDataDir(dir);
     for (const spelling of [dir, join(root, 'alias'), `${root}/./data/`]) {
