@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardHeaders } from '../fakes/proxy';
 
 export interface HoldingUpstream {
   /** Give this to the gateway's --upstream. */
@@ -31,13 +32,12 @@ export async function startHoldingUpstream(o: {
       return;
     }
     passed++;
-    const headers = { ...req.headers };
-    delete headers.connection;
-    delete headers['keep-alive'];
+    // The Host the gateway signed must reach the verifying front unchanged.
+    const headers = { ...forwardHeaders(req.headers), host: req.headers.host };
     const out = http.request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
         up.pipe(res);
       },
     );
