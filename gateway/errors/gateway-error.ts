@@ -20,6 +20,7 @@ export type GatewayErrorCode =
   | 'NotImplemented'
   | 'RequestEntityTooLarge'
   | 'MalformedRequest'
+  | 'ExpectationFailed'
   | 'RecordingUnavailable'
   | 'ResponseNotMaskable'
   | 'CredentialsUnavailable'
@@ -42,6 +43,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   NotImplemented: 501,
   RequestEntityTooLarge: 413,
   MalformedRequest: 400,
+  ExpectationFailed: 417,
   RecordingUnavailable: 503,
   ResponseNotMaskable: 502,
   CredentialsUnavailable: 503,

@@ -7,6 +7,7 @@ import { GatewayError } from '../errors/gateway-error';
 import { renderAwsError } from '../errors/render-aws-error';
 import type { CallContext } from './call-context';
 import { authenticate, verify } from './authenticate';
+import { checkFraming } from './check-framing';
 import { guessProtocol } from './guess-protocol';
 import { readBody } from './read-body';
 import { toRequestView } from './request-view';
@@ -30,7 +31,7 @@ function newContext(
     arrivedAt: process.hrtime.bigint(),
     arrival,
     ...(realHost !== undefined ? { realHost } : {}),
-    expectContinue: /100-continue/i.test(req.headers.expect ?? ''),
+    expectContinue: /^\s*100-continue\s*$/i.test(req.headers.expect ?? ''),
     streamBody: false,
   };
 }
@@ -50,6 +51,7 @@ export async function handleCall(
 ): Promise<void> {
   const ctx = newContext(req, res, arrival, realHost);
   try {
+    checkFraming(ctx);
     const secret = authenticate(ctx, deps.tasks);
     const payloadHash = await readBody(ctx);
     verify(ctx, secret, payloadHash);

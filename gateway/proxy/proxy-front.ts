@@ -57,10 +57,13 @@ export class ProxyFront {
     const onDecrypted = (req: IncomingMessage, res: ServerResponse): void => this.onDecrypted(req, res);
     // Same limits as the endpoint port: the proxy is not a softer way in.
     this.inner = http.createServer(
-      { headersTimeout: 30_000, requestTimeout: 0, keepAliveTimeout: 5_000 },
+      // requireHostHeader off: a request without Host gets an AWS-shaped refusal from the pipeline
+      // (checkFraming), not Node's empty 400.
+      { headersTimeout: 30_000, requestTimeout: 0, keepAliveTimeout: 5_000, requireHostHeader: false },
       onDecrypted,
     );
     this.inner.on('checkContinue', onDecrypted);
+    this.inner.on('checkExpectation', onDecrypted);
     this.inner.on('clientError', onClientError);
     this.inner.setTimeout(120_000, (socket) => socket.destroy());
   }

@@ -208,12 +208,16 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   };
   // Raw URL and headers reach the pipeline untouched: no framework on the data path.
   const server = http.createServer(
-    { headersTimeout: 30_000, requestTimeout: 0, keepAliveTimeout: 5_000 },
+    // requireHostHeader off: a request without Host gets an AWS-shaped refusal from the pipeline
+    // (checkFraming), not Node's empty 400.
+    { headersTimeout: 30_000, requestTimeout: 0, keepAliveTimeout: 5_000, requireHostHeader: false },
     onRequest,
   );
   // Registering checkContinue stops Node from answering `100 Continue` by itself: the pipeline
   // says go only after the call is decided and journaled.
   server.on('checkContinue', onRequest);
+  // Other Expect values reach the pipeline too, which refuses them AWS-shaped (Node: a bare 417).
+  server.on('checkExpectation', onRequest);
   server.on('clientError', onClientError);
   // Proxy mode (HTTPS_PROXY): CONNECT on the same port; AWS hosts join the same pipeline.
   server.on('connect', proxy.front.onConnect);
