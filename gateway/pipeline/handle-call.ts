@@ -86,6 +86,19 @@ async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown)
   }
   const protocol: AwsProtocol | 'unknown' = ctx.identified?.protocol ?? guessProtocol(ctx);
   const rendered = renderAwsError(err, protocol, ctx.callId);
+  const task = ctx.task;
+  const events =
+    ctx.decision && task
+      ? [localResponseEvent(ctx, rendered.status, err.code)]
+      : [errorEvent(ctx, err.code, err.message)];
+  // Journaled before the agent hears of it, like every answer: a client that saw this refusal
+  // (a local 502 after the call was forwarded, say) finds it in the recording after a crash.
+  // A journal that cannot take it does not keep the agent waiting: the refusal still goes out.
+  await deps.journal
+    .record(task?.taskId ?? '_gateway', events)
+    .catch((re: unknown) =>
+      deps.log.log('error', 'could not record a refused call', { callId: ctx.callId, error: String(re) }),
+    );
   const res = ctx.res;
   if (!res.headersSent && !res.destroyed) {
     // An unread body (denied upload, early refusal) must not be left on a reused connection.
@@ -99,14 +112,4 @@ async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown)
   } else if (!res.destroyed) {
     res.destroy();
   }
-  const task = ctx.task;
-  const events =
-    ctx.decision && task
-      ? [localResponseEvent(ctx, rendered.status, err.code)]
-      : [errorEvent(ctx, err.code, err.message)];
-  await deps.journal
-    .record(task?.taskId ?? '_gateway', events)
-    .catch((re: unknown) =>
-      deps.log.log('error', 'could not record a refused call', { callId: ctx.callId, error: String(re) }),
-    );
 }
