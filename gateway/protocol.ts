@@ -165,6 +165,8 @@ export type ControlErrorCode =
   | 'InvalidScope'
   | 'TaskNotActive'
   | 'ApprovalNotPending'
+  | 'StorageFull'
+  | 'StorageUnavailable'
   | 'Internal';
 
 export interface ControlErrorBody {

@@ -18,7 +18,7 @@ import type { Logger } from '../server/logger';
 import { MAX_TTL_SECONDS, type TaskRegistry } from '../tasks/task-registry';
 import { agentEnv, REAL_CREDENTIAL_VARIABLES } from './agent-env';
 import { approvalRoutes } from './approval-routes';
-import { ControlError, sendError } from './control-error';
+import { ControlError, sendError, storageError } from './control-error';
 import { eventStream } from './event-stream';
 import { policyRoute } from './policy-route';
 
@@ -36,6 +36,8 @@ export interface ControlDeps {
   readonly port: () => number;
   readonly startedBy: string;
   readonly log: Logger;
+  /** Where the gateway keeps its state, named in storage errors. */
+  readonly dataDir: string;
   /** Proxy mode's CA certificate file, handed to agents as AWS_CA_BUNDLE. */
   readonly caBundle?: string;
 }
@@ -188,6 +190,11 @@ export function controlApp(deps: ControlDeps): express.Express {
   );
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ControlError) return sendError(res, err);
+    const storage = storageError(err, deps.dataDir);
+    if (storage) {
+      deps.log.log('error', 'control API storage error', { error: String(err) });
+      return sendError(res, storage);
+    }
     const status = (err as { status?: number }).status;
     if (status && status < 500)
       return sendError(res, new ControlError('InvalidRequest', status, 'Malformed request body.'));

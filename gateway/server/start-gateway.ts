@@ -192,6 +192,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     port: () => port,
     startedBy: userInfo().username,
     log: opts.log,
+    dataDir: opts.dataDir,
     caBundle: proxy.caFile,
   });
 

@@ -150,6 +150,11 @@ void describe('recording durability (real process)', () => {
       /RecordingUnavailable.*could not record this call, so it was not sent to AWS/s,
     );
     assert.equal(fake.received.length, 0, 'nothing reached AWS unrecorded');
+    // The control path says what is wrong (issue 12: it said "Internal error").
+    const start = await cli(dataDir, ['task', 'start', '--json', '--name', 'on a full disk']);
+    assert.notEqual(start.code, 0);
+    assert.match(start.stderr, /disk holding the Airlock data dir .* is full.*Free some space/s);
+    assert.doesNotMatch(start.stderr, /Internal error/);
 
     await rm(failFile);
     const ok = await signedCall({ port: gw.port, ...creds, ...GET_CALLER_IDENTITY });

