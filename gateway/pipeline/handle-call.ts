@@ -7,6 +7,8 @@ import { GatewayError } from '../errors/gateway-error';
 import { renderAwsError } from '../errors/render-aws-error';
 import type { CallContext } from './call-context';
 import { authenticate, verify } from './authenticate';
+import { checkScopeRegion } from './check-region';
+import { checkProxyCall } from '../proxy/check-proxy-call';
 import { guessProtocol } from './guess-protocol';
 import { readBody } from './read-body';
 import { toRequestView } from './request-view';
@@ -51,6 +53,7 @@ export async function handleCall(
   const ctx = newContext(req, res, arrival, realHost);
   try {
     const secret = authenticate(ctx, deps.tasks);
+    checkScopeRegion(ctx);
     const payloadHash = await readBody(ctx);
     verify(ctx, secret, payloadHash);
 
@@ -58,6 +61,8 @@ export async function handleCall(
     const mapping = mapToIam(identified, { accountId: deps.accountId() });
     ctx.identified = identified;
     ctx.mapping = mapping;
+    // Proxy mode: only the identified service's own endpoint gets a call re-signed with the real key.
+    checkProxyCall(ctx);
     const task = ctx.task;
     if (!task) throw new GatewayError('InternalFailure', 'no task after authentication');
     // Decide, hold for a human if asked, and journal request + decision (fail closed).

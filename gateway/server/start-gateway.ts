@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { ApprovalManager } from '../approvals/approval-manager';
+import { isRegion, regionProblem } from '../aws/region';
 import { EventBus } from '../approvals/event-bus';
 import { controlApp } from '../control/control-app';
 import { Journal } from '../journal/journal';
@@ -65,6 +66,8 @@ export interface RunningGateway {
  * is refused (DataDirInUseError), since two writers would break each other's journal chains.
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  // Every task's AWS_REGION, and part of every host an endpoint-mode call is forwarded to.
+  if (!isRegion(opts.region)) throw new Error(regionProblem(opts.region, 'the gateway configuration'));
   const lock = await lockDataDir(opts.dataDir);
   let gateway: RunningGateway;
   try {
