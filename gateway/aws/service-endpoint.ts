@@ -32,6 +32,15 @@ function legacyHosts(id: Identified, region: string): ServiceHost[] {
   const out: ServiceHost[] = [];
   if (id.globalEndpoint !== undefined)
     out.push({ host: id.globalEndpoint, signingRegion: id.globalRegion ?? 'us-east-1' });
+  // AWS CLI v1 still addresses these by their certificates' legacy names (its overridesslcommonname).
+  if (id.endpointPrefix === 'sqs') {
+    out.push({ host: `${region}.queue.${dnsSuffix(region)}`, signingRegion: region });
+    if (region === 'us-east-1') out.push({ host: 'queue.amazonaws.com', signingRegion: region });
+  }
+  if (id.endpointPrefix === 'elasticmapreduce')
+    out.push({ host: `${region}.elasticmapreduce.${dnsSuffix(region)}`, signingRegion: region });
+  if (id.endpointPrefix === 'rds' && region === 'us-east-1')
+    out.push({ host: 'rds.amazonaws.com', signingRegion: region });
   if (id.endpointPrefix === 's3' && inAwsPartition(region)) {
     // Pre-2019 regional S3 hosts carried the region in the service label.
     out.push({ host: `s3-${region}.amazonaws.com`, signingRegion: region });

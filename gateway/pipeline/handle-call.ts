@@ -9,6 +9,7 @@ import type { CallContext } from './call-context';
 import { authenticate, verify } from './authenticate';
 import { checkScopeRegion } from './check-region';
 import { checkProxyCall } from '../proxy/check-proxy-call';
+import { mapRequestQueueUrl } from '../sqs/queue-url-stage';
 import { guessProtocol } from './guess-protocol';
 import { readBody } from './read-body';
 import { toRequestView } from './request-view';
@@ -57,7 +58,8 @@ export async function handleCall(
     const payloadHash = await readBody(ctx);
     verify(ctx, secret, payloadHash);
 
-    const identified = identify(toRequestView(ctx, ctx.realHost));
+    // SQS queue URLs the gateway handed out name the real queue again before anything is decided.
+    const identified = mapRequestQueueUrl(ctx, identify(toRequestView(ctx, ctx.realHost)), deps.queueUrls);
     const mapping = mapToIam(identified, { accountId: deps.accountId() });
     ctx.identified = identified;
     ctx.mapping = mapping;

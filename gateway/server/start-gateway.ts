@@ -23,6 +23,7 @@ import { CONTROL_PREFIX, type GatewayInfo, PROTOCOL_VERSION } from '../protocol'
 import type { ProxyTimeouts } from '../proxy/proxy-front';
 import { ProxyFront } from '../proxy/proxy-front';
 import { setupProxyMode } from '../proxy/proxy-mode';
+import { QueueUrlTable } from '../sqs/queue-urls';
 import { TaskRegistry } from '../tasks/task-registry';
 import { realCredentials } from '../upstream/credentials';
 import { Resigner } from '../upstream/resign';
@@ -181,6 +182,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     log: opts.log,
     masking,
     upstreamAgent: (target) => proxy.upstreamAgent(target),
+    queueUrls: new QueueUrlTable(),
   };
   const control = controlApp({
     token: secrets.controlToken,

@@ -185,6 +185,27 @@ void describe('proxy mode: a call is re-signed only for its own service endpoint
     refused(ddb('evil.ddb.us-east-1.amazonaws.com'), /not an endpoint/);
   });
 
+  void test('legacy names AWS CLI v1 still uses (queue.amazonaws.com), for their own region only', () => {
+    const sqs = (host: string, region: string): EndpointVerdict =>
+      check({
+        host,
+        signedFor: 'sqs',
+        region,
+        view: {
+          method: 'POST',
+          path: '/',
+          query: [],
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ListQueues' },
+          body: Buffer.from('{}'),
+        },
+      });
+    assert.deepEqual(sqs('queue.amazonaws.com', 'us-east-1'), { ok: true });
+    assert.deepEqual(sqs('eu-west-1.queue.amazonaws.com', 'eu-west-1'), { ok: true });
+    assert.deepEqual(sqs('sqs.eu-west-1.amazonaws.com', 'eu-west-1'), { ok: true });
+    refused(sqs('queue.amazonaws.com', 'eu-west-1'), /not an endpoint/);
+    refused(sqs('evil.queue.amazonaws.com', 'us-east-1'), /not an endpoint/);
+  });
+
   void test('only the default port: anything else is not AWS', () => {
     refused(sts('sts.us-east-1.amazonaws.com:8443'), /default HTTPS port, not 8443/);
   });
