@@ -136,6 +136,31 @@ function iamPrefixFor(id, signingName, endpointPrefix, iam) {
   return { prefix: signingName, known: false };
 }
 
+// The SDK's endpoint rules ("region/endpointPrefix" keys with * wildcards → host template), with
+// named patterns resolved: proxy mode re-signs only for a host these rules give the identified
+// service for the signed region (gateway/aws/endpoint-rules.ts).
+function endpointRules() {
+  const raw = readJson(join(root, 'node_modules', 'aws-sdk', 'lib', 'region_config_data.json'));
+  const resolveSet = (set) => {
+    const out = {};
+    for (const key of Object.keys(set).sort()) {
+      const rule = typeof set[key] === 'string' ? raw.patterns[set[key]] : set[key];
+      if (!rule?.endpoint) throw new Error(`gen-aws-model: endpoint rule ${key} has no endpoint`);
+      const r = [rule.endpoint.replace(/^https?:\/\//, '')];
+      if (rule.globalEndpoint || rule.signingRegion) r.push(rule.globalEndpoint ? 1 : 0);
+      if (rule.signingRegion) r.push(rule.signingRegion);
+      out[key] = r;
+    }
+    return out;
+  };
+  return {
+    rules: resolveSet(raw.rules),
+    fipsRules: resolveSet(raw.fipsRules),
+    dualstackRules: resolveSet(raw.dualstackRules),
+    dualstackFipsRules: resolveSet(raw.dualstackFipsRules),
+  };
+}
+
 function main() {
   const metadata = readJson(join(apisDir, 'metadata.json'));
   const files = readdirSync(apisDir).sort();
@@ -193,6 +218,7 @@ function main() {
     format: 1,
     sdkVersion: readJson(join(root, 'node_modules', 'aws-sdk', 'package.json')).version,
     services,
+    endpointRules: endpointRules(),
   };
   const text = JSON.stringify(out);
   writeFileSync(outFile, text);

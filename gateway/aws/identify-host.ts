@@ -3,6 +3,7 @@
  * `s3.dualstack.eu-west-1.amazonaws.com`, `streams.dynamodb.us-east-1.amazonaws.com`,
  * `123456789012.s3-control.us-east-1.amazonaws.com`, `iam.amazonaws.com`, `sqs-fips.us-east-1...`.
  */
+import { isRegion } from './region';
 
 export interface HostService {
   /** The model endpoint prefix the host names (`s3`, `streams.dynamodb`, `s3-control`). */
@@ -12,9 +13,9 @@ export interface HostService {
 }
 
 const SUFFIXES = ['.amazonaws.com.cn', '.amazonaws.com', '.api.aws'];
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-// Legacy S3 hosts carry the region in the service label: s3-us-west-2, s3-external-1.
-const S3_DASH_REGION = /^s3-(?:external-\d|[a-z]{2}(?:-[a-z]+)+-\d{1,2})$/;
+// Legacy S3 hosts carry the region in the service label (s3-us-west-2, s3-external-1); Transfer
+// Acceleration hosts (`bucket.s3-accelerate[.dualstack].amazonaws.com`) serve any bucket's region.
+const S3_DASH_REGION = /^s3-(?:external-\d|accelerate|[a-z]{2}(?:-[a-z]+)+-\d{1,2})$/;
 
 function normaliseLabel(label: string): string {
   if (S3_DASH_REGION.test(label)) return 's3';
@@ -38,7 +39,7 @@ export function serviceFromHost(
   if (!suffix) return undefined;
   const labels = host.slice(0, -suffix.length).split('.');
   // Right to left the host reads: [host labels…] service [dualstack] [region].
-  if (labels.length > 1 && REGION.test(labels[labels.length - 1] ?? '')) labels.pop();
+  if (labels.length > 1 && isRegion(labels[labels.length - 1])) labels.pop();
   if (labels.length > 1 && labels[labels.length - 1] === 'dualstack') labels.pop();
   for (let i = 0; i < labels.length; i++) {
     const rest = labels.slice(i);

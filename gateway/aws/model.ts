@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeEndpointRules, type EndpointRuleSets } from './endpoint-rules';
 import type { AwsProtocol } from './types';
 
 export type MemberLocation = 'uri' | 'querystring' | 'querystring-map' | 'header' | 'headers';
@@ -61,6 +62,8 @@ export interface ServiceModel {
 
 export interface AwsModel {
   readonly sdkVersion: string;
+  /** The SDK's endpoint rules: which hosts serve an endpoint prefix in a region. */
+  readonly endpointRules: EndpointRuleSets;
   readonly services: readonly ServiceModel[];
   readonly byId: ReadonlyMap<string, ServiceModel>;
   /** Primary service first (the one whose id or endpoint prefix is the signing name). */
@@ -230,6 +233,7 @@ export function parseAwsModel(text: string): AwsModel {
   for (const [k, v] of byEndpointPrefix) primaryFirst(k, v);
   return {
     sdkVersion: str(raw.sdkVersion, 'sdkVersion'),
+    endpointRules: decodeEndpointRules(raw.endpointRules, invalid),
     services,
     byId: new Map(services.map((s) => [s.id, s])),
     bySigningName,

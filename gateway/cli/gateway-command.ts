@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isRegion, regionProblem } from '../aws/region';
 import { MAX_APPROVAL_TIMEOUT_SECONDS, PolicyFileError } from '../policy-file';
 import type { ReadyLine } from '../protocol';
 import { stderrLogger } from '../server/logger';
@@ -87,7 +88,17 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
     throw new CliError('--log-level must be debug, info, warn or error', 2);
   const log = stderrLogger(level);
   const dataDir = resolveDataDir(values['data-dir']);
-  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const regionFrom =
+    values.region !== undefined
+      ? '--region'
+      : process.env.AWS_REGION
+        ? 'AWS_REGION'
+        : process.env.AWS_DEFAULT_REGION
+          ? 'AWS_DEFAULT_REGION'
+          : undefined;
+  const region = values.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1');
+  // Tasks get this region (AWS_REGION) and calls are forwarded to hosts named after it.
+  if (!isRegion(region)) throw new CliError(`${regionProblem(region, regionFrom ?? 'the region')}.`, 2);
 
   let gateway;
   try {

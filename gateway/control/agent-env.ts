@@ -1,3 +1,4 @@
+import { isRegion, regionProblem } from '../aws/region';
 import type { AgentEnv } from '../protocol';
 
 /** Variables that would point an agent at real credentials: a task shell must not have them. */
@@ -27,6 +28,8 @@ export function agentEnv(opts: {
   /** The local CA certificate of proxy mode; without it the proxy variables are left out. */
   readonly caBundle?: string;
 }): AgentEnv {
+  // The gateway checks its region at start; a task must never carry one that could name a host.
+  if (!isRegion(opts.region)) throw new Error(regionProblem(opts.region, 'the gateway configuration'));
   const proxy = `http://127.0.0.1:${opts.port}`;
   return {
     AWS_ENDPOINT_URL: `http://127.0.0.1:${opts.port}`,

@@ -16,6 +16,7 @@ export type GatewayErrorCode =
   | 'RequestTimeTooSkewed'
   | 'AuthorizationQueryParametersError'
   | 'AccessDenied'
+  | 'EndpointNotAllowed'
   | 'InvalidRequest'
   | 'NotImplemented'
   | 'RequestEntityTooLarge'
@@ -39,6 +40,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   RequestTimeTooSkewed: 403,
   AuthorizationQueryParametersError: 400,
   AccessDenied: 403,
+  EndpointNotAllowed: 403,
   InvalidRequest: 400,
   NotImplemented: 501,
   RequestEntityTooLarge: 413,

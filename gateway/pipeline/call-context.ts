@@ -32,6 +32,8 @@ export interface CallContext {
   body?: Buffer;
   /** True when the body streams through to the upstream untouched. */
   streamBody: boolean;
+  /** The gateway changed the buffered body after verifying it (SQS queue URLs mapped back). */
+  bodyRewritten?: boolean;
   identified?: Identified;
   mapping?: IamMapping;
   decision?: Decision;

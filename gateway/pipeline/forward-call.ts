@@ -3,6 +3,7 @@ import { resolveTarget, upstreamPath } from '../upstream/upstream-target';
 import { forward } from '../upstream/forward';
 import { forwardableHeaders, stripPresignParams } from '../upstream/resign';
 import { deliverResponse } from '../recording/deliver-response';
+import { queueUrlRewriter } from '../sqs/queue-url-stage';
 import type { CallContext } from './call-context';
 import type { PipelineDeps } from './pipeline-deps';
 import { splitUrl } from './request-view';
@@ -22,6 +23,8 @@ export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise
   const outPath = upstreamPath(target, path);
   const headers = forwardableHeaders(ctx.raw.rawHeaders);
   if (ctx.body) headers['content-length'] = String(ctx.body.length);
+  // The agent's payload hash was for the body it sent; the signer hashes the one we send.
+  if (ctx.bodyRewritten) delete headers['x-amz-content-sha256'];
   const signed = await deps.resigner.sign(
     { method: ctx.raw.method, path: outPath, rawQuery: query, headers },
     target,
@@ -56,6 +59,7 @@ export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise
         arrivedAt: ctx.arrivedAt,
         plan: deps.masking.plan(maskCall, 'response'),
         placeholders: deps.masking.placeholders(task.taskId),
+        rewriteForAgent: queueUrlRewriter(ctx, id, deps.queueUrls),
         record: async (data) => {
           try {
             await deps.journal.record(task.taskId, [{ type: 'call.response', data }]);

@@ -8,6 +8,9 @@ import { renderAwsError } from '../errors/render-aws-error';
 import type { CallContext } from './call-context';
 import { authenticate, verify } from './authenticate';
 import { checkFraming } from './check-framing';
+import { checkScopeRegion } from './check-region';
+import { checkProxyCall } from '../proxy/check-proxy-call';
+import { mapRequestQueueUrl } from '../sqs/queue-url-stage';
 import { guessProtocol } from './guess-protocol';
 import { readBody } from './read-body';
 import { toRequestView } from './request-view';
@@ -53,13 +56,17 @@ export async function handleCall(
   try {
     checkFraming(ctx);
     const secret = authenticate(ctx, deps.tasks);
+    checkScopeRegion(ctx);
     const payloadHash = await readBody(ctx);
     verify(ctx, secret, payloadHash);
 
-    const identified = identify(toRequestView(ctx, ctx.realHost));
+    // SQS queue URLs the gateway handed out name the real queue again before anything is decided.
+    const identified = mapRequestQueueUrl(ctx, identify(toRequestView(ctx, ctx.realHost)), deps.queueUrls);
     const mapping = mapToIam(identified, { accountId: deps.accountId() });
     ctx.identified = identified;
     ctx.mapping = mapping;
+    // Proxy mode: only the identified service's own endpoint gets a call re-signed with the real key.
+    checkProxyCall(ctx);
     const task = ctx.task;
     if (!task) throw new GatewayError('InternalFailure', 'no task after authentication');
     // Decide, hold for a human if asked, and journal request + decision (fail closed).

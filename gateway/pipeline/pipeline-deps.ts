@@ -4,6 +4,7 @@ import type { EventBus } from '../approvals/event-bus';
 import type { Journal } from '../journal/journal';
 import type { Masking } from '../masking';
 import type { Logger } from '../server/logger';
+import type { QueueUrlTable } from '../sqs/queue-urls';
 import type { TaskRegistry } from '../tasks/task-registry';
 import type { Resigner } from '../upstream/resign';
 import type { UpstreamTarget } from '../upstream/upstream-target';
@@ -30,4 +31,6 @@ export interface PipelineDeps {
   readonly masking: Masking;
   /** The connection agent for a forward (the gateway's own parent proxy); undefined: direct. */
   readonly upstreamAgent?: (target: UpstreamTarget) => Agent | undefined;
+  /** Real SQS queue URLs behind the ones agents are given (they point at the gateway). */
+  readonly queueUrls: QueueUrlTable;
 }

@@ -5,6 +5,7 @@ import type { UpstreamTarget } from '../upstream/upstream-target';
 import { LeafCertificates } from './leaf-certs';
 import { loadOrCreateCa } from './local-ca';
 import { parentProxyFromEnv } from './parent-proxy';
+import { publishCaCert } from './public-ca';
 import { DEFAULT_PROXY_TIMEOUTS, ProxyFront, type ProxyTimeouts } from './proxy-front';
 
 export interface ProxyModeOptions {
@@ -21,7 +22,7 @@ export interface ProxyModeOptions {
 
 export interface ProxyMode {
   readonly front: ProxyFront;
-  /** The CA certificate file agents trust (AWS_CA_BUNDLE). */
+  /** The CA certificate file agents trust (AWS_CA_BUNDLE): a public copy outside the data dir. */
   readonly caFile: string;
   /** The agent for a forward to this target: through the parent proxy when one applies. */
   upstreamAgent(target: UpstreamTarget): Agent | undefined;
@@ -30,6 +31,7 @@ export interface ProxyMode {
 /** Proxy mode's parts: the local CA (created at first start), leaf certificates, parent proxy. */
 export async function setupProxyMode(opts: ProxyModeOptions): Promise<ProxyMode> {
   const ca = await loadOrCreateCa(opts.dataDir);
+  const caFile = await publishCaCert(opts.dataDir, ca.certPem, opts.env);
   const leaves = new LeafCertificates(ca);
   const parent = parentProxyFromEnv(opts.env, opts.self);
   if (parent)
@@ -49,7 +51,7 @@ export async function setupProxyMode(opts: ProxyModeOptions): Promise<ProxyMode>
   const agents = new Map<string, TunnelAgent>();
   return {
     front,
-    caFile: ca.certFile,
+    caFile,
     upstreamAgent(target) {
       // Plain-http upstreams (a local sandbox) are reached directly.
       if (!parent || target.protocol !== 'https:') return undefined;

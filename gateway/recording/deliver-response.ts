@@ -36,6 +36,8 @@ export interface DeliveryInput {
   readonly arrivedAt: bigint;
   readonly plan: MaskPlan;
   readonly placeholders: Placeholders;
+  /** Changes the agent's copy of a read answer after masking (SQS queue URLs); the record keeps AWS's. */
+  readonly rewriteForAgent?: (text: string, status: number) => string | undefined;
   /** Makes the call.response event durable; rejects when it cannot. */
   readonly record: (data: CallResponseData) => Promise<void>;
 }
@@ -138,8 +140,9 @@ export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> 
     const text = decoded.toString('utf8');
     const m = maskBody(text, kind.format, d.plan, d.placeholders);
     if (strict && m.readAs !== kind.format) throw notMaskable(`it is not the ${kind.format} it claims to be`);
-    if (m.agentChanged) {
-      agentBody = await encodeBody(Buffer.from(m.agent), enc ?? 'identity');
+    const rewritten = d.rewriteForAgent?.(m.agent, status);
+    if (m.agentChanged || rewritten !== undefined) {
+      agentBody = await encodeBody(Buffer.from(rewritten ?? m.agent), enc ?? 'identity');
       delete headers['content-md5'];
       if (headers['x-amz-crc32'] !== undefined) headers['x-amz-crc32'] = String(zlib.crc32(agentBody));
     }

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { ApprovalManager } from '../approvals/approval-manager';
+import { isRegion, regionProblem } from '../aws/region';
 import { EventBus } from '../approvals/event-bus';
 import { controlApp } from '../control/control-app';
 import { Journal } from '../journal/journal';
@@ -22,6 +23,7 @@ import { CONTROL_PREFIX, type GatewayInfo, PROTOCOL_VERSION } from '../protocol'
 import type { ProxyTimeouts } from '../proxy/proxy-front';
 import { ProxyFront } from '../proxy/proxy-front';
 import { setupProxyMode } from '../proxy/proxy-mode';
+import { QueueUrlTable } from '../sqs/queue-urls';
 import { TaskRegistry } from '../tasks/task-registry';
 import { realCredentials } from '../upstream/credentials';
 import { Resigner } from '../upstream/resign';
@@ -65,6 +67,8 @@ export interface RunningGateway {
  * is refused (DataDirInUseError), since two writers would break each other's journal chains.
  */
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  // Every task's AWS_REGION, and part of every host an endpoint-mode call is forwarded to.
+  if (!isRegion(opts.region)) throw new Error(regionProblem(opts.region, 'the gateway configuration'));
   const lock = await lockDataDir(opts.dataDir);
   let gateway: RunningGateway;
   try {
@@ -178,6 +182,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     log: opts.log,
     masking,
     upstreamAgent: (target) => proxy.upstreamAgent(target),
+    queueUrls: new QueueUrlTable(),
   };
   const control = controlApp({
     token: secrets.controlToken,

@@ -1,6 +1,8 @@
 import { serviceFromHost } from '../aws/identify-host';
 import { awsModel } from '../aws/model';
+import { dnsSuffix, inAwsPartition, isRegion, quoteRegion } from '../aws/region';
 import type { Identified } from '../aws/types';
+import { GatewayError } from '../errors/gateway-error';
 
 export interface UpstreamTarget {
   readonly protocol: 'http:' | 'https:';
@@ -28,10 +30,6 @@ const GLOBAL_HOSTS: Record<string, string> = {
   globalaccelerator: 'globalaccelerator.us-west-2.amazonaws.com',
   importexport: 'importexport.amazonaws.com',
 };
-
-function dnsSuffix(region: string): string {
-  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-}
 
 /** The bucket a virtual-hosted S3 host names (`uploads.s3.us-east-1.amazonaws.com`), if any. */
 function virtualHostedBucket(id: Identified, realHost: string): string | undefined {
@@ -72,11 +70,15 @@ export function resolveTarget(id: Identified, upstream: URL | undefined, realHos
     };
   }
   const region = id.region;
+  // The region goes into the host name: `x.s3` there would address someone's bucket.
+  if (!isRegion(region))
+    throw new GatewayError(
+      'IncompleteSignature',
+      `Credential should be scoped to a valid region, not ${quoteRegion(region)}.`,
+    );
   const host =
     id.globalEndpoint ??
-    (region.startsWith('cn-') || region.startsWith('us-gov-')
-      ? undefined
-      : GLOBAL_HOSTS[id.endpointPrefix]) ??
+    (inAwsPartition(region) ? GLOBAL_HOSTS[id.endpointPrefix] : undefined) ??
     `${id.endpointPrefix}.${region}.${dnsSuffix(region)}`;
   return { protocol: 'https:', hostname: host, hostHeader: host, basePath: '' };
 }

@@ -4,6 +4,7 @@ import { createEc2Stub } from './stubs/ec2';
 import { createIamStub } from './stubs/iam';
 import { createLambdaStub } from './stubs/lambda';
 import { createSecretsManagerStub } from './stubs/secretsmanager';
+import { createSqsStub } from './stubs/sqs';
 import { createStsStub, newAssumedRoleCredentials, type AssumedRoleCredentials } from './stubs/sts';
 import type { FakeIdentity, ReceivedCall, ServiceStub, StubRequest, StubResponse } from './types';
 import { makeTestTls } from './tls';
@@ -25,6 +26,8 @@ export interface FakeAwsOptions {
   userName?: string;
   /** Serve HTTPS (certificate for 127.0.0.1 from a CA made now; see `caPem`). */
   tls?: boolean;
+  /** Origin of the SQS queue URLs the fake hands out (default https://sqs.<region>.amazonaws.com). */
+  sqsQueueUrlOrigin?: (region: string) => string;
   /** Answers chosen by the test for verified non-S3 calls, before any stub (masking canaries). */
   canned?: (service: string, req: StubRequest) => StubResponse | undefined;
 }
@@ -86,6 +89,7 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       environment: planted.lambdaEnvironment,
     }),
     createSecretsManagerStub(identity, { name: planted.secretName, value: planted.secretValue }),
+    createSqsStub(identity, opts.sqsQueueUrlOrigin ? { queueUrlOrigin: opts.sqsQueueUrlOrigin } : {}),
   ];
   const stubs = new Map(stubList.map((s) => [s.signingName, s]));
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { agentShellEnv, awsV1, boto3, hasAwsCliV2, run } from '../support/aws-clients';
 import { type LooseEvent, readJournalEvents } from '../support/journal';
@@ -30,7 +32,12 @@ void describe('proxy mode: real clients with exactly the task env', () => {
     const env = s.task.env;
     assert.equal(env.HTTPS_PROXY, `http://127.0.0.1:${s.gw.port}`);
     assert.equal(env.https_proxy, env.HTTPS_PROXY);
-    assert.equal(env.AWS_CA_BUNDLE, `${s.gw.dataDir}/ca.pem`);
+    // The CA certificate is a public copy outside the data dir: no variable leads into it.
+    const bundle = env.AWS_CA_BUNDLE ?? '';
+    assert.ok(isAbsolute(bundle) && relative(s.gw.dataDir, bundle).startsWith('..'), bundle);
+    for (const [k, v] of Object.entries(env)) assert.ok(!v.includes(s.gw.dataDir), `${k} points into the data dir`);
+    assert.equal(readFileSync(bundle, 'utf8'), readFileSync(join(s.gw.dataDir, 'ca.pem'), 'utf8'));
+    assert.equal(statSync(bundle).mode & 0o777, 0o644);
     for (const v of [env.NO_PROXY, env.no_proxy])
       assert.deepEqual(v?.split(',').sort(), ['127.0.0.1', '::1', 'localhost']);
     assert.equal(env.AWS_ENDPOINT_URL, `http://127.0.0.1:${s.gw.port}`);

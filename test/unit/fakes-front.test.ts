@@ -143,17 +143,17 @@ void test('an unmodelled service gets an AWS-shaped UnknownOperation and is reco
   const res = await signedRequest({
     baseUrl: fake.url,
     credentials: fake.credentials,
-    service: 'sqs',
+    service: 'sns',
     method: 'POST',
     path: '/',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ListQueues' },
-    body: '{}',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'Action=ListTopics&Version=2010-03-31',
   });
   assert.equal(res.status, 400);
-  assert.equal((JSON.parse(res.body) as { __type?: string }).__type, 'UnknownOperationException');
-  const call = fake.received.find((c) => c.service === 'sqs');
+  assert.match(res.body, /<Code>UnknownOperation<\/Code>/);
+  const call = fake.received.find((c) => c.service === 'sns');
   assert.equal(call?.verified, 'ok');
-  assert.equal(call?.operation, 'ListQueues');
+  assert.equal(call?.operation, 'ListTopics');
   assert.equal(call?.backendReached, false);
 });
 

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect } from 'node:tls';
 import { LeafCertificates } from '../../gateway/proxy/leaf-certs';
 import { CA_CERT_FILE, CA_KEY_FILE, loadOrCreateCa, type LocalCa } from '../../gateway/proxy/local-ca';
+import { publicCaFile, publishCaCert } from '../../gateway/proxy/public-ca';
 
 void describe('proxy mode: local CA', () => {
   let dir: string;
@@ -44,6 +45,66 @@ void describe('proxy mode: local CA', () => {
     await chmod(join(dir, CA_KEY_FILE), 0o644);
     await loadOrCreateCa(dir);
     assert.equal((await stat(join(dir, CA_KEY_FILE))).mode & 0o777, 0o600);
+  });
+});
+
+void describe('proxy mode: the public copy of the CA certificate (AWS_CA_BUNDLE)', () => {
+  let dir: string;
+  let runtime: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'airlock-pubca-'));
+    runtime = await mkdtemp(join(tmpdir(), 'airlock-runtime-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await rm(runtime, { recursive: true, force: true });
+  });
+
+  void test('lives outside the data dir, world-readable, with exactly the certificate', async () => {
+    const dataDir = join(dir, 'data');
+    await mkdir(dataDir);
+    const ca = await loadOrCreateCa(dataDir);
+    const env = { XDG_RUNTIME_DIR: runtime };
+    const file = await publishCaCert(dataDir, ca.certPem, env);
+    assert.equal(file, publicCaFile(dataDir, env));
+    assert.ok(relative(dataDir, file).startsWith('..'), file);
+    assert.equal(await readFile(file, 'utf8'), ca.certPem);
+    assert.equal((await stat(file)).mode & 0o777, 0o644);
+    assert.equal((await stat(join(runtime, 'airlock'))).mode & 0o777, 0o700);
+    // Another data dir gets its own copy; the same one keeps its path across restarts.
+    assert.notEqual(publicCaFile(join(dir, 'other'), env), file);
+    assert.equal(publicCaFile(dataDir, env), file);
+  });
+
+  void test('is rewritten at start: a tampered copy does not survive', async () => {
+    const dataDir = join(dir, 'data');
+    const ca = await loadOrCreateCa(dataDir);
+    const env = { XDG_RUNTIME_DIR: runtime };
+    const file = publicCaFile(dataDir, env);
+    await writeFile(file, 'someone else\'s CA');
+    await publishCaCert(dataDir, ca.certPem, env);
+    assert.equal(await readFile(file, 'utf8'), ca.certPem);
+  });
+
+  void test('refuses a folder other users can write to', { skip: process.platform === 'win32' }, async () => {
+    const shared = await mkdtemp(join(tmpdir(), 'airlock-shared-'));
+    try {
+      await mkdir(join(shared, 'airlock'));
+      await chmod(join(shared, 'airlock'), 0o777);
+      await assert.rejects(
+        publishCaCert(join(dir, 'data'), 'pem', { XDG_RUNTIME_DIR: shared }),
+        /not a folder only this user can write to/,
+      );
+    } finally {
+      await rm(shared, { recursive: true, force: true });
+    }
+  });
+
+  void test('never inside the data dir, even when the runtime dir is', async () => {
+    await assert.rejects(
+      publishCaCert(dir, 'pem', { XDG_RUNTIME_DIR: dir }),
+      /outside the data dir/,
+    );
   });
 });
 
