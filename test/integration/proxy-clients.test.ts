@@ -35,7 +35,8 @@ void describe('proxy mode: real clients with exactly the task env', () => {
     // The CA certificate is a public copy outside the data dir: no variable leads into it.
     const bundle = env.AWS_CA_BUNDLE ?? '';
     assert.ok(isAbsolute(bundle) && relative(s.gw.dataDir, bundle).startsWith('..'), bundle);
-    for (const [k, v] of Object.entries(env)) assert.ok(!v.includes(s.gw.dataDir), `${k} points into the data dir`);
+    for (const [k, v] of Object.entries(env))
+      assert.ok(!v.includes(s.gw.dataDir), `${k} points into the data dir`);
     assert.equal(readFileSync(bundle, 'utf8'), readFileSync(join(s.gw.dataDir, 'ca.pem'), 'utf8'));
     assert.equal(statSync(bundle).mode & 0o777, 0o644);
     for (const v of [env.NO_PROXY, env.no_proxy])
