@@ -1,31 +1,21 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { bodyBindingNote } from '../approvals/body-note';
 import { cliClientName, ControlClient, ControlClientError } from '../control/control-client';
 import type { ApprovalDecision, ApprovalInfo } from '../protocol';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
 
-/** What the approver should know about the body: only when the approval cannot bind its bytes. */
-function bodyNote(a: ApprovalInfo): string {
-  switch (a.bodyBinding?.kind) {
-    case 'declared-length':
-      return `\n    body: ${a.bodyBinding.bytes} bytes streamed unsigned; approving binds their length and checksums, not their content`;
-    case 'per-attempt':
-      return '\n    body: streamed unsigned, no length declared; approving lets this one attempt through';
-    default:
-      return '';
-  }
-}
-
 function line(a: ApprovalInfo, now: number): string {
   const waited = Math.max(0, Math.round((now - Date.parse(a.requestedAt)) / 1000));
   const left = Math.max(0, Math.round((Date.parse(a.expiresAt) - now) / 1000));
   const tries = a.attempts > 1 ? `, ${a.attempts} attempts` : '';
-  return `${a.approvalId}  task "${a.taskName}"  ${a.summary}\n    ${a.action} · rule ${a.rule?.id ?? '-'} · waiting ${waited}s, ${left}s left${tries}${bodyNote(a)}`;
+  const note = bodyBindingNote(a.bodyBinding);
+  return `${a.approvalId}  task "${a.taskName}"  ${a.summary}\n    ${a.action} · rule ${a.rule?.id ?? '-'} · waiting ${waited}s, ${left}s left${tries}${note ? `\n    ${note}` : ''}`;
 }
 
 /** `decided by alice (cli) through airlock-cli approve pid=… (process 4242: node …)`. */
-export function decidedLine(a: ApprovalInfo): string {
+function decidedLine(a: ApprovalInfo): string {
   const via = a.decidedVia;
   if (!via) return `decided by ${a.decidedBy ?? 'airlock'}`;
   const proc = via.process ? ` (process ${via.process.pid}: ${via.process.command})` : '';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,50 @@ async function signedPut(
     }),
   );
   return { path: signed.path, headers: { ...signed.headers } };
+}
+
+/**
+ * An UNSIGNED-PAYLOAD PutObject sent like an S3 SDK over a raw socket; `chunked` sends it without
+ * a Content-Length (Transfer-Encoding: chunked), so nothing declares its size.
+ */
+async function unsignedPut(
+  env: Record<string, string>,
+  key: string,
+  body: string,
+  chunked: boolean,
+): Promise<{ status: number }> {
+  const url = new URL(env.AWS_ENDPOINT_URL!);
+  const signer = new SignatureV4({
+    service: 's3',
+    region: env.AWS_REGION!,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    sha256: Hash.bind(null, 'sha256'),
+    uriEscapePath: false,
+  });
+  const length: Record<string, string> = chunked
+    ? { 'transfer-encoding': 'chunked' }
+    : { 'content-length': String(Buffer.byteLength(body)) };
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: 'PUT',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: `/uploads/${key}`,
+      headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...length },
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { hostname: url.hostname, port: url.port, method: 'PUT', path: signed.path, headers: signed.headers },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 const forKey =
@@ -270,5 +315,40 @@ void describe('approvals cover exactly the request that was shown', () => {
     assert.notEqual(b.approvalId, a.approvalId);
     assert.equal(await s.decide(b.approvalId, 'deny'), 200);
     assert.notEqual((await again).code, 0);
+  });
+  void test('unsigned uploads: the approval binds the declared length (retries attach, the approver is told); with no length each attempt is asked about alone', async () => {
+    const first = unsignedPut(s.task.env, 'held/unsigned.bin', 'twelve bytes', false);
+    const a = await s.waitForPending(forKey('held/unsigned.bin'));
+    assert.deepEqual(a.bodyBinding, { kind: 'declared-length', bytes: 12 });
+    const listed = await s.gw.cli(['approvals']);
+    assert.match(
+      listed.stdout,
+      /its 12-byte body is streamed unsigned: approving binds its length and checksums, not its content/,
+    );
+    const retry = unsignedPut(s.task.env, 'held/unsigned.bin', 'twelve bytes', false);
+    await s.waitForPending((p) => p.approvalId === a.approvalId && p.attempts === 2);
+    // A different length is a different upload.
+    const longer = unsignedPut(s.task.env, 'held/unsigned.bin', 'thirteen bytes', false);
+    const b = await s.waitForPending((p) => forKey('held/unsigned.bin')(p) && p.approvalId !== a.approvalId);
+    assert.deepEqual(b.bodyBinding, { kind: 'declared-length', bytes: 14 });
+    assert.equal(await s.decide(a.approvalId, 'approve-once'), 200);
+    assert.deepEqual((await Promise.all([first, retry])).map((r) => r.status).sort(), [200, 403]);
+    assert.equal(await s.decide(b.approvalId, 'deny'), 200);
+    assert.equal((await longer).status, 403);
+    assert.equal(putsOf('held/unsigned.bin').length, 1);
+
+    // Chunked, no length: two byte-identical attempts are two approvals.
+    const c1 = unsignedPut(s.task.env, 'held/chunked.bin', 'streamed', true);
+    const c2 = unsignedPut(s.task.env, 'held/chunked.bin', 'streamed', true);
+    for (let i = 0; i < 100 && (await s.pending()).filter(forKey('held/chunked.bin')).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const chunked = (await s.pending()).filter(forKey('held/chunked.bin'));
+    assert.equal(chunked.length, 2);
+    assert.ok(chunked.every((p) => p.bodyBinding?.kind === 'per-attempt' && p.attempts === 1));
+    for (const p of chunked) assert.equal(await s.decide(p.approvalId, 'deny'), 200);
+    assert.deepEqual(
+      (await Promise.all([c1, c2])).map((r) => r.status),
+      [403, 403],
+    );
   });
 });

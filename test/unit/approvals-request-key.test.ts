@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { bodyBindingNote } from '../../gateway/approvals/body-note';
 import { type KeyedRequest, requestKey } from '../../gateway/approvals/request-key';
 import { summarize } from '../../gateway/approvals/summarize';
 import { forwardableHeaders } from '../../gateway/upstream/resign';
@@ -286,6 +287,11 @@ void test('bodies: bytes when the gateway or AWS checks them, the declared lengt
     });
   assert.equal(chunked().body.kind, 'per-attempt');
   assert.notEqual(chunked().key, chunked().key);
+  // What the approver is told: only when the bytes are not bound.
+  assert.match(bodyBindingNote(unsigned('6').body) ?? '', /6-byte body .* not its content/);
+  assert.match(bodyBindingNote(chunked().body) ?? '', /this one attempt/);
+  assert.equal(bodyBindingNote(buf.body), undefined);
+  assert.equal(bodyBindingNote(signedStream.body), undefined);
 });
 
 void test('one-line summaries for the operations people are asked about, and a generic fallback', () => {
