@@ -78,6 +78,52 @@ export interface EndTaskResponse {
 export type ApprovalDecision = 'approve-once' | 'approve-for-task' | 'deny';
 export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired';
 
+/**
+ * How much of a held call's body its approval binds (gateway/approvals/request-key.ts): the bytes
+ * (`sha256`: buffered, or streamed with a digest AWS checks), only what is declared about them
+ * (`declared-length`: an `UNSIGNED-PAYLOAD` upload, whose bytes nobody sees before they are sent;
+ * its length and checksum headers are bound), nothing that ties attempts together
+ * (`per-attempt`: no declared length, so every attempt waits for its own decision), or there is
+ * no body (`none`).
+ */
+export type BodyBinding =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'sha256'; readonly sha256: string }
+  | { readonly kind: 'declared-length'; readonly bytes: number }
+  | { readonly kind: 'per-attempt' };
+
+/**
+ * The header a control-API client names itself with (`airlock-cli/1 approve pid=… tty=… user=…`,
+ * `airlock-vscode/0.4.0 window=… pid=…`); the gateway records it with every decision it makes.
+ */
+export const CLIENT_HEADER = 'x-airlock-client';
+
+/** The control-API client a decision came from: what it said it is, and what the gateway saw. */
+export interface DecisionClient {
+  /**
+   * The client's own CLIENT_HEADER, or `unknown client` when it sent none. Self-declared: any
+   * process that can read the control token can claim any name.
+   */
+  readonly declared: string;
+  /** The loopback address and port the decision came from. */
+  readonly address?: string;
+  /** The OS user id owning that connection's other end (Linux), even when its process is not visible. */
+  readonly uid?: number;
+  /**
+   * The process at the other end of that connection, as the operating system names it (Linux,
+   * when the gateway may read it): unlike `declared`, the client cannot choose it.
+   */
+  readonly process?: DecisionClientProcess;
+}
+
+export interface DecisionClientProcess {
+  readonly pid: number;
+  /** Its command line, shortened. */
+  readonly command: string;
+  /** Who started it (a shell, an editor, an agent), same shape, one level. */
+  readonly parent?: { readonly pid: number; readonly command: string };
+}
+
 /** A call held for a human's decision (DESIGN.md section 1.4). */
 export interface ApprovalInfo {
   readonly approvalId: string;
@@ -100,10 +146,19 @@ export interface ApprovalInfo {
   readonly state: ApprovalState;
   /** How many times the agent's retries attached to this approval. */
   readonly attempts: number;
+  /** How much of the request body the approval binds (absent from gateways before it was added). */
+  readonly bodyBinding?: BodyBinding;
   readonly decision?: ApprovalDecision;
   readonly decidedBy?: string;
+  /** The control-API client the decision came from (absent when the gateway itself decided). */
+  readonly decidedVia?: DecisionClient;
   readonly decidedAt?: string;
   readonly reason?: string;
+  /**
+   * Retries of the approved-once call that went through on this approval after AWS failed the
+   * attempt it let through (5xx, throttling, connection error).
+   */
+  readonly retriesRidden?: number;
 }
 
 export interface ListApprovalsResponse {
@@ -113,7 +168,10 @@ export interface ListApprovalsResponse {
 export interface DecideApprovalRequest {
   readonly decision: ApprovalDecision;
   readonly reason?: string;
-  /** Who decided (editor user, CLI user); the gateway records it. */
+  /**
+   * Who decided (editor user, CLI user); the gateway records it, next to the client the request
+   * came from (CLIENT_HEADER and what the gateway sees of the connection).
+   */
   readonly decidedBy?: string;
 }
 

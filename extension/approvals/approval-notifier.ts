@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { bodyBindingNote } from '../../gateway/approvals/body-note';
 import type { ApprovalDecision, ApprovalInfo } from '../../gateway/protocol';
 import type { ApprovalStore } from './approval-store';
 
@@ -19,8 +20,9 @@ export function approvalMessage(a: ApprovalInfo): string {
   const decide = (label: string, decision: ApprovalDecision): string =>
     commandLink(label, DECIDE_COMMAND, [a.approvalId, decision]);
   const why = a.rule ? ` (${a.rule.reason})` : '';
+  const note = bodyBindingNote(a.bodyBinding);
   return (
-    `task "${a.taskName}" wants to ${asPredicate(a.summary)}${why}. ` +
+    `task "${a.taskName}" wants to ${asPredicate(a.summary)}${why}. ${note ? `Note: ${note}. ` : ''}` +
     [
       decide('Approve', 'approve-once'),
       decide('Approve for Task', 'approve-for-task'),

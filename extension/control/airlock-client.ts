@@ -1,5 +1,6 @@
 import {
   type ApprovalInfo,
+  CLIENT_HEADER,
   CONTROL_PREFIX,
   type ControlErrorBody,
   type DecideApprovalRequest,
@@ -43,6 +44,8 @@ export class AirlockClient {
   constructor(
     readonly port: number,
     private readonly token: string,
+    /** How this client names itself (CLIENT_HEADER): recorded with every decision it makes. */
+    private readonly clientName = 'airlock-vscode',
   ) {
     this.base = `http://127.0.0.1:${port}${CONTROL_PREFIX}`;
   }
@@ -56,7 +59,11 @@ export class AirlockClient {
     try {
       res = await fetch(this.base + path, {
         method,
-        headers: { authorization: this.authorization, 'content-type': 'application/json' },
+        headers: {
+          authorization: this.authorization,
+          'content-type': 'application/json',
+          [CLIENT_HEADER]: this.clientName,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(15_000),
       });

@@ -119,10 +119,16 @@ export class GatewayController implements vscode.Disposable {
     this.stateChanged.fire(state);
   }
 
+  /** `airlock-vscode/0.1.0 (Visual Studio Code 1.99.0) window=<session id> pid=<extension host>`. */
+  private clientName(): string {
+    const version = (this.deps.context.extension.packageJSON as { version?: unknown }).version;
+    return `airlock-vscode/${typeof version === 'string' ? version : '?'} (${vscode.env.appName} ${vscode.version}) window=${vscode.env.sessionId} pid=${process.pid}`;
+  }
+
   private async attach(port: number): Promise<void> {
     try {
       const token = (await readFile(join(this.deps.dataDir, 'control-token'), 'utf8')).trim();
-      const client = new AirlockClient(port, token);
+      const client = new AirlockClient(port, token, this.clientName());
       this.clientNow = client;
       await this.deps.onReady(client);
       this.follow(client);

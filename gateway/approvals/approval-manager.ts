@@ -1,16 +1,18 @@
-import type { ApprovalDecision, ApprovalInfo } from '../protocol';
+import type { ApprovalDecision, ApprovalInfo, DecisionClient } from '../protocol';
 import {
   ApprovalError,
   type ApprovalManagerOptions,
   type ApprovalRequest,
   type HoldOutcome,
 } from './approval-types';
-import { newApproval, requestedEvent } from './new-approval';
+import { decidedEvent, expiredEvent, newApproval, requestedEvent } from './new-approval';
+import { type AttemptOutcome, RIDE_WINDOW_MS, RideState } from './retry-rides';
 import { type Grant, type GrantPair, TaskGrants } from './task-grants';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface Waiter {
+  readonly callId: string;
   readonly resolve: (o: HoldOutcome) => void;
 }
 
@@ -25,6 +27,10 @@ interface Entry {
   /** An approve-once decision already let one call through. */
   consumed: boolean;
   deciding: boolean;
+  /** The attempt let through and the retries that may ride on it (retry-rides.ts). */
+  readonly rides: RideState;
+  /** Its time is up but an attempt it let through is still in flight: dropped when that ends. */
+  dropWhenIdle: boolean;
   cancelTimer: () => void;
 }
 
@@ -78,8 +84,15 @@ export class ApprovalManager {
     const mapKey = `${req.task.taskId}\n${req.key}`;
     let e = this.byKey.get(mapKey);
     if (e?.info.state === 'approved' && !e.consumed) {
-      e.consumed = true;
+      this.release(e, req.callId);
       return { kind: 'approved', approval: snapshot(e) };
+    }
+    if (e?.info.state === 'approved') {
+      const ride = e.rides.take(req.callId, this.now());
+      if (ride) {
+        e.info.retriesRidden = ride.retry;
+        return { kind: 'approved', approval: snapshot(e), ride };
+      }
     }
     if (e?.info.state === 'approved' || e?.info.state === 'expired') e = undefined;
     if (e?.info.state === 'denied') return { kind: 'denied', approval: snapshot(e) };
@@ -95,6 +108,7 @@ export class ApprovalManager {
     const entry = e;
     return new Promise<HoldOutcome>((resolve) => {
       const waiter: Waiter = {
+        callId: req.callId,
         resolve: (o) => {
           signal.removeEventListener('abort', onAbort);
           resolve(o);
@@ -125,6 +139,8 @@ export class ApprovalManager {
       waiters: [],
       consumed: false,
       deciding: false,
+      rides: new RideState(),
+      dropWhenIdle: false,
       cancelTimer: () => undefined,
     };
     this.byId.set(info.approvalId, e);
@@ -141,12 +157,16 @@ export class ApprovalManager {
     return e;
   }
 
-  /** Applies a human's decision. Throws ApprovalError when unknown or no longer pending. */
+  /**
+   * Applies a human's decision, made through `client` (the control API) or by the gateway itself
+   * (no client). Throws ApprovalError when unknown or no longer pending.
+   */
   async decide(
     approvalId: string,
     decision: ApprovalDecision,
     decidedBy: string,
     reason?: string,
+    client?: DecisionClient,
   ): Promise<ApprovalInfo> {
     const e = this.byId.get(approvalId);
     if (!e) throw new ApprovalError('NotFound', `No approval ${approvalId}.`);
@@ -161,17 +181,7 @@ export class ApprovalManager {
     const decidedMs = this.now();
     try {
       await this.opts.record(e.info.taskId, [
-        {
-          type: 'approval.decided',
-          data: {
-            approvalId,
-            decision,
-            decidedBy,
-            reason,
-            waitedMs: decidedMs - e.requestedMs,
-            attempts: e.info.attempts,
-          },
-        },
+        decidedEvent(e.info, { decision, decidedBy, reason, client }, decidedMs - e.requestedMs),
       ]);
     } catch (err) {
       e.deciding = false;
@@ -184,6 +194,7 @@ export class ApprovalManager {
       state: decision === 'deny' ? 'denied' : 'approved',
       decision,
       decidedBy,
+      ...(client ? { decidedVia: client } : {}),
       decidedAt: new Date(decidedMs).toISOString(),
       ...(reason !== undefined ? { reason } : {}),
     });
@@ -199,15 +210,44 @@ export class ApprovalManager {
       // The newest attempt is the one its client is still waiting on; older ones are duplicates.
       const chosen = waiters.pop();
       if (chosen) {
-        e.consumed = true;
+        this.release(e, chosen.callId);
         chosen.resolve({ kind: 'approved', approval });
       }
       for (const w of waiters) w.resolve({ kind: 'superseded', approval });
     }
     this.opts.publish({ type: 'approval.decided', approval });
-    const cancelLinger = this.setTimer(() => this.drop(e), e.timeoutSeconds * 1000);
-    e.cancelTimer = cancelLinger;
+    this.dropAfter(e, e.timeoutSeconds * 1000);
     return approval;
+  }
+
+  private release(e: Entry, callId: string): void {
+    e.consumed = true;
+    e.rides.released(callId);
+  }
+
+  /**
+   * What became of an attempt an approval let through (the forward stage reports every one).
+   * When AWS failed an approve-once call, its retry may ride on the approval for a while.
+   */
+  attemptFinished(approvalId: string, callId: string, outcome: AttemptOutcome): void {
+    const e = this.byId.get(approvalId);
+    if (!e) return;
+    const mayRide = e.info.decision === 'approve-once' && this.byKey.get(e.mapKey) === e;
+    if (e.rides.finished(callId, outcome, this.now(), mayRide)) {
+      this.dropAfter(e, RIDE_WINDOW_MS);
+    } else if (e.dropWhenIdle && !e.rides.busy) {
+      this.drop(e);
+    }
+  }
+
+  /** Forgets a decided approval after `ms`, but never while an attempt it let through is in flight. */
+  private dropAfter(e: Entry, ms: number): void {
+    e.cancelTimer();
+    e.dropWhenIdle = false;
+    e.cancelTimer = this.setTimer(() => {
+      if (e.rides.busy) e.dropWhenIdle = true;
+      else this.drop(e);
+    }, ms);
   }
 
   private async expire(e: Entry): Promise<void> {
@@ -220,17 +260,7 @@ export class ApprovalManager {
     for (const w of waiters) w.resolve({ kind: 'expired', approval, timeoutSeconds: e.timeoutSeconds });
     this.opts.publish({ type: 'approval.expired', approval });
     await this.opts
-      .record(e.info.taskId, [
-        {
-          type: 'approval.expired',
-          data: {
-            approvalId: e.info.approvalId,
-            timeoutSeconds: e.timeoutSeconds,
-            waitedMs: this.now() - e.requestedMs,
-            attempts: e.info.attempts,
-          },
-        },
-      ])
+      .record(e.info.taskId, [expiredEvent(e.info, e.timeoutSeconds, this.now() - e.requestedMs)])
       .catch((err: unknown) =>
         this.opts.log.log('error', 'could not record an expired approval', {
           approvalId: e.info.approvalId,

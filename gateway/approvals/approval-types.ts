@@ -1,7 +1,8 @@
 import type { EventBody } from '../journal/events';
-import type { ApprovalInfo, GatewayEvent, TaskInfo } from '../protocol';
+import type { ApprovalInfo, BodyBinding, GatewayEvent, TaskInfo } from '../protocol';
 import type { Logger } from '../server/logger';
 import type { ParamsMasker } from './redact-params';
+import type { Ride } from './retry-rides';
 import type { GrantPair } from './task-grants';
 
 export type ApprovalErrorCode = 'NotFound' | 'ApprovalNotPending';
@@ -20,6 +21,8 @@ export class ApprovalError extends Error {
 export interface ApprovalRequest {
   /** Identifies the call across retries (request-key.ts). */
   readonly key: string;
+  /** How much of the body that key binds; shown to the approver. */
+  readonly bodyBinding: BodyBinding;
   readonly task: TaskInfo;
   readonly identity: string;
   readonly callId: string;
@@ -36,7 +39,8 @@ export interface ApprovalRequest {
 }
 
 export type HoldOutcome =
-  | { readonly kind: 'approved'; readonly approval: ApprovalInfo }
+  /** `ride`: a retry let through because AWS failed the attempt the approval let through. */
+  | { readonly kind: 'approved'; readonly approval: ApprovalInfo; readonly ride?: Ride }
   | { readonly kind: 'denied'; readonly approval: ApprovalInfo }
   | { readonly kind: 'expired'; readonly approval: ApprovalInfo; readonly timeoutSeconds: number }
   /** Another attempt of the same call took the approval (an approval lets one call through). */

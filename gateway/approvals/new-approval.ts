@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EventBody } from '../journal/events';
-import type { ApprovalInfo } from '../protocol';
+import type { ApprovalDecision, ApprovalInfo, DecisionClient } from '../protocol';
 import type { ApprovalRequest } from './approval-types';
 import { type ParamsMasker, redactSecretFields, shrinkParams } from './redact-params';
 
@@ -28,6 +28,7 @@ export function newApproval(
     expiresAt: new Date(requestedMs + timeoutSeconds * 1000).toISOString(),
     state: 'pending',
     attempts: 1,
+    bodyBinding: req.bodyBinding,
   };
 }
 
@@ -52,6 +53,40 @@ export function requestedEvent(
       rule,
       expiresAt: info.expiresAt,
       timeoutSeconds,
+      ...(info.bodyBinding ? { bodyBinding: info.bodyBinding } : {}),
     },
+  };
+}
+
+/** The journal event that records a decision, and where it came from. */
+export function decidedEvent(
+  info: ApprovalInfo,
+  d: {
+    readonly decision: ApprovalDecision;
+    readonly decidedBy: string;
+    readonly reason?: string;
+    readonly client?: DecisionClient;
+  },
+  waitedMs: number,
+): EventBody {
+  return {
+    type: 'approval.decided',
+    data: {
+      approvalId: info.approvalId,
+      decision: d.decision,
+      decidedBy: d.decidedBy,
+      ...(d.client ? { client: d.client } : {}),
+      reason: d.reason,
+      waitedMs,
+      attempts: info.attempts,
+    },
+  };
+}
+
+/** The journal event that records nobody deciding in time. */
+export function expiredEvent(info: ApprovalInfo, timeoutSeconds: number, waitedMs: number): EventBody {
+  return {
+    type: 'approval.expired',
+    data: { approvalId: info.approvalId, timeoutSeconds, waitedMs, attempts: info.attempts },
   };
 }

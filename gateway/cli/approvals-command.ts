@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ControlClient, ControlClientError } from '../control/control-client';
+import { bodyBindingNote } from '../approvals/body-note';
+import { cliClientName, ControlClient, ControlClientError } from '../control/control-client';
 import type { ApprovalDecision, ApprovalInfo } from '../protocol';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
@@ -9,7 +10,16 @@ function line(a: ApprovalInfo, now: number): string {
   const waited = Math.max(0, Math.round((now - Date.parse(a.requestedAt)) / 1000));
   const left = Math.max(0, Math.round((Date.parse(a.expiresAt) - now) / 1000));
   const tries = a.attempts > 1 ? `, ${a.attempts} attempts` : '';
-  return `${a.approvalId}  task "${a.taskName}"  ${a.summary}\n    ${a.action} · rule ${a.rule?.id ?? '-'} · waiting ${waited}s, ${left}s left${tries}`;
+  const note = bodyBindingNote(a.bodyBinding);
+  return `${a.approvalId}  task "${a.taskName}"  ${a.summary}\n    ${a.action} · rule ${a.rule?.id ?? '-'} · waiting ${waited}s, ${left}s left${tries}${note ? `\n    ${note}` : ''}`;
+}
+
+/** `decided by alice (cli) through airlock-cli approve pid=… (process 4242: node …)`. */
+function decidedLine(a: ApprovalInfo): string {
+  const via = a.decidedVia;
+  if (!via) return `decided by ${a.decidedBy ?? 'airlock'}`;
+  const proc = via.process ? ` (process ${via.process.pid}: ${via.process.command})` : '';
+  return `decided by ${a.decidedBy ?? '?'} through ${via.declared}${proc}`;
 }
 
 /** An exact id, or a unique prefix of a pending approval's id (ids are long to type). */
@@ -43,7 +53,7 @@ export async function runApprovalsCommand(
     allowPositionals: true,
     strict: true,
   });
-  const client = await ControlClient.fromDataDir(resolveDataDir(values['data-dir']));
+  const client = await ControlClient.fromDataDir(resolveDataDir(values['data-dir']), cliClientName(command));
   if (command === 'approvals') {
     const { approvals } = await client.listApprovals();
     const now = Date.now();
@@ -76,7 +86,7 @@ export async function runApprovalsCommand(
   process.stdout.write(
     values.json
       ? JSON.stringify(approval, null, 2) + '\n'
-      : `${approval.state} ${approval.approvalId}: ${approval.summary}${decision === 'approve-for-task' ? ' (for the rest of the task)' : ''}\n`,
+      : `${approval.state} ${approval.approvalId}: ${approval.summary}${decision === 'approve-for-task' ? ' (for the rest of the task)' : ''}\n    ${decidedLine(approval)}\n`,
   );
   return 0;
 }

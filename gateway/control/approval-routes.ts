@@ -9,6 +9,7 @@ import type {
 } from '../protocol';
 import type { Logger } from '../server/logger';
 import { ControlError } from './control-error';
+import { decisionClient } from './decision-client';
 
 const DECISIONS: readonly ApprovalDecision[] = ['approve-once', 'approve-for-task', 'deny'];
 
@@ -30,7 +31,11 @@ function parseDecide(body: unknown): DecideApprovalRequest {
   };
 }
 
-/** `GET /approvals` (pending, oldest first) and `POST /approvals/:id/decide`. */
+/**
+ * `GET /approvals` (pending, oldest first) and `POST /approvals/:id/decide`. A decision is
+ * recorded with the client it came from: any process that can read the control token can decide,
+ * so the record says which one did (decision-client.ts).
+ */
 export function approvalRoutes(
   router: Router,
   deps: { readonly approvals: ApprovalManager; readonly startedBy: string; readonly log: Logger },
@@ -43,9 +48,10 @@ export function approvalRoutes(
   router.post('/approvals/:id/decide', async (req, res) => {
     const id = String(req.params.id);
     const d = parseDecide(req.body);
+    const client = await decisionClient(req);
     let approval;
     try {
-      approval = await deps.approvals.decide(id, d.decision, d.decidedBy ?? deps.startedBy, d.reason);
+      approval = await deps.approvals.decide(id, d.decision, d.decidedBy ?? deps.startedBy, d.reason, client);
     } catch (e) {
       if (e instanceof ApprovalError)
         throw new ControlError(
@@ -59,6 +65,8 @@ export function approvalRoutes(
       approvalId: id,
       decision: d.decision,
       decidedBy: approval.decidedBy,
+      client: client.declared,
+      pid: client.process?.pid,
     });
     const body: DecideApprovalResponse = { approval };
     res.json(body);

@@ -1,6 +1,9 @@
+import { readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import {
+  CLIENT_HEADER,
   CONTROL_PREFIX,
   type ControlErrorBody,
   type DecideApprovalRequest,
@@ -24,14 +27,40 @@ export class ControlClientError extends Error {
   }
 }
 
+function ttyName(): string {
+  if (!process.stdin.isTTY) return 'none';
+  try {
+    return readlinkSync('/proc/self/fd/0');
+  } catch {
+    return 'yes';
+  }
+}
+
+/**
+ * How the CLI names itself to the gateway (CLIENT_HEADER), recorded with its decisions: the
+ * command, its process and parent, its terminal (`none` when run without one, as an agent's
+ * tool call would be), and the OS user.
+ */
+export function cliClientName(command: string): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (containers): the uid still names the user.
+    user = `uid ${process.getuid?.() ?? '?'}`;
+  }
+  return `airlock-cli ${command} pid=${process.pid} ppid=${process.ppid} tty=${ttyName()} user=${user}`;
+}
+
 /** A typed client of the gateway's control API, found through its data directory. */
 export class ControlClient {
   private constructor(
     private readonly base: string,
     private readonly token: string,
+    private readonly clientName: string,
   ) {}
 
-  static async fromDataDir(dataDir: string): Promise<ControlClient> {
+  static async fromDataDir(dataDir: string, clientName = cliClientName('cli')): Promise<ControlClient> {
     const info = await readGatewayInfo(dataDir);
     const token = await readFile(join(dataDir, CONTROL_TOKEN_FILE), 'utf8').catch(() => undefined);
     if (!info || token === undefined)
@@ -43,6 +72,7 @@ export class ControlClient {
     return new ControlClient(
       `http://${host.includes(':') ? `[${host}]` : host}:${info.port}${CONTROL_PREFIX}`,
       token.trim(),
+      clientName,
     );
   }
 
@@ -56,7 +86,11 @@ export class ControlClient {
     try {
       res = await fetch(this.base + path, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          'content-type': 'application/json',
+          [CLIENT_HEADER]: this.clientName,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs),
       });

@@ -10,6 +10,8 @@
  * fields v2 added are all optional, so one chain may hold both.
  */
 
+import type { BodyBinding, DecisionClient } from '../protocol';
+
 export const FORMAT_VERSION = 2;
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -56,6 +58,11 @@ export interface CallDecisionData {
   readonly approvalId?: string;
   /** How long this call was held waiting for that approval. */
   readonly waitedMs?: number;
+  /**
+   * A retry that went through on an approve-once approval because AWS failed the attempt it let
+   * through (gateway/approvals/retry-rides.ts): that attempt, how it failed, which retry this is.
+   */
+  readonly retryOf?: { readonly callId: string; readonly failure: string; readonly retry: number };
 }
 
 /** A call was held for a human; written before anyone is prompted. */
@@ -74,12 +81,16 @@ export interface ApprovalRequestedData {
   readonly rule: { readonly id: string; readonly reason: string };
   readonly expiresAt: string;
   readonly timeoutSeconds: number;
+  /** How much of the body the approval binds (an unsigned upload's bytes cannot be). */
+  readonly bodyBinding?: BodyBinding;
 }
 
 export interface ApprovalDecidedData {
   readonly approvalId: string;
   readonly decision: 'approve-once' | 'approve-for-task' | 'deny';
   readonly decidedBy: string;
+  /** The control-API client the decision came from; absent when the gateway decided (task end). */
+  readonly client?: DecisionClient;
   readonly reason?: string;
   /** From the request to the decision. */
   readonly waitedMs: number;

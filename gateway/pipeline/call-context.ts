@@ -11,6 +11,8 @@ export interface Decision {
   readonly approvalId?: string;
   /** How long the call was held for that approval. */
   readonly waitedMs?: number;
+  /** A retry let through on an approve-once approval after AWS failed the attempt it approved. */
+  readonly retryOf?: { readonly callId: string; readonly failure: string; readonly retry: number };
 }
 
 /** Everything one call accumulates on its way through the pipeline stages. */

@@ -1,6 +1,7 @@
+import type { AttemptOutcome } from '../approvals/retry-rides';
 import { GatewayError } from '../errors/gateway-error';
 import { resolveTarget, upstreamPath } from '../upstream/upstream-target';
-import { forward } from '../upstream/forward';
+import { forward, type ForwardResult } from '../upstream/forward';
 import { forwardableHeaders, stripPresignParams } from '../upstream/resign';
 import { deliverResponse } from '../recording/deliver-response';
 import { queueUrlRewriter } from '../sqs/queue-url-stage';
@@ -11,8 +12,35 @@ import { splitUrl } from './request-view';
 /**
  * Re-signs the call with the real credentials, forwards it, and hands the answer to the recording
  * delivery: masked, recorded durably, and only then (or, for object bodies, its last bytes) sent.
+ * A call an approval let through reports what AWS made of it: a retry of an approved call that
+ * AWS failed may ride on the same approval (approvals/retry-rides.ts).
  */
 export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise<void> {
+  const approvalId = ctx.decision?.approvalId;
+  if (approvalId === undefined) {
+    await forwardAndDeliver(ctx, deps, () => undefined);
+    return;
+  }
+  let status: number | undefined;
+  let outcome: AttemptOutcome = { kind: 'not-forwarded' };
+  try {
+    const result = await forwardAndDeliver(ctx, deps, (s) => (status = s));
+    outcome = { kind: 'answered', status: result.status, errorCode: result.errorCode };
+  } catch (e) {
+    // What AWS answered decides, not what the agent got (a failed recording is the gateway's).
+    if (status !== undefined) outcome = { kind: 'answered', status };
+    else if (e instanceof GatewayError && e.code === 'UpstreamUnreachable') outcome = { kind: 'unreachable' };
+    throw e;
+  } finally {
+    deps.approvals.attemptFinished(approvalId, ctx.callId, outcome);
+  }
+}
+
+async function forwardAndDeliver(
+  ctx: CallContext,
+  deps: PipelineDeps,
+  upstreamStatus: (status: number) => void,
+): Promise<ForwardResult> {
   const id = ctx.identified;
   const auth = ctx.auth;
   const task = ctx.task;
@@ -47,8 +75,9 @@ export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise
     res: ctx.res,
     ca: deps.upstreamCa,
     agent: deps.upstreamAgent?.(target),
-    respond: (up, upstreamStartedAt) =>
-      deliverResponse({
+    respond: (up, upstreamStartedAt) => {
+      upstreamStatus(up.statusCode ?? 502);
+      return deliverResponse({
         up,
         res: ctx.res,
         upstreamStartedAt,
@@ -71,7 +100,9 @@ export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise
             throw e;
           }
         },
-      }),
+      });
+    },
   });
   if (result.aborted) deps.log.log('debug', 'agent went away mid-response', { callId: ctx.callId });
+  return result;
 }

@@ -75,6 +75,11 @@ export async function handleCall(
 
     await forwardCall(ctx, deps);
   } catch (e) {
+    // An approval that let this call through must not wait for an outcome that never comes
+    // (forwardCall reports its own; this covers a refusal between the decision and forwarding).
+    const approvalId = ctx.decision?.approvalId;
+    if (approvalId !== undefined)
+      deps.approvals.attemptFinished(approvalId, ctx.callId, { kind: 'not-forwarded' });
     await answerWithError(ctx, deps, e);
   }
   publishCall(ctx, deps);

@@ -3,7 +3,7 @@ import { requestKey } from '../approvals/request-key';
 import { summarize } from '../approvals/summarize';
 import { GatewayError } from '../errors/gateway-error';
 import type { TaskInfo } from '../protocol';
-import { declaredPayloadHash, sha256Hex } from '../sigv4';
+import { sha256Hex } from '../sigv4';
 import type { CallContext, Decision } from './call-context';
 import type { AskVerdict } from './decide';
 import type { PipelineDeps } from './pipeline-deps';
@@ -22,6 +22,14 @@ function toDecision(outcome: HoldOutcome, verdict: AskVerdict, waitedMs: number)
   switch (outcome.kind) {
     case 'approved': {
       const how = a.decision === 'approve-for-task' ? 'for the rest of the task' : 'once';
+      const ride = outcome.ride;
+      if (ride)
+        return {
+          ...base,
+          decision: 'allow',
+          reason: `approved once by ${a.decidedBy ?? 'someone'}; retry ${ride.retry} of call ${ride.callId}, which AWS failed (${ride.failure}) ${tail}`,
+          retryOf: ride,
+        };
       return { ...base, decision: 'allow', reason: `approved ${how} by ${a.decidedBy ?? 'someone'} ${tail}` };
     }
     case 'denied':
@@ -67,13 +75,15 @@ export async function holdForApproval(
   const auth = ctx.auth;
   const identified = ctx.identified;
   if (!auth || !identified) throw new GatewayError('InternalFailure', 'hold before identify');
-  const key = requestKey({
+  const { key, body } = requestKey({
     taskId: task.taskId,
     method: ctx.raw.method,
     rawUrl: ctx.raw.rawUrl,
     rawHeaders: ctx.raw.rawHeaders,
-    signedHeaders: auth.signedHeaders,
-    payloadHash: ctx.body ? sha256Hex(ctx.body) : (declaredPayloadHash(auth) ?? 'UNSIGNED-PAYLOAD'),
+    ...(ctx.realHost !== undefined ? { realHost: ctx.realHost } : {}),
+    scope: { service: auth.scope.service, region: auth.scope.region },
+    ...(ctx.body ? { bodySha256: sha256Hex(ctx.body) } : {}),
+    streamed: ctx.streamBody,
   });
   const abort = new AbortController();
   const onClose = (): void => {
@@ -91,6 +101,7 @@ export async function holdForApproval(
     outcome = await deps.approvals.hold(
       {
         key,
+        bodyBinding: body,
         task,
         identity: task.agent ? `${task.startedBy} (agent ${task.agent})` : task.startedBy,
         callId: ctx.callId,

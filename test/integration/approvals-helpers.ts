@@ -29,7 +29,7 @@ export interface ApprovalStack {
   close(): Promise<void>;
 }
 
-async function controlFetch(gw: GatewayProcess, path: string, init?: RequestInit): Promise<Response> {
+export async function controlFetch(gw: GatewayProcess, path: string, init?: RequestInit): Promise<Response> {
   const token = (await readFile(join(gw.dataDir, 'control-token'), 'utf8')).trim();
   return fetch(`http://127.0.0.1:${gw.port}/_airlock/v1${path}`, {
     ...init,
@@ -37,14 +37,25 @@ async function controlFetch(gw: GatewayProcess, path: string, init?: RequestInit
   });
 }
 
-/** A verifying fake AWS and a gateway with the given extra args (policy, timeout), plus one task. */
+/** Something between the gateway and the fake (an upstream hop), closed with the stack. */
+export interface UpstreamHop {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A verifying fake AWS and a gateway with the given extra args (policy, timeout), plus one task;
+ * `hop` puts an upstream hop of the test's own between them.
+ */
 export async function startApprovalStack(
   gatewayArgs: string[] = [],
   taskArgs: string[] = ['--name', 'approvals task'],
+  hop?: (fakeUrl: string) => Promise<UpstreamHop>,
 ): Promise<ApprovalStack> {
   const fake = await startFakeAws();
+  const between = hop ? await hop(fake.url) : undefined;
   const gw = await startGatewayProcess({
-    upstream: fake.url,
+    upstream: between?.url ?? fake.url,
     credentials: fake.credentials,
     args: ['--account-id', fake.accountId, ...gatewayArgs],
   });
@@ -77,6 +88,7 @@ export async function startApprovalStack(
       fake.received.filter((c) => c.operation === operation && c.backendReached).length,
     async close() {
       await gw.dispose();
+      await between?.close();
       await fake.close();
     },
   };

@@ -6,6 +6,8 @@ import {
   type ApprovalRequest,
   type HoldOutcome,
 } from '../../gateway/approvals/approval-types';
+import { requestKey } from '../../gateway/approvals/request-key';
+import { type AttemptOutcome, MAX_RIDES, RIDE_WINDOW_MS } from '../../gateway/approvals/retry-rides';
 import type { EventBody } from '../../gateway/journal/events';
 import type { GatewayEvent, TaskInfo } from '../../gateway/protocol';
 
@@ -56,6 +58,7 @@ function request(key: string, extra: Partial<ApprovalRequest> = {}): ApprovalReq
     summary: 'Create IAM role bot',
     params: { RoleName: 'bot', Password: 'hunter2', Nested: { SecretString: 's3cr3t' } },
     rule: { id: 'ask-iam-writes', reason: 'IAM changes' },
+    bodyBinding: { kind: 'none' },
     ...extra,
   };
 }
@@ -259,4 +262,181 @@ void test('a decision that cannot be recorded is not applied', async () => {
   assert.equal(m.get(id)?.state, 'pending');
   m.close();
   assert.equal((await first).kind, 'denied');
+});
+
+void test('a retry that differs from the shown request (an added header) waits for its own decision', async () => {
+  const { m } = setup();
+  const put = (extra: string[]): string =>
+    requestKey({
+      taskId: 'task-1',
+      method: 'PUT',
+      rawUrl: '/uploads/held/a.txt',
+      rawHeaders: ['host', '127.0.0.1:4000', 'x-amz-content-sha256', 'a'.repeat(64), ...extra],
+      scope: { service: 's3', region: 'us-east-1' },
+      streamed: true,
+    }).key;
+  const shown = hold(m, request(put([]), { callId: 'c-shown' }));
+  await settle();
+  const grant = ['x-amz-grant-read', 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'];
+  const sneaky = hold(m, request(put(grant), { callId: 'c-sneaky' }));
+  await settle();
+  const pending = m.pending();
+  assert.equal(pending.length, 2, 'the differing retry raised its own approval');
+  assert.deepEqual(
+    pending.map((p) => [p.callId, p.attempts]),
+    [
+      ['c-shown', 1],
+      ['c-sneaky', 1],
+    ],
+  );
+  await m.decide(pending[0]!.approvalId, 'approve-once', 'bob');
+  assert.equal((await shown).kind, 'approved');
+  assert.deepEqual(
+    m.pending().map((p) => p.callId),
+    ['c-sneaky'],
+    'approving the shown request releases nothing else',
+  );
+  await m.decide(pending[1]!.approvalId, 'deny', 'bob');
+  assert.equal((await sneaky).kind, 'denied');
+});
+
+/** Approves `key` once for attempt `callId` and reports what AWS made of it. */
+async function approvedThen(
+  m: ApprovalManager,
+  outcome: AttemptOutcome,
+  key = 'k',
+  callId = 'c-1',
+): Promise<string> {
+  const first = hold(m, request(key, { callId }));
+  await settle();
+  const id = m.pending()[0]!.approvalId;
+  await m.decide(id, 'approve-once', 'bob');
+  assert.equal((await first).kind, 'approved');
+  m.attemptFinished(id, callId, outcome);
+  return id;
+}
+
+/** A retry that either rides (resolves at once) or is held for a new prompt (then denied to end it). */
+async function retry(m: ApprovalManager, callId: string, key = 'k'): Promise<HoldOutcome | 'prompted'> {
+  const p = m.hold(request(key, { callId }), new AbortController().signal);
+  await settle();
+  await settle();
+  const prompt = m.pending().find((a) => a.callId === callId);
+  if (!prompt) return p;
+  await m.decide(prompt.approvalId, 'deny', 'test');
+  await p;
+  return 'prompted';
+}
+
+void test('AWS answered 5xx: the retry of exactly that call rides on the approval, and the ride is recorded', async () => {
+  const { m } = setup();
+  const id = await approvedThen(m, { kind: 'answered', status: 500, errorCode: 'InternalError' });
+  const o = await retry(m, 'c-2');
+  assert.ok(o !== 'prompted' && o.kind === 'approved', 'no second prompt');
+  assert.deepEqual(o.ride, { callId: 'c-1', failure: 'HTTP 500 InternalError', retry: 1 });
+  assert.equal(o.approval.approvalId, id);
+  assert.equal(m.get(id)?.retriesRidden, 1);
+  // The retry went through and AWS answered: the approval is spent.
+  m.attemptFinished(id, 'c-2', { kind: 'answered', status: 200 });
+  assert.equal(await retry(m, 'c-3'), 'prompted');
+});
+
+void test('which failures let a retry ride: 5xx, 429, throttling codes, unreachable; not 4xx, not the agent or gateway', async () => {
+  const rides: Array<[AttemptOutcome, boolean]> = [
+    [{ kind: 'answered', status: 503, errorCode: 'SlowDown' }, true],
+    [{ kind: 'answered', status: 502 }, true],
+    [{ kind: 'answered', status: 429 }, true],
+    [{ kind: 'answered', status: 400, errorCode: 'ThrottlingException' }, true],
+    [{ kind: 'unreachable' }, true],
+    [{ kind: 'answered', status: 403, errorCode: 'AccessDenied' }, false],
+    [{ kind: 'answered', status: 400, errorCode: 'ValidationError' }, false],
+    [{ kind: 'answered', status: 404 }, false],
+    [{ kind: 'answered', status: 200 }, false],
+    [{ kind: 'not-forwarded' }, false],
+  ];
+  for (const [outcome, expected] of rides) {
+    const { m } = setup();
+    await approvedThen(m, outcome);
+    const o = await retry(m, 'c-2');
+    assert.equal(o !== 'prompted' && o.kind === 'approved', expected, JSON.stringify(outcome));
+  }
+});
+
+void test('rides are bounded: by count, by time after the failure, to the same request key, one at a time', async () => {
+  {
+    const { m } = setup();
+    const id = await approvedThen(m, { kind: 'answered', status: 500 });
+    for (let i = 1; i <= MAX_RIDES; i++) {
+      const o = await retry(m, `c-r${i}`);
+      assert.ok(o !== 'prompted' && o.kind === 'approved' && o.ride?.retry === i, `retry ${i} rides`);
+      m.attemptFinished(id, `c-r${i}`, { kind: 'answered', status: 500 });
+    }
+    assert.equal(await retry(m, 'c-last'), 'prompted', `after ${MAX_RIDES} retries a human decides again`);
+  }
+  {
+    const { m, clock } = setup();
+    await approvedThen(m, { kind: 'answered', status: 500 });
+    await clock.advance(RIDE_WINDOW_MS + 1);
+    assert.equal(await retry(m, 'c-late'), 'prompted', 'too long after the failure');
+  }
+  {
+    const { m } = setup();
+    await approvedThen(m, { kind: 'answered', status: 500 });
+    assert.equal(await retry(m, 'c-other', 'other-key'), 'prompted', 'another request never rides');
+    const o = await retry(m, 'c-2');
+    assert.ok(o !== 'prompted' && o.kind === 'approved', 'the ride stays for the same call');
+    assert.equal(await retry(m, 'c-3'), 'prompted', 'while one retry is in flight, no other rides');
+  }
+  {
+    const { m } = setup();
+    const first = hold(m, request('k', { callId: 'c-1' }));
+    await settle();
+    const id = m.pending()[0]!.approvalId;
+    await m.decide(id, 'approve-for-task', 'bob');
+    await first;
+    m.attemptFinished(id, 'c-1', { kind: 'answered', status: 500 });
+    // approve-for-task has its grant for the pairs; its approval itself lets nothing ride.
+    assert.equal(await retry(m, 'c-2'), 'prompted');
+  }
+});
+
+void test('an approved call still in flight keeps its approval past the linger; its failure still opens the ride', async () => {
+  const { m, clock } = setup();
+  const first = hold(m, request('k', { callId: 'c-1' }));
+  await settle();
+  const id = m.pending()[0]!.approvalId;
+  await m.decide(id, 'approve-once', 'bob');
+  await first;
+  await clock.advance(10 * 60_000); // a long upload
+  assert.ok(m.get(id), 'kept while its call is in flight');
+  m.attemptFinished(id, 'c-1', { kind: 'unreachable' });
+  const o = await retry(m, 'c-2');
+  assert.ok(o !== 'prompted' && o.kind === 'approved' && o.ride?.failure === 'AWS could not be reached');
+  m.attemptFinished(id, 'c-2', { kind: 'answered', status: 200 });
+  await clock.advance(RIDE_WINDOW_MS);
+  assert.equal(m.get(id), undefined, 'forgotten once nothing is in flight and its time is up');
+});
+
+void test('a decision records the control-API client it came from', async () => {
+  const { m, recorded } = setup();
+  const first = hold(m, request('k'));
+  await settle();
+  const client = {
+    declared: 'airlock-cli approve pid=42 ppid=41 tty=none user=alice',
+    address: '127.0.0.1:50000',
+    uid: 1000,
+    process: { pid: 42, command: 'node airlock approve apr-1', parent: { pid: 41, command: 'bash' } },
+  };
+  const info = await m.decide(m.pending()[0]!.approvalId, 'approve-once', 'alice (cli)', undefined, client);
+  assert.deepEqual(info.decidedVia, client);
+  assert.deepEqual((await first).approval.decidedVia, client);
+  const ev = recorded.find((e) => e.type === 'approval.decided');
+  assert.deepEqual(ev?.type === 'approval.decided' && ev.data.client, client);
+  // The gateway's own decisions (task end) name no client.
+  const waiting = hold(m, request('k2'));
+  await settle();
+  await m.endTask('task-1');
+  await waiting;
+  const auto = recorded.filter((e) => e.type === 'approval.decided').pop();
+  assert.equal(auto?.type === 'approval.decided' && auto.data.client, undefined);
 });

@@ -24,10 +24,17 @@ void test('folds request, decision, approval and response events into one record
     {
       state: c3?.approval?.state,
       by: c3?.approval?.decidedBy,
+      via: c3?.approval?.decidedVia,
       waited: c3?.approval?.waitedMs,
       rule: c3?.approval?.rule?.id,
     },
-    { state: 'approved', by: 'alice', waited: 6000, rule: 'ask-iam' },
+    {
+      state: 'approved',
+      by: 'alice',
+      via: 'airlock-cli approve pid=4242 ppid=4000 tty=/dev/pts/1 user=alice (process 4242: node airlock approve a-1)',
+      waited: 6000,
+      rule: 'ask-iam',
+    },
   );
   assert.equal(refused?.outcome, 'refused');
   assert.equal(refused?.error?.code, 'InvalidClientTokenId');
@@ -138,6 +145,7 @@ void test('a live approval change from the host decides a pending call', () => {
     attempts: 2,
     decision: 'deny',
     decidedBy: 'bob',
+    decidedVia: { declared: 'unknown client', address: '127.0.0.1:50001' },
     decidedAt: new Date(T0 + 14_500).toISOString(),
   });
   assert.equal(idx, 4);
@@ -145,6 +153,7 @@ void test('a live approval change from the host decides a pending call', () => {
   assert.equal(r.outcome, 'denied');
   assert.equal(r.approval?.waitedMs, 3500);
   assert.equal(r.approval?.decidedBy, 'bob');
+  assert.equal(r.approval?.decidedVia, 'unknown client');
   assert.equal(index.counts.pending, 0);
   assert.equal(index.counts.denied, 2);
 });

@@ -8,6 +8,15 @@ function trail(r: CallRecord, approvalId: string): ApprovalTrail {
   return r.approval;
 }
 
+/** `airlock-cli approve pid=… (process 4242: node …)` from a recorded or live DecisionClient. */
+function clientLine(c: Fields): string | undefined {
+  const declared = readString(c, 'declared');
+  if (!declared) return undefined;
+  const p = fieldsOf(c.process);
+  const pid = readNumber(p, 'pid');
+  return pid === undefined ? declared : `${declared} (process ${pid}: ${readString(p, 'command') ?? '?'})`;
+}
+
 function stateOfDecision(decision: string | undefined): ApprovalState {
   return decision === 'deny' ? 'denied' : 'approved';
 }
@@ -29,6 +38,7 @@ export function applyApprovalEvent(r: CallRecord, e: WireEvent, d: Fields): Call
       a.decision = readString(d, 'decision');
       a.state = stateOfDecision(a.decision);
       a.decidedBy = readString(d, 'decidedBy');
+      a.decidedVia = clientLine(fieldsOf(d.client));
       a.decidedAt = e.ts;
       a.reason = readString(d, 'reason');
       a.waitedMs = readNumber(d, 'waitedMs') ?? a.waitedMs;
@@ -56,6 +66,7 @@ export function applyApprovalInfo(r: CallRecord, info: ApprovalInfo): void {
   a.attempts = info.attempts;
   if (info.decision) a.decision = info.decision;
   if (info.decidedBy) a.decidedBy = info.decidedBy;
+  if (info.decidedVia) a.decidedVia = clientLine(fieldsOf(info.decidedVia));
   if (info.decidedAt) a.decidedAt = info.decidedAt;
   if (info.reason) a.reason = info.reason;
   if (a.waitedMs === undefined && info.decidedAt) {

@@ -33,6 +33,8 @@ export interface ApprovalTrail {
   timeoutSeconds?: number;
   decision?: string;
   decidedBy?: string;
+  /** The control-API client the decision came from, and the process the OS names for it. */
+  decidedVia?: string;
   decidedAt?: string;
   reason?: string;
   waitedMs?: number;

@@ -131,6 +131,11 @@ export function smallSession(taskId = 't-1'): JournalEvent[] {
         approvalId: 'a-1',
         decision: 'approve-once',
         decidedBy: 'alice',
+        client: {
+          declared: 'airlock-cli approve pid=4242 ppid=4000 tty=/dev/pts/1 user=alice',
+          address: '127.0.0.1:50000',
+          process: { pid: 4242, command: 'node airlock approve a-1' },
+        },
         reason: 'ok',
         waitedMs: 6000,
         attempts: 1,
