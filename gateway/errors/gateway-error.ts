@@ -17,6 +17,10 @@ export type GatewayErrorCode =
   | 'AuthorizationQueryParametersError'
   | 'AccessDenied'
   | 'InvalidRequest'
+  | 'InvalidArgument'
+  | 'MalformedXML'
+  | 'BadDigest'
+  | 'ValidationException'
   | 'NotImplemented'
   | 'RequestEntityTooLarge'
   | 'MalformedRequest'
@@ -39,6 +43,10 @@ const STATUS: Record<GatewayErrorCode, number> = {
   AuthorizationQueryParametersError: 400,
   AccessDenied: 403,
   InvalidRequest: 400,
+  InvalidArgument: 400,
+  MalformedXML: 400,
+  BadDigest: 400,
+  ValidationException: 400,
   NotImplemented: 501,
   RequestEntityTooLarge: 413,
   MalformedRequest: 400,
