@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mapToIam } from '../aws/iam-map';
 import { identify } from '../aws/identify';
+import { withPayloadParams } from '../aws/payload-params';
 import type { AwsProtocol } from '../aws/types';
 import { GatewayError } from '../errors/gateway-error';
 import { renderAwsError } from '../errors/render-aws-error';
@@ -54,7 +55,8 @@ export async function handleCall(
     const payloadHash = await readBody(ctx);
     verify(ctx, secret, payloadHash);
 
-    const identified = identify(toRequestView(ctx, ctx.realHost));
+    const view = toRequestView(ctx, ctx.realHost);
+    const identified = withPayloadParams(identify(view), view);
     const mapping = mapToIam(identified, { accountId: deps.accountId() });
     ctx.identified = identified;
     ctx.mapping = mapping;
