@@ -1,21 +1,23 @@
+import { GatewayError } from '../errors/gateway-error';
 import {
   isArn,
   need,
   record,
   regionalArn,
   str,
-  strList,
   type ArnScope,
   type Params,
   type ServiceMapper,
 } from './iam-arn';
+import { readPartiqlHead } from './partiql-head';
 import type { IamRequirement } from './types';
 
 /**
  * DynamoDB: most operations are authorized as `dynamodb:<Operation>` on the table (or index).
  * Batch and transaction calls touch several tables; transactions are authorized per item as
  * the underlying item action (there is no dynamodb:TransactWriteItems action). PartiQL
- * statements map to dynamodb:PartiQL<Verb> on the table named in the statement.
+ * statements map to dynamodb:PartiQL<Verb> on the table named in the statement, read by a
+ * tokenizer (partiql-head.ts); a statement it cannot read refuses the call (ValidationException).
  */
 export const mapDynamoDb: ServiceMapper = (op, p, s) => {
   switch (op) {
@@ -28,10 +30,10 @@ export const mapDynamoDb: ServiceMapper = (op, p, s) => {
     case 'TransactGetItems':
       return transactItems(s, p['TransactItems'], op === 'TransactGetItems');
     case 'ExecuteStatement':
-      return [partiQl(s, str(p, 'Statement'))];
+      return [partiQl(s, p['Statement'], 'ExecuteStatement')];
     case 'BatchExecuteStatement':
     case 'ExecuteTransaction':
-      return statements(s, p);
+      return statements(s, op, p);
     case 'TagResource':
     case 'UntagResource':
     case 'ListTagsOfResource':
@@ -82,26 +84,50 @@ function transactItems(s: ArnScope, raw: unknown, read: boolean): IamRequirement
   return [...byAction].map(([action, tables]) => need(`dynamodb:${action}`, ...new Set(tables)));
 }
 
-const PARTIQL = /^\s*(SELECT|INSERT|UPDATE|DELETE|EXISTS)\b/i;
-const PARTIQL_TABLE = /\b(?:FROM|INTO|UPDATE)\s+"?([A-Za-z0-9_.-]+)"?(?:\."?([A-Za-z0-9_.-]+)"?)?/i;
+/** DynamoDB refuses longer statements (ExecuteStatement's Statement: 1–8192 characters). */
+const MAX_STATEMENT_LENGTH = 8192;
 
 /** `SELECT * FROM "orders"."byCustomer" WHERE ...` → dynamodb:PartiQLSelect on the index. */
-function partiQl(s: ArnScope, statement: string | undefined): IamRequirement {
-  const verb = statement === undefined ? undefined : PARTIQL.exec(statement)?.[1]?.toUpperCase();
-  const action =
-    verb === 'INSERT' ? 'Insert' : verb === 'UPDATE' ? 'Update' : verb === 'DELETE' ? 'Delete' : 'Select';
-  const m = statement === undefined ? null : PARTIQL_TABLE.exec(statement);
-  const table = m?.[1];
-  if (table === undefined) return need(`dynamodb:PartiQL${action}`);
+function partiQl(s: ArnScope, statement: unknown, where: string): IamRequirement {
+  if (typeof statement !== 'string' || statement === '') {
+    throw new GatewayError('ValidationException', `${where} has no Statement.`);
+  }
+  if (statement.length > MAX_STATEMENT_LENGTH) {
+    throw new GatewayError(
+      'ValidationException',
+      `${where} is longer than DynamoDB's ${MAX_STATEMENT_LENGTH} characters; Airlock did not send it to AWS.`,
+    );
+  }
+  const read = readPartiqlHead(statement);
+  if (!read.ok) {
+    throw new GatewayError(
+      'ValidationException',
+      `Airlock refused ${where}: it cannot tell for certain which table the statement reads or writes ` +
+        `(${read.reason}), so it did not send it to AWS. Write one statement in the form ` +
+        'SELECT … FROM "table"[."index"] [WHERE …], INSERT INTO "table" VALUE {…}, ' +
+        'UPDATE "table" SET|REMOVE … WHERE …, or DELETE FROM "table" WHERE …, ' +
+        'with comments (if any) after whitespace and no backtick literals.',
+    );
+  }
+  const { action, table, index } = read.head;
   const arn = tableArn(s, table);
-  return need(`dynamodb:PartiQL${action}`, m?.[2] === undefined ? arn : `${arn}/index/${m[2]}`);
+  return need(`dynamodb:${action}`, index === undefined ? arn : `${arn}/index/${index}`);
 }
 
-function statements(s: ArnScope, p: Params): IamRequirement[] {
-  const list = p['Statements'] ?? p['TransactStatements'];
-  const texts = Array.isArray(list)
-    ? list.map((x) => str(record(x) ?? {}, 'Statement'))
-    : strList(p, 'Statements');
-  const out = texts.filter((t): t is string => t !== undefined).map((t) => partiQl(s, t));
-  return out.length > 0 ? out : [need('dynamodb:PartiQLSelect')];
+/**
+ * BatchExecuteStatement (`Statements`) and ExecuteTransaction (`TransactStatements`): every
+ * statement is read, one action per verb on every table the batch names; a single statement
+ * that cannot be read refuses the whole call.
+ */
+function statements(s: ArnScope, op: string, p: Params): IamRequirement[] {
+  const list = op === 'ExecuteTransaction' ? p['TransactStatements'] : p['Statements'];
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new GatewayError('ValidationException', `${op} names no statements.`);
+  }
+  const byAction = new Map<string, string[]>();
+  list.forEach((item, i) => {
+    const r = partiQl(s, record(item)?.['Statement'], `statement ${i + 1} of ${op}`);
+    byAction.set(r.action, [...(byAction.get(r.action) ?? []), ...r.resources]);
+  });
+  return [...byAction].map(([action, resources]) => need(action, ...new Set(resources)));
 }

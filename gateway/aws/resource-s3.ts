@@ -1,4 +1,6 @@
+import { GatewayError } from '../errors/gateway-error';
 import { need, record, regionalArn, str, type ArnScope, type Params, type ServiceMapper } from './iam-arn';
+import { parseCopySource } from './s3-copy-source';
 import type { IamRequirement } from './types';
 
 /**
@@ -104,7 +106,7 @@ export const mapS3: ServiceMapper = (op, p, s) => {
     case 'UploadPartCopy':
       return [need('s3:PutObject', object), ...copySource(s, str(p, 'CopySource')), ...extras];
     case 'DeleteObjects':
-      return [need('s3:DeleteObject', ...deletedObjects(s, p, bucket))];
+      return deletedObjects(s, p, bucket);
     case 'GetObjectAttributes':
       return versioned
         ? [need('s3:GetObjectVersion', object), need('s3:GetObjectVersionAttributes', object)]
@@ -139,39 +141,48 @@ function writeExtras(p: Params, object: string | undefined): IamRequirement[] {
 }
 
 /**
- * `x-amz-copy-source`: `bucket/key` or `/bucket/key`, URL-encoded, optionally `?versionId=`; or
- * an access point object ARN. Reading the source needs s3:GetObject (s3:GetObjectVersion).
+ * Reading the copy's source needs s3:GetObject (s3:GetObjectVersion with a versionId) on it. The
+ * header is read strictly (s3-copy-source.ts); one that does not name exactly one object refuses
+ * the call, as S3 itself answers a bad copy source (400 InvalidArgument).
  */
 function copySource(s: ArnScope, raw: string | undefined): IamRequirement[] {
-  if (raw === undefined) return [need('s3:GetObject')];
-  const q = raw.indexOf('?');
-  const path = safeDecode(q < 0 ? raw : raw.slice(0, q));
-  const versioned = q >= 0 && /(^|&)versionId=/.test(raw.slice(q + 1));
-  const action = versioned ? 's3:GetObjectVersion' : 's3:GetObject';
-  if (path.startsWith('arn:')) return [need(action, path)];
-  const trimmed = path.startsWith('/') ? path.slice(1) : path;
-  const slash = trimmed.indexOf('/');
-  if (slash <= 0) return [need(action)];
-  return [need(action, objectArn(s, trimmed.slice(0, slash), trimmed.slice(slash + 1)))];
+  const read = parseCopySource(raw ?? '');
+  if (!read.ok) {
+    throw new GatewayError(
+      'InvalidArgument',
+      `Airlock refused this copy: x-amz-copy-source cannot be read with certainty (${read.reason}), so it did ` +
+        'not send it to AWS. Write it as bucket/key or /bucket/key with the key URL-encoded (UTF-8), ' +
+        'optionally ?versionId=ID, or as an access point ARN …:accesspoint/NAME/object/KEY.',
+    );
+  }
+  const { bucket, key, versionId } = read.source;
+  return [need(versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', objectArn(s, bucket, key))];
 }
 
 /**
- * DeleteObjects names its keys in an XML body identify() does not parse; when they are known
- * (a parsed `Delete.Objects`), each key is a resource, otherwise every object in the bucket is.
+ * DeleteObjects is authorized per object, as IAM does it: s3:DeleteObject on each key, and
+ * s3:DeleteObjectVersion on each key named with a VersionId. The keys come from the XML body
+ * (payload-params.ts puts them in `Delete.Objects`); without them the call is refused, never
+ * decided on `bucket/*`.
  */
-function deletedObjects(s: ArnScope, p: Params, bucket: string | undefined): string[] {
-  if (bucket === undefined) return [];
+function deletedObjects(s: ArnScope, p: Params, bucket: string | undefined): IamRequirement[] {
   const objects = record(p['Delete'])?.['Objects'];
-  const keys = Array.isArray(objects)
-    ? objects.map((o) => str(record(o) ?? {}, 'Key')).filter((k): k is string => k !== undefined)
-    : [];
-  return keys.length > 0 ? keys.map((k) => objectArn(s, bucket, k)) : [objectArn(s, bucket, '*')];
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
+  if (bucket === undefined || !Array.isArray(objects) || objects.length === 0) {
+    throw new GatewayError(
+      'MalformedXML',
+      'Airlock refused this DeleteObjects: it could not read which objects it deletes, so it did not send it to AWS.',
+    );
   }
+  const plain = new Set<string>();
+  const versioned = new Set<string>();
+  for (const o of objects) {
+    const key = str(record(o) ?? {}, 'Key');
+    if (key === undefined)
+      throw new GatewayError('MalformedXML', 'Airlock refused a DeleteObjects object with no Key.');
+    (str(record(o) ?? {}, 'VersionId') === undefined ? plain : versioned).add(objectArn(s, bucket, key));
+  }
+  const out: IamRequirement[] = [];
+  if (plain.size > 0) out.push(need('s3:DeleteObject', ...plain));
+  if (versioned.size > 0) out.push(need('s3:DeleteObjectVersion', ...versioned));
+  return out;
 }

@@ -18,6 +18,10 @@ export type GatewayErrorCode =
   | 'AccessDenied'
   | 'EndpointNotAllowed'
   | 'InvalidRequest'
+  | 'InvalidArgument'
+  | 'MalformedXML'
+  | 'BadDigest'
+  | 'ValidationException'
   | 'NotImplemented'
   | 'RequestEntityTooLarge'
   | 'MalformedRequest'
@@ -42,6 +46,10 @@ const STATUS: Record<GatewayErrorCode, number> = {
   AccessDenied: 403,
   EndpointNotAllowed: 403,
   InvalidRequest: 400,
+  InvalidArgument: 400,
+  MalformedXML: 400,
+  BadDigest: 400,
+  ValidationException: 400,
   NotImplemented: 501,
   RequestEntityTooLarge: 413,
   MalformedRequest: 400,

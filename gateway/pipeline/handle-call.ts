@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mapToIam } from '../aws/iam-map';
 import { identify } from '../aws/identify';
+import { withPayloadParams } from '../aws/payload-params';
 import type { AwsProtocol } from '../aws/types';
 import { GatewayError } from '../errors/gateway-error';
 import { renderAwsError } from '../errors/render-aws-error';
@@ -60,8 +61,10 @@ export async function handleCall(
     const payloadHash = await readBody(ctx);
     verify(ctx, secret, payloadHash);
 
-    // SQS queue URLs the gateway handed out name the real queue again before anything is decided.
-    const identified = mapRequestQueueUrl(ctx, identify(toRequestView(ctx, ctx.realHost)), deps.queueUrls);
+    // SQS queue URLs the gateway handed out name the real queue again before anything is decided;
+    // S3 DeleteObjects is decided on the keys its (buffered) body names.
+    const view = toRequestView(ctx, ctx.realHost);
+    const identified = withPayloadParams(mapRequestQueueUrl(ctx, identify(view), deps.queueUrls), view);
     const mapping = mapToIam(identified, { accountId: deps.accountId() });
     ctx.identified = identified;
     ctx.mapping = mapping;

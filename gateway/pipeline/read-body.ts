@@ -1,6 +1,8 @@
+import { decisionNeedsBody } from '../aws/payload-params';
 import { GatewayError } from '../errors/gateway-error';
 import { declaredPayloadHash, sha256Hex } from '../sigv4';
 import type { CallContext } from './call-context';
+import { parseQuery, splitUrl } from './request-view';
 
 /** Bodies of non-streaming APIs (JSON, query) are read whole up to this size; larger ones are refused. */
 export const BUFFER_CAP_BYTES = 16 * 1024 * 1024;
@@ -36,9 +38,11 @@ export async function readBody(ctx: CallContext): Promise<string> {
   }
   const service = ctx.auth?.scope.service ?? '';
   const len = contentLength(ctx);
+  // A body the decision reads (S3 DeleteObjects' keys) is buffered, so what was read is what is sent.
+  const decisive = decisionNeedsBody(service, ctx.raw.method, parseQuery(splitUrl(ctx.raw.rawUrl).rawQuery));
   if (declared !== undefined) {
     const small = len !== undefined && len <= BUFFER_CAP_BYTES;
-    if (STREAMING_SERVICES.has(service) || !small) {
+    if (!decisive && (STREAMING_SERVICES.has(service) || !small)) {
       ctx.streamBody = hasBody(ctx);
       return declared;
     }
