@@ -1,5 +1,5 @@
 import { sign } from 'node:crypto';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -7,6 +7,7 @@ import { canonicalJson } from '../journal/canonical-json';
 import { type ChainHead, EMPTY_HEAD } from '../journal/chain';
 import type { JournalEvent } from '../journal/events';
 import { scanLines } from '../journal/scan-lines';
+import { writeFileDurable } from '../server/durable-file';
 import { BundleError } from './bundle-error';
 import { BUNDLE_FORMAT, BUNDLE_MAGIC, BUNDLE_VERSION, type BundleHeader, type BundlePolicy } from './format';
 import { loadOrCreateSigningKey } from './signing-key';
@@ -84,9 +85,7 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
     Buffer.from(`${BUNDLE_MAGIC}${BUNDLE_VERSION}\n`),
     await gzip(body, { level: 1 }),
   ]);
-  const tmp = `${o.out}.tmp-${process.pid}`;
-  await writeFile(tmp, packed, { mode: 0o644 });
-  await rename(tmp, o.out);
+  await writeFileDurable(o.out, packed, { mode: 0o644 });
   return { file: o.out, events: count, bytes: packed.length, fingerprint: key.fingerprint, head };
 }
 

@@ -1,5 +1,6 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileDurable } from '../server/durable-file';
 import { BundleError } from './bundle-error';
 import { verifyBundle, type VerifyResult } from './verify-bundle';
 
@@ -52,9 +53,6 @@ export async function importBundle(
   const existing = await readFile(dest).catch(() => undefined);
   if (existing?.equals(bytes))
     return { session, events: v.count, fingerprint: v.fingerprint, file: dest, unchanged: true };
-  const tmp = `${dest}.tmp-${process.pid}`;
-  await writeFile(tmp, bytes, { mode: 0o444 });
-  await rename(tmp, dest);
-  await chmod(dest, 0o444);
+  await writeFileDurable(dest, bytes, { mode: 0o444 });
   return { session, events: v.count, fingerprint: v.fingerprint, file: dest, unchanged: false };
 }

@@ -6,6 +6,7 @@ import { runCallsCommand, runSessionsCommand } from './sessions-command';
 import { runGatewayCommand } from './gateway-command';
 import { runPolicyCommand } from './policy-command';
 import { runTaskCommand } from './task-command';
+import { DataDirFileError } from '../server/data-dir-error';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: airlock <command> [options]
@@ -73,6 +74,9 @@ main(process.argv.slice(2)).then(
     if (e instanceof CliError || e instanceof ControlClientError) {
       process.stderr.write(`airlock: ${e.message}\n`);
       process.exitCode = e instanceof CliError ? e.exitCode : 1;
+    } else if (e instanceof DataDirFileError) {
+      process.stderr.write(`airlock: [${e.code}] ${e.message}\n`);
+      process.exitCode = 1;
     } else if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`airlock: ${e.message}\n`);
       process.exitCode = 2;

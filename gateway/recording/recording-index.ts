@@ -1,8 +1,9 @@
-import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { IMPORTED_DIR, importedSessionId, readBundleFile } from '../bundle/import-bundle';
 import { GENESIS_HASH } from '../journal/events';
+import { writeFileDurable } from '../server/durable-file';
 import { readJournalFile } from '../journal/read-journal';
 import { INDEX_SCHEMA, INDEX_SCHEMA_VERSION } from './index-schema';
 import { IndexWriter } from './index-writer';
@@ -199,15 +200,8 @@ export class RecordingIndex {
   async save(): Promise<void> {
     if (!this.dirty) return;
     const file = join(this.dataDir, INDEX_FILE);
-    const tmp = `${file}.tmp-${process.pid}`;
-    try {
-      await writeFile(tmp, this.db.export(), { mode: 0o600 });
-      await rename(tmp, file);
-      this.dirty = false;
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
+    await writeFileDurable(file, this.db.export());
+    this.dirty = false;
   }
 
   close(): void {

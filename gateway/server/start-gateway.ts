@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { ApprovalManager } from '../approvals/approval-manager';
 import { EventBus } from '../approvals/event-bus';
 import { controlApp } from '../control/control-app';
@@ -27,6 +27,7 @@ import { realCredentials } from '../upstream/credentials';
 import { Resigner } from '../upstream/resign';
 import { onClientError } from './client-error';
 import { GATEWAY_INFO_FILE, prepareDataDir } from './data-dir';
+import { writeFileDurable } from './durable-file';
 import { lockDataDir } from './data-dir-lock';
 import type { Logger } from './logger';
 
@@ -233,7 +234,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     startedAt: new Date().toISOString(),
     protocolVersion: PROTOCOL_VERSION,
   };
-  await writeFile(infoFile, JSON.stringify(info), { mode: 0o600 });
+  await writeFileDurable(infoFile, JSON.stringify(info));
 
   return {
     port,
