@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { MAX_APPROVAL_TIMEOUT_SECONDS, PolicyFileError } from '../policy-file';
 import type { ReadyLine } from '../protocol';
 import { stderrLogger } from '../server/logger';
-import { DataDirFileError } from '../server/data-dir-error';
+import { DataDirFileError } from '../storage/data-dir-error';
 import { DataDirInUseError } from '../server/data-dir-lock';
 import { startGateway } from '../server/start-gateway';
 import { testJournalFault } from '../recording/test-fault';

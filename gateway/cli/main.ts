@@ -6,7 +6,7 @@ import { runCallsCommand, runSessionsCommand } from './sessions-command';
 import { runGatewayCommand } from './gateway-command';
 import { runPolicyCommand } from './policy-command';
 import { runTaskCommand } from './task-command';
-import { DataDirFileError } from '../server/data-dir-error';
+import { DataDirFileError } from '../storage/data-dir-error';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: airlock <command> [options]
@@ -26,9 +26,10 @@ Commands:
   sessions [--json]                  recorded tasks (local and imported) with counts
   show TASK [--json] [--service S] [--action A] [--decision allow|deny] [--status 4xx] [--text WORDS]
   calls [--json] [--session TASK] [same filters] [--identity U] [--since T] [--until T] [--limit N]
-  export TASK -o FILE.airlock        a signed session bundle
-  verify FILE.airlock [--expect-signer FP]   offline; exit 0 when intact
-  import FILE.airlock                add a verified bundle as a read-only session
+  export TASK -o FILE.airlock [--allow-truncated]   a signed session bundle
+  verify FILE.airlock [--expect-signer FP] [--policy FILE]   offline; exit 0 when intact, 3 when incomplete
+  import FILE.airlock [--expect-signer FP | --allow-unknown-signer] [--policy FILE]
+                                     add a verified bundle as a read-only session
 
 Every command takes --data-dir DIR (default: $AIRLOCK_DATA_DIR or ~/.airlock).`;
 

@@ -9,8 +9,8 @@ import {
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Name } from '@peculiar/asn1-x509';
-import { DataDirFileError } from '../server/data-dir-error';
-import { writeFileDurable } from '../server/durable-file';
+import { DataDirFileError } from '../storage/data-dir-error';
+import { writeFileDurable } from '../storage/durable-file';
 import { createCertificate, keyIdentifier, subjectOf, toPem } from './x509';
 
 /** The CA certificate agents trust (AWS_CA_BUNDLE); public, readable by the agent's tools. */

@@ -3,8 +3,8 @@ import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayInfo } from '../protocol';
 import { MASTER_KEY_BYTES } from '../tasks/task-keys';
-import { DataDirFileError } from './data-dir-error';
-import { removeStaleTempFiles, writeFileDurable } from './durable-file';
+import { DataDirFileError } from '../storage/data-dir-error';
+import { removeStaleTempFiles, writeFileDurable } from '../storage/durable-file';
 
 export interface DataDirSecrets {
   /** Derives every task's secret; never leaves the data dir. */
@@ -78,10 +78,7 @@ export async function prepareDataDir(dataDir: string): Promise<DataDirSecrets> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await removeStaleTempFiles(dataDir);
   const keyFile = join(dataDir, MASTER_KEY_FILE);
-  const masterKey = checkMasterKey(
-    keyFile,
-    await readOrCreate(keyFile, () => randomBytes(MASTER_KEY_BYTES)),
-  );
+  const masterKey = checkMasterKey(keyFile, await readOrCreate(keyFile, () => randomBytes(MASTER_KEY_BYTES)));
   const tokenFile = join(dataDir, CONTROL_TOKEN_FILE);
   const token = await readOrCreate(tokenFile, () => Buffer.from(randomBytes(32).toString('base64url')));
   return { masterKey, controlToken: checkControlToken(tokenFile, token) };

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StartTaskRequest, TaskInfo, TaskState } from '../protocol';
-import { DataDirFileError } from '../server/data-dir-error';
-import { writeFileDurable } from '../server/durable-file';
+import { DataDirFileError } from '../storage/data-dir-error';
+import { writeFileDurable } from '../storage/durable-file';
 import { deriveTaskSecret, MASTER_KEY_BYTES, newAccessKeyId, newTaskId } from './task-keys';
 
 export const TASKS_FILE = 'tasks.json';
@@ -44,7 +44,8 @@ export class TaskRegistry {
   ) {}
 
   static async load(dataDir: string, masterKey: Buffer): Promise<TaskRegistry> {
-    if (masterKey.length !== MASTER_KEY_BYTES) throw new Error('the task registry needs a 32-byte master key');
+    if (masterKey.length !== MASTER_KEY_BYTES)
+      throw new Error('the task registry needs a 32-byte master key');
     const reg = new TaskRegistry(join(dataDir, TASKS_FILE), masterKey);
     let text: string;
     try {

@@ -77,7 +77,11 @@ export async function writeFileDurable(
  * Removes temp files a crash left behind in `dir` (older than `olderThanMs`, so a write in progress
  * by another process is never touched). Best effort: they are only clutter.
  */
-export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000, now = Date.now()): Promise<void> {
+export async function removeStaleTempFiles(
+  dir: string,
+  olderThanMs = 60_000,
+  now = Date.now(),
+): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
     if (!TEMP.test(name)) continue;
@@ -86,4 +90,3 @@ export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000, no
     if (st?.isFile() && now - st.mtimeMs > olderThanMs) await unlink(file).catch(() => undefined);
   }
 }
-
