@@ -7,8 +7,8 @@ import {
 } from 'node:crypto';
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataDirFileError } from '../server/data-dir-error';
-import { writeFileDurable } from '../server/durable-file';
+import { DataDirFileError } from '../storage/data-dir-error';
+import { writeFileDurable } from '../storage/durable-file';
 
 /** The gateway's Ed25519 bundle-signing key: PKCS#8 PEM, mode 0600, never leaves the data dir. */
 export const SIGNING_KEY_FILE = 'signing-key.pem';
