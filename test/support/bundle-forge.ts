@@ -1,6 +1,9 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import zlib from 'node:zlib';
 import { fingerprintOf } from '../../gateway/bundle/signing-key';
+import { sha256Hex } from '../../gateway/crypto/sha256-hex';
+import { canonicalJson } from '../../gateway/journal/canonical-json';
+import { GENESIS_HASH } from '../../gateway/journal/events';
 
 /**
  * A forger's tools, for tests: take a bundle apart, put (edited) lines back together in the
@@ -25,8 +28,8 @@ export function packBundle(magic: string, lines: readonly string[]): Buffer {
 
 /**
  * Re-signs a bundle with another key (a fresh one unless given), after an optional edit of its
- * lines: the header names the new signer and the signature is valid, so it verifies; only who
- * signed it says anything is wrong.
+ * lines: the events are chained again and the header names the new head and signer, so the
+ * forgery verifies; only who signed it says anything is wrong.
  */
 export function resignBundle(
   buf: Buffer,
@@ -36,12 +39,26 @@ export function resignBundle(
   const { magic, lines } = unpackBundle(buf);
   const edited = edit(lines);
   const der = createPublicKey(key).export({ format: 'der', type: 'spki' });
-  const h = JSON.parse(edited[0] ?? '{}') as { signer: Record<string, string> };
+  let prev = GENESIS_HASH;
+  const hashes: string[] = [];
+  const events = edited.slice(1, -1).map((line) => {
+    const rechained = canonicalJson({ ...(JSON.parse(line) as object), prev });
+    prev = sha256Hex(rechained);
+    hashes.push(prev);
+    return rechained;
+  });
+  const h = JSON.parse(edited[0] ?? '{}') as {
+    signer: Record<string, string>;
+    events: { head: { seq: number; hash: string }; recorded?: { seq: number; hash: string } };
+  };
+  h.events.head.hash = prev;
+  // The forger controls the header, the exporting gateway's recorded head included.
+  if (h.events.recorded) h.events.recorded.hash = hashes[h.events.recorded.seq - 1] ?? h.events.recorded.hash;
   h.signer = { algorithm: 'ed25519', publicKey: der.toString('base64'), fingerprint: fingerprintOf(der) };
   const headerLine = JSON.stringify(h);
   const out = [
     headerLine,
-    ...edited.slice(1, -1),
+    ...events,
     JSON.stringify({ signature: sign(null, Buffer.from(headerLine), key).toString('base64') }),
   ];
   return { bundle: packBundle(magic, out), fingerprint: fingerprintOf(der) };
