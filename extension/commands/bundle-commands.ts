@@ -3,11 +3,13 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { BundleError } from '../../gateway/bundle/bundle-error';
 import { exportBundle } from '../../gateway/bundle/export-bundle';
-import { importBundle } from '../../gateway/bundle/import-bundle';
+import { importBundle, type ImportResult } from '../../gateway/bundle/import-bundle';
+import { describeSigner } from '../../gateway/bundle/signer-trust';
 import type { TaskInfo } from '../../gateway/protocol';
 import type { AirlockClient } from '../control/airlock-client';
 import { BUNDLE_VIEW_TYPE } from '../timeline/bundle-editor';
 import { REFRESH_TIMELINE_COMMAND } from '../timeline/register-timeline';
+import { signerTrustSource } from '../timeline/signer-trust';
 
 export interface BundleCommandDeps {
   readonly dataDir: string;
@@ -93,14 +95,30 @@ export async function exportSessionBundle(deps: BundleCommandDeps, taskId?: stri
   if (!target) return;
   const client = deps.client();
   const policy = client ? await client.policy().catch(() => undefined) : undefined;
-  try {
-    const r = await exportBundle({
+  const exportIt = (allowTruncated: boolean): ReturnType<typeof exportBundle> =>
+    exportBundle({
       dataDir: deps.dataDir,
       taskId: idOf(task),
       out: target.fsPath,
       workspacePolicy: policy ? { policy: policy.policy, source: policy.source } : undefined,
       state: typeof task === 'string' ? undefined : { state: task.state, endedAt: task.endedAt },
+      allowTruncated,
     });
+  try {
+    let r;
+    try {
+      r = await exportIt(false);
+    } catch (e) {
+      if (!(e instanceof BundleError) || e.code !== 'JournalTruncated') throw e;
+      // Events were removed from the journal: exporting what is left is evidence too, marked as such.
+      const pick = await vscode.window.showWarningMessage(
+        `Airlock: ${e.message.replace(/ To export what is left.*$/, '')}`,
+        { modal: true, detail: 'The bundle can hold what is left, marked INCOMPLETE in its signed header.' },
+        'Export Marked Incomplete',
+      );
+      if (pick !== 'Export Marked Incomplete') return;
+      r = await exportIt(true);
+    }
     const pick = await vscode.window.showInformationMessage(
       `Airlock: exported ${r.events} events of ${typeof task === 'string' ? task : task.name} to ${basename(r.file)}, signed by ${r.fingerprint}.`,
       'Open Bundle',
@@ -133,14 +151,34 @@ export async function importSessionBundle(deps: BundleCommandDeps, uri?: vscode.
       })
     )?.[0];
   if (!file) return;
+  const trust = await signerTrustSource(deps.dataDir, deps.client)();
   try {
-    const r = await importBundle(deps.dataDir, file.fsPath);
+    let r: ImportResult;
+    try {
+      r = await importBundle(deps.dataDir, file.fsPath, { trust });
+    } catch (e) {
+      if (!(e instanceof BundleError) || e.code !== 'UnknownSigner') throw e;
+      // A valid signature by a key nobody here knows: the user decides, having seen the fingerprint.
+      const pick = await vscode.window.showWarningMessage(
+        `Airlock: ${basename(file.fsPath)} is signed by a key that is not this gateway's and not pinned in the workspace policy's trustedSigners.`,
+        {
+          modal: true,
+          detail: `${e.message.replace(/^not imported: /, '')}`,
+        },
+        'Import Anyway',
+      );
+      if (pick !== 'Import Anyway') {
+        await vscode.commands.executeCommand('vscode.openWith', file, BUNDLE_VIEW_TYPE);
+        return;
+      }
+      r = await importBundle(deps.dataDir, file.fsPath, { trust, allowUnknownSigner: true });
+    }
     // A task list that fails to re-list must not turn a good import into an error.
     await vscode.commands.executeCommand(REFRESH_TIMELINE_COMMAND).then(undefined, () => undefined);
     void vscode.window.showInformationMessage(
       r.unchanged
         ? `Airlock: ${basename(file.fsPath)} was already imported (signed by ${r.fingerprint}).`
-        : `Airlock: imported ${r.events} events from ${basename(file.fsPath)}, signed by ${r.fingerprint}.`,
+        : `Airlock: imported ${r.events} events from ${basename(file.fsPath)}${r.incomplete ? ' (INCOMPLETE: events were removed before export)' : ''}, ${describeSigner(r.signer)}.`,
     );
   } catch (e) {
     void vscode.window.showErrorMessage(

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { type BundleSession, openBundle } from './bundle-session';
+import type { TrustSource } from './signer-trust';
 import type { TimelineHost } from './timeline-host';
 import { webviewOptions } from './webview-channel';
 import { eventMessages } from './wire-events';
@@ -10,14 +11,17 @@ export const BUNDLE_VIEW_TYPE = 'airlock.bundle';
 class BundleDocument implements vscode.CustomDocument {
   private session: Promise<BundleSession> | undefined;
 
-  constructor(readonly uri: vscode.Uri) {}
+  constructor(
+    readonly uri: vscode.Uri,
+    private readonly trust: TrustSource,
+  ) {}
 
   /** Verified once per document (in process, offline), whatever the number of editors on it. */
   open(): Promise<BundleSession> {
     const session =
       this.session ??
-      Promise.resolve(vscode.workspace.fs.readFile(this.uri)).then((bytes) =>
-        openBundle(Buffer.from(bytes), basename(this.uri.path, '.airlock')),
+      Promise.all([vscode.workspace.fs.readFile(this.uri), this.trust()]).then(([bytes, trust]) =>
+        openBundle(Buffer.from(bytes), basename(this.uri.path, '.airlock'), trust),
       );
     this.session = session;
     return session;
@@ -31,17 +35,19 @@ class BundleDocument implements vscode.CustomDocument {
 /**
  * `*.airlock` files open here: the bundle is verified with the gateway's own verifier (signature,
  * then every event against the signed chain) and shown read-only with a banner that says who
- * signed it, or exactly what failed. A bundle that fails still opens, showing what can be read.
+ * signed it and whether that key is known (this gateway's, or pinned in trustedSigners), or
+ * exactly what failed. A bundle that fails still opens, showing what can be read.
  */
 export class BundleEditorProvider implements vscode.CustomReadonlyEditorProvider<BundleDocument> {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly host: TimelineHost,
     private readonly log: vscode.LogOutputChannel,
+    private readonly trust: TrustSource,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): BundleDocument {
-    return new BundleDocument(uri);
+    return new BundleDocument(uri, this.trust);
   }
 
   resolveCustomEditor(doc: BundleDocument, panel: vscode.WebviewPanel): void {
@@ -77,6 +83,10 @@ export class BundleEditorProvider implements vscode.CustomReadonlyEditorProvider
       (s) => {
         if (s.verification.state === 'failed')
           this.log.warn(`bundle ${doc.uri.fsPath} failed verification: ${s.verification.message}`);
+        else if (s.verification.known === false)
+          this.log.warn(
+            `bundle ${doc.uri.fsPath} verified, but signed by an unknown key ${s.verification.fingerprint}`,
+          );
         else this.log.info(`bundle ${doc.uri.fsPath} verified, signed by ${s.verification.fingerprint}`);
       },
       () => undefined,

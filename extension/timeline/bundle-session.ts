@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BundleTask } from '../../gateway/bundle/format';
 import { readUnverified } from '../../gateway/bundle/read-unverified';
+import type { SignerTrust } from '../../gateway/bundle/signer-trust';
 import { verifyBundle } from '../../gateway/bundle/verify-bundle';
 import type { TaskState } from '../../gateway/protocol';
 import { summarizeTask } from '../../webview/src/model/task-summary';
@@ -40,19 +41,35 @@ function taskInfo(
 }
 
 /** Verifies a bundle in process (gateway/bundle/verify-bundle.ts) and prepares it for the timeline. */
-export async function openBundleFile(file: string, sessionId?: string): Promise<BundleSession> {
-  return openBundle(await readFile(file), sessionId);
+export async function openBundleFile(
+  file: string,
+  sessionId?: string,
+  trust?: SignerTrust,
+): Promise<BundleSession> {
+  return openBundle(await readFile(file), sessionId, trust);
 }
 
-export async function openBundle(buf: Buffer, sessionId?: string): Promise<BundleSession> {
-  const v = await verifyBundle(buf, { keepEvents: true });
+/** `trust` says whose keys count as known signers; without it every signer is unknown. */
+export async function openBundle(
+  buf: Buffer,
+  sessionId?: string,
+  trust?: SignerTrust,
+): Promise<BundleSession> {
+  const v = await verifyBundle(buf, { keepEvents: true, trust });
   let raws: readonly unknown[];
   let task: BundleTask | undefined;
   let verification: BundleSession['verification'];
   if (v.ok) {
     raws = v.events ?? [];
     task = v.header.task;
-    verification = { state: 'verified', fingerprint: v.fingerprint, exportedAt: v.header.createdAt };
+    verification = {
+      state: 'verified',
+      fingerprint: v.fingerprint,
+      signer: v.signer.name,
+      known: v.signer.known,
+      incomplete: v.incomplete,
+      exportedAt: v.header.createdAt,
+    };
   } else {
     ({ events: raws, task } = readUnverified(buf));
     verification = { state: 'failed', code: v.fault.kind, message: v.fault.message };
@@ -71,10 +88,13 @@ export async function openBundle(buf: Buffer, sessionId?: string): Promise<Bundl
     task: taskInfo(task, id, events),
     counts,
     lastEventAt,
+    fault: v.ok ? v.incomplete : undefined,
     imported: {
       signer: {
         fingerprint: verification.state === 'verified' ? verification.fingerprint : '',
+        name: verification.state === 'verified' ? verification.signer : undefined,
         verified: verification.state === 'verified',
+        known: verification.state === 'verified' && verification.known === true,
       },
     },
   };

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { IMPORTED_DIR } from '../../gateway/bundle/import-bundle';
 import type { TaskSummary } from '../../webview/src/protocol';
 import { openBundleFile } from './bundle-session';
+import type { TrustSource } from './signer-trust';
 
 interface Cached {
   readonly mtimeMs: number;
@@ -19,7 +20,10 @@ interface Cached {
 export class ImportedBundles {
   private readonly cache = new Map<string, Cached>();
 
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    private readonly trust?: TrustSource,
+  ) {}
 
   get dir(): string {
     return join(this.dataDir, IMPORTED_DIR);
@@ -56,7 +60,7 @@ export class ImportedBundles {
     onProblem: (file: string, message: string) => void,
   ): Promise<TaskSummary | undefined> {
     try {
-      const b = await openBundleFile(file, basename(file, '.airlock'));
+      const b = await openBundleFile(file, basename(file, '.airlock'), await this.trust?.());
       if (b.verification.state === 'failed') onProblem(file, `no longer verifies: ${b.verification.message}`);
       return { ...b.summary, imported: { ...b.summary.imported, file } };
     } catch (e) {

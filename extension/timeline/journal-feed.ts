@@ -1,6 +1,8 @@
 import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { type ChainHead, EMPTY_HEAD } from '../../gateway/journal/chain';
 import { readJournalFile, readJournalTail } from '../../gateway/journal/read-journal';
+import { checkEnd, describeEndFault, type RecordedHead } from '../../gateway/journal/recorded-head';
 import { scanLines } from '../../gateway/journal/scan-lines';
 import { CallIndex } from '../../webview/src/model/call-index';
 import type { BodyDetail, TaskCounts, WireEvent } from '../../webview/src/protocol';
@@ -21,6 +23,8 @@ export interface FeedBatch {
  * chain. A torn last line (a write in progress, or cut by a crash) is left for the next read.
  * Counts for the task list are kept from the same stream (a CallIndex, as the webview keeps).
  * Bodies are not kept: their lines' offsets are, and `detail()` reads just those lines again.
+ * Every read also checks the journal's end against the head the gateway recorded for it
+ * (`recorded`, read first): a journal that ends before it lost events, and `fault` says so.
  */
 export class JournalFeed {
   private offset = 0;
@@ -28,10 +32,15 @@ export class JournalFeed {
   private bodies = new Map<string, Ranges>();
   private index = new CallIndex();
   lastEventAt: string | undefined;
-  /** Why reading stopped short (a broken chain), if it did; kept until the file changes. */
+  /** Why reading stopped short (a broken chain), or that events were removed at the end. */
   fault: string | undefined;
+  private chainFault: string | undefined;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly recorded?: () => Promise<RecordedHead | undefined>,
+    private readonly taskId = basename(file, '.jsonl'),
+  ) {}
 
   get counts(): TaskCounts {
     return { ...this.index.counts };
@@ -53,6 +62,8 @@ export class JournalFeed {
   }
 
   private async readNow(): Promise<FeedBatch> {
+    // Before the journal: the recorded head can only lag what is read after it.
+    const recorded = await this.recorded?.().catch(() => undefined);
     const buf = await readTail(this.file, this.offset);
     this.started = true;
     if (buf === 'shrunk') {
@@ -60,14 +71,25 @@ export class JournalFeed {
       this.head = EMPTY_HEAD;
       this.bodies = new Map();
       this.index = new CallIndex();
-      this.fault = undefined;
+      this.chainFault = undefined;
       const again = await this.readNow();
       return { events: again.events, reset: true };
     }
-    if (!buf || buf.length === 0) return { events: [], reset: false };
+    let hashAtRecorded = recorded?.seq === this.head.seq ? this.head.hash : undefined;
+    const checkEndNow = (): void => {
+      const end = checkEnd(this.head, recorded, hashAtRecorded);
+      const endText = end ? describeEndFault(this.taskId, end) : undefined;
+      this.fault =
+        endText && this.chainFault ? `${endText}; ${this.chainFault}` : (endText ?? this.chainFault);
+    };
+    if (!buf || buf.length === 0) {
+      checkEndNow();
+      return { events: [], reset: false };
+    }
     const base = this.offset;
     const events: WireEvent[] = [];
     const r = scanLines(buf, this.head, this.head.seq, (line) => {
+      if (line.seq === recorded?.seq) hashAtRecorded = line.hash;
       const raw: unknown = line.parsed ?? JSON.parse(buf.toString('utf8', line.start, line.end));
       const s = toWire(raw);
       if (!s) return;
@@ -80,7 +102,10 @@ export class JournalFeed {
     });
     this.offset = base + r.validBytes;
     this.head = r.head;
-    this.fault = r.fault ? `the journal's chain breaks at line ${r.fault.line} (${r.fault.kind})` : undefined;
+    this.chainFault = r.fault
+      ? `the journal's chain breaks at line ${r.fault.line} (${r.fault.kind})`
+      : undefined;
+    checkEndNow();
     if (events.length > 0) {
       this.index.ingest(events);
       this.lastEventAt = events[events.length - 1]?.ts;

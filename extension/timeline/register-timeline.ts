@@ -5,6 +5,7 @@ import type { GatewayController } from '../gateway/gateway-controller';
 import type { TaskManager } from '../tasks/task-manager';
 import { BUNDLE_VIEW_TYPE, BundleEditorProvider } from './bundle-editor';
 import { SessionPanels } from './session-panels';
+import { signerTrustSource } from './signer-trust';
 import { TASKS_VIEW_ID, TaskListView } from './task-list-view';
 import { TimelineHost } from './timeline-host';
 import { TimelineSource } from './timeline-source';
@@ -36,10 +37,12 @@ export interface Timeline {
 export function registerTimeline(deps: TimelineDeps): Timeline {
   const { context, log, gateway } = deps;
   const extensionUri = context.extensionUri;
+  const trust = signerTrustSource(deps.dataDir, () => gateway.client);
   const source = new TimelineSource({
     dataDir: deps.dataDir,
     client: () => gateway.client,
     log: (level, message) => log[level](message),
+    trust,
   });
   const openTask = async (taskId: string): Promise<void> => {
     const file = source.importedFile(taskId);
@@ -65,7 +68,7 @@ export function registerTimeline(deps: TimelineDeps): Timeline {
     vscode.window.registerWebviewViewProvider(TASKS_VIEW_ID, list),
     vscode.window.registerCustomEditorProvider(
       BUNDLE_VIEW_TYPE,
-      new BundleEditorProvider(extensionUri, host, log),
+      new BundleEditorProvider(extensionUri, host, log, trust),
       { supportsMultipleEditorsPerDocument: true },
     ),
     vscode.commands.registerCommand(REFRESH_TIMELINE_COMMAND, () => source.refresh()),

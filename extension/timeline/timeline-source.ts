@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import type { ApprovalInfo, GatewayEvent, TaskInfo } from '../../gateway/protocol';
 import type { BodyDetail, TaskSummary, WireEvent } from '../../webview/src/protocol';
 import type { AirlockClient } from '../control/airlock-client';
+import { readRecordedHeads } from '../../gateway/tasks/journal-heads';
 import { ImportedBundles } from './imported-bundles';
 import { JournalFeed, readAllWire } from './journal-feed';
+import type { TrustSource } from './signer-trust';
 import { ReadCoalescer } from './read-coalescer';
 
 /** What the timeline's webviews are told, as it happens. */
@@ -23,6 +25,8 @@ export interface TimelineSourceDeps {
   readonly readDelayMs?: number;
   /** At most one task-list update per this many ms while calls stream in. */
   readonly listEveryMs?: number;
+  /** Whose bundle signatures count as known (imported sessions show known or unknown signers). */
+  readonly trust?: TrustSource;
 }
 
 const SAFE_ID = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -44,7 +48,7 @@ export class TimelineSource {
   private refreshAgain = false;
 
   constructor(private readonly deps: TimelineSourceDeps) {
-    this.bundles = new ImportedBundles(deps.dataDir);
+    this.bundles = new ImportedBundles(deps.dataDir, deps.trust);
     this.reads = new ReadCoalescer(
       (taskId) => this.readTask(taskId),
       (taskId, e) => deps.log('warn', `timeline: could not read the journal of ${taskId}: ${String(e)}`),
@@ -67,7 +71,9 @@ export class TimelineSource {
   get summaries(): TaskSummary[] {
     const live = this.live.map((task): TaskSummary => {
       const feed = this.feeds.get(task.taskId);
-      return feed?.started ? { task, counts: feed.counts, lastEventAt: feed.lastEventAt } : { task };
+      return feed?.started
+        ? { task, counts: feed.counts, lastEventAt: feed.lastEventAt, fault: feed.fault }
+        : { task };
     });
     return [...live, ...this.imported];
   }
@@ -169,7 +175,9 @@ export class TimelineSource {
   private feed(taskId: string): JournalFeed {
     let f = this.feeds.get(taskId);
     if (!f) {
-      f = new JournalFeed(join(this.deps.dataDir, 'journal', `${taskId}.jsonl`));
+      f = new JournalFeed(join(this.deps.dataDir, 'journal', `${taskId}.jsonl`), async () =>
+        (await readRecordedHeads(this.deps.dataDir)).get(taskId),
+      );
       this.feeds.set(taskId, f);
     }
     return f;

@@ -4,6 +4,8 @@ export type BundleFaultKind =
   | 'unknown-version'
   | 'truncated'
   | 'corrupt'
+  /** Bytes of the file no signature or hash covers (gzip header fields, extra members, appended data). */
+  | 'unsigned-bytes'
   | 'bad-header'
   | 'bad-signature'
   | 'untrusted-signer'
@@ -22,7 +24,15 @@ export interface BundleFault {
 /** Export and import failures (the store, not the bundle's integrity). */
 export class BundleError extends Error {
   constructor(
-    readonly code: 'NoSuchTask' | 'JournalCorrupt' | 'EmptyTask' | 'BadBundle',
+    readonly code:
+      | 'NoSuchTask'
+      | 'JournalCorrupt'
+      | 'EmptyTask'
+      | 'BadBundle'
+      /** The journal ends before the head the gateway recorded for it (events were removed). */
+      | 'JournalTruncated'
+      /** The bundle's signer is neither this gateway's key nor pinned in the workspace policy. */
+      | 'UnknownSigner',
     message: string,
   ) {
     super(message);

@@ -1,18 +1,19 @@
 import { sign } from 'node:crypto';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import { canonicalJson } from '../journal/canonical-json';
 import { type ChainHead, EMPTY_HEAD } from '../journal/chain';
 import type { JournalEvent } from '../journal/events';
+import { checkEnd, describeEndFault, type EndFault, type RecordedHead } from '../journal/recorded-head';
 import { scanLines } from '../journal/scan-lines';
+import { writeFileDurable } from '../storage/durable-file';
+import { readRecordedHeads } from '../tasks/journal-heads';
 import { BundleError } from './bundle-error';
 import { BUNDLE_FORMAT, BUNDLE_MAGIC, BUNDLE_VERSION, type BundleHeader, type BundlePolicy } from './format';
+import { gzipCanonical } from './gzip-frame';
 import { loadOrCreateSigningKey } from './signing-key';
 import { summariseEvents } from './summarise';
 
-const gzip = promisify(zlib.gzip);
 const SAFE_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 
 export interface ExportOptions {
@@ -23,6 +24,11 @@ export interface ExportOptions {
   readonly workspacePolicy?: { readonly policy: unknown; readonly source?: unknown };
   /** The task's current state from the registry (an expired task has no task.ended event). */
   readonly state?: { readonly state: string; readonly endedAt?: string };
+  /**
+   * Export a journal that ends before the head the gateway recorded for it (events were removed):
+   * the bundle then carries that recorded head, signed, and every reader says it is incomplete.
+   */
+  readonly allowTruncated?: boolean;
   readonly now?: Date;
 }
 
@@ -32,6 +38,8 @@ export interface ExportResult {
   readonly bytes: number;
   readonly fingerprint: string;
   readonly head: { readonly seq: number; readonly hash: string };
+  /** Set when the journal was exported short of its recorded head (allowTruncated). */
+  readonly incomplete?: string;
 }
 
 /**
@@ -42,10 +50,29 @@ export interface ExportResult {
 export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
   if (!SAFE_ID.test(o.taskId)) throw new BundleError('NoSuchTask', `"${o.taskId}" is not a task id.`);
   const journalFile = join(o.dataDir, 'journal', `${o.taskId}.jsonl`);
+  // The recorded head first: read after the journal it could be newer than what was read.
+  const heads = await readRecordedHeads(o.dataDir);
+  const recorded = heads.get(o.taskId);
   const exists = await stat(journalFile).catch(() => undefined);
-  if (!exists) throw new BundleError('NoSuchTask', `No recording for task ${o.taskId} in ${o.dataDir}.`);
+  if (!exists)
+    throw new BundleError(
+      recorded && !heads.pruned(o.taskId) ? 'JournalTruncated' : 'NoSuchTask',
+      recorded && !heads.pruned(o.taskId)
+        ? `journal of task ${o.taskId} is missing but the gateway recorded seq ${recorded.seq}: events were removed`
+        : `No recording for task ${o.taskId} in ${o.dataDir}.`,
+    );
   const key = await loadOrCreateSigningKey(o.dataDir);
-  const { parts, head, count, summaryEvents, versions } = await readForExport(journalFile, o.taskId);
+  const { parts, head, count, summaryEvents, versions, endFault } = await readForExport(
+    journalFile,
+    o.taskId,
+    recorded,
+  );
+  const incomplete = endFault ? describeEndFault(o.taskId, endFault) : undefined;
+  if (incomplete && !o.allowTruncated)
+    throw new BundleError(
+      'JournalTruncated',
+      `${incomplete}; it is not exported as a complete session. To export what is left, marked as incomplete in the signed header, export with --allow-truncated.`,
+    );
   const summary = summariseEvents(o.taskId, summaryEvents, versions);
   const policy: BundlePolicy = {
     taskScope: summary.taskScope,
@@ -64,7 +91,7 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
     policy,
     approvals: summary.approvals,
     masked: summary.masked,
-    events: { count, head, formatVersions: summary.formatVersions },
+    events: { count, head, recorded, formatVersions: summary.formatVersions },
     signer: {
       algorithm: 'ed25519',
       publicKey: key.publicKeyDer.toString('base64'),
@@ -78,16 +105,12 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
     ...parts,
     Buffer.from(`${JSON.stringify({ signature })}\n`),
   ]);
-  // Level 1: a recording is JSON that deflates ~10x even at the fastest level, and its hashes do
-  // not compress at any level; export time matters more than the last megabyte.
   const packed = Buffer.concat([
     Buffer.from(`${BUNDLE_MAGIC}${BUNDLE_VERSION}\n`),
-    await gzip(body, { level: 1 }),
+    await gzipCanonical(body),
   ]);
-  const tmp = `${o.out}.tmp-${process.pid}`;
-  await writeFile(tmp, packed, { mode: 0o644 });
-  await rename(tmp, o.out);
-  return { file: o.out, events: count, bytes: packed.length, fingerprint: key.fingerprint, head };
+  await writeFileDurable(o.out, packed, { mode: 0o644 });
+  return { file: o.out, events: count, bytes: packed.length, fingerprint: key.fingerprint, head, incomplete };
 }
 
 const NL = Buffer.from('\n');
@@ -108,12 +131,14 @@ const SUMMARY_TYPES = new Set([
 async function readForExport(
   file: string,
   taskId: string,
+  recorded: RecordedHead | undefined,
 ): Promise<{
   parts: Buffer[];
   head: ChainHead;
   count: number;
   summaryEvents: JournalEvent[];
   versions: number[];
+  endFault?: EndFault;
 }> {
   const buf = await readFile(file);
   const parts: Buffer[] = [];
@@ -121,7 +146,9 @@ async function readForExport(
   const versions = new Set<number>();
   const parse = (start: number, end: number, parsed: unknown): JournalEvent =>
     (parsed ?? JSON.parse(buf.toString('utf8', start, end))) as JournalEvent;
+  let hashAtRecorded: string | undefined;
   const r = scanLines(buf, EMPTY_HEAD, 0, (line) => {
+    if (line.seq === recorded?.seq) hashAtRecorded = line.hash;
     versions.add(line.v);
     if (line.canonicalEnd !== undefined) parts.push(buf.subarray(line.start, line.canonicalEnd), CLOSE_NL);
     else {
@@ -139,6 +166,15 @@ async function readForExport(
       'JournalCorrupt',
       `The journal of task ${taskId} fails verification at line ${r.fault.line} (${r.fault.kind}); it is not exported.`,
     );
-  if (r.lines === 0) throw new BundleError('EmptyTask', `Task ${taskId} has no recorded events.`);
-  return { parts, head: r.head, count: r.lines, summaryEvents, versions: [...versions] };
+  const endFault = checkEnd(r.head, recorded, hashAtRecorded);
+  if (r.lines === 0 && !endFault)
+    throw new BundleError('EmptyTask', `Task ${taskId} has no recorded events.`);
+  return {
+    parts,
+    head: r.head,
+    count: r.lines,
+    summaryEvents,
+    versions: [...versions],
+    endFault,
+  };
 }

@@ -2,7 +2,7 @@
  * The session bundle (`*.airlock`), format version 1:
  *
  *   AIRLOCK-BUNDLE/1\n                        plain-text magic and version (readable without inflating)
- *   gzip(
+ *   gzip(                                      exactly one member, header bytes fixed (gzip-frame.ts)
  *     <header: canonical JSON, one line>\n    task, policy, approvals, masked fields, chain head, signer
  *     <event 1: canonical JSON without hash>\n   exactly the bytes its chain hash covers
  *     ...
@@ -13,7 +13,9 @@
  * The signature covers the header, the header names the chain head, and the chain covers every
  * event: editing, dropping or reordering any event, or the header, breaks verification, which
  * needs nothing but the file (the public key travels in the header; its fingerprint is what a
- * reader trusts).
+ * reader trusts). The gzip framing around them is checked byte for byte (one member, the header
+ * the exporter writes, nothing after it), so no byte of the file escapes both; only the deflate
+ * encoding is free, and whatever it encodes is the very text that is verified.
  */
 export const BUNDLE_MAGIC = 'AIRLOCK-BUNDLE/';
 export const BUNDLE_VERSION = 1;
@@ -73,6 +75,11 @@ export interface BundleHeader {
   readonly events: {
     readonly count: number;
     readonly head: { readonly seq: number; readonly hash: string };
+    /**
+     * The head the exporting gateway had recorded for this journal outside it (its anchor). A
+     * bundle whose events end before it (exported with --allow-truncated) says so to every reader.
+     */
+    readonly recorded?: { readonly seq: number; readonly hash: string };
     /** Recording format versions of the events inside. */
     readonly formatVersions: readonly number[];
   };

@@ -1,21 +1,27 @@
 import { verify } from 'node:crypto';
-import { promisify } from 'node:util';
-import zlib from 'node:zlib';
 import { sha256Hex } from '../crypto/sha256-hex';
 import { FORMAT_VERSION, GENESIS_HASH, type JournalEvent } from '../journal/events';
+import { checkEnd, describeEndFault } from '../journal/recorded-head';
 import { ENVELOPE_TAIL, TAIL_WINDOW } from '../journal/scan-lines';
 import type { BundleFault } from './bundle-error';
 import { BUNDLE_FORMAT, BUNDLE_MAGIC, BUNDLE_VERSION, type BundleHeader } from './format';
+import { gunzipCanonical } from './gzip-frame';
+import { judgeSigner, type SignerStatus, type SignerTrust } from './signer-trust';
 import { fingerprintOf, publicKeyFromDer } from './signing-key';
-
-const gunzip = promisify(zlib.gunzip);
 
 export type VerifyResult =
   | {
       readonly ok: true;
       readonly header: BundleHeader;
       readonly fingerprint: string;
+      /** Whether the signing key is one this reader trusts (its own, or pinned in its policy). */
+      readonly signer: SignerStatus;
       readonly count: number;
+      /**
+       * The session in the bundle is not whole: its events end before (or differ from) the head
+       * the exporting gateway recorded for the journal. Signed as such; said to every reader.
+       */
+      readonly incomplete?: string;
       /** With `keepEvents`: the events, their hashes restored (as a journal holds them). */
       readonly events?: JournalEvent[];
     }
@@ -25,6 +31,8 @@ export interface VerifyOptions {
   readonly keepEvents?: boolean;
   /** Fail unless the bundle is signed by this fingerprint. */
   readonly expectSigner?: string;
+  /** Whom this reader trusts, to say whether the signer is known. */
+  readonly trust?: SignerTrust;
 }
 
 const fault = (kind: BundleFault['kind'], message: string, seq?: number): VerifyResult => ({
@@ -64,15 +72,9 @@ export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promi
       'unknown-version',
       `unknown bundle version ${JSON.stringify(version)} (this airlock reads ${BUNDLE_VERSION})`,
     );
-  let raw: Buffer;
-  try {
-    raw = await gunzip(buf.subarray(nl + 1));
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (/unexpected end/i.test(msg) || (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR')
-      return fault('truncated', 'truncated file: the compressed data ends early');
-    return fault('corrupt', `corrupt file: the compressed data is damaged (${msg})`);
-  }
+  const inflated = await gunzipCanonical(buf.subarray(nl + 1));
+  if (!inflated.ok) return fault(inflated.kind, inflated.message);
+  const raw = inflated.body;
   if (raw.length === 0 || raw[raw.length - 1] !== 0x0a)
     return fault('truncated', 'truncated file: the last line is incomplete');
   const lines = lineRanges(raw);
@@ -99,6 +101,10 @@ export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promi
     signature = undefined;
   }
   if (typeof signature !== 'string') return fault('truncated', 'truncated file: the signature is missing');
+  // Only the exact line the exporter writes: JSON and base64 both admit variants (spaces, extra
+  // members, padding) that would decode to the same signature from different bytes.
+  if (sigLine !== JSON.stringify({ signature: Buffer.from(signature, 'base64').toString('base64') }))
+    return fault('unsigned-bytes', 'the signature line is not in the form airlock writes');
   const der = Buffer.from(String(header.signer?.publicKey ?? ''), 'base64');
   let fingerprint: string;
   let signed: boolean;
@@ -114,7 +120,13 @@ export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promi
     return fault('bad-signature', 'bad signature: the fingerprint in the header does not match its key');
   if (opts.expectSigner && opts.expectSigner !== fingerprint)
     return fault('untrusted-signer', `signed by ${fingerprint}, not by the expected ${opts.expectSigner}`);
-  return verifyEvents(header, raw, lines.slice(1, -1), fingerprint, opts.keepEvents === true);
+  return verifyEvents(
+    header,
+    raw,
+    lines.slice(1, -1),
+    judgeSigner(fingerprint, opts.trust, opts.expectSigner),
+    opts.keepEvents === true,
+  );
 }
 
 type Range = readonly [number, number];
@@ -148,10 +160,12 @@ function verifyEvents(
   header: BundleHeader,
   raw: Buffer,
   lines: readonly Range[],
-  fingerprint: string,
+  signer: SignerStatus,
   keep: boolean,
 ): VerifyResult {
   const count = header.events.count;
+  const recorded = header.events.recorded;
+  let hashAtRecorded: string | undefined;
   const parsed: Parsed[] = [];
   for (let i = 0; i < lines.length; i++) {
     const p = envelope(raw, lines[i] ?? [0, 0]);
@@ -204,6 +218,7 @@ function verifyEvents(
     const [start, end] = lines[i] ?? [0, 0];
     const bytes = raw.subarray(start, end);
     prev = sha256Hex(bytes);
+    if (i + 1 === recorded?.seq) hashAtRecorded = prev;
     if (events)
       events.push({
         ...(JSON.parse(bytes.toString('utf8')) as Omit<JournalEvent, 'hash'>),
@@ -216,5 +231,9 @@ function verifyEvents(
       `edited event: seq ${count} was changed (it no longer matches the signed chain head)`,
       count,
     );
-  return { ok: true, header, fingerprint, count, events };
+  const end = checkEnd({ seq: count, hash: prev }, recorded, hashAtRecorded);
+  const incomplete = end
+    ? `${describeEndFault(header.task.taskId, end)} before export; this bundle holds only what was left`
+    : undefined;
+  return { ok: true, header, fingerprint: signer.fingerprint, signer, count, incomplete, events };
 }

@@ -4,11 +4,16 @@ import { parseArgs } from 'node:util';
 import { BundleError } from '../bundle/bundle-error';
 import { exportBundle } from '../bundle/export-bundle';
 import { importBundle } from '../bundle/import-bundle';
+import { describeSigner } from '../bundle/signer-trust';
 import { verifyBundle } from '../bundle/verify-bundle';
 import { ControlClient } from '../control/control-client';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
 import { readTaskStates } from './recording-store';
+import { signerTrustFor } from './signer-trust-source';
+
+/** `airlock verify` exits with this when the bundle is intact but says its session is not whole. */
+export const EXIT_INCOMPLETE = 3;
 
 /** The workspace policy in force, asked of the running gateway; undefined when none answers. */
 async function policyInForce(dataDir: string): Promise<{ policy: unknown; source?: unknown } | undefined> {
@@ -33,6 +38,7 @@ export async function runExportCommand(args: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       out: { type: 'string', short: 'o' },
       json: { type: 'boolean', default: false },
+      'allow-truncated': { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -47,23 +53,33 @@ export async function runExportCommand(args: string[]): Promise<number> {
     out: resolve(values.out),
     workspacePolicy: await policyInForce(dataDir),
     state: state ? { state: state.state, endedAt: state.endedAt } : undefined,
+    allowTruncated: values['allow-truncated'],
   }).catch(asCliError);
+  if (r.incomplete)
+    process.stderr.write(
+      `airlock: warning: ${r.incomplete}; the bundle is marked INCOMPLETE in its signed header\n`,
+    );
   if (values.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   else
     process.stdout.write(
-      `exported ${r.events} events of ${taskId} to ${r.file} (${r.bytes} bytes), signed by ${r.fingerprint}\n`,
+      `exported ${r.events} events of ${taskId} to ${r.file} (${r.bytes} bytes)${r.incomplete ? ', INCOMPLETE' : ''}, signed by ${r.fingerprint}\n`,
     );
   return 0;
 }
 
-/** `airlock verify FILE`: offline; exit 0 when the bundle verifies, 1 naming what failed. */
+/**
+ * `airlock verify FILE`: offline; exit 0 when the bundle verifies, 1 naming what failed, 3 when it
+ * verifies but says its session is incomplete. The signer is named, known or UNKNOWN (a warning:
+ * a valid signature by a fresh key proves nothing about who recorded the session).
+ */
 export async function runVerifyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    // --data-dir is accepted like every command's, and unused: verifying needs nothing but the file.
+    // --data-dir: whose own signing key counts as known (verifying itself needs only the file).
     options: {
       'data-dir': { type: 'string' },
       'expect-signer': { type: 'string' },
+      policy: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     allowPositionals: true,
@@ -77,18 +93,31 @@ export async function runVerifyCommand(args: string[]): Promise<number> {
   } catch (e) {
     throw new CliError(`Cannot read ${file}: ${(e as Error).message}`, 1);
   }
-  const v = await verifyBundle(bytes, { expectSigner: values['expect-signer'] });
+  const trust = await signerTrustFor(resolveDataDir(values['data-dir']), values.policy);
+  const v = await verifyBundle(bytes, { expectSigner: values['expect-signer'], trust });
   if (values.json) {
     const out = v.ok
-      ? { ok: true, events: v.count, fingerprint: v.fingerprint, task: v.header.task }
+      ? {
+          ok: true,
+          events: v.count,
+          fingerprint: v.fingerprint,
+          signer: v.signer,
+          incomplete: v.incomplete,
+          task: v.header.task,
+        }
       : { ok: false, fault: v.fault };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else if (v.ok) {
-    process.stdout.write(`verified: ${v.count} events, signed by ${v.fingerprint}\n`);
+    const who = v.signer.known ? `known: ${v.signer.name ?? 'expected'}` : 'UNKNOWN signer';
+    process.stdout.write(
+      `verified${v.incomplete ? ' (INCOMPLETE)' : ''}: ${v.count} events, signed by ${v.fingerprint} (${who})\n`,
+    );
   } else {
     process.stderr.write(`airlock: not verified: ${v.fault.message} [${v.fault.kind}]\n`);
   }
-  return v.ok ? 0 : 1;
+  if (v.ok && !v.signer.known) process.stderr.write(`airlock: warning: ${describeSigner(v.signer)}\n`);
+  if (v.ok && v.incomplete) process.stderr.write(`airlock: warning: INCOMPLETE: ${v.incomplete}\n`);
+  return v.ok ? (v.incomplete ? EXIT_INCOMPLETE : 0) : 1;
 }
 
 /** `airlock import FILE`: a verified bundle joins the local store as a read-only session. */
@@ -98,20 +127,28 @@ export async function runImportCommand(args: string[]): Promise<number> {
     options: {
       'data-dir': { type: 'string' },
       'expect-signer': { type: 'string' },
+      'allow-unknown-signer': { type: 'boolean', default: false },
+      policy: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
   });
   const file = positionals[0];
-  if (!file) throw new CliError('Usage: airlock import FILE.airlock', 2);
-  const r = await importBundle(resolveDataDir(values['data-dir']), file, values['expect-signer']).catch(
-    asCliError,
-  );
+  if (!file)
+    throw new CliError('Usage: airlock import FILE.airlock [--expect-signer FP | --allow-unknown-signer]', 2);
+  const dataDir = resolveDataDir(values['data-dir']);
+  const r = await importBundle(dataDir, file, {
+    expectSigner: values['expect-signer'],
+    allowUnknownSigner: values['allow-unknown-signer'],
+    trust: await signerTrustFor(dataDir, values.policy),
+  }).catch(asCliError);
+  if (!r.signer.known) process.stderr.write(`airlock: warning: ${describeSigner(r.signer)}\n`);
+  if (r.incomplete) process.stderr.write(`airlock: warning: INCOMPLETE: ${r.incomplete}\n`);
   if (values.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   else
     process.stdout.write(
-      `${r.unchanged ? 'already imported' : 'imported'}: session ${r.session} (${r.events} events, read-only), signed by ${r.fingerprint}\n`,
+      `${r.unchanged ? 'already imported' : 'imported'}: session ${r.session} (${r.events} events, read-only${r.incomplete ? ', INCOMPLETE' : ''}), ${describeSigner(r.signer)}\n`,
     );
   return 0;
 }

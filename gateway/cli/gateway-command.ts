@@ -3,6 +3,7 @@ import { isRegion, regionProblem } from '../aws/region';
 import { MAX_APPROVAL_TIMEOUT_SECONDS, PolicyFileError } from '../policy-file';
 import type { ReadyLine } from '../protocol';
 import { stderrLogger } from '../server/logger';
+import { DataDirFileError } from '../storage/data-dir-error';
 import { DataDirInUseError } from '../server/data-dir-lock';
 import { startGateway } from '../server/start-gateway';
 import { testJournalFault } from '../recording/test-fault';
@@ -124,6 +125,8 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
     });
   } catch (e) {
     if (e instanceof DataDirInUseError) throw new CliError(e.message);
+    if (e instanceof DataDirFileError)
+      throw new CliError(`the gateway did not start [${e.code}]: ${e.message}`);
     if (e instanceof PolicyFileError)
       throw new CliError(`the workspace policy was refused, so the gateway did not start: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;

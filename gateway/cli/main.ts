@@ -6,6 +6,7 @@ import { runCallsCommand, runSessionsCommand } from './sessions-command';
 import { runGatewayCommand } from './gateway-command';
 import { runPolicyCommand } from './policy-command';
 import { runTaskCommand } from './task-command';
+import { DataDirFileError } from '../storage/data-dir-error';
 import { CliError } from './cli-error';
 
 const USAGE = `Usage: airlock <command> [options]
@@ -25,9 +26,10 @@ Commands:
   sessions [--json]                  recorded tasks (local and imported) with counts
   show TASK [--json] [--service S] [--action A] [--decision allow|deny] [--status 4xx] [--text WORDS]
   calls [--json] [--session TASK] [same filters] [--identity U] [--since T] [--until T] [--limit N]
-  export TASK -o FILE.airlock        a signed session bundle
-  verify FILE.airlock [--expect-signer FP]   offline; exit 0 when intact
-  import FILE.airlock                add a verified bundle as a read-only session
+  export TASK -o FILE.airlock [--allow-truncated]   a signed session bundle
+  verify FILE.airlock [--expect-signer FP] [--policy FILE]   offline; exit 0 when intact, 3 when incomplete
+  import FILE.airlock [--expect-signer FP | --allow-unknown-signer] [--policy FILE]
+                                     add a verified bundle as a read-only session
 
 Every command takes --data-dir DIR (default: $AIRLOCK_DATA_DIR or ~/.airlock).`;
 
@@ -73,6 +75,9 @@ main(process.argv.slice(2)).then(
     if (e instanceof CliError || e instanceof ControlClientError) {
       process.stderr.write(`airlock: ${e.message}\n`);
       process.exitCode = e instanceof CliError ? e.exitCode : 1;
+    } else if (e instanceof DataDirFileError) {
+      process.stderr.write(`airlock: [${e.code}] ${e.message}\n`);
+      process.exitCode = 1;
     } else if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`airlock: ${e.message}\n`);
       process.exitCode = 2;

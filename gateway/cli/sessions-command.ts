@@ -55,7 +55,11 @@ export async function runSessionsCommand(args: string[]): Promise<number> {
     ...s,
     state: s.imported ? 'imported' : (states.get(s.taskId)?.state ?? (s.endedAt ? 'ended' : 'unknown')),
   }));
+  const report = index.lastSync;
   index.close();
+  // Said in both modes, on stderr: what the list cannot show (a journal that is gone entirely).
+  for (const m of report?.missing ?? []) process.stderr.write(`airlock: warning: ${m.message}\n`);
+  if (report?.headsUnchecked) process.stderr.write(`airlock: warning: ${report.headsUnchecked}\n`);
   if (values.json) {
     process.stdout.write(JSON.stringify(sessions, null, 2) + '\n');
     return 0;
@@ -64,7 +68,7 @@ export async function runSessionsCommand(args: string[]): Promise<number> {
   for (const s of sessions) {
     const who = s.imported ? `imported, signed by ${s.signer ?? '?'}` : s.state;
     process.stdout.write(
-      `${s.session}  ${who.padEnd(8)}  ${s.startedAt ?? s.firstEventAt ?? ''}  calls ${s.calls} (allowed ${s.allowed}, denied ${s.denied}, errors ${s.errors})  ${s.name ?? ''}${s.fault ? `  [journal fault: ${s.fault}]` : ''}\n`,
+      `${s.session}  ${who.padEnd(8)}  ${s.startedAt ?? s.firstEventAt ?? ''}  calls ${s.calls} (allowed ${s.allowed}, denied ${s.denied}, errors ${s.errors})  ${s.name ?? ''}${s.fault ? `  [${s.imported ? 'bundle' : 'journal'} fault: ${s.fault}]` : ''}\n`,
     );
   }
   return 0;

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { IMPORTED_DIR, readBundleFile } from '../bundle/import-bundle';
 import type { JournalEvent } from '../journal/events';
 import { readJournalFile } from '../journal/read-journal';
+import { describeEndFault } from '../journal/recorded-head';
+import { readRecordedHeads } from '../tasks/journal-heads';
 import { findCalls, listSessions, type SessionSummary } from '../recording/index-query';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
@@ -67,22 +69,33 @@ export async function runShowCommand(args: string[]): Promise<number> {
     : undefined;
   index.close();
   let events: JournalEvent[];
+  const warnings: string[] = [];
   if (session.imported) {
     const v = await readBundleFile(join(dataDir, IMPORTED_DIR, `${session.session}.airlock`), true);
     if (!v.ok)
       throw new CliError(`The imported bundle of ${session.session} no longer verifies: ${v.fault.message}`);
+    if (v.incomplete) warnings.push(v.incomplete);
     events = v.events ?? [];
   } else {
-    const c = await readJournalFile(join(dataDir, 'journal', `${session.taskId}.jsonl`));
+    // The recorded head first: it can only lag the journal read after it, never lead it.
+    const heads = await readRecordedHeads(dataDir);
+    const c = await readJournalFile(join(dataDir, 'journal', `${session.taskId}.jsonl`), {
+      recorded: heads.get(session.taskId),
+    });
+    if (c.endFault) warnings.push(describeEndFault(session.taskId, c.endFault));
     if (c.fault)
-      process.stderr.write(
-        `airlock: warning: the journal fails verification at line ${c.fault.line} (${c.fault.kind}); showing the verified part\n`,
+      warnings.push(
+        `the journal fails verification at line ${c.fault.line} (${c.fault.kind}); showing the verified part`,
       );
+    if (heads.missing) warnings.push(`${heads.file} is missing: the journal's end cannot be checked`);
     events = c.events;
   }
+  for (const w of warnings) process.stderr.write(`airlock: warning: ${w}\n`);
   const shown = callIds ? onlyCalls(events, callIds) : events;
   if (values.json) {
-    process.stdout.write(JSON.stringify({ session, events: shown }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify({ session, events: shown, ...(warnings.length ? { warnings } : {}) }, null, 2) + '\n',
+    );
     return 0;
   }
   for (const e of shown) process.stdout.write(`${e.seq}  ${e.ts}  ${e.type}  ${JSON.stringify(e.data)}\n`);

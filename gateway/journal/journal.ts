@@ -2,6 +2,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBody, JournalEvent } from './events';
 import { readJournalFile, type JournalContents } from './read-journal';
+import type { HeadRecorder } from './recorded-head';
 import { SyncPlacement } from './sync-placement';
 import { TaskJournal, type WriteFaultHook } from './task-journal';
 
@@ -21,16 +22,23 @@ export class Journal {
     private readonly dir: string,
     private readonly fault?: WriteFaultHook,
     private readonly sync?: SyncPlacement,
+    private readonly heads?: HeadRecorder,
   ) {}
 
   /**
    * `alone` says whether the call being journaled is the only one in flight: then its fdatasync
    * may run on the event loop (see SyncPlacement). Without it every sync goes to the thread pool.
+   * `heads` keeps each journal's anchor (its last durable head) outside the journal.
    */
-  static async create(dataDir: string, fault?: WriteFaultHook, alone?: () => boolean): Promise<Journal> {
+  static async create(
+    dataDir: string,
+    fault?: WriteFaultHook,
+    alone?: () => boolean,
+    heads?: HeadRecorder,
+  ): Promise<Journal> {
     const dir = join(dataDir, 'journal');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    return new Journal(dir, fault, alone ? new SyncPlacement(alone) : undefined);
+    return new Journal(dir, fault, alone ? new SyncPlacement(alone) : undefined, heads);
   }
 
   fileOf(taskId: string): string {
@@ -38,15 +46,21 @@ export class Journal {
     return join(this.dir, `${taskId}.jsonl`);
   }
 
-  /** Appends events to a task's chain; resolves once they are durable. Rejects if they are not. */
+  /**
+   * Appends events to a task's chain; resolves once they are durable. Rejects if they are not.
+   * A task's end also waits for its anchor to be on disk: from then on, cutting the end off the
+   * journal (the task.ended event, and the calls before it) is always detectable.
+   */
   async record(taskId: string, bodies: readonly EventBody[]): Promise<JournalEvent[]> {
     let journal = this.open.get(taskId);
     if (!journal) {
-      journal = TaskJournal.open(this.fileOf(taskId), taskId, this.fault, this.sync);
+      journal = TaskJournal.open(this.fileOf(taskId), taskId, this.fault, this.sync, this.heads);
       this.open.set(taskId, journal);
       journal.catch(() => this.open.delete(taskId));
     }
-    return (await journal).append(bodies);
+    const sealed = await (await journal).append(bodies);
+    if (this.heads && bodies.some((b) => b.type === 'task.ended')) await this.heads.flush();
+    return sealed;
   }
 
   async read(taskId: string): Promise<JournalContents> {
@@ -65,9 +79,11 @@ export class Journal {
     if (j) await (await j).close();
   }
 
+  /** Closes every file; on a clean shutdown every journal's anchor is written last. */
   async close(): Promise<void> {
     const all = [...this.open.values()];
     this.open.clear();
-    await Promise.all(all.map(async (j) => (await j).close()));
+    await Promise.all(all.map(async (j) => (await j.catch(() => undefined))?.close()));
+    await this.heads?.flush();
   }
 }

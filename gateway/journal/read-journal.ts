@@ -2,6 +2,7 @@ import { open, readFile } from 'node:fs/promises';
 import { type ChainFault, type ChainHead, EMPTY_HEAD } from './chain';
 import { canonicalJson } from './canonical-json';
 import type { JournalEvent } from './events';
+import { checkEnd, type EndFault, type RecordedHead } from './recorded-head';
 import { scanLines } from './scan-lines';
 
 export interface JournalContents {
@@ -16,6 +17,8 @@ export interface JournalContents {
   readonly tornTail: boolean;
   /** With `keepCanonical`: each event's canonical JSON without `hash` (what its hash covers). */
   readonly canonical?: string[];
+  /** With `recorded`: how the journal's end disagrees with the head the gateway recorded. */
+  readonly endFault?: EndFault;
 }
 
 /** Where to resume reading a journal: a byte offset and the chain head verified up to it. */
@@ -29,6 +32,11 @@ export interface ReadOptions {
   readonly keepCanonical?: boolean;
   /** Default true. False: verify only (head, sizes, fault), without materialising events. */
   readonly parse?: boolean;
+  /**
+   * The head the gateway recorded for this journal (read before the journal, so it cannot be
+   * newer than what is read): the journal must reach it, through the same event.
+   */
+  readonly recorded?: RecordedHead;
 }
 
 /**
@@ -44,14 +52,23 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
     buf = start === 0 ? await readFile(path) : (await readJournalTail(path, start)).bytes;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      return { events: [], totalBytes: 0, validBytes: 0, tornTail: false };
+      return {
+        events: [],
+        totalBytes: 0,
+        validBytes: 0,
+        tornTail: false,
+        endFault: checkEnd(undefined, opts.recorded, undefined),
+      };
     throw e;
   }
   const parse = opts.parse ?? true;
   const events: JournalEvent[] = [];
   const canonical: string[] | undefined = opts.keepCanonical ? [] : undefined;
   const from = opts.from?.head ?? EMPTY_HEAD;
+  const recordedSeq = opts.recorded?.seq;
+  let hashAtRecorded = recordedSeq === from.seq && from.seq > 0 ? from.hash : undefined;
   const r = scanLines(buf, from, from.seq, (line) => {
+    if (line.seq === recordedSeq) hashAtRecorded = line.hash;
     if (parse) {
       events.push((line.parsed ?? JSON.parse(buf.toString('utf8', line.start, line.end))) as JournalEvent);
     }
@@ -65,14 +82,16 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
       }
     }
   });
+  const head = r.lines > 0 || from.seq > 0 ? r.head : undefined;
   return {
     events,
-    head: r.lines > 0 || from.seq > 0 ? r.head : undefined,
+    head,
     totalBytes: start + buf.length,
     validBytes: start + r.validBytes,
     fault: r.fault,
     tornTail: r.tornTail,
     canonical,
+    endFault: checkEnd(head, opts.recorded, hashAtRecorded),
   };
 }
 

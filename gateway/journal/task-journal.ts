@@ -3,6 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { type ChainFault, type ChainHead, EMPTY_HEAD, sealEvent } from './chain';
 import type { EventBody, JournalEvent } from './events';
 import { readJournalFile } from './read-journal';
+import { describeEndFault, type EndFault, type HeadRecorder } from './recorded-head';
 import type { SyncPlacement } from './sync-placement';
 
 /** Lets tests simulate a full or failing disk without touching the real one. */
@@ -20,6 +21,21 @@ export class JournalCorruptError extends Error {
   ) {
     super(`journal ${path} fails verification at line ${fault.line} (${fault.kind}); it is left untouched`);
     this.name = 'JournalCorruptError';
+  }
+}
+
+/**
+ * The journal ends before the head the gateway recorded for it: durable events were removed.
+ * Appending would extend the chain from the cut and hide it for good, so the journal is not opened.
+ */
+export class JournalEndError extends Error {
+  constructor(
+    readonly path: string,
+    readonly taskId: string,
+    readonly fault: EndFault,
+  ) {
+    super(`${describeEndFault(taskId, fault)}; ${path} is left untouched and calls of this task are refused`);
+    this.name = 'JournalEndError';
   }
 }
 
@@ -51,6 +67,7 @@ export class TaskJournal {
     size: number,
     private readonly fault: WriteFaultHook | undefined,
     private readonly sync: SyncPlacement | undefined,
+    private readonly heads: HeadRecorder | undefined,
   ) {
     this.durableHead = head;
     this.durableSize = size;
@@ -59,22 +76,33 @@ export class TaskJournal {
   /**
    * Opens (or creates) a journal. A torn last line left by a crash is cut off, since no agent was
    * ever answered for it; anything else that fails verification is evidence and is never touched:
-   * the journal refuses to open, and calls of that task are refused.
+   * the journal refuses to open, and calls of that task are refused. So does a journal that ends
+   * before the head the gateway recorded for it (`heads`), which every durable head reaches.
    */
   static async open(
     path: string,
     taskId: string,
     fault?: WriteFaultHook,
     sync?: SyncPlacement,
+    heads?: HeadRecorder,
   ): Promise<TaskJournal> {
-    const existing = await readJournalFile(path, { parse: false });
+    const existing = await readJournalFile(path, { parse: false, recorded: heads?.recorded(taskId) });
     if (existing.fault) throw new JournalCorruptError(path, existing.fault);
+    if (existing.endFault) throw new JournalEndError(path, taskId, existing.endFault);
     const file = await open(path, 'a+', 0o600);
     if (existing.tornTail) {
       await file.truncate(existing.validBytes);
       await file.datasync();
     }
-    return new TaskJournal(taskId, file, existing.head ?? EMPTY_HEAD, existing.validBytes, fault, sync);
+    return new TaskJournal(
+      taskId,
+      file,
+      existing.head ?? EMPTY_HEAD,
+      existing.validBytes,
+      fault,
+      sync,
+      heads,
+    );
   }
 
   get lastSeq(): number {
@@ -116,6 +144,8 @@ export class TaskJournal {
           } else await datasync(this.file.fd);
           this.durableSize += bytes.length;
           this.durableHead = batch[batch.length - 1]?.headAfter ?? this.durableHead;
+          // In memory only: the anchor goes to disk at the next checkpoint, off the call path.
+          this.heads?.durable(this.taskId, this.durableHead);
           for (const p of batch) p.resolve();
         } catch (e) {
           // Events queued behind the failed batch chain onto it, so they fail with it.

@@ -84,6 +84,14 @@ export interface WorkspacePolicy {
   readonly outOfScope: OutOfScope;
   /** How long a held call waits for a human before it is refused. */
   readonly approvalTimeoutSeconds: number;
+  /** Bundle signers the team trusts (verify, import and the bundle editor name them as known). */
+  readonly trustedSigners?: readonly TrustedSignerEntry[];
+}
+
+/** A pinned bundle signer: `SHA256:` fingerprint as `airlock export` prints it, and a name. */
+export interface TrustedSignerEntry {
+  readonly fingerprint: string;
+  readonly name?: string;
 }
 
 /** Where the policy in force came from. */

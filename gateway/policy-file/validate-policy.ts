@@ -6,6 +6,7 @@ import {
   POLICY_FILE_VERSION,
   type PolicyRule,
   type ScopeDocument,
+  type TrustedSignerEntry,
   type WorkspacePolicy,
 } from './types';
 
@@ -29,6 +30,7 @@ const TOP_KEYS = [
   'scopeTemplates',
   'outOfScope',
   'approvalTimeoutSeconds',
+  'trustedSigners',
 ] as const;
 const RULE_KEYS = ['id', 'reason', 'actions', 'resources', 'identities', 'conditions'] as const;
 const MASK_KEYS = [
@@ -148,6 +150,27 @@ function maskRule(v: unknown, path: PathSegment[], ids: Set<string>): MaskRule {
   return out;
 }
 
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+function trustedSigners(v: unknown): TrustedSignerEntry[] {
+  if (!Array.isArray(v))
+    throw new ShapeError(['trustedSigners'], 'trustedSigners must be a list of {"fingerprint", "name"}');
+  return v.map((e, i) => {
+    const path: PathSegment[] = ['trustedSigners', i];
+    const o = object(e, path, 'a trusted signer');
+    knownKeys(o, ['fingerprint', 'name'], path, 'trusted signer property');
+    const fingerprint = text(o.fingerprint, [...path, 'fingerprint'], 'fingerprint');
+    if (!FINGERPRINT.test(fingerprint))
+      throw new ShapeError(
+        [...path, 'fingerprint'],
+        `"${fingerprint}" is not a signer fingerprint: write it as airlock prints it, SHA256: and 43 base64 characters`,
+      );
+    return o.name === undefined
+      ? { fingerprint }
+      : { fingerprint, name: text(o.name, [...path, 'name'], 'name') };
+  });
+}
+
 function groups(v: unknown): Record<string, string[]> {
   if (v === undefined) return {};
   const o = object(v, ['groups'], 'groups (name → identity patterns)');
@@ -229,5 +252,6 @@ export function validatePolicy(doc: unknown): WorkspacePolicy {
     scopeTemplates,
     outOfScope,
     approvalTimeoutSeconds: timeout,
+    ...(o.trustedSigners === undefined ? {} : { trustedSigners: trustedSigners(o.trustedSigners) }),
   };
 }

@@ -6,9 +6,11 @@ import {
   X509Certificate,
   type KeyObject,
 } from 'node:crypto';
-import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Name } from '@peculiar/asn1-x509';
+import { DataDirFileError } from '../storage/data-dir-error';
+import { writeFileDurable } from '../storage/durable-file';
 import { createCertificate, keyIdentifier, subjectOf, toPem } from './x509';
 
 /** The CA certificate agents trust (AWS_CA_BUNDLE); public, readable by the agent's tools. */
@@ -59,20 +61,25 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-/** The key, created exclusively (mode 0600) on first start; another gateway's wins a race. */
+/** The key, created exclusively and durably (mode 0600) on first start; another gateway's wins a race. */
 async function readOrCreateKey(path: string): Promise<KeyObject> {
   const existing = await readOptional(path);
   if (existing === undefined) {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
-    try {
-      await writeFile(path, pem, { mode: 0o600, flag: 'wx' });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
+    await writeFileDurable(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { exclusive: true });
   }
   await chmod(path, 0o600);
-  return createPrivateKey(await readFile(path, 'utf8'));
+  const pem = await readFile(path, 'utf8');
+  try {
+    return createPrivateKey(pem);
+  } catch (e) {
+    throw new DataDirFileError(
+      'KeyFileInvalid',
+      path,
+      pem.length === 0 ? 'is empty' : `is not a private key (${(e as Error).message})`,
+      `Move it and ${CA_CERT_FILE} aside: a new local CA is created at start (tools that trusted the old one must be pointed at the new certificate).`,
+    );
+  }
 }
 
 function usable(pem: string | undefined, key: KeyObject, now: Date): X509Certificate | undefined {
@@ -97,9 +104,7 @@ export async function loadOrCreateCa(dataDir: string, now = new Date()): Promise
   let cert = usable(await readOptional(certFile), key, now);
   if (!cert) {
     // Written whole then renamed: a client reading AWS_CA_BUNDLE never sees half a file.
-    const tmp = `${certFile}.${process.pid}.tmp`;
-    await writeFile(tmp, issueCaCert(key, now), { mode: 0o644 });
-    await rename(tmp, certFile);
+    await writeFileDurable(certFile, issueCaCert(key, now), { mode: 0o644 });
     // Re-read: if another gateway on this data dir renamed its certificate in last, use that one.
     cert = usable(await readOptional(certFile), key, now);
     if (!cert) throw new Error(`the CA certificate at ${certFile} could not be written`);

@@ -22,7 +22,10 @@ export interface SessionSummary {
   readonly masked: number;
   readonly firstEventAt?: string;
   readonly lastEventAt?: string;
-  /** The journal failed verification here; only the verified prefix is indexed. */
+  /**
+   * The journal failed verification here (only the verified prefix is indexed), or ends before
+   * the head the gateway recorded for it (events were removed), or the imported bundle says so.
+   */
   readonly fault?: string;
 }
 
@@ -88,7 +91,9 @@ const num = (v: SqlValue | undefined): number | undefined => (typeof v === 'numb
 export function listSessions(db: Database): SessionSummary[] {
   return rows(
     db,
-    `SELECT s.*, src.fault AS fault FROM sessions s LEFT JOIN sources src ON src.session = s.session
+    `SELECT s.*, CASE WHEN src.end_fault IS NOT NULL AND src.fault IS NOT NULL THEN src.end_fault || '; ' || src.fault
+       ELSE COALESCE(src.end_fault, src.fault) END AS fault
+     FROM sessions s LEFT JOIN sources src ON src.session = s.session
      ORDER BY COALESCE(s.started_at, s.first_ts) DESC`,
   ).map((r) => ({
     session: String(r.session),

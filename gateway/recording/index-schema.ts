@@ -2,7 +2,8 @@
  * The query index (sql.js): a derived, rebuildable view of the journals and imported bundles.
  * Nothing here is evidence; every row can be recomputed from the files it names.
  */
-export const INDEX_SCHEMA_VERSION = 1;
+/** 2: sources.end_fault (a journal that ends before the head the gateway recorded). */
+export const INDEX_SCHEMA_VERSION = 2;
 
 export const INDEX_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -14,7 +15,8 @@ CREATE TABLE IF NOT EXISTS sources (
   head_seq INTEGER NOT NULL,
   head_hash TEXT NOT NULL,
   mtime_ms REAL NOT NULL,
-  fault TEXT
+  fault TEXT,
+  end_fault TEXT
 );
 CREATE TABLE IF NOT EXISTS sessions (
   session TEXT PRIMARY KEY,

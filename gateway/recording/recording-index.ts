@@ -1,9 +1,13 @@
-import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { IMPORTED_DIR, importedSessionId, readBundleFile } from '../bundle/import-bundle';
 import { GENESIS_HASH } from '../journal/events';
+import { writeFileDurable } from '../storage/durable-file';
 import { readJournalFile } from '../journal/read-journal';
+import { checkEnd, describeEndFault, type EndFault } from '../journal/recorded-head';
+import { DataDirFileError } from '../storage/data-dir-error';
+import { readRecordedHeads, type RecordedHeads } from '../tasks/journal-heads';
 import { INDEX_SCHEMA, INDEX_SCHEMA_VERSION } from './index-schema';
 import { IndexWriter } from './index-writer';
 import { loadSqlJs } from './sqljs';
@@ -27,6 +31,12 @@ export interface SyncReport {
   readonly rebuilt: readonly string[];
   readonly removed: readonly string[];
   readonly faults: readonly { readonly session: string; readonly fault: string }[];
+  /**
+   * Journals the gateway recorded a head for that are gone (not pruned by retention), and why
+   * the ends of journals could not be checked at all (no or an unreadable journal-heads.json).
+   */
+  readonly missing: readonly { readonly session: string; readonly message: string }[];
+  readonly headsUnchecked?: string;
 }
 
 /**
@@ -38,6 +48,8 @@ export interface SyncReport {
  */
 export class RecordingIndex {
   private dirty = false;
+  /** What the last sync found (the CLI warns about missing journals and unchecked ends). */
+  lastSync: SyncReport | undefined;
 
   private constructor(
     readonly db: Database,
@@ -99,12 +111,24 @@ export class RecordingIndex {
     this.dirty = true;
   }
 
+  /** Where each journal ends according to the gateway; read before the journals (it lags them). */
+  private async heads(): Promise<{ heads?: RecordedHeads; problem?: string }> {
+    try {
+      return { heads: await readRecordedHeads(this.dataDir) };
+    } catch (e) {
+      if (e instanceof DataDirFileError) return { problem: e.message };
+      throw e;
+    }
+  }
+
   /** Catches the index up with the files on disk. */
   async sync(): Promise<SyncReport> {
+    const { heads, problem } = await this.heads();
     const known = this.sources();
     const seen = new Set<string>();
     const rebuilt: string[] = [];
     const faults: { session: string; fault: string }[] = [];
+    const endFaults = new Map<string, EndFault | undefined>();
     let indexedEvents = 0;
     const writer = new IndexWriter(this.db);
     this.db.run('BEGIN');
@@ -122,23 +146,33 @@ export class RecordingIndex {
           rebuilt.push(session);
           src = undefined;
         }
-        if (src && st.size === src.indexedBytes) continue;
+        const recorded = heads?.get(session);
+        // Unchanged since indexed: its end is checked against the head recorded now (the seq
+        // always; the hash when the recorded head is the indexed head itself).
+        const unchanged = (s: SourceRow): void =>
+          void endFaults.set(session, checkEnd({ seq: s.headSeq, hash: s.headHash }, recorded, undefined));
+        if (src && st.size === src.indexedBytes) {
+          unchanged(src);
+          continue;
+        }
         // A journal that failed verification stays as indexed until the file changes.
         if (src?.fault && st.mtimeMs === src.mtimeMs) {
           faults.push({ session, fault: src.fault });
+          unchanged(src);
           continue;
         }
         const from = src
           ? { offset: src.indexedBytes, head: { seq: src.headSeq, hash: src.headHash } }
           : { offset: 0, head: { seq: 0, hash: GENESIS_HASH } };
-        let c = await readJournalFile(file, { from });
+        let c = await readJournalFile(file, { from, recorded });
         if (c.fault && src) {
           // What we indexed no longer leads here (the file was replaced): start over.
           this.drop(session);
           rebuilt.push(session);
           src = undefined;
-          c = await readJournalFile(file);
+          c = await readJournalFile(file, { recorded });
         }
+        endFaults.set(session, c.endFault);
         const faultText = c.fault ? `${c.fault.kind} at line ${c.fault.line}` : null;
         if (faultText) faults.push({ session, fault: faultText });
         writer.apply(session, c.events);
@@ -151,6 +185,26 @@ export class RecordingIndex {
         );
         this.dirty = true;
       }
+      for (const [session, f] of endFaults) {
+        const text = f ? describeEndFault(session, f) : null;
+        if (text) faults.push({ session, fault: text });
+        const before = this.db.exec('SELECT end_fault FROM sources WHERE session = ?', [session])[0]
+          ?.values[0]?.[0];
+        if ((before ?? null) === text) continue;
+        this.db.run('UPDATE sources SET end_fault = ? WHERE session = ?', [text, session]);
+        this.dirty = true;
+      }
+      const missing = (heads?.streams() ?? [])
+        .filter((s) => !seen.has(s) && !heads?.pruned(s) && (heads?.get(s)?.seq ?? 0) > 0)
+        .map((session) => ({
+          session,
+          message: `journal of task ${session} is missing but the gateway recorded seq ${heads?.get(session)?.seq}: events were removed`,
+        }));
+      const headsUnchecked =
+        problem ??
+        (heads?.missing && seen.size > 0
+          ? `${heads.file} is missing, so the ends of journals cannot be checked for removed events`
+          : undefined);
       const importedDir = join(this.dataDir, IMPORTED_DIR);
       for (const name of await listFiles(importedDir, '.airlock')) {
         const file = join(importedDir, name);
@@ -177,16 +231,25 @@ export class RecordingIndex {
           [v.fingerprint, v.header.task.endedAt ?? null, session],
         );
         this.db.run(
-          `INSERT OR REPLACE INTO sources (session, kind, file, indexed_bytes, head_seq, head_hash, mtime_ms, fault)
-           VALUES (?, 'bundle', ?, ?, ?, ?, ?, NULL)`,
-          [session, file, st.size, v.header.events.head.seq, v.header.events.head.hash, st.mtimeMs],
+          `INSERT OR REPLACE INTO sources (session, kind, file, indexed_bytes, head_seq, head_hash, mtime_ms, fault, end_fault)
+           VALUES (?, 'bundle', ?, ?, ?, ?, ?, NULL, ?)`,
+          [
+            session,
+            file,
+            st.size,
+            v.header.events.head.seq,
+            v.header.events.head.hash,
+            st.mtimeMs,
+            v.incomplete ?? null,
+          ],
         );
         this.dirty = true;
       }
       const removed = [...known.keys()].filter((s) => !seen.has(s));
       for (const s of removed) this.drop(s);
       this.db.run('COMMIT');
-      return { indexedEvents, rebuilt, removed, faults };
+      this.lastSync = { indexedEvents, rebuilt, removed, faults, missing, headsUnchecked };
+      return this.lastSync;
     } catch (e) {
       this.db.run('ROLLBACK');
       throw e;
@@ -199,15 +262,8 @@ export class RecordingIndex {
   async save(): Promise<void> {
     if (!this.dirty) return;
     const file = join(this.dataDir, INDEX_FILE);
-    const tmp = `${file}.tmp-${process.pid}`;
-    try {
-      await writeFile(tmp, this.db.export(), { mode: 0o600 });
-      await rename(tmp, file);
-      this.dirty = false;
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
+    await writeFileDurable(file, this.db.export());
+    this.dirty = false;
   }
 
   close(): void {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { ApprovalManager } from '../approvals/approval-manager';
 import { isRegion, regionProblem } from '../aws/region';
 import { EventBus } from '../approvals/event-bus';
@@ -24,11 +24,13 @@ import type { ProxyTimeouts } from '../proxy/proxy-front';
 import { ProxyFront } from '../proxy/proxy-front';
 import { setupProxyMode } from '../proxy/proxy-mode';
 import { QueueUrlTable } from '../sqs/queue-urls';
+import { JournalHeads } from '../tasks/journal-heads';
 import { TaskRegistry } from '../tasks/task-registry';
 import { realCredentials } from '../upstream/credentials';
 import { Resigner } from '../upstream/resign';
 import { onClientError } from './client-error';
 import { GATEWAY_INFO_FILE, prepareDataDir } from './data-dir';
+import { writeFileDurable } from '../storage/durable-file';
 import { lockDataDir } from './data-dir-lock';
 import type { Logger } from './logger';
 
@@ -109,14 +111,20 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   const tasks = await TaskRegistry.load(opts.dataDir, secrets.masterKey);
   // Calls between arrival and their last journal write; a lone call syncs on the event loop.
   let callsInFlight = 0;
-  const journal = await Journal.create(opts.dataDir, opts.journalFault, () => callsInFlight <= 1);
+  // Each journal's last durable head, kept outside it: removed events are noticed on every read.
+  const heads = await JournalHeads.load(opts.dataDir, opts.log);
+  const journal = await Journal.create(opts.dataDir, opts.journalFault, () => callsInFlight <= 1, heads);
   // The bundle-signing key exists from the first start, so its fingerprint can be shared early.
   await loadOrCreateSigningKey(opts.dataDir);
   const retention = startRetention({
     dataDir: opts.dataDir,
     policy: opts.retention ?? {},
     tasks: () => tasks.list(),
-    release: (taskId) => journal.release(taskId),
+    release: (taskId) => {
+      // Retention deletes the journal next: its anchor stays, marked, so the gap is explained.
+      heads.pruned(taskId);
+      return journal.release(taskId);
+    },
     log: opts.log,
   });
   const decider = new CallDecider(() => policy.current);
@@ -243,7 +251,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     startedAt: new Date().toISOString(),
     protocolVersion: PROTOCOL_VERSION,
   };
-  await writeFile(infoFile, JSON.stringify(info), { mode: 0o600 });
+  await writeFileDurable(infoFile, JSON.stringify(info));
 
   return {
     port,

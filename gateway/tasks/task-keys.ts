@@ -17,7 +17,13 @@ export function newAccessKeyId(): string {
   return id;
 }
 
+/** The master key's size. Anything else is refused at start (data-dir.ts) and here. */
+export const MASTER_KEY_BYTES = 32;
+
 export function deriveTaskSecret(masterKey: Buffer, accessKeyId: string): string {
+  // Last line of defence: under an empty key, a task's secret is computable from its key id alone.
+  if (masterKey.length !== MASTER_KEY_BYTES)
+    throw new Error(`refusing to derive a task secret from a ${masterKey.length}-byte master key`);
   return createHmac('sha256', masterKey)
     .update(`airlock-task-key:${accessKeyId}`)
     .digest('base64')

@@ -1,12 +1,16 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StartTaskRequest, TaskInfo, TaskState } from '../protocol';
-import { deriveTaskSecret, newAccessKeyId, newTaskId } from './task-keys';
+import { DataDirFileError } from '../storage/data-dir-error';
+import { writeFileDurable } from '../storage/durable-file';
+import { deriveTaskSecret, MASTER_KEY_BYTES, newAccessKeyId, newTaskId } from './task-keys';
+
+export const TASKS_FILE = 'tasks.json';
 
 export const DEFAULT_TTL_SECONDS = 8 * 3600;
 export const MAX_TTL_SECONDS = 7 * 24 * 3600;
 
-interface StoredTask {
+export interface StoredTask {
   readonly taskId: string;
   readonly name: string;
   readonly accessKeyId: string;
@@ -40,13 +44,17 @@ export class TaskRegistry {
   ) {}
 
   static async load(dataDir: string, masterKey: Buffer): Promise<TaskRegistry> {
-    const reg = new TaskRegistry(join(dataDir, 'tasks.json'), masterKey);
+    if (masterKey.length !== MASTER_KEY_BYTES)
+      throw new Error('the task registry needs a 32-byte master key');
+    const reg = new TaskRegistry(join(dataDir, TASKS_FILE), masterKey);
+    let text: string;
     try {
-      const parsed = JSON.parse(await readFile(reg.file, 'utf8')) as { tasks?: StoredTask[] };
-      for (const t of parsed.tasks ?? []) reg.index(t);
+      text = await readFile(reg.file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      return reg;
     }
+    for (const t of parseTasksFile(reg.file, text)) reg.index(t);
     return reg;
   }
 
@@ -123,16 +131,41 @@ export class TaskRegistry {
     return s;
   }
 
-  /** Serialised, atomic saves: write a temp file then rename over the old one. */
+  /** Serialised, atomic and durable saves (a crash leaves the old file or the new one, whole). */
   private save(): Promise<void> {
     const snapshot = JSON.stringify({ tasks: [...this.byId.values()] }, null, 1);
     this.saving = this.saving
       .catch(() => undefined)
       .then(async () => {
-        const tmp = `${this.file}.tmp`;
-        await writeFile(tmp, snapshot, { mode: 0o600 });
-        await rename(tmp, this.file);
+        await writeFileDurable(this.file, snapshot);
       });
     return this.saving;
   }
+}
+
+/** The tasks of a `tasks.json`; a file that does not parse stops the start, naming itself. */
+export function parseTasksFile(file: string, text: string): StoredTask[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new DataDirFileError(
+      'StateFileInvalid',
+      file,
+      text.length === 0 ? 'is empty' : `is not valid JSON (${(e as Error).message})`,
+      'Restore it from a backup if you have one; otherwise move it aside: the gateway then starts with no tasks (task keys issued so far stop working; recordings stay in journal/).',
+    );
+  }
+  const tasks = (parsed as { tasks?: unknown } | null)?.tasks ?? [];
+  if (
+    !Array.isArray(tasks) ||
+    !tasks.every((t) => typeof t === 'object' && t !== null && typeof (t as StoredTask).taskId === 'string')
+  )
+    throw new DataDirFileError(
+      'StateFileInvalid',
+      file,
+      'is not a task list ({"tasks": [...]})',
+      'Restore it from a backup if you have one; otherwise move it aside: the gateway then starts with no tasks.',
+    );
+  return tasks as StoredTask[];
 }

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import zlib from 'node:zlib';
 import type { Frame } from 'playwright-core';
 import { verifyBundle } from '../../gateway/bundle/verify-bundle';
+import { packBundle } from '../support/bundle-forge';
 import { AirlockSession, eventually } from './harness/airlock-session';
 
 // The timeline in a real VS Code: the Tasks view, a live session panel fed by real AWS CLI calls,
@@ -246,9 +247,10 @@ void test('a tampered copy opens with the failure banner saying what failed', as
   const text = zlib.gunzipSync(buf.subarray(nl + 1)).toString();
   const tampered = text.replace('"operation":"DeleteBucket"', '"operation":"DeleteBucker"');
   assert.notEqual(tampered, text, 'an event was edited');
+  // Re-packed in the exporter's own gzip framing, so the edit is the only difference.
   await writeFile(
     join(s.workspace, 'tampered.airlock'),
-    Buffer.concat([buf.subarray(0, nl + 1), zlib.gzipSync(tampered)]),
+    packBundle('AIRLOCK-BUNDLE/1', tampered.slice(0, -1).split('\n')),
   );
   await openFile('tampered.airlock');
   const f = await webview('.banner.failed');

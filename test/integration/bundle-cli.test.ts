@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
 import { awsV1 } from '../support/aws-clients';
+import { packBundle, resignBundle } from '../support/bundle-forge';
 import { AIRLOCK_BIN, isolatedEnv, runNode } from '../support/gateway-process';
 import { type Stack, startStack } from '../support/stack';
 
@@ -88,7 +89,9 @@ void describe('recording CLI: sessions, show, export, verify, import', () => {
     assert.equal(ex.code, 0, ex.stderr);
     const v = await airlock(['verify', file]);
     assert.equal(v.code, 0, v.stderr);
-    const m = /^verified: 7 events, signed by (SHA256:[A-Za-z0-9+/]{43})\n$/.exec(v.stdout);
+    const m = /^verified: 7 events, signed by (SHA256:[A-Za-z0-9+/]{43}) \(known: this gateway\)\n$/.exec(
+      v.stdout,
+    );
     assert.ok(m, v.stdout);
     const fp = m[1] ?? '';
 
@@ -105,7 +108,7 @@ void describe('recording CLI: sessions, show, export, verify, import', () => {
     assert.deepEqual(header.policy.workspace, (JSON.parse(effective.stdout) as { policy: unknown }).policy);
     const text = plain.replace('"GetCallerIdentity"', '"GetSessionToken"');
     const tampered = join(work, 'tampered.airlock');
-    await writeFile(tampered, Buffer.concat([raw.subarray(0, nl + 1), zlib.gzipSync(text)]));
+    await writeFile(tampered, packBundle('AIRLOCK-BUNDLE/1', text.slice(0, -1).split('\n')));
     const bad = await airlock(['verify', tampered]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /not verified: edited event: seq \d+ was changed.*\[edited-event\]/);
@@ -119,12 +122,16 @@ void describe('recording CLI: sessions, show, export, verify, import', () => {
 
     const teammate = await mkdtemp(join(tmpdir(), 'airlock-teammate-'));
     try {
-      const im = await airlock(['import', file], teammate);
+      // The teammate's gateway does not know this key: import waits for their word.
+      const unknown = await airlock(['import', file], teammate);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stderr, /not imported: signed by an UNKNOWN key .*--allow-unknown-signer/);
+      const im = await airlock(['import', file, '--expect-signer', fp], teammate);
       assert.equal(im.code, 0, im.stderr);
       assert.match(
         im.stdout,
         new RegExp(
-          `imported: session ${s.task.taskId}@\\S+ \\(7 events, read-only\\), signed by ${fp.replace(/[+/]/g, '\\$&')}`,
+          `imported: session ${s.task.taskId}@\\S+ \\(7 events, read-only\\), signed by ${fp.replace(/[+/]/g, '\\$&')}, as expected`,
         ),
       );
       const refused = await airlock(['import', tampered], teammate);
@@ -141,6 +148,66 @@ void describe('recording CLI: sessions, show, export, verify, import', () => {
       assert.equal(shown.events.length, 7);
     } finally {
       await rm(teammate, { recursive: true, force: true });
+    }
+  });
+
+  void test('a bundle re-signed with a fresh key verifies as an UNKNOWN signer; pinned in the policy it is known by name', async () => {
+    const file = join(work, 'mine.airlock');
+    assert.equal((await airlock(['export', s.task.taskId, '-o', file])).code, 0);
+    // Someone edits the session (the denied call becomes an allowed one) and re-signs it.
+    const { bundle, fingerprint } = resignBundle(await readFile(file), undefined, (lines) =>
+      lines.map((l) => l.replace('"decision":"deny"', '"decision":"allow"')),
+    );
+    const forged = join(work, 'forged.airlock');
+    await writeFile(forged, bundle);
+    const v = await airlock(['verify', forged]);
+    assert.equal(v.code, 0, 'the signature itself is valid');
+    assert.match(v.stdout, /\(UNKNOWN signer\)\n$/);
+    assert.match(
+      v.stderr,
+      /warning: signed by an UNKNOWN key SHA256:\S+: not this gateway's, and not pinned/,
+    );
+    const json = JSON.parse((await airlock(['verify', forged, '--json'])).stdout) as { signer: unknown };
+    assert.deepEqual(json.signer, { fingerprint, known: false });
+
+    const refused = await airlock(['import', forged]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /not imported: signed by an UNKNOWN key/);
+
+    const policy = join(work, 'policy.json');
+    await writeFile(policy, JSON.stringify({ trustedSigners: [{ fingerprint, name: 'alice' }] }));
+    const pinned = await airlock(['verify', forged, '--policy', policy]);
+    assert.equal(pinned.code, 0, pinned.stderr);
+    assert.match(pinned.stdout, /\(known: alice\)\n$/);
+    assert.equal(pinned.stderr, '');
+    const teammate = await mkdtemp(join(tmpdir(), 'airlock-pinned-'));
+    try {
+      const im = await airlock(['import', forged, '--policy', policy], teammate);
+      assert.equal(im.code, 0, im.stderr);
+      assert.match(im.stdout, /signed by alice \(SHA256:\S+, pinned in trustedSigners\)/);
+    } finally {
+      await rm(teammate, { recursive: true, force: true });
+    }
+  });
+
+  void test('a bundle with a trailing empty gzip member or altered gzip header bytes fails verify and import', async () => {
+    const file = join(work, 'framing.airlock');
+    assert.equal((await airlock(['export', s.task.taskId, '-o', file])).code, 0);
+    const raw = await readFile(file);
+    const nl = raw.indexOf(0x0a);
+    const variants: [string, Buffer][] = [
+      ['extra-member', Buffer.concat([raw, zlib.gzipSync(Buffer.alloc(0))])],
+      ['mtime', Buffer.from(raw).fill(7, nl + 1 + 4, nl + 1 + 8)],
+      ['os', Buffer.from(raw).fill(0x0b, nl + 1 + 9, nl + 1 + 10)],
+    ];
+    for (const [name, bytes] of variants) {
+      const f = join(work, `framing-${name}.airlock`);
+      await writeFile(f, bytes);
+      const v = await airlock(['verify', f]);
+      assert.equal(v.code, 1, `${name}: ${v.stdout}`);
+      assert.match(v.stderr, /not verified: .*signature does not cover.*\[unsigned-bytes\]/, name);
+      const im = await airlock(['import', f, '--allow-unknown-signer'], await mkdtemp(join(work, 'im-')));
+      assert.equal(im.code, 1, name);
     }
   });
 });

@@ -4,27 +4,20 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import zlib from 'node:zlib';
 import { exportBundle } from '../../gateway/bundle/export-bundle';
 import { importBundle } from '../../gateway/bundle/import-bundle';
-import { fingerprintOf, loadOrCreateSigningKey, SIGNING_KEY_FILE } from '../../gateway/bundle/signing-key';
+import { loadOrCreateSigningKey, SIGNING_KEY_FILE } from '../../gateway/bundle/signing-key';
 import { verifyBundle } from '../../gateway/bundle/verify-bundle';
 import { Journal } from '../../gateway/journal/journal';
 import { listSessions } from '../../gateway/recording/index-query';
 import { RecordingIndex } from '../../gateway/recording/recording-index';
+import { packBundle, resignBundle, unpackBundle } from '../support/bundle-forge';
 import { callEvents, taskStarted } from './recording-support';
 
 const TASK = 't-bundle-1';
 
-function unpack(buf: Buffer): { magic: string; lines: string[] } {
-  const nl = buf.indexOf(0x0a);
-  const text = zlib.gunzipSync(buf.subarray(nl + 1)).toString();
-  return { magic: buf.subarray(0, nl).toString(), lines: text.slice(0, -1).split('\n') };
-}
-
-function pack(magic: string, lines: readonly string[]): Buffer {
-  return Buffer.concat([Buffer.from(`${magic}\n`), zlib.gzipSync(`${lines.join('\n')}\n`)]);
-}
+const unpack = unpackBundle;
+const pack = packBundle;
 
 void describe('bundles: export, verify, tampering, import', () => {
   let dir: string;
@@ -151,23 +144,21 @@ void describe('bundles: export, verify, tampering, import', () => {
     await fails(pack(magic, forged), 'bad-signature', /bad signature/);
   });
 
-  void test('a fully re-signed forgery verifies only as the forger, and --expect-signer catches it', async () => {
-    const { magic, lines } = unpack(bundle);
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const der = publicKey.export({ format: 'der', type: 'spki' });
-    const h = JSON.parse(lines[0] ?? '{}') as { signer: Record<string, string> };
-    h.signer = { algorithm: 'ed25519', publicKey: der.toString('base64'), fingerprint: fingerprintOf(der) };
-    const headerLine = JSON.stringify(h);
-    const forged = [
-      headerLine,
-      ...lines.slice(1, -1),
-      JSON.stringify({ signature: sign(null, Buffer.from(headerLine), privateKey).toString('base64') }),
-    ];
-    const v = await verifyBundle(pack(magic, forged));
-    assert.ok(v.ok && v.fingerprint === fingerprintOf(der));
+  void test('a fully re-signed forgery verifies only as the forger, an unknown signer; --expect-signer catches it', async () => {
     const original = await loadOrCreateSigningKey(dir);
-    const pinned = await verifyBundle(pack(magic, forged), { expectSigner: original.fingerprint });
+    const trust = { own: original.fingerprint, pinned: [] };
+    const mine = await verifyBundle(bundle, { trust });
+    assert.ok(mine.ok && mine.signer.known && mine.signer.via === 'this-gateway');
+    const { bundle: forged, fingerprint } = resignBundle(bundle);
+    const v = await verifyBundle(forged, { trust });
+    assert.ok(v.ok && v.fingerprint === fingerprint);
+    assert.deepEqual(v.signer, { fingerprint, known: false });
+    const pinned = await verifyBundle(forged, { expectSigner: original.fingerprint });
     assert.equal(pinned.ok ? 'ok' : pinned.fault.kind, 'untrusted-signer');
+    // A team that pinned the forger's key by name sees that name (this is what pinning is for).
+    const named = await verifyBundle(forged, { trust: { pinned: [{ fingerprint, name: 'alice' }] } });
+    assert.ok(named.ok);
+    assert.deepEqual(named.signer, { fingerprint, known: true, name: 'alice', via: 'policy' });
   });
 
   void test('a truncated file, corrupt bytes, an unknown version, not a bundle', async () => {
@@ -186,11 +177,20 @@ void describe('bundles: export, verify, tampering, import', () => {
     const other = await mkdtemp(join(tmpdir(), 'airlock-import-'));
     try {
       const file = join(dir, 'task.airlock');
-      const r = await importBundle(other, file);
       const key = await loadOrCreateSigningKey(dir);
+      // Another data dir knows nothing of this key: import asks for the user's word first.
+      await assert.rejects(importBundle(other, file), (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'UnknownSigner');
+        assert.match(e.message, /UNKNOWN key .*--allow-unknown-signer/);
+        return true;
+      });
+      const r = await importBundle(other, file, { allowUnknownSigner: true });
       assert.equal(r.fingerprint, key.fingerprint);
+      assert.equal(r.signer.known, false);
       assert.equal((await stat(r.file)).mode & 0o222, 0, 'stored read-only');
-      assert.equal((await importBundle(other, file)).unchanged, true);
+      const again = await importBundle(other, file, { expectSigner: key.fingerprint });
+      assert.equal(again.unchanged, true);
+      assert.equal(again.signer.known, true);
       const index = await RecordingIndex.open(other);
       await index.sync();
       const s = listSessions(index.db);
@@ -208,7 +208,10 @@ void describe('bundles: export, verify, tampering, import', () => {
           lines.filter((_, i) => i !== 3),
         ),
       );
-      await assert.rejects(importBundle(other, join(other, 'bad.airlock')), /not imported: dropped events/);
+      await assert.rejects(
+        importBundle(other, join(other, 'bad.airlock'), { allowUnknownSigner: true }),
+        /not imported: dropped events/,
+      );
     } finally {
       await rm(other, { recursive: true, force: true });
     }

@@ -184,6 +184,7 @@ void test('the JSON schema and the validator know the same settings', () => {
     'maskRules',
     'outOfScope',
     'scopeTemplates',
+    'trustedSigners',
     'version',
   ]);
   // Every setting the schema offers is accepted by the validator, and nothing else.
@@ -198,6 +199,7 @@ void test('the JSON schema and the validator know the same settings', () => {
     scopeTemplates: { ro: { Statement: { Effect: 'Allow', Action: '*:Get*', Resource: '*' } } },
     outOfScope: 'ask',
     approvalTimeoutSeconds: 10,
+    trustedSigners: [{ fingerprint: `SHA256:${'b'.repeat(43)}`, name: 'bob' }],
   };
   assert.deepEqual(Object.keys(samples).sort(), known);
   for (const [k, v] of Object.entries(samples)) loadPolicyText(JSON.stringify({ [k]: v }), FILE);
@@ -222,4 +224,18 @@ void test('the JSON schema and the validator know the same settings', () => {
     'reason',
     'service',
   ]);
+});
+
+void test('trustedSigners pins bundle signers by fingerprint and name; a malformed one is refused where it stands', () => {
+  const fingerprint = `SHA256:${'A'.repeat(43)}`;
+  const p = loadPolicyText(JSON.stringify({ trustedSigners: [{ fingerprint, name: 'alice' }] }), FILE);
+  assert.deepEqual(p.policy.trustedSigners, [{ fingerprint, name: 'alice' }]);
+  assert.throws(
+    () => loadPolicyText(JSON.stringify({ trustedSigners: [{ fingerprint: 'abc' }] }), FILE),
+    /trustedSigners\[0\]\.fingerprint: "abc" is not a signer fingerprint/,
+  );
+  assert.throws(
+    () => loadPolicyText(JSON.stringify({ trustedSigners: [{ fingerprint, nmae: 'x' }] }), FILE),
+    /trustedSigners\[0\]\.nmae: unknown trusted signer property "nmae" \(did you mean "name"\?\)/,
+  );
 });

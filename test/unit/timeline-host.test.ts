@@ -15,6 +15,7 @@ import { themeKindOf } from '../../extension/timeline/theme-kind';
 import { TimelineSource } from '../../extension/timeline/timeline-source';
 import { eventMessages, toWire } from '../../extension/timeline/wire-events';
 import type { WireEvent } from '../../webview/src/protocol';
+import { packBundle, resignBundle, unpackBundle } from '../support/bundle-forge';
 import { callEvents, taskStarted } from './recording-support';
 
 const TASK = 't-timeline-1';
@@ -254,12 +255,34 @@ void describe('bundles in the editor and the task list', () => {
     assert.equal(s.detail('call-3').response?.text, SECRET_BODY);
   });
 
+  void test('the banner says whether the signer is known: own key, pinned by name, or unknown (re-signed)', async () => {
+    const own = await openBundle(bundle);
+    const fp = own.verification.state === 'verified' ? own.verification.fingerprint : '';
+    const mine = await openBundle(bundle, undefined, { own: fp, pinned: [] });
+    assert.deepEqual(
+      mine.verification.state === 'verified' && [mine.verification.known, mine.verification.signer],
+      [true, 'this gateway'],
+    );
+    const { bundle: resigned, fingerprint } = resignBundle(bundle);
+    const unknown = await openBundle(resigned, undefined, { own: fp, pinned: [] });
+    assert.equal(unknown.verification.state, 'verified');
+    assert.equal(unknown.verification.state === 'verified' && unknown.verification.known, false);
+    assert.equal(unknown.summary.imported.signer.known, false);
+    const pinned = await openBundle(resigned, undefined, { pinned: [{ fingerprint, name: 'alice' }] });
+    assert.deepEqual(
+      pinned.verification.state === 'verified' && [pinned.verification.known, pinned.verification.signer],
+      [true, 'alice'],
+    );
+  });
+
   void test("a tampered copy still opens: the verifier's code and exact message, and the events that can be read", async () => {
     const nl = bundle.indexOf(0x0a);
     const text = zlib.gunzipSync(bundle.subarray(nl + 1)).toString();
     const edited = text.replace('"o-2"', '"o-9"');
     assert.notEqual(edited, text);
-    const tampered = Buffer.concat([bundle.subarray(0, nl + 1), zlib.gzipSync(edited)]);
+    const { magic, lines } = unpackBundle(bundle);
+    const tampered = packBundle(magic, edited.slice(0, -1).split('\n'));
+    assert.equal(lines.length, edited.slice(0, -1).split('\n').length);
     const s = await openBundle(tampered);
     assert.equal(s.verification.state, 'failed');
     if (s.verification.state !== 'failed') return;
@@ -277,13 +300,27 @@ void describe('bundles in the editor and the task list', () => {
   void test('imported bundles are listed with their signer, and a file changed on disk no longer verifies', async () => {
     const store = await mkdtemp(join(tmpdir(), 'airlock-imported-'));
     try {
-      const r = await importBundle(store, join(dir, 'task.airlock'));
+      const r = await importBundle(store, join(dir, 'task.airlock'), { allowUnknownSigner: true });
       const imported = new ImportedBundles(store);
       const problems: string[] = [];
       const [one, ...rest] = await imported.list((f, m) => problems.push(m));
       assert.equal(rest.length, 0);
       assert.equal(one?.task.taskId, r.session);
-      assert.deepEqual(one?.imported?.signer, { fingerprint: r.fingerprint, verified: true });
+      // Without trust, any signer is unknown; with this data dir's own key as trusted, it is known.
+      assert.deepEqual(one?.imported?.signer, {
+        fingerprint: r.fingerprint,
+        name: undefined,
+        verified: true,
+        known: false,
+      });
+      const trusting = new ImportedBundles(store, () => Promise.resolve({ own: r.fingerprint, pinned: [] }));
+      const [known] = await trusting.list(() => undefined);
+      assert.deepEqual(known?.imported?.signer, {
+        fingerprint: r.fingerprint,
+        name: 'this gateway',
+        verified: true,
+        known: true,
+      });
       assert.equal(one?.imported?.file, r.file);
       assert.equal(imported.fileOf(r.session), r.file);
       assert.equal(problems.length, 0, problems.join('; '));

@@ -52,6 +52,8 @@ export interface BundleSigner {
   /** A readable name when the bundle carries one (the exporting user or gateway). */
   readonly name?: string;
   readonly verified: boolean;
+  /** The key is this gateway's own or pinned in the workspace policy's trustedSigners. */
+  readonly known?: boolean;
 }
 
 export interface TaskSummary {
@@ -62,6 +64,11 @@ export interface TaskSummary {
   readonly lastEventAt?: string;
   /** Set for tasks that come from an imported bundle. */
   readonly imported?: { readonly signer: BundleSigner; readonly file?: string };
+  /**
+   * What is wrong with the recording, in words: a journal that ends before the head the gateway
+   * recorded (events were removed), a broken chain, a bundle that says it is incomplete.
+   */
+  readonly fault?: string;
 }
 
 /** What the panel shows: the task list (the sidebar view) or one task's session (an editor). */
@@ -73,6 +80,10 @@ export type BundleVerification =
       readonly state: 'verified';
       readonly fingerprint: string;
       readonly signer?: string;
+      /** False: a valid signature by a key nobody here trusts (anyone can re-sign an edited session). */
+      readonly known?: boolean;
+      /** Set when the bundle says its session is not whole (events removed before export). */
+      readonly incomplete?: string;
       readonly exportedAt?: string;
     }
   | {
