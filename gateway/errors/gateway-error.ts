@@ -19,6 +19,9 @@ export type GatewayErrorCode =
   | 'InvalidRequest'
   | 'NotImplemented'
   | 'RequestEntityTooLarge'
+  | 'RequestTimeout'
+  | 'SlowDown'
+  | 'AccountMismatch'
   | 'MalformedRequest'
   | 'RecordingUnavailable'
   | 'ResponseNotMaskable'
@@ -41,6 +44,9 @@ const STATUS: Record<GatewayErrorCode, number> = {
   InvalidRequest: 400,
   NotImplemented: 501,
   RequestEntityTooLarge: 413,
+  RequestTimeout: 400,
+  SlowDown: 503,
+  AccountMismatch: 503,
   MalformedRequest: 400,
   RecordingUnavailable: 503,
   ResponseNotMaskable: 502,
