@@ -3,6 +3,7 @@ import { resolveTarget, upstreamPath } from '../upstream/upstream-target';
 import { forward } from '../upstream/forward';
 import { forwardableHeaders, stripPresignParams } from '../upstream/resign';
 import { deliverResponse } from '../recording/deliver-response';
+import { resigningSecrets, scrubSignatureEcho } from '../upstream/scrub-signature-echo';
 import type { CallContext } from './call-context';
 import type { PipelineDeps } from './pipeline-deps';
 import { splitUrl } from './request-view';
@@ -56,6 +57,8 @@ export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise
         arrivedAt: ctx.arrivedAt,
         plan: deps.masking.plan(maskCall, 'response'),
         placeholders: deps.masking.placeholders(task.taskId),
+        // AWS's SignatureDoesNotMatch echoes our re-signed request: real key id, signature, token.
+        scrubError: (body) => scrubSignatureEcho(body, resigningSecrets(signed), auth.accessKeyId),
         record: async (data) => {
           try {
             await deps.journal.record(task.taskId, [{ type: 'call.response', data }]);

@@ -6,9 +6,9 @@ import type { AwsProtocol } from '../aws/types';
 import { GatewayError } from '../errors/gateway-error';
 import { renderAwsError } from '../errors/render-aws-error';
 import type { CallContext } from './call-context';
-import { authenticate, verify } from './authenticate';
+import { authenticate } from './authenticate';
 import { guessProtocol } from './guess-protocol';
-import { readBody } from './read-body';
+import { readVerifiedBody } from './read-body';
 import { toRequestView } from './request-view';
 import type { PipelineDeps } from './pipeline-deps';
 import { forwardCall } from './forward-call';
@@ -51,11 +51,11 @@ export async function handleCall(
   const ctx = newContext(req, res, arrival, realHost);
   try {
     const secret = authenticate(ctx, deps.tasks);
-    const payloadHash = await readBody(ctx);
-    verify(ctx, secret, payloadHash);
+    await readVerifiedBody(ctx, secret, deps.bodyBudget);
 
     const identified = identify(toRequestView(ctx, ctx.realHost));
-    const mapping = mapToIam(identified, { accountId: deps.accountId() });
+    ctx.account = await deps.account.forCall();
+    const mapping = mapToIam(identified, { accountId: ctx.account.id });
     ctx.identified = identified;
     ctx.mapping = mapping;
     const task = ctx.task;
@@ -67,6 +67,8 @@ export async function handleCall(
     await forwardCall(ctx, deps);
   } catch (e) {
     await answerWithError(ctx, deps, e);
+  } finally {
+    ctx.bodyLease?.release();
   }
   publishCall(ctx, deps);
 }
