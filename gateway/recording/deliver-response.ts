@@ -38,6 +38,8 @@ export interface DeliveryInput {
   readonly placeholders: Placeholders;
   /** Makes the call.response event durable; rejects when it cannot. */
   readonly record: (data: CallResponseData) => Promise<void>;
+  /** Rewrites an error body (status >= 300) before anything else reads it (upstream/scrub-signature-echo.ts). */
+  readonly scrubError?: (body: string) => string;
 }
 
 function ms(from: bigint, to: bigint): number {
@@ -135,10 +137,11 @@ export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> 
       maskingSkipped: 'unknown-encoding',
     };
   } else {
-    const text = decoded.toString('utf8');
+    const received = decoded.toString('utf8');
+    const text = status >= 300 && d.scrubError ? d.scrubError(received) : received;
     const m = maskBody(text, kind.format, d.plan, d.placeholders);
     if (strict && m.readAs !== kind.format) throw notMaskable(`it is not the ${kind.format} it claims to be`);
-    if (m.agentChanged) {
+    if (m.agentChanged || text !== received) {
       agentBody = await encodeBody(Buffer.from(m.agent), enc ?? 'identity');
       delete headers['content-md5'];
       if (headers['x-amz-crc32'] !== undefined) headers['x-amz-crc32'] = String(zlib.crc32(agentBody));
