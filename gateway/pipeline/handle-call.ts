@@ -15,6 +15,7 @@ import { forwardCall } from './forward-call';
 import { errorEvent, localResponseEvent } from './record-call';
 import { decideCall } from './decide-call';
 import { publishCall } from './publish-call';
+import { unreadBodyHeaders } from './unread-body';
 
 function newContext(
   req: IncomingMessage,
@@ -88,12 +89,11 @@ async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown)
   const rendered = renderAwsError(err, protocol, ctx.callId);
   const res = ctx.res;
   if (!res.headersSent && !res.destroyed) {
-    // An unread body (denied upload, early refusal) must not be left on a reused connection.
-    const bodyUnread = !ctx.req.complete;
+    // An unread body (denied upload, early refusal) is never left to frame a next request.
     res.writeHead(rendered.status, {
       ...rendered.headers,
       'content-length': Buffer.byteLength(rendered.body),
-      ...(bodyUnread ? { connection: 'close' } : {}),
+      ...unreadBodyHeaders(ctx),
     });
     res.end(rendered.body);
   } else if (!res.destroyed) {
