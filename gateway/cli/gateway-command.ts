@@ -84,6 +84,9 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
     (approvalTimeoutSeconds === undefined || approvalTimeoutSeconds > MAX_APPROVAL_TIMEOUT_SECONDS)
   )
     throw new CliError(`--approval-timeout must be 1s to ${MAX_APPROVAL_TIMEOUT_SECONDS}s (e.g. 50s, 2m)`, 2);
+  const accountId = values['account-id'];
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+    throw new CliError(`--account-id must be a 12-digit AWS account id, got ${accountId}`, 2);
   const level = values['log-level'];
   if (level !== 'debug' && level !== 'info' && level !== 'warn' && level !== 'error')
     throw new CliError('--log-level must be debug, info, warn or error', 2);
@@ -111,7 +114,7 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       profile: values.profile,
       upstream,
       upstreamCaFile: values['upstream-ca'],
-      accountId: values['account-id'],
+      accountId,
       log,
       policyFile: values.policy,
       approvalTimeoutSeconds,

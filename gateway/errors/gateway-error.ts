@@ -24,6 +24,9 @@ export type GatewayErrorCode =
   | 'ValidationException'
   | 'NotImplemented'
   | 'RequestEntityTooLarge'
+  | 'RequestTimeout'
+  | 'SlowDown'
+  | 'AccountMismatch'
   | 'MalformedRequest'
   | 'ExpectationFailed'
   | 'RecordingUnavailable'
@@ -52,6 +55,9 @@ const STATUS: Record<GatewayErrorCode, number> = {
   ValidationException: 400,
   NotImplemented: 501,
   RequestEntityTooLarge: 413,
+  RequestTimeout: 400,
+  SlowDown: 503,
+  AccountMismatch: 503,
   MalformedRequest: 400,
   ExpectationFailed: 417,
   RecordingUnavailable: 503,

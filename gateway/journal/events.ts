@@ -38,6 +38,11 @@ export interface CallRequestData {
   /** The body streamed to AWS unread (S3 objects): client-declared checksums, AWS checks them. v2. */
   readonly bodyStreamed?: boolean;
   readonly bodyChecksums?: Readonly<Record<string, string>>;
+  /**
+   * Where the account in the resource ARNs came from: `credentials` (STS GetCallerIdentity),
+   * `configured` (--account-id, the lookup failed) or `unknown` (ARNs say `(unknown-account)`). v2.
+   */
+  readonly accountSource?: 'credentials' | 'configured' | 'unknown';
 }
 
 /** One masked field, as recorded (see gateway/masking MaskedField). */

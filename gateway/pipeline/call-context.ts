@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identified, IamMapping } from '../aws/types';
 import type { TaskInfo } from '../protocol';
 import type { ParsedAuth, RawRequest } from '../sigv4/types';
+import type { AccountView } from '../upstream/account-resolver';
+import type { BodyLease } from './body-budget';
 
 export interface Decision {
   readonly decision: 'allow' | 'deny';
@@ -36,7 +38,11 @@ export interface CallContext {
   streamBody: boolean;
   /** The gateway changed the buffered body after verifying it (SQS queue URLs mapped back). */
   bodyRewritten?: boolean;
+  /** The buffered body's share of the gateway's body budget, released when the call is over. */
+  bodyLease?: BodyLease;
   identified?: Identified;
+  /** The account the call's resource ARNs were built with, and where it came from. */
+  account?: AccountView;
   mapping?: IamMapping;
   decision?: Decision;
   /** Timestamps (hrtime ns) for the timings we record. */

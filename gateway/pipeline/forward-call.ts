@@ -5,6 +5,7 @@ import { forward, type ForwardResult } from '../upstream/forward';
 import { forwardableHeaders, stripPresignParams } from '../upstream/resign';
 import { deliverResponse } from '../recording/deliver-response';
 import { queueUrlRewriter } from '../sqs/queue-url-stage';
+import { resigningSecrets, scrubSignatureEcho } from '../upstream/scrub-signature-echo';
 import type { CallContext } from './call-context';
 import type { PipelineDeps } from './pipeline-deps';
 import { splitUrl } from './request-view';
@@ -89,6 +90,8 @@ async function forwardAndDeliver(
         plan: deps.masking.plan(maskCall, 'response'),
         placeholders: deps.masking.placeholders(task.taskId),
         rewriteForAgent: queueUrlRewriter(ctx, id, deps.queueUrls),
+        // AWS's SignatureDoesNotMatch echoes our re-signed request: real key id, signature, token.
+        scrubError: (body) => scrubSignatureEcho(body, resigningSecrets(signed), auth.accessKeyId),
         record: async (data) => {
           try {
             await deps.journal.record(task.taskId, [{ type: 'call.response', data }]);

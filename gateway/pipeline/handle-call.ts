@@ -7,19 +7,20 @@ import type { AwsProtocol } from '../aws/types';
 import { GatewayError } from '../errors/gateway-error';
 import { renderAwsError } from '../errors/render-aws-error';
 import type { CallContext } from './call-context';
-import { authenticate, verify } from './authenticate';
+import { authenticate } from './authenticate';
 import { checkFraming } from './check-framing';
 import { checkScopeRegion } from './check-region';
 import { checkProxyCall } from '../proxy/check-proxy-call';
 import { mapRequestQueueUrl } from '../sqs/queue-url-stage';
 import { guessProtocol } from './guess-protocol';
-import { readBody } from './read-body';
+import { readVerifiedBody } from './read-body';
 import { toRequestView } from './request-view';
 import type { PipelineDeps } from './pipeline-deps';
 import { forwardCall } from './forward-call';
 import { errorEvent, localResponseEvent } from './record-call';
 import { decideCall } from './decide-call';
 import { publishCall } from './publish-call';
+import { unreadBodyHeaders } from './unread-body';
 
 function newContext(
   req: IncomingMessage,
@@ -58,14 +59,14 @@ export async function handleCall(
     checkFraming(ctx);
     const secret = authenticate(ctx, deps.tasks);
     checkScopeRegion(ctx);
-    const payloadHash = await readBody(ctx);
-    verify(ctx, secret, payloadHash);
+    await readVerifiedBody(ctx, secret, deps.bodyBudget);
 
     // SQS queue URLs the gateway handed out name the real queue again before anything is decided;
     // S3 DeleteObjects is decided on the keys its (buffered) body names.
     const view = toRequestView(ctx, ctx.realHost);
     const identified = withPayloadParams(mapRequestQueueUrl(ctx, identify(view), deps.queueUrls), view);
-    const mapping = mapToIam(identified, { accountId: deps.accountId() });
+    ctx.account = await deps.account.forCall();
+    const mapping = mapToIam(identified, { accountId: ctx.account.id });
     ctx.identified = identified;
     ctx.mapping = mapping;
     // Proxy mode: only the identified service's own endpoint gets a call re-signed with the real key.
@@ -84,6 +85,8 @@ export async function handleCall(
     if (approvalId !== undefined)
       deps.approvals.attemptFinished(approvalId, ctx.callId, { kind: 'not-forwarded' });
     await answerWithError(ctx, deps, e);
+  } finally {
+    ctx.bodyLease?.release();
   }
   publishCall(ctx, deps);
 }
@@ -116,12 +119,11 @@ async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown)
     );
   const res = ctx.res;
   if (!res.headersSent && !res.destroyed) {
-    // An unread body (denied upload, early refusal) must not be left on a reused connection.
-    const bodyUnread = !ctx.req.complete;
+    // An unread body (denied upload, early refusal) is never left to frame a next request.
     res.writeHead(rendered.status, {
       ...rendered.headers,
       'content-length': Buffer.byteLength(rendered.body),
-      ...(bodyUnread ? { connection: 'close' } : {}),
+      ...unreadBodyHeaders(ctx),
     });
     res.end(rendered.body);
   } else if (!res.destroyed) {

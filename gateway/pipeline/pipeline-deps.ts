@@ -6,8 +6,10 @@ import type { Masking } from '../masking';
 import type { Logger } from '../server/logger';
 import type { QueueUrlTable } from '../sqs/queue-urls';
 import type { TaskRegistry } from '../tasks/task-registry';
+import type { AccountView } from '../upstream/account-resolver';
 import type { Resigner } from '../upstream/resign';
 import type { UpstreamTarget } from '../upstream/upstream-target';
+import type { BodyBudget } from './body-budget';
 import type { CallDecider } from './decide';
 
 /** What the call pipeline needs from the running gateway. */
@@ -24,8 +26,10 @@ export interface PipelineDeps {
   readonly upstream?: URL;
   /** Extra CA to trust for an https upstream. */
   readonly upstreamCa?: string;
-  /** The account of the real credentials, for resource ARNs (`*` until known). */
-  readonly accountId: () => string;
+  /** The account of the real credentials, for resource ARNs (UNKNOWN_ACCOUNT until known). */
+  readonly account: { forCall(): Promise<AccountView> };
+  /** Request bodies held in memory, unverified ones above all (refused past it). */
+  readonly bodyBudget: BodyBudget;
   readonly log: Logger;
   /** Masks request params for the recording and responses for the agent and the recording. */
   readonly masking: Masking;

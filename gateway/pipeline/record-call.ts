@@ -35,6 +35,7 @@ export function callRequestEvent(ctx: CallContext): EventBody {
       protocol: id?.protocol ?? 'unknown',
       actions:
         ctx.mapping?.requirements.map((r) => ({ action: r.action, resources: [...r.resources] })) ?? [],
+      accountSource: ctx.account?.source,
       params: id?.params ?? {},
       bodyBytes: ctx.body?.length ?? (Number.isFinite(len) ? len : undefined),
       contentSha256: ctx.auth?.contentSha256,

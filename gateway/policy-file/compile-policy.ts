@@ -53,8 +53,9 @@ function compileRules(
   groups: Readonly<Record<string, readonly string[]>>,
 ): CompiledRuleSet {
   const statements = rules.map((r, i) => ruleStatement(r, [key, i], groups));
+  // A rule's match denies or asks, so a resource whose account is not known yet matches it.
   const compiled = withPath([key], true, () =>
-    compilePolicy({ Version: '2012-10-17', Statement: statements }),
+    compilePolicy({ Version: '2012-10-17', Statement: statements }, { matchRestricts: true }),
   );
   return { rules, compiled };
 }

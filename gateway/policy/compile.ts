@@ -14,7 +14,16 @@ import { tokenize } from './tokens';
  * empty Action/Resource lists are rejected (an empty NotAction would silently grant everything);
  * policy variables are honoured only under Version 2012-10-17, as in IAM.
  */
-export function compilePolicy(doc: unknown): CompiledPolicy {
+export interface CompileOptions {
+  /**
+   * Every statement's match restricts the call (deny and ask rule sets, whose statements are all
+   * Allow): a resource whose account is not known yet then matches patterns naming an account.
+   * Otherwise only Deny statements do (see CompiledStatement.unknownAccountMatches).
+   */
+  readonly matchRestricts?: boolean;
+}
+
+export function compilePolicy(doc: unknown, options: CompileOptions = {}): CompiledPolicy {
   const root = typeof doc === 'string' ? parseJson(doc) : doc;
   if (!isObject(root)) throw new PolicyError('InvalidDocument', '', 'a policy document is a JSON object');
   for (const key of Object.keys(root)) {
@@ -34,7 +43,13 @@ export function compilePolicy(doc: unknown): CompiledPolicy {
   if (raw === undefined) throw new PolicyError('MissingStatement', 'Statement', 'Statement is required');
   const list: readonly unknown[] = Array.isArray(raw) ? raw : [raw];
   const statements = list.map((s, i) =>
-    compileStatement(s, Array.isArray(raw) ? `Statement[${i}]` : 'Statement', i, variables),
+    compileStatement(
+      s,
+      Array.isArray(raw) ? `Statement[${i}]` : 'Statement',
+      i,
+      variables,
+      options.matchRestricts === true,
+    ),
   );
   return {
     version,
@@ -60,6 +75,7 @@ function compileStatement(
   path: string,
   index: number,
   variables: boolean,
+  matchRestricts: boolean,
 ): CompiledStatement & { usesVariables: boolean } {
   if (!isObject(raw)) throw new PolicyError('InvalidStatement', path, 'a statement is an object');
   for (const key of Object.keys(raw)) {
@@ -99,6 +115,7 @@ function compileStatement(
     notAction: actionKey === 'NotAction',
     resources,
     notResource: resourceKey === 'NotResource',
+    unknownAccountMatches: deny || matchRestricts,
     conditions,
     usesVariables,
     result: Object.freeze({

@@ -15,6 +15,12 @@ export interface CompiledStatement {
   /** Resource patterns; null stands for `*`. `notResource` inverts the match. */
   readonly resources: readonly (ArnPattern | null)[];
   readonly notResource: boolean;
+  /**
+   * What a resource pattern naming an account does with a resource whose account is not known
+   * yet: counts as a match when this statement's match restricts the call (a Deny, or a rule of
+   * a deny/ask rule set), as no match when it grants. Either way the unknown errs closed.
+   */
+  readonly unknownAccountMatches: boolean;
   readonly conditions: readonly CompiledCondition[];
   /** The decision this statement produces when it applies, built once so deciding allocates nothing. */
   readonly result: EvaluationResult;

@@ -1,3 +1,4 @@
+import { ACCOUNT_UNKNOWN } from './arn-pattern';
 import type { CompiledPolicy, CompiledStatement } from './compiled';
 import { ContextView } from './context-view';
 import type { EvaluationRequest, EvaluationResult } from './types';
@@ -38,11 +39,17 @@ function applies(st: CompiledStatement, action: string, resource: string, ctx: C
 
   if (st.notResource) {
     // An unresolvable variable leaves membership unknown, and unknown never satisfies NotResource.
-    for (const p of st.resources) if (p === null || p.test(resource, ctx) !== false) return false;
+    // An unknown account is outside the set when that makes a restricting statement apply.
+    for (const p of st.resources) {
+      if (p === null) return false;
+      const r = p.test(resource, ctx);
+      if (r === ACCOUNT_UNKNOWN ? !st.unknownAccountMatches : r !== false) return false;
+    }
   } else {
     hit = false;
     for (const p of st.resources) {
-      if (p === null || p.test(resource, ctx) === true) {
+      const r = p === null ? true : p.test(resource, ctx);
+      if (r === true || (r === ACCOUNT_UNKNOWN && st.unknownAccountMatches)) {
         hit = true;
         break;
       }

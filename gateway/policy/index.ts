@@ -1,5 +1,5 @@
 /** The task-scope evaluator: compile an IAM policy document once, decide requests in microseconds. */
-export { compilePolicy } from './compile';
+export { compilePolicy, type CompileOptions } from './compile';
 export type { CompiledPolicy, CompiledStatement } from './compiled';
 export { ContextView } from './context-view';
 export { PolicyError, type PolicyErrorCode } from './errors';

@@ -40,6 +40,8 @@ export interface DeliveryInput {
   readonly rewriteForAgent?: (text: string, status: number) => string | undefined;
   /** Makes the call.response event durable; rejects when it cannot. */
   readonly record: (data: CallResponseData) => Promise<void>;
+  /** Rewrites an error body (status >= 300) before anything else reads it (upstream/scrub-signature-echo.ts). */
+  readonly scrubError?: (body: string) => string;
 }
 
 function ms(from: bigint, to: bigint): number {
@@ -137,11 +139,12 @@ export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> 
       maskingSkipped: 'unknown-encoding',
     };
   } else {
-    const text = decoded.toString('utf8');
+    const received = decoded.toString('utf8');
+    const text = status >= 300 && d.scrubError ? d.scrubError(received) : received;
     const m = maskBody(text, kind.format, d.plan, d.placeholders);
     if (strict && m.readAs !== kind.format) throw notMaskable(`it is not the ${kind.format} it claims to be`);
     const rewritten = d.rewriteForAgent?.(m.agent, status);
-    if (m.agentChanged || rewritten !== undefined) {
+    if (m.agentChanged || text !== received || rewritten !== undefined) {
       agentBody = await encodeBody(Buffer.from(rewritten ?? m.agent), enc ?? 'identity');
       delete headers['content-md5'];
       if (headers['x-amz-crc32'] !== undefined) headers['x-amz-crc32'] = String(zlib.crc32(agentBody));

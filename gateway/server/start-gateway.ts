@@ -27,6 +27,9 @@ import { QueueUrlTable } from '../sqs/queue-urls';
 import { JournalHeads } from '../tasks/journal-heads';
 import { TaskRegistry } from '../tasks/task-registry';
 import { realCredentials } from '../upstream/credentials';
+import { lookupAccount, stsTarget } from '../upstream/account-lookup';
+import { AccountResolver } from '../upstream/account-resolver';
+import { BodyBudget } from '../pipeline/body-budget';
 import { Resigner } from '../upstream/resign';
 import { onClientError } from './client-error';
 import { GATEWAY_INFO_FILE, prepareDataDir } from './data-dir';
@@ -177,16 +180,28 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     self: () => ({ host: opts.host, port }),
     onAwsRequest: (req, res, realHost) => runCall(req, res, 'proxy', realHost),
   });
+  const credentials = realCredentials(opts.profile);
+  const sts = stsTarget(opts.region, opts.upstream);
+  const account = new AccountResolver({
+    credentials,
+    lookup: (c) =>
+      lookupAccount(c, { target: sts, region: opts.region, ca: upstreamCa, agent: proxy.upstreamAgent(sts) }),
+    configured: opts.accountId,
+    log: opts.log,
+  });
+  // Learned before the first call when STS answers promptly; calls wait for it (bounded) otherwise.
+  await account.start();
   const deps: PipelineDeps = {
     tasks,
     journal,
     decider,
     approvals,
     events,
-    resigner: new Resigner(realCredentials(opts.profile)),
+    resigner: new Resigner(credentials),
     upstream: opts.upstream,
     upstreamCa,
-    accountId: () => opts.accountId ?? '*',
+    account,
+    bodyBudget: new BodyBudget(),
     log: opts.log,
     masking,
     upstreamAgent: (target) => proxy.upstreamAgent(target),

@@ -78,6 +78,8 @@ export interface AwsErrorSpec {
   message: string;
   /** 'Sender' unless the fault is ours. */
   type?: 'Sender' | 'Receiver';
+  /** S3 only: more elements after Message (already XML), as S3 adds to signature errors. */
+  s3Extra?: string;
 }
 
 export function renderAwsError(protocol: Protocol, service: string, spec: AwsErrorSpec): StubResponse {
@@ -96,7 +98,7 @@ export function renderAwsError(protocol: Protocol, service: string, spec: AwsErr
         },
         body:
           '<?xml version="1.0" encoding="UTF-8"?>\n' +
-          `<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`,
+          `<Error><Code>${code}</Code><Message>${message}</Message>${spec.s3Extra ?? ''}<RequestId>${requestId}</RequestId></Error>`,
       };
     case 'ec2':
       return {
@@ -139,4 +141,35 @@ export function renderAwsError(protocol: Protocol, service: string, spec: AwsErr
         body: JSON.stringify({ Type: spec.type === 'Receiver' ? 'Service' : 'User', message: spec.message }),
       };
   }
+}
+
+function hexBytes(s: string): string {
+  return [...Buffer.from(s, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+/**
+ * What AWS echoes about a request whose signature it rejects: S3 adds the key id, the signature
+ * it got, the string-to-sign and the canonical request it computed (and their bytes); query and
+ * JSON services append the canonical string and string-to-sign to the message.
+ */
+export function signatureEcho(
+  protocol: Protocol,
+  d: { accessKeyId: string; signature: string; canonicalRequest: string; stringToSign: string },
+): { s3Extra?: string; messageTail?: string } {
+  if (protocol === 's3') {
+    return {
+      s3Extra:
+        `<AWSAccessKeyId>${xmlEscape(d.accessKeyId)}</AWSAccessKeyId>` +
+        `<StringToSign>${xmlEscape(d.stringToSign)}</StringToSign>` +
+        `<SignatureProvided>${xmlEscape(d.signature)}</SignatureProvided>` +
+        `<StringToSignBytes>${hexBytes(d.stringToSign)}</StringToSignBytes>` +
+        `<CanonicalRequest>${xmlEscape(d.canonicalRequest)}</CanonicalRequest>` +
+        `<CanonicalRequestBytes>${hexBytes(d.canonicalRequest)}</CanonicalRequestBytes>`,
+    };
+  }
+  return {
+    messageTail:
+      `\n\nThe Canonical String for this request should have been\n'${d.canonicalRequest}'\n\n` +
+      `The String-to-Sign should have been\n'${d.stringToSign}'\n`,
+  };
 }

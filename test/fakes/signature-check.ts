@@ -25,7 +25,8 @@ export interface SignatureCheckInput {
 }
 
 export type SignatureCheck =
-  { ok: true } | { ok: false; kind: FailureKind; reason: string; canonicalRequest?: string };
+  | { ok: true }
+  | { ok: false; kind: FailureKind; reason: string; canonicalRequest?: string; stringToSign?: string };
 
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
@@ -112,12 +113,14 @@ export function checkSignature(input: SignatureCheckInput): SignatureCheck {
 
   let computed: string;
   let canonicalRequest: string;
+  let stringToSign: string;
   let computedSignedHeaders: string;
   try {
     const signer = new RequestSigner(request, input.credentials);
     // With doNotModifyHeaders aws4 would otherwise sign with "now" instead of the request's date.
     signer.datetime = amzDate;
     canonicalRequest = signer.canonicalString();
+    stringToSign = signer.stringToSign();
     computedSignedHeaders = signer.signedHeaders();
     computed = signer.signature();
   } catch (err) {
@@ -133,7 +136,13 @@ export function checkSignature(input: SignatureCheckInput): SignatureCheck {
   }
   const matches = timingSafeEqual(Buffer.from(computed, 'hex'), Buffer.from(auth.signature, 'hex'));
   if (!matches) {
-    return { ok: false, kind: 'bad-signature', reason: 'signature does not match', canonicalRequest };
+    return {
+      ok: false,
+      kind: 'bad-signature',
+      reason: 'signature does not match',
+      canonicalRequest,
+      stringToSign,
+    };
   }
   return { ok: true };
 }

@@ -3,7 +3,14 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseAuthorization } from './auth-header';
-import { failureCode, protocolFor, renderAwsError, type FailureKind, type Protocol } from './aws-errors';
+import {
+  failureCode,
+  protocolFor,
+  renderAwsError,
+  signatureEcho,
+  type FailureKind,
+  type Protocol,
+} from './aws-errors';
 import type { FakeCredentials } from './credentials';
 import { BodyTooLargeError, forwardHeaders, readBody, relayResponse, sendStubResponse } from './proxy';
 import { routeS3 } from './s3-route';
@@ -59,7 +66,7 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     res: ServerResponse,
     call: ReceivedCall,
     protocol: Protocol,
-    failure: { kind: FailureKind; reason: string; canonicalRequest?: string },
+    failure: { kind: FailureKind; reason: string; canonicalRequest?: string; stringToSign?: string },
     bodyUnread: boolean,
   ): void {
     const code = failureCode(failure.kind, protocol);
@@ -67,11 +74,26 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     call.code = code;
     call.reason = failure.reason;
     if (failure.canonicalRequest !== undefined) call.canonicalRequest = failure.canonicalRequest;
-    const message = `${FAILURE_MESSAGES[failure.kind]} (fake AWS: ${failure.reason})`;
+    // Like AWS, a rejected signature is answered with what was signed (key id, signature, canonical request).
+    const auth = parseAuthorization(req.headers.authorization);
+    const echo =
+      failure.kind === 'bad-signature' &&
+      auth.ok &&
+      failure.canonicalRequest !== undefined &&
+      failure.stringToSign !== undefined
+        ? signatureEcho(protocol, {
+            accessKeyId: auth.auth.accessKeyId,
+            signature: auth.auth.signature,
+            canonicalRequest: failure.canonicalRequest,
+            stringToSign: failure.stringToSign,
+          })
+        : {};
+    const message = `${FAILURE_MESSAGES[failure.kind]} (fake AWS: ${failure.reason})${echo.messageTail ?? ''}`;
     const resp = renderAwsError(protocol, call.service, {
       status: statusFor(failure.kind, protocol),
       code,
       message,
+      ...(echo.s3Extra !== undefined ? { s3Extra: echo.s3Extra } : {}),
     });
     sendStubResponse(req, res, call, resp, bodyUnread);
   }

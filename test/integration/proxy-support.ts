@@ -43,6 +43,8 @@ export async function startProxyStack(opts: { gatewayArgs?: string[] } = {}): Pr
       ],
     });
     const task = await startTask(gw, ['--name', 'proxy task']);
+    // The gateway's own account lookup at start (STS GetCallerIdentity) is not what tests count.
+    fake.reset();
     const started = gw;
     return {
       fake,
