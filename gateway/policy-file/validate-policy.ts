@@ -6,6 +6,7 @@ import {
   POLICY_FILE_VERSION,
   type PolicyRule,
   type ScopeDocument,
+  type UnknownOperations,
   type WorkspacePolicy,
 } from './types';
 
@@ -28,6 +29,7 @@ const TOP_KEYS = [
   'groups',
   'scopeTemplates',
   'outOfScope',
+  'unknownOperations',
   'approvalTimeoutSeconds',
 ] as const;
 const RULE_KEYS = ['id', 'reason', 'actions', 'resources', 'identities', 'conditions'] as const;
@@ -209,6 +211,12 @@ export function validatePolicy(doc: unknown): WorkspacePolicy {
   const outOfScope = (o.outOfScope ?? 'deny') as OutOfScope;
   if (outOfScope !== 'deny' && outOfScope !== 'ask')
     throw new ShapeError(['outOfScope'], `outOfScope must be "deny" or "ask", not ${describe(o.outOfScope)}`);
+  const unknownOperations = (o.unknownOperations ?? 'ask') as UnknownOperations;
+  if (unknownOperations !== 'ask' && unknownOperations !== 'deny')
+    throw new ShapeError(
+      ['unknownOperations'],
+      `unknownOperations must be "ask" or "deny" (an unidentified call is never allowed), not ${describe(o.unknownOperations)}`,
+    );
   const timeout = o.approvalTimeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS;
   if (
     typeof timeout !== 'number' ||
@@ -228,6 +236,7 @@ export function validatePolicy(doc: unknown): WorkspacePolicy {
     groups: groupMap,
     scopeTemplates,
     outOfScope,
+    unknownOperations,
     approvalTimeoutSeconds: timeout,
   };
 }
