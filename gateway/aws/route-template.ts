@@ -5,6 +5,22 @@
  */
 import type { RestOperation } from './model';
 
+function decodes(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** A segment a normalising signer or server removes or resolves (`.`, `..`, `%2E%2e`, empty). */
+export function isDotOrEmptySegment(raw: string): boolean {
+  if (raw === '') return true;
+  if (raw.length > 6) return false;
+  const d = decodes(raw);
+  return d === '.' || d === '..';
+}
+
 export type Segment =
   | { readonly literal: string; readonly label?: undefined }
   | { readonly label: string; readonly literal?: undefined };
@@ -110,8 +126,9 @@ function matchSegments(
     if (p.literal !== undefined) {
       if (p.literal !== s) return false;
     } else {
-      // A label never matches an empty segment: `/b//k` is not `/{Bucket}/{Key}`.
-      if (s === '') return false;
+      // A label never matches an empty or dot segment: `/b//k` is not `/{Bucket}/{Key}`, and
+      // `/v20180820/accesspoint/..` names no access point (S3 paths reach here unnormalised).
+      if (isDotOrEmptySegment(s)) return false;
       labels.set(p.label, s);
     }
   }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mapToIam } from '../aws/iam-map';
 import { identify } from '../aws/identify';
-import type { AwsProtocol } from '../aws/types';
+import { ambiguityOf } from '../aws/identify-ambiguity';
+import type { AwsProtocol, Identified, RequestView } from '../aws/types';
 import { GatewayError } from '../errors/gateway-error';
 import { renderAwsError } from '../errors/render-aws-error';
 import type { CallContext } from './call-context';
@@ -54,9 +55,11 @@ export async function handleCall(
     const payloadHash = await readBody(ctx);
     verify(ctx, secret, payloadHash);
 
-    const identified = identify(toRequestView(ctx, ctx.realHost));
-    const mapping = mapToIam(identified, { accountId: deps.accountId() });
+    const view = toRequestView(ctx, ctx.realHost);
+    const identified = identify(view);
     ctx.identified = identified;
+    refuseAmbiguous(view, identified);
+    const mapping = mapToIam(identified, { accountId: deps.accountId() });
     ctx.mapping = mapping;
     const task = ctx.task;
     if (!task) throw new GatewayError('InternalFailure', 'no task after authentication');
@@ -69,6 +72,19 @@ export async function handleCall(
     await answerWithError(ctx, deps, e);
   }
   publishCall(ctx, deps);
+}
+
+/**
+ * What AWS and the gateway could read differently is refused before it is decided: a decision on
+ * one reading would not hold for the other.
+ */
+function refuseAmbiguous(view: RequestView, identified: Identified): void {
+  const why = ambiguityOf(view, identified);
+  if (why === undefined) return;
+  throw new GatewayError(
+    'InvalidRequest',
+    `Airlock refused this request because ${why}: AWS could read it differently from how Airlock would decide it, so it was not sent. Send the request as an AWS SDK or CLI builds it (each member once, paths without ".", ".." or empty segments).`,
+  );
 }
 
 async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown): Promise<void> {

@@ -1,5 +1,7 @@
+import zlib from 'node:zlib';
 import type { RequestView } from '../aws/types';
 import type { CallContext } from './call-context';
+import { BUFFER_CAP_BYTES } from './read-body';
 
 function safeDecode(s: string): string {
   try {
@@ -37,14 +39,70 @@ export function headerMap(rawHeaders: readonly string[]): Record<string, string>
   return out;
 }
 
+/** Lower-cased names of headers that arrived more than once. */
+export function repeatedHeaderNames(rawHeaders: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? '').toLowerCase();
+    if (seen.has(name)) repeated.add(name);
+    else seen.add(name);
+  }
+  return [...repeated];
+}
+
+export type IdentifyBody =
+  | { readonly body: Buffer | undefined; readonly problem?: undefined }
+  | { readonly body?: undefined; readonly problem: string };
+
+/**
+ * The buffered body as identify must read it: decoded when it carries a content coding (botocore
+ * gzips large CloudWatch PutMetricData forms), so the gateway decides on what the service will
+ * decode. The compressed bytes are still what is forwarded, since the signature covers them.
+ * A body that does not decode comes back as a problem; whether it matters depends on whether the
+ * identified operation reads its body (identify-ambiguity.ts).
+ */
+export function bodyForIdentify(body: Buffer | undefined, contentEncoding: string | undefined): IdentifyBody {
+  if (body === undefined || body.length === 0 || contentEncoding === undefined) return { body };
+  const codings = contentEncoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  if (codings.length === 0) return { body };
+  const what = `its Content-Encoding (${contentEncoding})`;
+  if (codings.length > 1) return { problem: `${what} stacks more than one coding` };
+  const coding = codings[0]!;
+  const opts = { maxOutputLength: BUFFER_CAP_BYTES };
+  try {
+    if (coding === 'gzip' || coding === 'x-gzip') return { body: zlib.gunzipSync(body, opts) };
+    if (coding === 'deflate') return { body: zlib.inflateSync(body, opts) };
+    if (coding === 'br') return { body: zlib.brotliDecompressSync(body, opts) };
+  } catch (e) {
+    return {
+      problem:
+        e instanceof RangeError
+          ? `its body decodes to more than ${BUFFER_CAP_BYTES} bytes`
+          : `its body does not decode as ${what} says`,
+    };
+  }
+  return { problem: `${what} is not one Airlock can decode (gzip, deflate, br)` };
+}
+
 export function toRequestView(ctx: CallContext, host?: string): RequestView {
   const { path, rawQuery } = splitUrl(ctx.raw.rawUrl);
+  const headers = headerMap(ctx.raw.rawHeaders);
+  const repeated = repeatedHeaderNames(ctx.raw.rawHeaders);
+  const decoded = bodyForIdentify(
+    ctx.body,
+    Object.hasOwn(headers, 'content-encoding') ? headers['content-encoding'] : undefined,
+  );
   return {
     method: ctx.raw.method,
     path,
     query: parseQuery(rawQuery),
-    headers: headerMap(ctx.raw.rawHeaders),
-    body: ctx.body,
+    headers,
+    ...(repeated.length > 0 ? { repeatedHeaders: repeated } : {}),
+    ...(decoded.problem !== undefined ? { bodyProblem: decoded.problem } : { body: decoded.body }),
     signingName: ctx.auth?.scope.service ?? 'unknown',
     region: ctx.auth?.scope.region ?? 'us-east-1',
     host,
