@@ -17,7 +17,7 @@ import { usesS3PathRules } from '../sigv4/constants';
 import { queueFromPath, sameQueue } from './identify-sqs-path';
 import { awsModel, type RestOperation, type ServiceModel } from './model';
 import { isDotOrEmptySegment } from './route-template';
-import { isFormContentType, parseFormBody } from './params';
+import { isFormContentType, parseFormBody, parseJsonObject } from './params';
 import { jsonBodyProblem } from './params-json-check';
 import type { Identified, RequestView } from './types';
 
@@ -59,18 +59,26 @@ function readByAws(header: string): boolean {
   return r.names.has(header) || r.prefixes.some((p) => header.startsWith(p));
 }
 
-function pathProblem(view: RequestView): string | undefined {
-  if (usesS3PathRules(view.signingName)) return undefined;
+function pathProblem(view: RequestView, id: Identified): string | undefined {
+  // S3 object keys are read as sent, dots and empty segments included. Anything else signed the
+  // S3 way (S3 Control, Outposts) names no objects: its paths get the same rules as other services.
+  if (usesS3PathRules(view.signingName) && (id.service === 's3' || id.operation === undefined))
+    return undefined;
   const path = view.path;
   if (!path.startsWith('/')) return 'the path does not start with "/"';
   const segments = path.slice(1).split('/');
-  // `/` itself and a trailing slash (`/2015-03-31/functions/`) are how SDKs write some routes.
-  if (segments[segments.length - 1] === '') segments.pop();
+  // `/` itself and a trailing slash (`/2015-03-31/functions/`) are how SDKs write some routes,
+  // but after a greedy label (`/destinations/{arn+}`) the slash may or may not be part of it.
+  if (segments[segments.length - 1] === '') {
+    if (segments.length > 1 && restOperation(id)?.requestUri.includes('+}'))
+      return 'its path ends with "/" after a label that takes the rest of the path, which may or may not include it';
+    segments.pop();
+  }
   const bad = segments.find(isDotOrEmptySegment);
   if (bad === undefined) return undefined;
   return (
-    `its path has ${bad === '' ? 'an empty segment ("//")' : `a "${bad}" segment`}, which the signature ` +
-    `does not cover as sent (${view.signingName} signers normalise paths)`
+    `its path has ${bad === '' ? 'an empty segment ("//")' : `a "${bad}" segment`}, which ${id.service} ` +
+    'may resolve or drop, so which path it would act on cannot be told'
   );
 }
 
@@ -150,6 +158,8 @@ function readsBody(id: Identified): boolean {
 function bodyProblem(view: RequestView, id: Identified): string | undefined {
   if (view.bodyProblem !== undefined) return readsBody(id) ? view.bodyProblem : undefined;
   if (!view.body || view.body.length === 0 || !readsJsonBody(id)) return undefined;
+  // A form body (a CloudSearch search sent as POST) is read as the query string, not as JSON.
+  if (isForm(view) && parseJsonObject(view.body) === undefined) return undefined;
   return jsonBodyProblem(view.body);
 }
 
@@ -167,7 +177,7 @@ function queueProblem(view: RequestView, id: Identified): string | undefined {
  */
 export function ambiguityOf(view: RequestView, id: Identified): string | undefined {
   return (
-    pathProblem(view) ??
+    pathProblem(view, id) ??
     repeatedHeader(view) ??
     protocolConflict(view, id) ??
     repeatedParameter(view, id) ??

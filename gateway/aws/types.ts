@@ -12,9 +12,9 @@ export interface RequestView {
   readonly path: string;
   /** Decoded query parameters, in order; a key may repeat. */
   readonly query: ReadonlyArray<readonly [string, string]>;
-  /** Lower-cased header names; repeated headers joined with ",". */
+  /** Lower-cased header names; a header repeated with different values has them joined with ",". */
   readonly headers: Readonly<Record<string, string>>;
-  /** Lower-cased names of headers that arrived more than once (the ambiguity check reads them). */
+  /** Lower-cased names of headers that arrived more than once with different values (ambiguous). */
   readonly repeatedHeaders?: readonly string[];
   /**
    * The body when the gateway buffered it (small JSON / form bodies of non-streaming

@@ -28,27 +28,40 @@ export function splitUrl(rawUrl: string): { path: string; rawQuery: string } {
   return q < 0 ? { path: rawUrl, rawQuery: '' } : { path: rawUrl.slice(0, q), rawQuery: rawUrl.slice(q + 1) };
 }
 
-/** Lower-cased headers, repeated ones joined with ",", from the raw header list. */
-export function headerMap(rawHeaders: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+/** Each header's distinct values in arrival order, by lower-cased name. */
+function headerValues(rawHeaders: readonly string[]): Map<string, string[]> {
+  const values = new Map<string, string[]>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] ?? '').toLowerCase();
     const value = rawHeaders[i + 1] ?? '';
-    out[name] = name in out ? `${out[name]},${value}` : value;
+    const list = values.get(name);
+    if (!list) values.set(name, [value]);
+    else if (!list.includes(value)) list.push(value);
   }
+  return values;
+}
+
+/**
+ * Lower-cased headers from the raw header list; a header repeated with different values has them
+ * joined with ",", one repeated with the same value is that value (AWS reads it either way).
+ */
+export function headerMap(rawHeaders: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, list] of headerValues(rawHeaders))
+    Object.defineProperty(out, name, {
+      value: list.join(','),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return out;
 }
 
-/** Lower-cased names of headers that arrived more than once. */
+/** Lower-cased names of headers that arrived more than once with different values. */
 export function repeatedHeaderNames(rawHeaders: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = (rawHeaders[i] ?? '').toLowerCase();
-    if (seen.has(name)) repeated.add(name);
-    else seen.add(name);
-  }
-  return [...repeated];
+  const out: string[] = [];
+  for (const [name, list] of headerValues(rawHeaders)) if (list.length > 1) out.push(name);
+  return out;
 }
 
 export type IdentifyBody =
@@ -88,23 +101,50 @@ export function bodyForIdentify(body: Buffer | undefined, contentEncoding: strin
   return { problem: `${what} is not one Airlock can decode (gzip, deflate, br)` };
 }
 
-export function toRequestView(ctx: CallContext, host?: string): RequestView {
-  const { path, rawQuery } = splitUrl(ctx.raw.rawUrl);
-  const headers = headerMap(ctx.raw.rawHeaders);
-  const repeated = repeatedHeaderNames(ctx.raw.rawHeaders);
+/** A received request as the identify stage reads it. */
+export interface ReceivedRequest {
+  readonly method: string;
+  /** Path and query as received. */
+  readonly rawUrl: string;
+  /** Node's raw header list: name, value, name, value, ... */
+  readonly rawHeaders: readonly string[];
+  /** The buffered body, when there is one. */
+  readonly body?: Buffer;
+  readonly signingName: string;
+  readonly region: string;
+  /** Proxy mode: the AWS host the client addressed. */
+  readonly host?: string;
+}
+
+export function requestViewOf(r: ReceivedRequest): RequestView {
+  const { path, rawQuery } = splitUrl(r.rawUrl);
+  const headers = headerMap(r.rawHeaders);
+  const repeated = repeatedHeaderNames(r.rawHeaders);
   const decoded = bodyForIdentify(
-    ctx.body,
+    r.body,
     Object.hasOwn(headers, 'content-encoding') ? headers['content-encoding'] : undefined,
   );
   return {
-    method: ctx.raw.method,
+    method: r.method,
     path,
     query: parseQuery(rawQuery),
     headers,
     ...(repeated.length > 0 ? { repeatedHeaders: repeated } : {}),
     ...(decoded.problem !== undefined ? { bodyProblem: decoded.problem } : { body: decoded.body }),
+    signingName: r.signingName,
+    region: r.region,
+    ...(r.host !== undefined ? { host: r.host } : {}),
+  };
+}
+
+export function toRequestView(ctx: CallContext, host?: string): RequestView {
+  return requestViewOf({
+    method: ctx.raw.method,
+    rawUrl: ctx.raw.rawUrl,
+    rawHeaders: ctx.raw.rawHeaders,
+    ...(ctx.body !== undefined ? { body: ctx.body } : {}),
     signingName: ctx.auth?.scope.service ?? 'unknown',
     region: ctx.auth?.scope.region ?? 'us-east-1',
-    host,
-  };
+    ...(host !== undefined ? { host } : {}),
+  });
 }

@@ -6,7 +6,7 @@ import { identify } from '../../gateway/aws/identify';
 import { ambiguityOf } from '../../gateway/aws/identify-ambiguity';
 import { jsonBodyProblem } from '../../gateway/aws/params-json-check';
 import type { Identified, RequestView } from '../../gateway/aws/types';
-import { bodyForIdentify, repeatedHeaderNames } from '../../gateway/pipeline/request-view';
+import { bodyForIdentify, repeatedHeaderNames, requestViewOf } from '../../gateway/pipeline/request-view';
 
 type ViewInput = Partial<RequestView> & { readonly signingName: string };
 
@@ -106,6 +106,27 @@ void test('repeated headers AWS reads are ambiguous; others are not', () => {
   assert.deepEqual(repeatedHeaderNames(['X-Amz-Target', 'a', 'x-amz-target', 'b', 'Host', 'h']), [
     'x-amz-target',
   ]);
+  // The same value twice is one reading: not ambiguous, and the view holds it once.
+  const raw = [
+    'X-Amz-Target',
+    'DynamoDB_20120810.DeleteItem',
+    'x-amz-target',
+    'DynamoDB_20120810.DeleteItem',
+  ];
+  assert.deepEqual(repeatedHeaderNames(raw), []);
+  const same = requestViewOf({
+    method: 'POST',
+    rawUrl: '/',
+    rawHeaders: [...raw, 'Constructor', 'x', '__proto__', 'y'],
+    body: Buffer.from('{"TableName":"prod"}'),
+    signingName: 'dynamodb',
+    region: 'us-east-1',
+  });
+  assert.equal(same.headers['x-amz-target'], 'DynamoDB_20120810.DeleteItem');
+  assert.equal(same.headers.constructor, 'x');
+  assert.equal(Object.getPrototypeOf(same.headers), Object.prototype);
+  assert.equal(identify(same).operation, 'DeleteItem');
+  assert.equal(ambiguityOf(same, identify(same)), undefined);
 });
 
 void test('duplicate JSON keys anywhere, and top-level keys differing only in case, are ambiguous', () => {
@@ -140,6 +161,15 @@ void test('a JSON body the gateway cannot read is ambiguous for an operation tha
   }
   const latin1 = Buffer.concat([Buffer.from('{"TableName":"pro'), Buffer.from([0xff]), Buffer.from('d"}')]);
   assert.match(check({ headers: DDB, body: latin1, signingName: 'dynamodb' }).why ?? '', /UTF-8/);
+  // A form POST to a REST search (CloudSearch domain) is read as its query, not as JSON.
+  const search = check({
+    path: '/2013-01-01/search',
+    headers: FORM,
+    body: Buffer.from('format=sdk&pretty=true&q=x'),
+    signingName: 'cloudsearch',
+  });
+  assert.equal(search.id.operation, 'Search');
+  assert.equal(search.why, undefined);
   // A blob payload (Lambda Invoke) is not JSON the gateway reads.
   const invoke = check({
     path: '/2015-03-31/functions/f/invocations',
@@ -305,4 +335,57 @@ void test('requests as SDKs send them are not ambiguous', () => {
     assert.ok(id.operation !== undefined, JSON.stringify(c));
     assert.equal(why, undefined, JSON.stringify(c));
   }
+});
+
+void test('a path whose lenient reading names another operation is left unidentified', () => {
+  const arn = 'arn%3Aaws%3Aworkspaces-web%3Aus-east-1%3A123456789012%3Aportal/p1';
+  const query: Array<[string, string]> = [['browserSettingsArn', 'bs']];
+  const exact = check({
+    method: 'PUT',
+    path: `/portals/${arn}/browserSettings`,
+    query,
+    signingName: 'workspaces-web',
+  });
+  assert.equal(exact.id.operation, 'AssociateBrowserSettings');
+  for (const tail of ['browser%53ettings', 'BROWSERSETTINGS']) {
+    // As sent it fits UpdatePortal (the greedy label swallows the tail); decoded or case-folded,
+    // AssociateBrowserSettings. Which one AWS runs is not ours to guess.
+    const { id } = check({
+      method: 'PUT',
+      path: `/portals/${arn}/${tail}`,
+      query,
+      signingName: 'workspaces-web',
+    });
+    assert.equal(id.operation, undefined, tail);
+  }
+  // S3 subresources in another case: ListObjects as sent, DeleteBucketPolicy read leniently.
+  assert.equal(
+    check({ method: 'DELETE', path: '/bucket', query: [['Policy', '']], signingName: 's3' }).id.operation,
+    undefined,
+  );
+  assert.equal(
+    check({ method: 'DELETE', path: '/bucket', query: [['policy', '']], signingName: 's3' }).id.operation,
+    'DeleteBucketPolicy',
+  );
+  // Escapes inside a label are the same label either way.
+  const label = check({ method: 'DELETE', path: '/2015-03-31/functions/%70rod', signingName: 'lambda' });
+  assert.equal(label.id.operation, 'DeleteFunction');
+  assert.equal(label.id.params.FunctionName, 'prod');
+});
+
+void test('S3-signed paths that name no objects (S3 Control) get the dot-segment rule; so does a slash after a greedy label', () => {
+  const ctl = check({
+    method: 'GET',
+    path: '/v20180820/tags/arn:aws:s3:us-east-1:123456789012:accesspoint/./ap',
+    headers: { 'x-amz-account-id': '123456789012' },
+    signingName: 's3',
+  });
+  assert.equal(ctl.id.service, 's3control');
+  assert.match(ctl.why ?? '', /"\." segment/);
+  const slash = check({
+    method: 'GET',
+    path: '/destinations/arn:aws:iot:us-east-1:123456789012:ruledestination/http/x/',
+    signingName: 'iot',
+  });
+  assert.match(slash.why ?? '', /ends with "\/" after a label/);
 });
