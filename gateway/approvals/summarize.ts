@@ -13,6 +13,11 @@ export interface SummaryInput {
   /** The IAM action the approval is about and its resources. */
   readonly action: string;
   readonly resources: readonly string[];
+  /**
+   * The raw method and path (`POST /2015-03-31/functions/a/../b/invocations`), given for a call
+   * the gateway could not identify: then it is all a person can judge the call by.
+   */
+  readonly request?: string;
 }
 
 type Params = Readonly<Record<string, unknown>>;
@@ -154,6 +159,10 @@ function shortResource(arn: string): string {
 
 export function summarize(input: SummaryInput): string {
   const op = input.operation;
+  if (op === undefined && input.request !== undefined) {
+    const line = `Unidentified ${input.iamPrefix} call: ${input.request}`;
+    return line.length > MAX ? `${line.slice(0, MAX - 1)}…` : line;
+  }
   const curated = op === undefined ? undefined : CURATED[`${input.iamPrefix}:${op}`];
   let line: string | undefined;
   try {

@@ -1,16 +1,44 @@
 /** REST protocols (rest-json, rest-xml): method + URI template, most specific match wins. */
 import { identified, type Context } from './identify-result';
 import type { ServiceModel } from './model';
-import { parseFormBody } from './params';
+import { decodeLabel, parseFormBody } from './params';
 import { restParams } from './params-rest';
 import { isRest } from './identify-rpc';
-import { matchRestOperation, type RouteRequest } from './route-table';
-import { indexQuery, splitRequestPath } from './route-template';
+import { matchRestOperation, type RouteMatch, type RouteRequest } from './route-table';
+import { indexQuery, looseQuery, looseSegments, splitRequestPath } from './route-template';
 import type { Identified } from './types';
 
 function virtualHostedPath(bucket: string, path: string): string {
   if (path === '' || path === '/') return `/${bucket}`;
   return path.startsWith('/') ? `/${bucket}${path}` : `/${bucket}/${path}`;
+}
+
+/**
+ * The route a request matches, checked against a lenient reading of it (unreserved escapes
+ * decoded, literals in any case): `ambiguous` when that reading names another operation or other
+ * label values, as `/portals/{arn+}/browser%53ettings` does (UpdatePortal as sent, the
+ * browser-settings operation once decoded). AWS reads the request one of the two ways; which
+ * one is not the gateway's to guess.
+ */
+function matchCertain(
+  services: readonly ServiceModel[],
+  req: RouteRequest,
+): RouteMatch | 'ambiguous' | undefined {
+  const strict = matchRestOperation(services, req);
+  if (!strict) return undefined;
+  const lenient = matchRestOperation(services, {
+    ...req,
+    segments: looseSegments(req.segments),
+    query: looseQuery(req.query),
+    loose: true,
+  });
+  if (!lenient || lenient.route.op !== strict.route.op || lenient.service !== strict.service)
+    return 'ambiguous';
+  for (const [name, raw] of strict.labels) {
+    const other = lenient.labels.get(name);
+    if (other === undefined || decodeLabel(other) !== decodeLabel(raw)) return 'ambiguous';
+  }
+  return strict;
 }
 
 /** Undefined: no REST candidate. */
@@ -34,15 +62,15 @@ export function identifyRest(
     headers: view.headers,
     ...(hint !== undefined ? { hint } : {}),
   };
-  let match = matchRestOperation(rest, req);
+  let match = matchCertain(rest, req);
   let paramQuery = query;
   if (!match && form && req.method === 'POST') {
     // A form POST is how long GET searches travel (CloudSearch domain): the form fields are the
     // query string. Only tried when no POST route fits.
     paramQuery = indexQuery([...view.query, ...parseFormBody(view.body)]);
-    match = matchRestOperation(rest, { ...req, method: 'GET', query: paramQuery });
+    match = matchCertain(rest, { ...req, method: 'GET', query: paramQuery });
   }
-  if (!match) return identified(ctx, first, first.protocol, undefined, {});
+  if (!match || match === 'ambiguous') return identified(ctx, first, first.protocol, undefined, {});
   const op = match.route.op;
   const params = restParams({
     op,

@@ -7,6 +7,7 @@ import { findCandidates } from './identify-candidates';
 import { identifyRest } from './identify-rest';
 import { identified, unknownService, type Context } from './identify-result';
 import { identifyJson, identifyQuery } from './identify-rpc';
+import { withQueueFromPath } from './identify-sqs-path';
 import { awsModel, AwsModelError, type AwsModel } from './model';
 import { isFormContentType } from './params';
 import type { Identified, RequestView } from './types';
@@ -26,8 +27,11 @@ function identifyWith(model: AwsModel, view: RequestView): Identified {
   const result =
     (queryFirst ? identifyQuery(ctx, services, form) : undefined) ??
     (!queryFirst && target !== undefined ? identifyJson(ctx, services, target) : undefined) ??
-    identifyRest(ctx, services, bucket, form);
-  return result ?? identified(ctx, primary, primary.protocol, undefined, {});
+    identifyRest(ctx, services, bucket, form) ??
+    identified(ctx, primary, primary.protocol, undefined, {});
+  return result.service === 'sqs'
+    ? { ...result, params: withQueueFromPath(view.path, result.params) }
+    : result;
 }
 
 /**

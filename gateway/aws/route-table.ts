@@ -15,6 +15,8 @@ import {
 
 interface MethodRoutes {
   readonly byFirstLiteral: Map<string, CompiledRoute[]>;
+  /** The same, keyed lower-cased, for loose matching. */
+  readonly byFirstLiteralLower: Map<string, CompiledRoute[]>;
   /** Routes whose first segment is a label (or that have no segments). */
   readonly other: CompiledRoute[];
 }
@@ -31,14 +33,19 @@ function routeTable(service: ServiceModel): RouteTable {
     const route = compileRoute(op, i);
     let m = table.get(route.method);
     if (!m) {
-      m = { byFirstLiteral: new Map(), other: [] };
+      m = { byFirstLiteral: new Map(), byFirstLiteralLower: new Map(), other: [] };
       table.set(route.method, m);
     }
     const first = route.head[0]?.literal;
     if (first !== undefined) {
-      const list = m.byFirstLiteral.get(first);
-      if (list) list.push(route);
-      else m.byFirstLiteral.set(first, [route]);
+      for (const [map, key] of [
+        [m.byFirstLiteral, first],
+        [m.byFirstLiteralLower, first.toLowerCase()],
+      ] as const) {
+        const list = map.get(key);
+        if (list) list.push(route);
+        else map.set(key, [route]);
+      }
     } else {
       m.other.push(route);
     }
@@ -67,6 +74,11 @@ export interface RouteRequest {
    * (else `PUT ...?x-id=PutObject` with `x-amz-copy-source` would pass as PutObject).
    */
   readonly hint?: string;
+  /**
+   * Lenient reading: literals (path and query) compare without regard to case; the caller passes
+   * looseSegments / looseQuery. Never the identification itself, only a check on it.
+   */
+  readonly loose?: boolean;
 }
 
 function better(a: RouteMatch, b: RouteMatch | undefined, hint: string | undefined): boolean {
@@ -88,20 +100,26 @@ function bestInService(
   const m = routeTable(service).get(req.method);
   if (!m) return undefined;
   const first = segments[0];
-  const keyed = first === undefined ? undefined : m.byFirstLiteral.get(first);
+  const loose = req.loose === true;
+  const keyed =
+    first === undefined
+      ? undefined
+      : loose
+        ? m.byFirstLiteralLower.get(first.toLowerCase())
+        : m.byFirstLiteral.get(first);
   let best: RouteMatch | undefined;
   for (const list of [keyed, m.other]) {
     if (!list) continue;
     for (const route of list) {
       if (best?.complete && route.score < best.route.score) continue;
-      if (!queryLiteralsMatch(route, req.query)) continue;
-      const labels = matchPath(route, segments);
+      if (!queryLiteralsMatch(route, req.query, loose)) continue;
+      const labels = matchPath(route, segments, loose);
       if (!labels) continue;
       const candidate: RouteMatch = {
         service,
         route,
         labels,
-        complete: requiredMembersPresent(route, req.query, req.headers),
+        complete: requiredMembersPresent(route, req.query, req.headers, loose),
       };
       if (better(candidate, best, req.hint)) best = candidate;
     }

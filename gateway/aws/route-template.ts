@@ -5,6 +5,22 @@
  */
 import type { RestOperation } from './model';
 
+function decodes(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** A segment a normalising signer or server removes or resolves (`.`, `..`, `%2E%2e`, empty). */
+export function isDotOrEmptySegment(raw: string): boolean {
+  if (raw === '') return true;
+  if (raw.length > 6) return false;
+  const d = decodes(raw);
+  return d === '.' || d === '..';
+}
+
 export type Segment =
   | { readonly literal: string; readonly label?: undefined }
   | { readonly label: string; readonly literal?: undefined };
@@ -102,24 +118,33 @@ function matchSegments(
   segs: readonly string[],
   offset: number,
   labels: Map<string, string>,
+  loose: boolean,
 ): boolean {
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i];
     const s = segs[offset + i];
     if (p === undefined || s === undefined) return false;
     if (p.literal !== undefined) {
-      if (p.literal !== s) return false;
+      if (loose ? p.literal.toLowerCase() !== s.toLowerCase() : p.literal !== s) return false;
     } else {
-      // A label never matches an empty segment: `/b//k` is not `/{Bucket}/{Key}`.
-      if (s === '') return false;
+      // A label never matches an empty or dot segment: `/b//k` is not `/{Bucket}/{Key}`, and
+      // `/v20180820/accesspoint/..` names no access point (S3 paths reach here unnormalised).
+      if (isDotOrEmptySegment(s)) return false;
       labels.set(p.label, s);
     }
   }
   return true;
 }
 
-/** Matches the path part; returns raw label values by label name, or undefined. */
-export function matchPath(route: CompiledRoute, segs: readonly string[]): Map<string, string> | undefined {
+/**
+ * Matches the path part; returns raw label values by label name, or undefined. `loose` compares
+ * literal segments without regard to case (see looseSegments).
+ */
+export function matchPath(
+  route: CompiledRoute,
+  segs: readonly string[],
+  loose = false,
+): Map<string, string> | undefined {
   const labels = new Map<string, string>();
   if (route.greedy === undefined) {
     // `/2015-03-31/functions` and `/2015-03-31/functions/` are the same route; greedy labels
@@ -127,13 +152,13 @@ export function matchPath(route: CompiledRoute, segs: readonly string[]): Map<st
     const n =
       segs.length === route.head.length + 1 && segs[segs.length - 1] === '' ? segs.length - 1 : segs.length;
     if (n !== route.head.length) return undefined;
-    return matchSegments(route.head, segs, 0, labels) ? labels : undefined;
+    return matchSegments(route.head, segs, 0, labels, loose) ? labels : undefined;
   }
   const h = route.head.length;
   const t = route.tail.length;
   if (segs.length < h + t + 1) return undefined;
-  if (!matchSegments(route.head, segs, 0, labels)) return undefined;
-  if (!matchSegments(route.tail, segs, segs.length - t, labels)) return undefined;
+  if (!matchSegments(route.head, segs, 0, labels, loose)) return undefined;
+  if (!matchSegments(route.tail, segs, segs.length - t, labels, loose)) return undefined;
   const rest = segs.slice(h, segs.length - t).join('/');
   if (rest === '') return undefined;
   labels.set(route.greedy, rest);
@@ -153,12 +178,15 @@ export function indexQuery(query: ReadonlyArray<readonly [string, string]>): Map
   return out;
 }
 
-/** Literal query keys of the template are present (with their value, when the template gives one). */
-export function queryLiteralsMatch(route: CompiledRoute, query: QueryIndex): boolean {
+/**
+ * Literal query keys of the template are present (with their value, when the template gives one).
+ * `loose`: the query index came from looseQuery, so keys and values compare lower-cased.
+ */
+export function queryLiteralsMatch(route: CompiledRoute, query: QueryIndex, loose = false): boolean {
   for (const [k, v] of route.queryLiterals) {
-    const values = query.get(k);
+    const values = query.get(loose ? k.toLowerCase() : k);
     if (!values) return false;
-    if (v !== undefined && !values.includes(v)) return false;
+    if (v !== undefined && !values.includes(loose ? v.toLowerCase() : v)) return false;
   }
   return true;
 }
@@ -168,8 +196,35 @@ export function requiredMembersPresent(
   route: CompiledRoute,
   query: QueryIndex,
   headers: Readonly<Record<string, string>>,
+  loose = false,
 ): boolean {
-  for (const k of route.requiredQuery) if (!query.has(k)) return false;
+  for (const k of route.requiredQuery) if (!query.has(loose ? k.toLowerCase() : k)) return false;
   for (const h of route.requiredHeaders) if (!Object.hasOwn(headers, h)) return false;
   return true;
+}
+
+const UNRESERVED_ESCAPE = /%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[Dd]|2[Ee]|5[Ff]|7[Ee])/g;
+
+/**
+ * Segments as a lenient server might read them: escapes of unreserved characters (`%73` for
+ * `s`) decoded, as RFC 3986 makes them equivalent. Used with `loose` matching, which also
+ * compares literals without regard to case: a request whose strict and lenient readings name
+ * different operations cannot be identified with certainty.
+ */
+export function looseSegments(segs: readonly string[]): string[] {
+  return segs.map((s) =>
+    s.includes('%') ? s.replace(UNRESERVED_ESCAPE, (e) => String.fromCharCode(parseInt(e.slice(1), 16))) : s,
+  );
+}
+
+/** The query index with lower-cased keys and values, for `loose` matching. */
+export function looseQuery(query: QueryIndex): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [k, values] of query) {
+    const key = k.toLowerCase();
+    const list = out.get(key) ?? [];
+    for (const v of values) list.push(v.toLowerCase());
+    out.set(key, list);
+  }
+  return out;
 }

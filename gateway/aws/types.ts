@@ -12,13 +12,20 @@ export interface RequestView {
   readonly path: string;
   /** Decoded query parameters, in order; a key may repeat. */
   readonly query: ReadonlyArray<readonly [string, string]>;
-  /** Lower-cased header names; repeated headers joined with ",". */
+  /** Lower-cased header names; a header repeated with different values has them joined with ",". */
   readonly headers: Readonly<Record<string, string>>;
+  /** Lower-cased names of headers that arrived more than once with different values (ambiguous). */
+  readonly repeatedHeaders?: readonly string[];
   /**
    * The body when the gateway buffered it (small JSON / form bodies of non-streaming
    * protocols). Undefined for streamed bodies such as S3 objects.
    */
   readonly body?: Buffer;
+  /**
+   * Set (and `body` left out) when a buffered body could not be decoded for reading (a content
+   * coding that does not decode); refused when the identified operation reads its body.
+   */
+  readonly bodyProblem?: string;
   /** Signing name from the credential scope (endpoint mode) or derived from the host (proxy mode). */
   readonly signingName: string;
   readonly region: string;

@@ -1,6 +1,7 @@
 import type { EventBody } from '../journal/events';
 import type { TaskInfo } from '../protocol';
 import type { CallContext, Decision } from './call-context';
+import { requestLineOf } from './decide-unknown';
 import { holdForApproval } from './hold-for-approval';
 import type { PipelineDeps } from './pipeline-deps';
 import { callRequestEvent, recordOrRefuse } from './record-call';
@@ -24,6 +25,7 @@ export async function decideCall(ctx: CallContext, deps: PipelineDeps, task: Tas
     mapping,
     sourceIp: ctx.req.socket.remoteAddress,
     now: new Date(),
+    request: requestLineOf(ctx),
   });
 
   let decision: Decision;

@@ -11,6 +11,7 @@ import { type CompiledRuleSet, type EffectivePolicy, IDENTITY_KEY } from '../pol
 import type { PolicyRule } from '../policy-file/types';
 import type { TaskInfo } from '../protocol';
 import type { Decision } from './call-context';
+import { type RequestLine, unknownVerdict } from './decide-unknown';
 
 export interface DecisionInput {
   readonly task: TaskInfo;
@@ -18,6 +19,8 @@ export interface DecisionInput {
   readonly mapping: IamMapping;
   readonly sourceIp?: string;
   readonly now: Date;
+  /** The raw request line, shown when the call cannot be identified. */
+  readonly request?: RequestLine;
 }
 
 export interface ActionResource {
@@ -97,6 +100,9 @@ function matchRule(
  * denies) → workspace ask rules → allow. Every IAM action the call needs is checked on every
  * resource it touches. Rules and scopes are compiled once; a decision reads the policy in force
  * once, so a reload never splits a decision between two policies.
+ *
+ * A call without an identified operation is never allowed: whatever would have denied it still
+ * does, anything else becomes the workspace's `unknownOperations` (ask, by default, or deny).
  */
 export class CallDecider {
   private readonly compiled = new Map<string, CompiledPolicy>();
@@ -124,13 +130,21 @@ export class CallDecider {
   }
 
   decide(input: DecisionInput): Verdict {
-    const { task, identified, mapping } = input;
+    const { identified } = input;
     const op = identified.operation;
     // AWS answers GetCallerIdentity whatever the policies say; agents use it to orient themselves.
     if (identified.service === 'sts' && op === 'GetCallerIdentity') {
       return { decision: 'allow', reason: 'sts:GetCallerIdentity is always allowed (as in AWS)' };
     }
     const p = this.policy();
+    const verdict = this.decideWith(p, input);
+    if (op !== undefined || verdict.decision === 'deny') return verdict;
+    return unknownVerdict(identified, input.request, p.policy.unknownOperations);
+  }
+
+  private decideWith(p: EffectivePolicy, input: DecisionInput): Verdict {
+    const { task, identified, mapping } = input;
+    const op = identified.operation;
     const context = conditionContext(input);
     const ctx = new ContextView(context);
 

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mapToIam } from '../aws/iam-map';
 import { identify } from '../aws/identify';
 import { withPayloadParams } from '../aws/payload-params';
-import type { AwsProtocol } from '../aws/types';
+import { ambiguityOf } from '../aws/identify-ambiguity';
+import type { AwsProtocol, Identified, RequestView } from '../aws/types';
 import { GatewayError } from '../errors/gateway-error';
 import { renderAwsError } from '../errors/render-aws-error';
 import type { CallContext } from './call-context';
@@ -61,13 +62,17 @@ export async function handleCall(
     checkScopeRegion(ctx);
     await readVerifiedBody(ctx, secret, deps.bodyBudget);
 
+    const view = toRequestView(ctx, ctx.realHost);
+    const asSent = identify(view);
+    ctx.identified = asSent;
+    // What AWS could read differently from the gateway is refused before anything else.
+    refuseAmbiguous(view, asSent);
     // SQS queue URLs the gateway handed out name the real queue again before anything is decided;
     // S3 DeleteObjects is decided on the keys its (buffered) body names.
-    const view = toRequestView(ctx, ctx.realHost);
-    const identified = withPayloadParams(mapRequestQueueUrl(ctx, identify(view), deps.queueUrls), view);
+    const identified = withPayloadParams(mapRequestQueueUrl(ctx, asSent, deps.queueUrls), view);
+    ctx.identified = identified;
     ctx.account = await deps.account.forCall();
     const mapping = mapToIam(identified, { accountId: ctx.account.id });
-    ctx.identified = identified;
     ctx.mapping = mapping;
     // Proxy mode: only the identified service's own endpoint gets a call re-signed with the real key.
     checkProxyCall(ctx);
@@ -89,6 +94,19 @@ export async function handleCall(
     ctx.bodyLease?.release();
   }
   publishCall(ctx, deps);
+}
+
+/**
+ * What AWS and the gateway could read differently is refused before it is decided: a decision on
+ * one reading would not hold for the other.
+ */
+function refuseAmbiguous(view: RequestView, identified: Identified): void {
+  const why = ambiguityOf(view, identified);
+  if (why === undefined) return;
+  throw new GatewayError(
+    'InvalidRequest',
+    `Airlock refused this request because ${why}: AWS could read it differently from how Airlock would decide it, so it was not sent. Send the request as an AWS SDK or CLI builds it (each member once, paths without ".", ".." or empty segments).`,
+  );
 }
 
 async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown): Promise<void> {

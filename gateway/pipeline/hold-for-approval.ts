@@ -6,6 +6,7 @@ import type { TaskInfo } from '../protocol';
 import { sha256Hex } from '../sigv4';
 import type { CallContext, Decision } from './call-context';
 import type { AskVerdict } from './decide';
+import { describeRequest, requestLineOf } from './decide-unknown';
 import type { PipelineDeps } from './pipeline-deps';
 import { elapsedMs } from './record-call';
 
@@ -116,6 +117,7 @@ export async function holdForApproval(
           params: identified.params,
           action: verdict.action,
           resources: verdict.resources,
+          ...(identified.operation === undefined ? { request: describeRequest(requestLineOf(ctx)) } : {}),
         }),
         params: identified.params,
         rule: verdict.rule,

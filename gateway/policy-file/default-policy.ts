@@ -17,6 +17,7 @@ export const DEFAULT_POLICY_DOCUMENT = {
   version: 1,
   description: "Airlock's built-in policy. Copy it to .airlock/policy.json to change it.",
   outOfScope: 'deny',
+  unknownOperations: 'ask',
   approvalTimeoutSeconds: 50,
   denyRules: [
     {

@@ -13,6 +13,12 @@ export const POLICY_FILE_VERSION = 1;
 export type OutOfScope = 'deny' | 'ask';
 
 /**
+ * What happens to a call the gateway cannot identify (no operation in the model fits it): it is
+ * never allowed on a guess, only held for a human ("ask") or refused ("deny").
+ */
+export type UnknownOperations = 'ask' | 'deny';
+
+/**
  * A deny or ask rule. A call matches when one of the IAM actions it needs matches `actions` on a
  * resource matching `resources`, for an identity matching `identities`, and `conditions` hold.
  */
@@ -82,6 +88,8 @@ export interface WorkspacePolicy {
   /** Named task scopes for `airlock task start --scope-template NAME`. */
   readonly scopeTemplates: Readonly<Record<string, ScopeDocument>>;
   readonly outOfScope: OutOfScope;
+  /** Unidentified calls: held for a human (default) or refused; deny rules still refuse first. */
+  readonly unknownOperations: UnknownOperations;
   /** How long a held call waits for a human before it is refused. */
   readonly approvalTimeoutSeconds: number;
   /** Bundle signers the team trusts (verify, import and the bundle editor name them as known). */

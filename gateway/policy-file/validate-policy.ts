@@ -7,6 +7,7 @@ import {
   type PolicyRule,
   type ScopeDocument,
   type TrustedSignerEntry,
+  type UnknownOperations,
   type WorkspacePolicy,
 } from './types';
 
@@ -29,6 +30,7 @@ const TOP_KEYS = [
   'groups',
   'scopeTemplates',
   'outOfScope',
+  'unknownOperations',
   'approvalTimeoutSeconds',
   'trustedSigners',
 ] as const;
@@ -232,6 +234,12 @@ export function validatePolicy(doc: unknown): WorkspacePolicy {
   const outOfScope = (o.outOfScope ?? 'deny') as OutOfScope;
   if (outOfScope !== 'deny' && outOfScope !== 'ask')
     throw new ShapeError(['outOfScope'], `outOfScope must be "deny" or "ask", not ${describe(o.outOfScope)}`);
+  const unknownOperations = (o.unknownOperations ?? 'ask') as UnknownOperations;
+  if (unknownOperations !== 'ask' && unknownOperations !== 'deny')
+    throw new ShapeError(
+      ['unknownOperations'],
+      `unknownOperations must be "ask" or "deny" (an unidentified call is never allowed), not ${describe(o.unknownOperations)}`,
+    );
   const timeout = o.approvalTimeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS;
   if (
     typeof timeout !== 'number' ||
@@ -251,6 +259,7 @@ export function validatePolicy(doc: unknown): WorkspacePolicy {
     groups: groupMap,
     scopeTemplates,
     outOfScope,
+    unknownOperations,
     approvalTimeoutSeconds: timeout,
     ...(o.trustedSigners === undefined ? {} : { trustedSigners: trustedSigners(o.trustedSigners) }),
   };

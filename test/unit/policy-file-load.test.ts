@@ -30,7 +30,7 @@ const rule = (extra: Record<string, unknown> = {}): Record<string, unknown> => (
   ...extra,
 });
 
-void test('an empty policy means no rules, deny out of scope, the default timeout', () => {
+void test('an empty policy means no rules, deny out of scope, ask about unidentified calls, the default timeout', () => {
   const p = loadPolicyText('{}', FILE);
   assert.deepEqual(p.policy, {
     version: 1,
@@ -40,6 +40,7 @@ void test('an empty policy means no rules, deny out of scope, the default timeou
     groups: {},
     scopeTemplates: {},
     outOfScope: 'deny',
+    unknownOperations: 'ask',
     approvalTimeoutSeconds: DEFAULT_APPROVAL_TIMEOUT_SECONDS,
   });
   assert.equal(p.source.kind, 'file');
@@ -75,6 +76,10 @@ void test('each refusal names file, line, column, element and what is wrong', ()
       /askRules\[0\]\.Actions: unknown rule property "Actions" \(did you mean "actions"\?\)/,
     ],
     [{ outOfScope: 'allow' }, /outOfScope: outOfScope must be "deny" or "ask"/],
+    [
+      { unknownOperations: 'allow' },
+      /unknownOperations: unknownOperations must be "ask" or "deny" \(an unidentified call is never allowed\), not string "allow"/,
+    ],
     [
       { approvalTimeoutSeconds: 0 },
       /approvalTimeoutSeconds: approvalTimeoutSeconds must be a whole number from 1 to 3600/,
@@ -185,6 +190,7 @@ void test('the JSON schema and the validator know the same settings', () => {
     'outOfScope',
     'scopeTemplates',
     'trustedSigners',
+    'unknownOperations',
     'version',
   ]);
   // Every setting the schema offers is accepted by the validator, and nothing else.
@@ -198,6 +204,7 @@ void test('the JSON schema and the validator know the same settings', () => {
     groups: { ops: ['alice'] },
     scopeTemplates: { ro: { Statement: { Effect: 'Allow', Action: '*:Get*', Resource: '*' } } },
     outOfScope: 'ask',
+    unknownOperations: 'deny',
     approvalTimeoutSeconds: 10,
     trustedSigners: [{ fingerprint: `SHA256:${'b'.repeat(43)}`, name: 'bob' }],
   };
@@ -205,6 +212,7 @@ void test('the JSON schema and the validator know the same settings', () => {
   for (const [k, v] of Object.entries(samples)) loadPolicyText(JSON.stringify({ [k]: v }), FILE);
   assert.match(refused({ extra: 1 }).message, /unknown setting "extra"/);
   assert.equal(schema.properties.approvalTimeoutSeconds?.default, DEFAULT_APPROVAL_TIMEOUT_SECONDS);
+  assert.equal(schema.properties.unknownOperations?.default, 'ask');
   assert.deepEqual(Object.keys(schema.definitions.rule?.properties ?? {}).sort(), [
     'actions',
     'conditions',
