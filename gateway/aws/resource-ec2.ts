@@ -144,12 +144,20 @@ function launchResources(s: ArnScope, p: Params, at: string): string[] {
     ...arns(s, 'image', nested(p, key('ImageId')), false),
     // An interface given without an id is created with the instance, as is the default one.
     ...arns(s, 'network-interface', namedInterfaces, namedInterfaces.length < Math.max(1, interfaces.size)),
-    ...arns(s, 'subnet', nested(p, key(String.raw`(?:NetworkInterface\.\d+\.)?SubnetId`)), false),
+    ...arns(
+      s,
+      'subnet',
+      [...nested(p, key('SubnetId')), ...nested(p, key(String.raw`NetworkInterface\.\d+\.SubnetId`))],
+      false,
+    ),
     // Groups named by name (default VPC) have ids only AWS knows.
     ...arns(
       s,
       'security-group',
-      nested(p, key(String.raw`(?:NetworkInterface\.\d+\.)?SecurityGroupId\.\d+`)),
+      [
+        ...nested(p, key(String.raw`SecurityGroupId\.\d+`)),
+        ...nested(p, key(String.raw`NetworkInterface\.\d+\.SecurityGroupId\.\d+`)),
+      ],
       groupNames.length > 0,
     ),
     ...nested(p, key(String.raw`BlockDeviceMapping\.\d+\.Ebs\.SnapshotId`)).flatMap((id) =>

@@ -141,6 +141,8 @@ function fillType(
 ): string[] {
   const byVariable = claims.get(t);
   if (byVariable === undefined || t.template.variables.length === 0) return [];
+  // A variable left without members (its only member was ambiguous) leaves the type unfilled.
+  if ([...byVariable.values()].some((found) => found.length === 0)) return [];
   const arns: string[] = [];
   const choices: Array<[string, string[]]> = [];
   for (const variable of t.template.variables) {

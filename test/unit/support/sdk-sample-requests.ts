@@ -135,6 +135,32 @@ export interface SampleRequest {
   readonly view: RequestView;
 }
 
+function clientFor(serviceId: string): V2Service | undefined {
+  const metadata = JSON.parse(
+    readFileSync(requireHere.resolve('aws-sdk/apis/metadata.json'), 'utf8'),
+  ) as Record<string, { name: string }>;
+  const Ctor = (AWS as unknown as Record<string, V2Constructor | undefined>)[metadata[serviceId]?.name ?? ''];
+  return Ctor === undefined ? undefined : new Ctor(config);
+}
+
+/** The request the aws-sdk v2 client sends for `operation` (model name) with `params`. */
+export function sdkRequest(
+  serviceId: string,
+  signingName: string,
+  operation: string,
+  params: object,
+): RequestView {
+  const client = clientFor(serviceId);
+  const key = Object.entries(client?.api.operations ?? {}).find(([, op]) => op.name === operation)?.[0];
+  if (client === undefined || key === undefined)
+    throw new Error(`no ${serviceId}.${operation} in aws-sdk v2`);
+  const req = client.makeRequest(key, params as Record<string, unknown>);
+  let buildError: Error | undefined;
+  req.build((err) => (buildError = err ?? undefined));
+  if (buildError) throw buildError;
+  return toView(req.httpRequest, signingName);
+}
+
 /** One request per operation of `svc`, every member filled; operations v2 cannot build are left out. */
 export function sampleRequests(
   svc: ServiceModel,
