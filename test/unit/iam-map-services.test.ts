@@ -73,9 +73,13 @@ void test('Kinesis: streams by name or ARN (each one named), consumers, stream-w
   ]);
   // The stream is inside the opaque iterator: nothing to name.
   assert.deepEqual(k('GetRecords', { ShardIterator: 'AAAA' }), [r('kinesis:GetRecords')]);
-  // A partial ARN where a name belongs: what Kinesis does with it is not ours to guess.
+  // A partial ARN where a name belongs: what Kinesis does with it is not ours to guess, so `*`
+  // stays beside the stream the call does name (only a scope granting everything allows it).
   assert.deepEqual(k('PutRecord', { StreamName: `${ACCT}:stream/prod`, Data: 'x', PartitionKey: 'p' }), [
     r('kinesis:PutRecord', '*'),
+  ]);
+  assert.deepEqual(k('DeleteStream', { StreamName: `${ACCT}:stream/prod`, StreamARN: foreign }), [
+    r('kinesis:DeleteStream', foreign, '*'),
   ]);
 });
 
