@@ -46,13 +46,21 @@ const OP_ALIASES: Readonly<
   DisableFastSnapshotRestores: { snapshot: { SnapshotId: ['SourceSnapshotIds'] } },
 };
 
+const optionsByOp = new Map<string, TemplateOptions>();
+
+/** One options object per operation, so the template rule's per-operation work is cached. */
 function options(op: string): TemplateOptions {
-  return {
-    aliases: (type, variable) => [
-      ...(ALIASES[type]?.[variable] ?? []),
-      ...(OP_ALIASES[op]?.[type]?.[variable] ?? []),
-    ],
-  };
+  let o = optionsByOp.get(op);
+  if (o === undefined) {
+    o = {
+      aliases: (type, variable) => [
+        ...(ALIASES[type]?.[variable] ?? []),
+        ...(OP_ALIASES[op]?.[type]?.[variable] ?? []),
+      ],
+    };
+    optionsByOp.set(op, o);
+  }
+  return o;
 }
 
 /** Ids whose prefix tells the resource type (CreateTags and DeleteTags mix them). */

@@ -1,6 +1,6 @@
 import { isArn, need, str, type ServiceMapper } from './iam-arn';
 import { resourceCatalogue } from './iam-resources';
-import { templateResources } from './resource-template';
+import { templateResources, type TemplateOptions } from './resource-template';
 
 /**
  * Kinesis Data Streams. Streams are named by `StreamName` or `StreamARN` (both, when a client
@@ -18,9 +18,11 @@ const STREAM_WIDE = new Set([
   'DisableEnhancedMonitoring',
 ]);
 
+const ON_STREAM: TemplateOptions = { types: ['stream'] };
+
 export const mapKinesis: ServiceMapper = (op, p, s, service) => {
   const target = { service, iamPrefix: 'kinesis', operation: op, action: op };
-  const resources = templateResources(target, p, s, STREAM_WIDE.has(op) ? { types: ['stream'] } : {});
+  const resources = templateResources(target, p, s, STREAM_WIDE.has(op) ? ON_STREAM : undefined);
   const stream = str(p, 'StreamARN');
   const consumer = str(p, 'ConsumerName');
   const onConsumer = resourceCatalogue()

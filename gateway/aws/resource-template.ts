@@ -1,5 +1,10 @@
 import { isArn, type ArnScope, type Params } from './iam-arn';
-import { resourceCatalogue, type InputMember, type ResourceType } from './iam-resources';
+import {
+  resourceCatalogue,
+  type InputMember,
+  type ResourceCatalogue,
+  type ResourceType,
+} from './iam-resources';
 
 /**
  * The default resource rule, driven by data: the Service Authorization Reference's ARN formats
@@ -47,37 +52,80 @@ export interface TemplateTarget {
   readonly action: string;
 }
 
-/** The ARNs the request names for the action's resource types; empty when it names none. */
-export function templateResources(
-  target: TemplateTarget,
-  params: Params,
-  scope: ArnScope,
-  opts: TemplateOptions = {},
-): string[] {
+/** What the request may name, per operation: worked out once from the catalogue, then cached. */
+interface Recipe {
+  readonly types: readonly ResourceType[];
+  readonly arnMembers: readonly InputMember[];
+  /** Types every variable of which some unambiguous member fills. */
+  readonly fills: ReadonlyArray<{
+    readonly type: ResourceType;
+    readonly variables: ReadonlyArray<readonly [variable: string, members: readonly InputMember[]]>;
+  }>;
+}
+
+const NO_OPTIONS: TemplateOptions = {};
+const recipes = new WeakMap<ResourceCatalogue, WeakMap<TemplateOptions, Map<string, Recipe>>>();
+
+function recipeFor(target: TemplateTarget, opts: TemplateOptions): Recipe {
   const catalogue = resourceCatalogue();
+  let byOptions = recipes.get(catalogue);
+  if (byOptions === undefined)
+    recipes.set(catalogue, (byOptions = new WeakMap<TemplateOptions, Map<string, Recipe>>()));
+  let byTarget = byOptions.get(opts);
+  if (byTarget === undefined) byOptions.set(opts, (byTarget = new Map<string, Recipe>()));
+  const key = `${target.service}\0${target.iamPrefix}\0${target.operation}\0${target.action}`;
+  let recipe = byTarget.get(key);
+  if (recipe === undefined) {
+    recipe = buildRecipe(catalogue, target, opts);
+    byTarget.set(key, recipe);
+  }
+  return recipe;
+}
+
+function buildRecipe(catalogue: ResourceCatalogue, target: TemplateTarget, opts: TemplateOptions): Recipe {
   const types =
     opts.types === undefined
       ? catalogue.actionTypes(target.iamPrefix, target.action)
       : opts.types
           .map((k) => catalogue.resourceType(target.iamPrefix, k))
           .filter((t): t is ResourceType => t !== undefined);
-  if (types.length === 0) return [];
-  const members = catalogue.members(target.service, target.operation);
+  const members = types.length === 0 ? [] : catalogue.members(target.service, target.operation);
+  return {
+    types,
+    arnMembers: members.filter((m) => ARN_MEMBER.test(m.name)),
+    fills: memberClaims(target.operation, types, members, opts),
+  };
+}
+
+/** The ARNs the request names for the action's resource types; empty when it names none. */
+export function templateResources(
+  target: TemplateTarget,
+  params: Params,
+  scope: ArnScope,
+  opts: TemplateOptions = NO_OPTIONS,
+): string[] {
+  const recipe = recipeFor(target, opts);
+  if (recipe.types.length === 0) return [];
   const out = new Set<string>();
-  for (const m of members) {
-    if (!ARN_MEMBER.test(m.name)) continue;
-    for (const v of memberValues(params, m)) if (types.some((t) => t.template.matches(v))) out.add(v);
-  }
-  const claims = memberClaims(target.operation, types, members, opts);
-  for (const t of types) {
-    for (const arn of fillType(t, claims, params, scope, opts)) out.add(arn);
-  }
+  for (const m of recipe.arnMembers)
+    for (const v of memberValues(params, m)) if (recipe.types.some((t) => t.template.matches(v))) out.add(v);
+  for (const fill of recipe.fills) for (const arn of fillType(fill, params, scope, opts)) out.add(arn);
   return [...out];
 }
 
+/** The literal start of a format's resource part (`rule/` for `rule/${EventBusName}/${RuleName}`). */
+function head(t: ResourceType): string {
+  const resource = t.template.format.split(':').slice(5).join(':');
+  const at = resource.indexOf('${');
+  return at < 0 ? resource : resource.slice(0, at);
+}
+
 /**
- * variable → members, per type. A member that could complete two types (`Name` for a rule on the
- * default bus and for one on a custom bus) is ambiguous and dropped from both; a type the request
+ * Which members fill which variables, per type the request can complete. A member is ambiguous,
+ * and fills nothing, when it would stand for two different variables, or for one variable of two
+ * spellings of the same resource (`Name` for `rule/${RuleName}` and `rule/${EventBusName}/${RuleName}`,
+ * a rule on the default or on a custom bus); the same variable of two different resources is one
+ * value used twice (Glue's `DatabaseName` in `database/…` and `table/…`). A type the request
  * cannot complete anyway (`event-busv2/${EventBusName}/${OpaqueId}`) claims nothing.
  */
 function memberClaims(
@@ -85,34 +133,33 @@ function memberClaims(
   types: readonly ResourceType[],
   members: readonly InputMember[],
   opts: TemplateOptions,
-): Map<ResourceType, Map<string, InputMember[]>> {
-  const claims = new Map<ResourceType, Map<string, InputMember[]>>();
-  const owners = new Map<string, number>();
-  for (const t of types) {
-    const byVariable = new Map<string, InputMember[]>();
-    for (const variable of t.template.variables) {
-      const aliases = opts.aliases?.(t.key, variable) ?? [];
-      byVariable.set(
-        variable,
-        members.filter(
-          (m) =>
-            !ARN_MEMBER.test(m.name) && (aliases.includes(m.name) || namesVariable(operation, m, variable)),
-        ),
+): Recipe['fills'] {
+  const complete: Array<{ type: ResourceType; variables: Array<[string, InputMember[]]> }> = [];
+  const uses = new Map<string, Array<{ variable: string; head: string }>>();
+  for (const type of types) {
+    const variables = type.template.variables.map((variable): [string, InputMember[]] => {
+      const aliases = opts.aliases?.(type.key, variable) ?? [];
+      const found = members.filter(
+        (m) =>
+          !ARN_MEMBER.test(m.name) && (aliases.includes(m.name) || namesVariable(operation, m, variable)),
       );
-    }
-    const complete = [...byVariable.values()].every((found) => found.length > 0);
-    if (!complete) continue;
-    claims.set(t, byVariable);
-    for (const key of new Set([...byVariable.values()].flat().map((m) => m.key)))
-      owners.set(key, (owners.get(key) ?? 0) + 1);
+      return [variable, found];
+    });
+    if (variables.length === 0 || variables.some(([, found]) => found.length === 0)) continue;
+    complete.push({ type, variables });
+    for (const [variable, found] of variables)
+      for (const m of found) uses.set(m.key, [...(uses.get(m.key) ?? []), { variable, head: head(type) }]);
   }
-  for (const byVariable of claims.values())
-    for (const [variable, found] of byVariable)
-      byVariable.set(
-        variable,
-        found.filter((m) => owners.get(m.key) === 1),
-      );
-  return claims;
+  const ambiguous = (key: string): boolean => {
+    const u = uses.get(key) ?? [];
+    return new Set(u.map((x) => x.variable)).size > 1 || new Set(u.map((x) => x.head)).size < u.length;
+  };
+  return complete
+    .map(({ type, variables }) => ({
+      type,
+      variables: variables.map(([v, found]) => [v, found.filter((m) => !ambiguous(m.key))] as const),
+    }))
+    .filter(({ variables }) => variables.every(([, found]) => found.length > 0));
 }
 
 /**
@@ -133,21 +180,17 @@ function namesVariable(operation: string, m: InputMember, variable: string): boo
 }
 
 function fillType(
-  t: ResourceType,
-  claims: Map<ResourceType, Map<string, InputMember[]>>,
+  fill: Recipe['fills'][number],
   params: Params,
   scope: ArnScope,
   opts: TemplateOptions,
 ): string[] {
-  const byVariable = claims.get(t);
-  if (byVariable === undefined || t.template.variables.length === 0) return [];
-  // A variable left without members (its only member was ambiguous) leaves the type unfilled.
-  if ([...byVariable.values()].some((found) => found.length === 0)) return [];
+  const t = fill.type;
   const arns: string[] = [];
   const choices: Array<[string, string[]]> = [];
-  for (const variable of t.template.variables) {
+  for (const [variable, members] of fill.variables) {
     const plain: string[] = [];
-    for (const m of byVariable.get(variable) ?? []) {
+    for (const m of members) {
       for (const raw of memberValues(params, m)) {
         if (isArn(raw)) {
           // A member that takes a name or an ARN (`EventBusName`): the ARN stands for the whole
@@ -189,17 +232,21 @@ function memberValues(p: Params, m: InputMember): string[] {
  * same base, so a query request could carry both: all of them count.
  */
 export function values(p: Params, key: string): string[] {
-  const out = new Set<string>();
+  const out: string[] = [];
   const v = p[key];
-  if (typeof v === 'string' && v !== '') out.add(v);
-  if (Array.isArray(v)) for (const x of v) if (typeof x === 'string' && x !== '') out.add(x);
-  const prefix = `${key}.`;
-  const items: Array<[number, string]> = [];
-  for (const [k, x] of Object.entries(p)) {
-    if (typeof x !== 'string' || x === '' || !k.startsWith(prefix)) continue;
-    const m = /^(?:member\.)?(\d+)$/.exec(k.slice(prefix.length));
-    if (m !== null) items.push([Number(m[1]), x]);
+  if (typeof v === 'string') {
+    if (v !== '') out.push(v);
+  } else if (Array.isArray(v)) {
+    for (const x of v) if (typeof x === 'string' && x !== '') out.push(x);
   }
-  for (const [, x] of items.sort((a, b) => a[0] - b[0])) out.add(x);
-  return [...out];
+  const prefix = `${key}.`;
+  let items: Array<[number, string]> | undefined;
+  for (const k in p) {
+    if (k.length <= prefix.length || !k.startsWith(prefix)) continue;
+    const x = p[k];
+    const m = typeof x === 'string' && x !== '' ? /^(?:member\.)?(\d+)$/.exec(k.slice(prefix.length)) : null;
+    if (m !== null) (items ??= []).push([Number(m[1]), x as string]);
+  }
+  if (items !== undefined) for (const [, x] of items.sort((a, b) => a[0] - b[0])) out.push(x);
+  return out.length > 1 ? [...new Set(out)] : out;
 }

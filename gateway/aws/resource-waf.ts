@@ -1,5 +1,5 @@
 import { need, type ServiceMapper } from './iam-arn';
-import { templateResources } from './resource-template';
+import { templateResources, type TemplateOptions } from './resource-template';
 
 /**
  * WAFV2 ARNs start with the scope, which the API names in upper case (`REGIONAL`, `CLOUDFRONT`)
@@ -7,12 +7,14 @@ import { templateResources } from './resource-template';
  */
 const SCOPES: Readonly<Record<string, string>> = { REGIONAL: 'regional', CLOUDFRONT: 'global' };
 
+const OPTIONS: TemplateOptions = {
+  // An unknown scope is no plain name: it leaves the resource at `*`.
+  value: (_type, variable, raw) => (variable === 'Scope' ? (SCOPES[raw] ?? '/') : raw),
+};
+
 export const mapWafv2: ServiceMapper = (op, p, s, service) => [
   need(
     `wafv2:${op}`,
-    ...templateResources({ service, iamPrefix: 'wafv2', operation: op, action: op }, p, s, {
-      // An unknown scope is no plain name: it leaves the resource at `*`.
-      value: (_type, variable, raw) => (variable === 'Scope' ? (SCOPES[raw] ?? '/') : raw),
-    }),
+    ...templateResources({ service, iamPrefix: 'wafv2', operation: op, action: op }, p, s, OPTIONS),
   ),
 ];

@@ -324,7 +324,7 @@ void test('members outside the model name nothing; a scalar beside a list counts
   ]);
 });
 
-void test('a member two resource types could use fills neither', () => {
+void test('a member two spellings of one resource could use fills neither; one value of two resources fills both', () => {
   // DeleteRule's Name completes both rule formats (default and custom bus): the generic rule
   // refuses it, and the EventBridge mapping places the rule from its bus instead.
   const id: Identified = {
@@ -348,6 +348,16 @@ void test('a member two resource types could use fills neither', () => {
   );
   assert.deepEqual(mapToIam(id, { accountId: ACCT }).requirements, [
     r('events:DeleteRule', `arn:aws:events:us-east-1:${ACCT}:rule/orders/nightly`),
+  ]);
+  // Glue's GetTable needs the database and the table: DatabaseName is the same value in both.
+  const glue = (name: string, db: string): IamRequirement[] =>
+    viaSdk('glue', 'glue', 'GetTable', { DatabaseName: db, Name: name });
+  assert.deepEqual(glue('orders', 'sales'), [
+    r(
+      'glue:GetTable',
+      `arn:aws:glue:us-east-1:${ACCT}:database/sales`,
+      `arn:aws:glue:us-east-1:${ACCT}:table/sales/orders`,
+    ),
   ]);
 });
 
