@@ -1,7 +1,8 @@
 import { need, type ArnScope, type Params, type ServiceMapper } from './iam-arn';
 import { resourceCatalogue } from './iam-resources';
+import { arns, byPrefix, fresh, nested } from './resource-ec2-arn';
+import { requestSpotInstances, runInstances } from './resource-ec2-launch';
 import { templateResources, values, type TemplateOptions } from './resource-template';
-import type { IamRequirement } from './types';
 
 /**
  * EC2: the Service Authorization Reference's formats filled from the query members, where EC2
@@ -63,160 +64,6 @@ function options(op: string): TemplateOptions {
   return o;
 }
 
-/** Ids whose prefix tells the resource type (CreateTags and DeleteTags mix them). */
-const ID_TYPES: ReadonlyArray<readonly [string, string]> = [
-  ['i-', 'instance'],
-  ['sg-', 'security-group'],
-  ['vol-', 'volume'],
-  ['snap-', 'snapshot'],
-  ['subnet-', 'subnet'],
-  ['vpc-', 'vpc'],
-  ['eni-', 'network-interface'],
-  ['ami-', 'image'],
-  ['igw-', 'internet-gateway'],
-  ['rtb-', 'route-table'],
-  ['acl-', 'network-acl'],
-  ['nat-', 'natgateway'],
-  ['lt-', 'launch-template'],
-  ['eipalloc-', 'elastic-ip'],
-  ['dopt-', 'dhcp-options'],
-  ['pcx-', 'vpc-peering-connection'],
-  ['vpce-', 'vpc-endpoint'],
-  ['tgw-attach-', 'transit-gateway-attachment'],
-  ['tgw-rtb-', 'transit-gateway-route-table'],
-  ['tgw-', 'transit-gateway'],
-  ['vgw-', 'vpn-gateway'],
-  ['pl-', 'prefix-list'],
-];
-
-/**
- * The ARN of an EC2 resource of `type` from the reference's format. An id that is not a plain
- * token (a path, a wildcard, an ARN) is no id EC2 would accept as such: it becomes `*`, so only
- * a scope granting every resource allows the call.
- */
-export function ec2TypeArn(s: ArnScope, type: string, id: string): string | undefined {
-  if (!/^[A-Za-z0-9._-]+$/.test(id)) return '*';
-  return typeWide(s, type, id);
-}
-
-/** `type/*`: a resource of the type that AWS picks or creates (`instance/*` for RunInstances). */
-function fresh(s: ArnScope, type: string): string | undefined {
-  return typeWide(s, type, '*');
-}
-
-function typeWide(s: ArnScope, type: string, id: string): string | undefined {
-  const t = resourceCatalogue().resourceType('ec2', type);
-  if (t === undefined || t.template.variables.length !== 1) return undefined;
-  return t.template.fill(s, { [t.template.variables[0] ?? '']: id });
-}
-
-export function ec2Arn(s: ArnScope, id: string): string | undefined {
-  for (const [prefix, type] of ID_TYPES) if (id.startsWith(prefix)) return ec2TypeArn(s, type, id);
-  return undefined;
-}
-
-/** Values of flattened keys matching `re` (`NetworkInterface.1.SubnetId`). */
-function nested(p: Params, re: RegExp): string[] {
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(p)) if (re.test(k) && typeof v === 'string' && v !== '') out.push(v);
-  return out;
-}
-
-function arns(s: ArnScope, type: string, ids: readonly string[], unknown: boolean): string[] {
-  const out = ids.map((id) => ec2TypeArn(s, type, id)).filter((a): a is string => a !== undefined);
-  // Nothing named (or a name where IAM wants an id): AWS picks or creates one.
-  const any = unknown || out.length === 0 ? fresh(s, type) : undefined;
-  if (any !== undefined) out.push(any);
-  return out;
-}
-
-function esc(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * The resources an instance launch names, from members under `at` (`` for RunInstances,
- * `LaunchSpecification.` for RequestSpotInstances): the image, network interfaces, subnets and
- * security groups (named ones, else `type/*` for the defaults AWS picks or the interfaces it
- * creates), the snapshots of its block devices, the key pair and the placement group.
- */
-function launchResources(s: ArnScope, p: Params, at: string): string[] {
-  const key = (re: string): RegExp => new RegExp(`^${esc(at)}${re}$`);
-  const interfaces = new Set(
-    Object.keys(p).map((k) => key(String.raw`NetworkInterface\.(\d+)\..+`).exec(k)?.[1]),
-  );
-  interfaces.delete(undefined);
-  const namedInterfaces = nested(p, key(String.raw`NetworkInterface\.\d+\.NetworkInterfaceId`));
-  const groupNames = nested(p, key(String.raw`SecurityGroup\.\d+`));
-  return [
-    ...arns(s, 'image', nested(p, key('ImageId')), false),
-    // An interface given without an id is created with the instance, as is the default one.
-    ...arns(s, 'network-interface', namedInterfaces, namedInterfaces.length < Math.max(1, interfaces.size)),
-    ...arns(
-      s,
-      'subnet',
-      [...nested(p, key('SubnetId')), ...nested(p, key(String.raw`NetworkInterface\.\d+\.SubnetId`))],
-      false,
-    ),
-    // Groups named by name (default VPC) have ids only AWS knows.
-    ...arns(
-      s,
-      'security-group',
-      [
-        ...nested(p, key(String.raw`SecurityGroupId\.\d+`)),
-        ...nested(p, key(String.raw`NetworkInterface\.\d+\.SecurityGroupId\.\d+`)),
-      ],
-      groupNames.length > 0,
-    ),
-    ...nested(p, key(String.raw`BlockDeviceMapping\.\d+\.Ebs\.SnapshotId`)).flatMap((id) =>
-      arns(s, 'snapshot', [id], false),
-    ),
-    ...nested(p, key('KeyName')).flatMap((k) => arns(s, 'key-pair', [k], false)),
-    ...nested(p, key(String.raw`Placement\.GroupName`)).flatMap((g) =>
-      arns(s, 'placement-group', [g], false),
-    ),
-  ];
-}
-
-/** An instance profile passes a role only IAM knows: iam:PassRole on any role of the account. */
-function passesProfileRole(s: ArnScope, p: Params, at: string): IamRequirement[] {
-  const re = new RegExp(`^${esc(at)}IamInstanceProfile\\.(?:Name|Arn)$`);
-  return nested(p, re).length > 0
-    ? [need('iam:PassRole', `arn:${s.partition}:iam::${s.account}:role/*`)]
-    : [];
-}
-
-/**
- * RunInstances is authorized on every resource the new instance touches: what the launch names
- * (launchResources), the new instance and volumes, the launch template and the capacity
- * reservation.
- */
-function runInstances(s: ArnScope, p: Params): IamRequirement[] {
-  const templateId = nested(p, /^LaunchTemplate\.LaunchTemplateId$/);
-  const templateName = nested(p, /^LaunchTemplate\.LaunchTemplateName$/);
-  const resources = [
-    ...launchResources(s, p, ''),
-    ...arns(s, 'instance', [], true),
-    ...arns(s, 'volume', [], true),
-    // A template named by name has an id only AWS knows.
-    ...(templateId.length > 0 || templateName.length > 0
-      ? arns(s, 'launch-template', templateId, templateName.length > 0)
-      : []),
-    ...nested(
-      p,
-      /^CapacityReservationSpecification\.CapacityReservationTarget\.CapacityReservationId$/,
-    ).flatMap((c) => arns(s, 'capacity-reservation', [c], false)),
-  ];
-  return [need('ec2:RunInstances', ...new Set(resources)), ...passesProfileRole(s, p, '')];
-}
-
-/** A spot request names its instances' launch like RunInstances, and creates the request. */
-function requestSpotInstances(s: ArnScope, p: Params): IamRequirement[] {
-  const at = 'LaunchSpecification.';
-  const resources = [...launchResources(s, p, at), ...arns(s, 'spot-instances-request', [], true)];
-  return [need('ec2:RequestSpotInstances', ...new Set(resources)), ...passesProfileRole(s, p, at)];
-}
-
 /** Creating verbs whose new resource has an id only AWS knows until it answers. */
 const CREATES = /^(?:Create|Allocate|Import|Copy|Register|Request|Purchase)(.+)$/;
 
@@ -228,11 +75,6 @@ function createdType(op: string, types: readonly string[]): string | undefined {
     const k = t.replace(/-/g, '');
     return k === noun || `${k}s` === noun;
   });
-}
-
-/** Ids of several possible types, placed by prefix; one that cannot be placed counts as `*`. */
-function byPrefix(s: ArnScope, ids: readonly string[]): string[] {
-  return ids.map((id) => ec2Arn(s, id) ?? '*');
 }
 
 /** Resources in members the reference's variable names do not cover (nested, or typed by prefix). */

@@ -77,7 +77,7 @@ void test('Lambda function names, partial and full ARNs, qualifiers, and PassRol
   assert.deepEqual(map(call('lambda', 'ListFunctions')), [r('lambda:ListFunctions')]);
 });
 
-void test('EC2 instance lists (array or flattened), security groups, tags; Describe* unscoped (RunInstances: iam-map-services)', () => {
+void test('EC2 instance lists (array or flattened), security groups, tags; Describe* unscoped (RunInstances: iam-map-template)', () => {
   const I = (id: string): string => `arn:aws:ec2:us-west-2:${ACCT}:instance/${id}`;
   const ec2 = (op: string, p: Record<string, unknown>): IamRequirement[] =>
     map(call('ec2', op, p, 'us-west-2'));
