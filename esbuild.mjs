@@ -21,6 +21,8 @@ const common = {
 await mkdir('dist', { recursive: true });
 // The routing table loads from next to the bundle (gateway/aws/model.ts resolves it via __dirname).
 await copyFile('gateway/aws/model.generated.json', 'dist/model.generated.json');
+// So does the IAM resource table (gateway/aws/iam-resources.ts), from scripts/gen-iam-resources.mjs.
+await copyFile('gateway/aws/iam-resources.generated.json', 'dist/iam-resources.generated.json');
 // sql.js (the recording index) loads its wasm from next to the bundle (gateway/recording/sqljs.ts).
 await copyFile('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
 await Promise.all([

@@ -13,11 +13,16 @@ export interface ArnScope {
   readonly account: string;
 }
 
-/** Maps one identified operation of a service to requirements; undefined means "use the default". */
+/**
+ * Maps one identified operation of a service to requirements; undefined means "use the default"
+ * (the Service Authorization Reference's ARN formats filled from the request). `service` is the
+ * model id (two models may share an IAM prefix, as `eventbridge` and `cloudwatchevents` do).
+ */
 export type ServiceMapper = (
   operation: string,
   params: Params,
   scope: ArnScope,
+  service: string,
 ) => IamRequirement[] | undefined;
 
 const PARTITIONS: ReadonlyArray<readonly [string, string]> = [

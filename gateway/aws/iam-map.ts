@@ -1,9 +1,16 @@
 import { need, partitionOf, type ArnScope, type ServiceMapper } from './iam-arn';
-import { mapEc2, mapEcr, mapLambda } from './resource-compute';
+import { mapEcr, mapLambda } from './resource-compute';
 import { mapDynamoDb } from './resource-dynamodb';
+import { mapEc2 } from './resource-ec2';
+import { mapEvents } from './resource-events';
 import { mapIam, mapKms, mapSecretsManager, mapSsm, mapSts } from './resource-identity';
 import { mapCloudFormation, mapLogs, mapSns, mapSqs } from './resource-messaging';
+import { mapRoute53 } from './resource-route53';
 import { mapS3 } from './resource-s3';
+import { mapStates } from './resource-states';
+import { mapKinesis } from './resource-streams';
+import { mapWafv2 } from './resource-waf';
+import { templateResources } from './resource-template';
 import type { IamMapping, Identified } from './types';
 
 export interface IamMapContext {
@@ -28,13 +35,20 @@ const MAPPERS: Readonly<Record<string, ServiceMapper>> = {
   sns: mapSns,
   logs: mapLogs,
   cloudformation: mapCloudFormation,
+  route53: mapRoute53,
+  events: mapEvents,
+  kinesis: mapKinesis,
+  states: mapStates,
+  wafv2: mapWafv2,
 };
 
 /**
  * The IAM actions and resource ARNs an identified call needs. Default rule: the action is
- * `{iamPrefix}:{operation}` on `*`; curated services rename actions where IAM differs from the
- * API and scope them to the resources named in the request. An unidentified operation maps to
- * `{iamPrefix}:Unknown` on `*`, which only a scope granting `{iamPrefix}:*` (or `*`) allows.
+ * `{iamPrefix}:{operation}` on the resources the request names, as the Service Authorization
+ * Reference formats them (resource-template.ts), or `*` when it names none; curated services
+ * rename actions where IAM differs from the API and read resources the data cannot place. An
+ * unidentified operation maps to `{iamPrefix}:Unknown` on `*`, which only a scope granting
+ * `{iamPrefix}:*` (or `*`) allows.
  */
 export function mapToIam(id: Identified, ctx: IamMapContext): IamMapping {
   const op = id.operation;
@@ -45,6 +59,15 @@ export function mapToIam(id: Identified, ctx: IamMapContext): IamMapping {
     account: ctx.accountId,
   };
   const mapper = MAPPERS[id.iamPrefix];
-  const requirements = mapper?.(op, id.params, scope) ?? [need(`${id.iamPrefix}:${op}`)];
+  const requirements = mapper?.(op, id.params, scope, id.service) ?? [
+    need(
+      `${id.iamPrefix}:${op}`,
+      ...templateResources(
+        { service: id.service, iamPrefix: id.iamPrefix, operation: op, action: op },
+        id.params,
+        scope,
+      ),
+    ),
+  ];
   return { requirements };
 }

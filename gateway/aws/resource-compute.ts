@@ -1,7 +1,7 @@
 import { isArn, need, regionalArn, str, strList, type ArnScope, type ServiceMapper } from './iam-arn';
 import type { IamRequirement } from './types';
 
-/** Lambda, EC2 and ECR. */
+/** Lambda and ECR (EC2: resource-ec2.ts). */
 
 const LAMBDA_RENAMES: Readonly<Record<string, string>> = {
   Invoke: 'InvokeFunction',
@@ -47,44 +47,6 @@ export function functionArn(s: ArnScope, functionName: string, qualifier?: strin
   }
   return q === undefined || q === '' ? base : `${base}:${q}`;
 }
-
-/** Ids whose prefix tells the EC2 resource type (CreateTags and friends mix them). */
-const EC2_ID_TYPES: ReadonlyArray<readonly [string, string]> = [
-  ['i-', 'instance'],
-  ['sg-', 'security-group'],
-  ['vol-', 'volume'],
-  ['snap-', 'snapshot'],
-  ['subnet-', 'subnet'],
-  ['vpc-', 'vpc'],
-  ['eni-', 'network-interface'],
-  ['ami-', 'image'],
-];
-
-export function ec2Arn(s: ArnScope, id: string): string | undefined {
-  for (const [prefix, type] of EC2_ID_TYPES) {
-    // AMIs and snapshots are not owned by the caller's account in their ARN.
-    if (id.startsWith(prefix))
-      return regionalArn(s, 'ec2', `${type}/${id}`, type === 'image' ? '' : s.account);
-  }
-  return undefined;
-}
-
-export const mapEc2: ServiceMapper = (op, p, s) => {
-  // Describe* actions are not resource-scoped in IAM; RunInstances touches too many resources
-  // (image, subnet, network interface, ...) to name from the request alone.
-  if (op.startsWith('Describe') || op === 'RunInstances') return [need(`ec2:${op}`)];
-  const ids = [
-    ...strList(p, 'InstanceIds', 'InstanceId'),
-    ...strList(p, 'InstanceId'),
-    ...strList(p, 'GroupId'),
-    ...strList(p, 'VolumeId'),
-    ...strList(p, 'Resources', 'ResourceId'),
-  ];
-  const arns = ids.map((id) => ec2Arn(s, id));
-  // One id we cannot place makes the whole call unscoped rather than partially scoped.
-  if (arns.some((a) => a === undefined)) return [need(`ec2:${op}`)];
-  return [need(`ec2:${op}`, ...new Set(arns))];
-};
 
 export const mapEcr: ServiceMapper = (op, p, s) => {
   if (op === 'GetAuthorizationToken') return [need('ecr:GetAuthorizationToken')];

@@ -99,8 +99,9 @@ void test('Secrets Manager, SSM parameters and KMS keys and aliases', () => {
   assert.deepEqual(map(call('ssm', 'GetParametersByPath', { Path: '/app/' })), [
     r('ssm:GetParametersByPath', P('app')),
   ]);
+  // Not a Parameter Store call: the reference's document format, filled from DocumentName.
   assert.deepEqual(map(call('ssm', 'SendCommand', { DocumentName: 'AWS-RunShellScript' })), [
-    r('ssm:SendCommand'),
+    r('ssm:SendCommand', `arn:aws:ssm:us-east-1:${ACCT}:document/AWS-RunShellScript`),
   ]);
   const K = `arn:aws:kms:us-east-1:${ACCT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   const A = `arn:aws:kms:us-east-1:${ACCT}:alias/app`;
