@@ -1,5 +1,6 @@
 import { XML_LIST_WRAPPERS } from './field-path';
 import { ScanError } from './json-scan';
+import type { PathMatcher, PathNode } from './path-match';
 import type { FoundValue } from './types';
 
 const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
@@ -8,9 +9,11 @@ const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', qu
 export function xmlUnescape(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(ENTITY, (_m, e: string) => {
-    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
-    return NAMED[e] ?? '';
+    if (!e.startsWith('#')) return NAMED[e] ?? '';
+    const code = e.startsWith('#x') ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    // A reference past Unicode is not XML (and would throw a RangeError, not a ScanError).
+    if (!(code <= 0x10ffff)) throw new ScanError(`not XML: character reference &${e.slice(0, 20)};`);
+    return String.fromCodePoint(code);
   });
 }
 
@@ -20,9 +23,10 @@ export function xmlEscape(s: string): string {
 
 interface Open {
   readonly name: string;
+  /** The path node in force inside this element. */
+  readonly node: PathNode;
   /** Leaf children's text, by lower-cased name: the siblings of this element's children. */
   readonly children: Map<string, string>;
-  readonly wrapper: boolean;
   text: string | undefined;
 }
 
@@ -32,10 +36,9 @@ interface Open {
  * dropped; `<member>`/`<item>` list wrappers do not count in paths. DTDs are refused (AWS never
  * sends one). Throws ScanError on anything that is not well-formed enough to mask safely.
  */
-export function scanXml(text: string): FoundValue[] {
+export function scanXml(text: string, paths: PathMatcher): FoundValue[] {
   const out: FoundValue[] = [];
   const stack: Open[] = [];
-  const path: string[] = [];
   const n = text.length;
   let i = 0;
   const fail = (what: string): never => {
@@ -50,7 +53,7 @@ export function scanXml(text: string): FoundValue[] {
     if (value.trim() === '' && start !== end && text.charCodeAt(start) !== 0x3c) return;
     top.text = (top.text ?? '') + value;
     const parent = stack[stack.length - 2];
-    out.push({ value, path: path.slice(), start, end, siblings: parent?.children });
+    out.push({ value, node: top.node, start, end, siblings: parent?.children });
   };
 
   while (i < n) {
@@ -82,7 +85,6 @@ export function scanXml(text: string): FoundValue[] {
       const name = localName(text.slice(i + 2, e).trim());
       const top = stack.pop();
       if (!top || top.name !== name) fail(`mismatched </${name}>`);
-      if (!top?.wrapper) path.pop();
       const parent = stack[stack.length - 1];
       if (top && parent && top.children.size === 0 && top.text !== undefined)
         parent.children.set(name.toLowerCase(), top.text);
@@ -96,8 +98,9 @@ export function scanXml(text: string): FoundValue[] {
       const name = localName(m?.[1] ?? '');
       if (!selfClosing) {
         const wrapper = XML_LIST_WRAPPERS.has(name) && stack.length > 0;
-        stack.push({ name, children: new Map(), wrapper, text: undefined });
-        if (!wrapper) path.push(name);
+        const outer = stack[stack.length - 1]?.node ?? paths.root;
+        const node = wrapper ? outer : paths.child(outer, name);
+        stack.push({ name, node, children: new Map(), text: undefined });
       }
       i = e + 1;
     }
