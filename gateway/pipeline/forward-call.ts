@@ -52,6 +52,7 @@ export async function forwardCall(ctx: CallContext, deps: PipelineDeps): Promise
         callId: ctx.callId,
         service: id.service,
         operation: id.operation,
+        protocol: id.protocol,
         method: ctx.raw.method,
         arrivedAt: ctx.arrivedAt,
         plan: deps.masking.plan(maskCall, 'response'),

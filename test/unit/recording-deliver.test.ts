@@ -4,6 +4,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
+import { awsModel } from '../../gateway/aws/model';
 import type { CallResponseData } from '../../gateway/journal/events';
 import { compileMaskRules, planFor, Placeholders } from '../../gateway/masking';
 import { deliverResponse, MASK_CAP_BYTES } from '../../gateway/recording/deliver-response';
@@ -60,6 +61,7 @@ void describe('recording: response delivery', () => {
           callId: 'c-1',
           service: call.service,
           operation: call.operation,
+          protocol: awsModel().byId.get(call.service)?.protocol ?? 'unknown',
           method: call.method,
           arrivedAt: started,
           plan: planFor({ ...call, actions: [] }, 'response', compileMaskRules([])),
