@@ -33,36 +33,3 @@ export function jsonPathSpec(path: string): FieldSpec | undefined {
   }
   return segments.length > 0 ? { path: segments, anchored: true } : undefined;
 }
-
-function segmentMatches(want: string, have: string): boolean {
-  return want === '*' || want === have.toLowerCase();
-}
-
-/** Does `spec` name the value at `path` or one of its ancestors? Returns the matched depth, or 0. */
-export function matchDepth(spec: FieldSpec, path: readonly string[]): number {
-  const want = spec.path;
-  const n = want.length;
-  if (n === 0 || path.length < n) return 0;
-  if (spec.anchored) {
-    for (let i = 0; i < n; i++) if (!segmentMatches(want[i] ?? '', path[i] ?? '')) return 0;
-    return n;
-  }
-  // The field may name the value itself or an ancestor: try every end position, deepest first.
-  for (let end = path.length; end >= n; end--) {
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) ok = segmentMatches(want[i] ?? '', path[end - n + i] ?? '');
-    if (ok && spec.exactCase) {
-      for (let i = 0; i < n && ok; i++) {
-        const exact = spec.exactCase[i];
-        ok = exact === undefined || exact === '*' || exact === path[end - n + i];
-      }
-    }
-    if (ok) return end;
-  }
-  return 0;
-}
-
-/** A label for the recording: the matched path, list positions omitted. */
-export function displayPath(path: readonly string[]): string {
-  return path.join('.');
-}

@@ -1,3 +1,4 @@
+import type { PathMatcher, PathNode } from './path-match';
 import type { FoundValue } from './types';
 
 /** The body is not what its content type says (or too deeply nested to walk safely). */
@@ -16,10 +17,10 @@ const MAX_DEPTH = 256;
  * byte as AWS sent it (numbers keep their precision, key order and spacing stay). Object keys are
  * never values. Throws ScanError on anything that is not JSON.
  */
-export function scanJson(text: string): FoundValue[] {
+export function scanJson(text: string, paths: PathMatcher): FoundValue[] {
   const n = text.length;
   const out: FoundValue[] = [];
-  const path: string[] = [];
+  let node: PathNode = paths.root;
   let i = 0;
 
   const ws = (): void => {
@@ -84,7 +85,7 @@ export function scanJson(text: string): FoundValue[] {
     else if (c === 0x5b) array(depth + 1);
     else if (c === 0x22) {
       const s = str();
-      out.push({ value: s.value, path: path.slice(), start: s.start, end: s.end, siblings });
+      out.push({ value: s.value, node, start: s.start, end: s.end, siblings });
       if (siblings && key !== undefined) siblings.set(key.toLowerCase(), s.value);
     } else scalar();
   };
@@ -103,9 +104,10 @@ export function scanJson(text: string): FoundValue[] {
       ws();
       if (text.charCodeAt(i) !== 0x3a) fail("expected ':'");
       i++;
-      path.push(key);
+      const parent = node;
+      node = paths.child(parent, key);
       value(depth, siblings, key);
-      path.pop();
+      node = parent;
       ws();
       const c = text.charCodeAt(i);
       i++;

@@ -1,6 +1,7 @@
 import { ScanError, scanJson } from './json-scan';
 import { MaskedFieldList } from './masked-fields';
 import { maskValue, type ValueContext } from './mask-value';
+import { PathMatcher } from './path-match';
 import type { MaskPlan } from './plan';
 import type { Placeholders } from './placeholder';
 import { hasAccessKeyId } from './shapes';
@@ -53,20 +54,21 @@ export function maskBody(
 ): BodyMaskResult {
   let found: FoundValue[];
   let readAs: BodyFormat = format;
-  const whole: FoundValue[] = [{ value: text, path: [], start: 0, end: text.length, siblings: undefined }];
+  const paths = new PathMatcher(
+    plan.fields.map((f) => f.spec),
+    format === 'json',
+  );
+  const whole: FoundValue[] = [
+    { value: text, node: paths.root, start: 0, end: text.length, siblings: undefined },
+  ];
   try {
-    found = format === 'json' ? scanJson(text) : format === 'xml' ? scanXml(text) : whole;
+    found = format === 'json' ? scanJson(text, paths) : format === 'xml' ? scanXml(text, paths) : whole;
   } catch (e) {
     if (!(e instanceof ScanError)) throw e;
     readAs = 'text';
     found = whole;
   }
-  const ctx: ValueContext = {
-    plan,
-    placeholders,
-    keyIdInBody: hasAccessKeyId(text),
-    anchoredPaths: format === 'json',
-  };
+  const ctx: ValueContext = { plan, placeholders, keyIdInBody: hasAccessKeyId(text) };
   const encode =
     readAs === 'text' ? (s: string) => s : format === 'json' ? (s: string) => JSON.stringify(s) : xmlEscape;
   const edits: Edit[] = [];

@@ -1,6 +1,7 @@
 import { MaskedFieldList } from './masked-fields';
 import { maskValue, type ValueContext } from './mask-value';
 import type { MaskPlan } from './plan';
+import { nodeFor, PathMatcher, type PathNode } from './path-match';
 import type { Placeholders } from './placeholder';
 import { hasAccessKeyId } from './shapes';
 import type { MaskedField } from './types';
@@ -34,35 +35,44 @@ export function maskParams(
   } catch {
     keyIdInBody = true;
   }
-  const ctx: ValueContext = { plan, placeholders, keyIdInBody, anchoredPaths: true };
+  const ctx: ValueContext = { plan, placeholders, keyIdInBody };
+  const paths = planPaths(plan);
   const walk = (
     v: unknown,
-    path: string[],
+    node: PathNode,
     siblings: Map<string, string> | undefined,
     depth: number,
   ): unknown => {
     if (typeof v === 'string') {
-      const o = maskValue({ value: v, path, start: 0, end: 0, siblings }, ctx);
+      const o = maskValue({ value: v, node, start: 0, end: 0, siblings }, ctx);
       if (!o) return v;
       masked.add(o.hits);
       return o.record;
     }
     if (v === null || typeof v !== 'object' || depth > MAX_DEPTH) return v;
-    if (Array.isArray(v)) return v.map((x) => walk(x, path, undefined, depth + 1));
+    if (Array.isArray(v)) return v.map((x) => walk(x, node, undefined, depth + 1));
     const obj = v as Record<string, unknown>;
     const sib = stringSiblings(obj);
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(obj)) {
       // Query-protocol parameters arrive flattened (`Tags.member.1.Value`): walk them as paths.
       const keyPath = depth === 0 && k.includes('.') ? flatKeyPath(k) : [k];
-      const val = walk(x, [...path, ...keyPath], sib, depth + 1);
+      const val = walk(x, nodeFor(paths, keyPath, node), sib, depth + 1);
       if (k === '__proto__') Object.defineProperty(out, k, { value: val, enumerable: true, writable: true });
       else out[k] = val;
     }
     return out;
   };
-  const result = walk(params, [], undefined, 0) as Record<string, unknown>;
+  const result = walk(params, paths.root, undefined, 0) as Record<string, unknown>;
   return { params: result, masked: masked.list() };
+}
+
+/** Request parameters are matched like JSON bodies: workspace JSON paths anchored at the root. */
+function planPaths(plan: MaskPlan): PathMatcher {
+  return new PathMatcher(
+    plan.fields.map((f) => f.spec),
+    true,
+  );
 }
 
 function flatKeyPath(key: string): string[] {
@@ -75,12 +85,8 @@ function flatKeyPath(key: string): string[] {
  */
 export function maskQueryString(rawQuery: string, plan: MaskPlan, placeholders: Placeholders): string {
   if (!rawQuery) return rawQuery;
-  const ctx: ValueContext = {
-    plan,
-    placeholders,
-    keyIdInBody: hasAccessKeyId(rawQuery),
-    anchoredPaths: true,
-  };
+  const ctx: ValueContext = { plan, placeholders, keyIdInBody: hasAccessKeyId(rawQuery) };
+  const paths = planPaths(plan);
   const decode = (s: string): string => {
     try {
       return decodeURIComponent(s.replace(/\+/g, ' '));
@@ -96,7 +102,13 @@ export function maskQueryString(rawQuery: string, plan: MaskPlan, placeholders: 
       const key = decode(pair.slice(0, eq));
       const path = flatKeyPath(key);
       const o = maskValue(
-        { value: decode(pair.slice(eq + 1)), path, start: 0, end: 0, siblings: undefined },
+        {
+          value: decode(pair.slice(eq + 1)),
+          node: nodeFor(paths, path),
+          start: 0,
+          end: 0,
+          siblings: undefined,
+        },
         ctx,
       );
       return o ? `${pair.slice(0, eq)}=${encodeURIComponent(o.record)}` : pair;

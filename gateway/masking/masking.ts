@@ -19,7 +19,10 @@ export class Masking {
   constructor(
     private readonly masterKey: Buffer,
     private readonly rules: MaskRuleSource = NO_RULES,
-  ) {}
+  ) {
+    // Refuses a short or empty master key now, at start, rather than on the first masked call.
+    Placeholders.forTask(masterKey, 'key-check');
+  }
 
   placeholders(taskId: string): Placeholders {
     let p = this.keys.get(taskId);

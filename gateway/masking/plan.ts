@@ -1,4 +1,5 @@
 import { catalogueFields, EVERYWHERE } from './catalogue-lookup';
+import type { LinearPattern } from './linear-pattern';
 import type { CompiledMaskRule, MaskCall } from './rules';
 import type { FieldSpec, MaskDirection, MaskSource } from './types';
 
@@ -9,7 +10,7 @@ export interface PlannedField {
 }
 
 export interface PlannedPattern {
-  readonly re: RegExp;
+  readonly pattern: LinearPattern;
   readonly source: MaskSource;
   readonly recordingOnly: boolean;
 }
@@ -49,7 +50,7 @@ export function planFor(
   for (const r of selected) {
     const recordingOnly = r.mode === 'recording-only';
     for (const spec of r.fields) fields.push({ spec, source: `rule:${r.id}`, recordingOnly });
-    if (r.pattern) patterns.push({ re: r.pattern, source: `rule:${r.id}`, recordingOnly });
+    if (r.pattern) patterns.push({ pattern: r.pattern, source: `rule:${r.id}`, recordingOnly });
   }
   const ruleFields = fields.length - strictFields;
   for (const spec of EVERYWHERE[direction])

@@ -1,5 +1,6 @@
 import type { MaskMode, MaskRule } from '../policy-file/types';
 import { fieldSpec, jsonPathSpec } from './field-path';
+import { LinearPattern } from './linear-pattern';
 import type { FieldSpec } from './types';
 
 /** The call a rule is matched against: what the identify stage and the IAM mapping found. */
@@ -16,7 +17,7 @@ export interface CompiledMaskRule {
   readonly mode: MaskMode;
   readonly selects: (call: MaskCall) => boolean;
   readonly fields: readonly FieldSpec[];
-  readonly pattern?: RegExp;
+  readonly pattern?: LinearPattern;
   /** A rule that names nothing to mask only changes how the built-in masking of its calls applies. */
   readonly modeOnly: boolean;
 }
@@ -31,8 +32,9 @@ function globToRegExp(glob: string): RegExp {
 
 /**
  * Compiles the workspace's mask rules (types owned by gateway/policy-file). The policy loader
- * validates rules; anything this subset still cannot express (an unsupported JSON path, a regex
- * the engine rejects) is skipped rather than allowed to break masking of the rest.
+ * validates rules (patterns with LinearPattern.compile, so a policy with a pattern the linear
+ * matcher refuses does not load); anything this subset still cannot express is skipped rather
+ * than allowed to break masking of the rest.
  */
 export function compileMaskRules(rules: readonly MaskRule[]): CompiledMaskRule[] {
   const out: CompiledMaskRule[] = [];
@@ -51,10 +53,10 @@ export function compileMaskRules(rules: readonly MaskRule[]): CompiledMaskRule[]
       const spec = jsonPathSpec(p);
       if (spec) fields.push(spec);
     }
-    let pattern: RegExp | undefined;
+    let pattern: LinearPattern | undefined;
     if (r.pattern) {
       try {
-        pattern = new RegExp(r.pattern, 'g');
+        pattern = LinearPattern.compile(r.pattern);
       } catch {
         pattern = undefined;
       }

@@ -1,3 +1,5 @@
+import type { PathNode } from './path-match';
+
 /**
  * Masking: what a masked value is, where it came from, and the field specs the catalogue and the
  * workspace rules are made of. Pure data; no I/O.
@@ -44,8 +46,8 @@ export interface FieldSpec {
 /** A value the scanners found in a body: a string, where it sits, and its neighbours. */
 export interface FoundValue {
   readonly value: string;
-  /** Member names from the root, list positions and XML list wrappers left out. */
-  readonly path: readonly string[];
+  /** Where it sits: member names from the root, list positions and XML list wrappers left out. */
+  readonly node: PathNode;
   /** Byte offsets (string offsets) in the body text of the raw token to replace. */
   readonly start: number;
   readonly end: number;

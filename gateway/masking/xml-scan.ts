@@ -1,5 +1,6 @@
 import { XML_LIST_WRAPPERS } from './field-path';
 import { ScanError } from './json-scan';
+import type { PathMatcher, PathNode } from './path-match';
 import type { FoundValue } from './types';
 
 const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
@@ -8,9 +9,11 @@ const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', qu
 export function xmlUnescape(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(ENTITY, (_m, e: string) => {
-    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
-    return NAMED[e] ?? '';
+    if (!e.startsWith('#')) return NAMED[e] ?? '';
+    const code = e.startsWith('#x') ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    // A reference past Unicode is not XML (and would throw a RangeError, not a ScanError).
+    if (!(code <= 0x10ffff)) throw new ScanError(`not XML: character reference &${e.slice(0, 20)};`);
+    return String.fromCodePoint(code);
   });
 }
 
@@ -20,10 +23,27 @@ export function xmlEscape(s: string): string {
 
 interface Open {
   readonly name: string;
+  /** The path node in force inside this element. */
+  readonly node: PathNode;
   /** Leaf children's text, by lower-cased name: the siblings of this element's children. */
-  readonly children: Map<string, string>;
-  readonly wrapper: boolean;
+  children: Map<string, string> | undefined;
+  /** The text values found directly in this element, which see `children` as their siblings' parent. */
   text: string | undefined;
+}
+
+function fail(what: string, at: number): never {
+  throw new ScanError(`not XML: ${what} at offset ${at}`);
+}
+
+/** End of a start tag's name: the first whitespace, `/` or `>`. */
+function nameEnd(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x2f || c === 0x3e) break;
+    i++;
+  }
+  return i;
 }
 
 /**
@@ -32,27 +52,24 @@ interface Open {
  * dropped; `<member>`/`<item>` list wrappers do not count in paths. DTDs are refused (AWS never
  * sends one). Throws ScanError on anything that is not well-formed enough to mask safely.
  */
-export function scanXml(text: string): FoundValue[] {
+export function scanXml(text: string, paths: PathMatcher): FoundValue[] {
   const out: FoundValue[] = [];
   const stack: Open[] = [];
-  const path: string[] = [];
   const n = text.length;
-  let i = 0;
-  const fail = (what: string): never => {
-    throw new ScanError(`not XML: ${what} at offset ${i}`);
-  };
   const addText = (value: string, start: number, end: number): void => {
     const top = stack[stack.length - 1];
     if (!top) {
-      if (value.trim() !== '') fail('text outside the root element');
+      if (value.trim() !== '') fail('text outside the root element', start);
       return;
     }
-    if (value.trim() === '' && start !== end && text.charCodeAt(start) !== 0x3c) return;
+    if (text.charCodeAt(start) !== 0x3c && value.trim() === '') return;
     top.text = (top.text ?? '') + value;
     const parent = stack[stack.length - 2];
-    out.push({ value, path: path.slice(), start, end, siblings: parent?.children });
+    if (parent) parent.children ??= new Map();
+    out.push({ value, node: top.node, start, end, siblings: parent?.children });
   };
 
+  let i = 0;
   while (i < n) {
     const lt = text.indexOf('<', i);
     if (lt < 0) {
@@ -61,48 +78,49 @@ export function scanXml(text: string): FoundValue[] {
     }
     if (lt > i) addText(xmlUnescape(text.slice(i, lt)), i, lt);
     i = lt;
-    if (text.startsWith('<?', i)) {
+    const next = text.charCodeAt(i + 1);
+    if (next === 0x3f /* ? */) {
       const e = text.indexOf('?>', i);
-      if (e < 0) fail('unterminated processing instruction');
+      if (e < 0) fail('unterminated processing instruction', i);
       i = e + 2;
-    } else if (text.startsWith('<!--', i)) {
-      const e = text.indexOf('-->', i);
-      if (e < 0) fail('unterminated comment');
-      i = e + 3;
-    } else if (text.startsWith('<![CDATA[', i)) {
-      const e = text.indexOf(']]>', i);
-      if (e < 0) fail('unterminated CDATA');
-      addText(text.slice(i + 9, e), i, e + 3);
-      i = e + 3;
-    } else if (text.startsWith('<!', i)) {
-      fail('DTDs are not accepted');
-    } else if (text.startsWith('</', i)) {
+    } else if (next === 0x21 /* ! */) {
+      if (text.startsWith('<!--', i)) {
+        const e = text.indexOf('-->', i);
+        if (e < 0) fail('unterminated comment', i);
+        i = e + 3;
+      } else if (text.startsWith('<![CDATA[', i)) {
+        const e = text.indexOf(']]>', i);
+        if (e < 0) fail('unterminated CDATA', i);
+        addText(text.slice(i + 9, e), i, e + 3);
+        i = e + 3;
+      } else fail('DTDs are not accepted', i);
+    } else if (next === 0x2f /* / */) {
       const e = text.indexOf('>', i);
-      if (e < 0) fail('unterminated end tag');
+      if (e < 0) fail('unterminated end tag', i);
       const name = localName(text.slice(i + 2, e).trim());
       const top = stack.pop();
-      if (!top || top.name !== name) fail(`mismatched </${name}>`);
-      if (!top?.wrapper) path.pop();
+      if (!top || top.name !== name) fail(`mismatched </${name.slice(0, 100)}>`, i);
       const parent = stack[stack.length - 1];
-      if (top && parent && top.children.size === 0 && top.text !== undefined)
-        parent.children.set(name.toLowerCase(), top.text);
+      if (parent && top.children === undefined && top.text !== undefined)
+        (parent.children ??= new Map()).set(name.toLowerCase(), top.text);
       i = e + 1;
     } else {
       const e = tagEnd(text, i);
-      if (e < 0) fail('unterminated start tag');
+      if (e < 0) fail('unterminated start tag', i);
       const selfClosing = text.charCodeAt(e - 1) === 0x2f;
-      const m = /^<([^\s/>]+)/.exec(text.slice(i, Math.min(e + 1, i + 300)));
-      if (!m?.[1]) fail('bad start tag');
-      const name = localName(m?.[1] ?? '');
+      const ne = nameEnd(text, i + 1, e);
+      if (ne === i + 1) fail('bad start tag', i);
+      const name = localName(text.slice(i + 1, ne));
       if (!selfClosing) {
         const wrapper = XML_LIST_WRAPPERS.has(name) && stack.length > 0;
-        stack.push({ name, children: new Map(), wrapper, text: undefined });
-        if (!wrapper) path.push(name);
+        const outer = stack[stack.length - 1]?.node ?? paths.root;
+        const node = wrapper ? outer : paths.child(outer, name);
+        stack.push({ name, node, children: undefined, text: undefined });
       }
       i = e + 1;
     }
   }
-  if (stack.length > 0) fail('unclosed elements');
+  if (stack.length > 0) fail('unclosed elements', n);
   return out;
 }
 

@@ -85,6 +85,7 @@ async function forwardAndDeliver(
         callId: ctx.callId,
         service: id.service,
         operation: id.operation,
+        protocol: id.protocol,
         method: ctx.raw.method,
         arrivedAt: ctx.arrivedAt,
         plan: deps.masking.plan(maskCall, 'response'),

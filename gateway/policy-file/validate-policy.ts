@@ -1,3 +1,4 @@
+import { LinearPattern } from '../masking/linear-pattern';
 import type { PathSegment } from './json-positions';
 import { describe, formatPath, knownKeys, object, ShapeError, stringList, text } from './shape-checks';
 import {
@@ -140,7 +141,8 @@ function maskRule(v: unknown, path: PathSegment[], ids: Set<string>): MaskRule {
   if (o.pattern !== undefined) {
     const pattern = text(o.pattern, [...path, 'pattern'], 'pattern');
     try {
-      new RegExp(pattern);
+      // The linear matcher masking runs patterns with (a policy's regex must never stall the gateway).
+      LinearPattern.compile(pattern);
     } catch (e) {
       throw new ShapeError([...path, 'pattern'], `not a valid regular expression: ${(e as Error).message}`);
     }

@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 const gunzip = promisify(zlib.gunzip);
 const gzip = promisify(zlib.gzip);
 const inflate = promisify(zlib.inflate);
+const inflateRaw = promisify(zlib.inflateRaw);
 const deflate = promisify(zlib.deflate);
 const brotliDecompress = promisify(zlib.brotliDecompress);
 const brotliCompress = promisify(zlib.brotliCompress);
@@ -29,7 +30,8 @@ export async function decodeBody(raw: Buffer, enc: Encoding, maxBytes: number): 
     case 'gzip':
       return gunzip(raw, opts);
     case 'deflate':
-      return inflate(raw, opts);
+      // RFC 9110's deflate is zlib-wrapped; some servers send it raw.
+      return inflate(raw, opts).catch(() => inflateRaw(raw, opts));
     case 'br':
       return brotliDecompress(raw, opts);
   }

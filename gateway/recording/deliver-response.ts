@@ -1,11 +1,13 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
+import type { AwsProtocol } from '../aws/types';
 import { GatewayError } from '../errors/gateway-error';
 import type { CallResponseData } from '../journal/events';
-import { maskBody, type MaskPlan, type Placeholders } from '../masking';
+import type { MaskPlan, Placeholders } from '../masking';
 import { type ForwardResult, peekErrorCode } from '../upstream/forward';
 import { decodeBody, encodeBody, encodingOf } from './body-codec';
 import { HoldBack } from './hold-back';
+import { maskAnswer, notMaskable } from './mask-answer';
 import { readCapped } from './read-capped';
 import { cappedBody, checksumHeaders, responseBase } from './response-record';
 import { responseKind } from './response-kind';
@@ -31,6 +33,8 @@ export interface DeliveryInput {
   readonly callId: string;
   readonly service: string;
   readonly operation?: string;
+  /** The protocol the request spoke: how its answer is read for masking (never its content type). */
+  readonly protocol: AwsProtocol | 'unknown';
   readonly method: string;
   /** hrtime at the call's arrival, for the gateway's own share of the time. */
   readonly arrivedAt: bigint;
@@ -62,14 +66,6 @@ function recordingFailed(): GatewayError {
   );
 }
 
-function notMaskable(why: string): GatewayError {
-  return new GatewayError(
-    'ResponseNotMaskable',
-    `Airlock withheld this response: it carries secrets that must be masked, but ${why}. ` +
-      'The call did reach AWS; narrow the request (e.g. fewer items per page) and retry.',
-  );
-}
-
 /** Resolves once the response is fully written (or the agent went away). */
 function whenSent(res: ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {
@@ -81,21 +77,23 @@ function whenSent(res: ServerResponse): Promise<boolean> {
 
 /**
  * Delivers an upstream response to the agent so that its record is durable before the agent has
- * all of it (DESIGN.md section 1.7, issue 4). API documents are read whole (up to MASK_CAP_BYTES),
- * decoded, masked, recorded and only then sent, re-encoded, with a corrected length. Object bodies
- * and event streams flow through untouched while the last chunk is held back until their record is
- * on disk. Secret-bearing responses that cannot be masked (too large, unknown coding, not parseable)
- * are refused instead of leaked.
+ * all of it (DESIGN.md section 1.7, issue 4). Every answer but object bodies and event streams is
+ * read whole (up to MASK_CAP_BYTES), decoded, masked by what the identified operation answers
+ * with (response-kind.ts, mask-answer.ts; never by its content type), recorded and only then
+ * sent, re-encoded, with a corrected length. Object bodies and event streams flow through
+ * untouched while the last chunk is held back until their record is on disk. Answers that
+ * cannot be masked (an unknown coding; secret-bearing and too large or not parseable; binary
+ * holding a secret) are refused instead of leaked.
  */
 export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> {
   const { up, res } = d;
   const status = up.statusCode ?? 502;
-  const kind = responseKind(d.service, d.operation, d.method, status, up.headers);
+  const kind = responseKind(d, d.method, status);
   const strict = d.plan.strict && status < 300;
   if (kind.mode === 'stream') {
     if (strict) {
       up.destroy();
-      throw notMaskable(`its content type (${String(up.headers['content-type'])}) cannot be read`);
+      throw notMaskable('it carries secrets but its operation answers with a stream');
     }
     return streamThrough(d, status);
   }
@@ -105,7 +103,7 @@ export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> 
   if (read.overflow) {
     if (strict) {
       up.destroy();
-      throw notMaskable(`it is larger than ${MASK_CAP_BYTES} bytes`);
+      throw notMaskable(`it carries secrets and is larger than ${MASK_CAP_BYTES} bytes`);
     }
     return streamThrough(d, status, read.chunks, 'over-cap');
   }
@@ -119,45 +117,41 @@ export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> 
       ms(d.arrivedAt, process.hrtime.bigint()) - ms(d.upstreamStartedAt, upstreamEndedAt),
     ),
   };
-  const enc = encodingOf(up.headers['content-encoding']);
-  let decoded: Buffer | undefined;
-  if (enc !== undefined && kind.mode === 'buffer') {
-    decoded = await decodeBody(raw, enc, MASK_CAP_BYTES).catch(() => undefined);
-  }
   const headers = outHeaders(up.headers);
   let agentBody: Buffer = raw;
   let data: CallResponseData;
   if (kind.mode === 'empty' || raw.length === 0) {
     data = { ...base, responseBytes: raw.length, local: false, ...timings };
-  } else if (decoded === undefined) {
-    if (strict) throw notMaskable('its content encoding cannot be decoded');
-    data = {
-      ...base,
-      responseBytes: raw.length,
-      local: false,
-      ...timings,
-      maskingSkipped: 'unknown-encoding',
-    };
   } else {
-    const received = decoded.toString('utf8');
-    const text = status >= 300 && d.scrubError ? d.scrubError(received) : received;
-    const m = maskBody(text, kind.format, d.plan, d.placeholders);
-    if (strict && m.readAs !== kind.format) throw notMaskable(`it is not the ${kind.format} it claims to be`);
-    const rewritten = d.rewriteForAgent?.(m.agent, status);
-    if (m.agentChanged || text !== received || rewritten !== undefined) {
-      agentBody = await encodeBody(Buffer.from(rewritten ?? m.agent), enc ?? 'identity');
+    const enc = encodingOf(up.headers['content-encoding']);
+    // A coding the gateway cannot undo is one it cannot mask either: no answer passes unread.
+    const decoded =
+      enc === undefined ? undefined : await decodeBody(raw, enc, MASK_CAP_BYTES).catch(() => undefined);
+    if (enc === undefined || decoded === undefined)
+      throw notMaskable(`its content encoding (${String(up.headers['content-encoding'])}) cannot be decoded`);
+    // AWS's signature errors echo the gateway's re-signed request: scrubbed before masking, so
+    // neither the agent nor the recording sees it.
+    const scrubbed = status >= 300 && d.scrubError ? scrubText(decoded, d.scrubError) : decoded;
+    const m = maskAnswer(scrubbed, kind, d.plan, d.placeholders, strict);
+    // `m.agent` undefined means "the bytes as they came"; scrubbing or rewriting changes that.
+    let agentText = m.agent ?? (scrubbed !== decoded ? scrubbed.toString('utf8') : undefined);
+    if (d.rewriteForAgent && m.readAs !== undefined)
+      agentText = d.rewriteForAgent(agentText ?? scrubbed.toString('utf8'), status) ?? agentText;
+    if (agentText !== undefined) {
+      agentBody = await encodeBody(Buffer.from(agentText), enc);
       delete headers['content-md5'];
       if (headers['x-amz-crc32'] !== undefined) headers['x-amz-crc32'] = String(zlib.crc32(agentBody));
     }
+    const peek = m.record ?? '';
     data = {
       ...base,
-      errorCode: status >= 300 ? peekErrorCode(text.slice(0, ERROR_PEEK_BYTES), up.headers) : undefined,
+      errorCode: status >= 300 ? peekErrorCode(peek.slice(0, ERROR_PEEK_BYTES), up.headers) : undefined,
       responseBytes: raw.length,
       local: false,
       ...timings,
       bodyFormat: m.readAs,
       bodyBytes: decoded.length,
-      ...cappedBody(m.record),
+      ...(m.record === undefined ? {} : cappedBody(m.record)),
       masked: m.masked.length > 0 ? m.masked : undefined,
     };
   }
@@ -260,4 +254,10 @@ function streamThrough(
     up.pipe(hold).pipe(res);
     up.resume();
   });
+}
+
+function scrubText(bytes: Buffer, scrub: (body: string) => string): Buffer {
+  const text = bytes.toString('utf8');
+  const out = scrub(text);
+  return out === text ? bytes : Buffer.from(out);
 }

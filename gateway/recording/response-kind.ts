@@ -1,52 +1,37 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import type { BodyFormat } from '../masking';
+import type { AwsProtocol } from '../aws/types';
+import { DATA_OUTPUT, STREAMED_OUTPUT } from './data-outputs';
 
-/** Operations whose successful answer is an object's bytes or an event stream, never an API document. */
-const STREAMING_OUTPUT = new Set([
-  's3:GetObject',
-  's3:GetObjectTorrent',
-  's3:SelectObjectContent',
-  'lambda:InvokeWithResponseStream',
-  'glacier:GetJobOutput',
-  'mediastoredata:GetObject',
-  'ebs:GetSnapshotBlock',
-  'polly:SynthesizeSpeech',
-  'kinesisvideomedia:GetMedia',
-]);
+/** The call an answer belongs to, as the identify stage found it. */
+export interface AnswerCall {
+  readonly service: string;
+  readonly operation?: string;
+  /** The protocol the request spoke (so the answer's): `query` for SQS form requests, `json` else. */
+  readonly protocol: AwsProtocol | 'unknown';
+}
 
 export type ResponseKind =
   | { readonly mode: 'empty' }
-  | { readonly mode: 'buffer'; readonly format: BodyFormat }
-  | { readonly mode: 'stream' };
-
-function formatOf(contentType: string): BodyFormat | undefined {
-  const ct = contentType.toLowerCase();
-  if (ct.includes('eventstream')) return undefined;
-  if (ct.includes('json')) return 'json';
-  if (ct.includes('xml')) return 'xml';
-  if (ct.startsWith('text/')) return 'text';
-  return undefined;
-}
+  /** Object bytes and event streams: they flow through untouched. */
+  | { readonly mode: 'stream' }
+  /** An API document in the operation's protocol, read as that whatever the answer's label says. */
+  | { readonly mode: 'document'; readonly format: 'json' | 'xml' }
+  /** Bytes the model does not describe as a document: read whole and masked as what they turn out to be. */
+  | { readonly mode: 'data' };
 
 /**
- * How a response travels back: API documents (JSON, XML, text) are read whole, masked and
- * recorded before the agent gets them; object bodies and event streams stream through untouched
- * (recorded as size and checksums). HEAD, 204 and 304 answers have no body at all.
+ * How an answer is read for masking, decided by what the gateway identified and never by the
+ * content type the answer claims (an upstream that labelled a Secrets Manager answer `text/html`
+ * must not get it past masking). HEAD, 204 and 304 answers have no body; object bodies and event
+ * streams stream; every other answer, errors included, is read whole before the agent gets a byte.
  */
-export function responseKind(
-  service: string,
-  operation: string | undefined,
-  method: string,
-  status: number,
-  headers: IncomingHttpHeaders,
-): ResponseKind {
+export function responseKind(call: AnswerCall, method: string, status: number): ResponseKind {
   if (method === 'HEAD' || status === 204 || status === 304) return { mode: 'empty' };
-  if (status < 300 && operation && STREAMING_OUTPUT.has(`${service}:${operation}`)) return { mode: 'stream' };
-  const ct = headers['content-type'];
-  if (ct === undefined || ct === '') {
-    // No type: an empty answer (most REST deletes), or bytes we know nothing about.
-    return headers['content-length'] === '0' ? { mode: 'empty' } : { mode: 'buffer', format: 'text' };
-  }
-  const format = formatOf(ct);
-  return format ? { mode: 'buffer', format } : { mode: 'stream' };
+  const key = `${call.service}:${call.operation ?? ''}`;
+  if (status < 300 && call.operation !== undefined && STREAMED_OUTPUT.has(key)) return { mode: 'stream' };
+  if (call.operation === undefined || call.protocol === 'unknown') return { mode: 'data' };
+  if (status < 300 && DATA_OUTPUT.has(key)) return { mode: 'data' };
+  return {
+    mode: 'document',
+    format: call.protocol === 'json' || call.protocol === 'rest-json' ? 'json' : 'xml',
+  };
 }

@@ -119,7 +119,7 @@ void describe('masking: XML bodies (query, ec2)', () => {
     assert.ok(r.agent.includes('<AccessKeyId>ASIAEXAMPLEEXAMPLE12</AccessKeyId>'));
     assert.ok(r.agent.includes('<Expiration>2030-01-01T00:00:00Z</Expiration>'));
     // The tag is computed on the unescaped value.
-    assert.ok(r.agent.includes(ph.make('sts', 'SecretAccessKey', 'wJalr&XUtnFEMI/K7MDENG')));
+    assert.ok(r.agent.includes(ph.make('response', 'sts', 'SecretAccessKey', 'wJalr&XUtnFEMI/K7MDENG')));
     assert.equal(r.masked.length, 2);
   });
 
