@@ -93,7 +93,7 @@ export class EventStream {
     const decoder = new TextDecoder();
     try {
       for await (const chunk of res.body) {
-        for (const payload of parser.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
+        for (const payload of parser.push(decoder.decode(chunk, { stream: true }))) {
           let event: GatewayEvent;
           try {
             event = JSON.parse(payload) as GatewayEvent;

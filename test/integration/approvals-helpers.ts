@@ -111,7 +111,7 @@ export async function followEvents(gw: GatewayProcess): Promise<{
     let buffer = '';
     try {
       for await (const chunk of body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        buffer += decoder.decode(chunk, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
