@@ -14,10 +14,12 @@ import { mapToIam } from '../../gateway/aws/iam-map';
 import { identify } from '../../gateway/aws/identify';
 import { ambiguityOf } from '../../gateway/aws/identify-ambiguity';
 import { awsModel } from '../../gateway/aws/model';
+import { withPayloadParams } from '../../gateway/aws/payload-params';
 import { compileRoute } from '../../gateway/aws/route-template';
 import type { Identified } from '../../gateway/aws/types';
 import { requestViewOf } from '../../gateway/pipeline/request-view';
 import { usesS3PathRules } from '../../gateway/sigv4/constants';
+import { GatewayError } from '../../gateway/errors/gateway-error';
 import {
   type Expectation,
   type MutationContext,
@@ -62,11 +64,20 @@ function fingerprint(id: Identified): string {
 /** What the gateway does with a received request, up to the decision. */
 function gateway(r: RawRequest, signingName: string): Outcome {
   const view = requestViewOf({ ...r, signingName, region: 'us-east-1' });
-  const id = identify(view);
-  const why = ambiguityOf(view, id);
+  const asSent = identify(view);
+  const why = ambiguityOf(view, asSent);
   if (why !== undefined) return { kind: 'refused', why };
-  if (id.operation === undefined) return { kind: 'unidentified' };
-  return { kind: 'identified', id, print: fingerprint(id) };
+  if (asSent.operation === undefined) return { kind: 'unidentified' };
+  try {
+    // As handle-call.ts: body-borne parameters (DeleteObjects keys), then the IAM mapping.
+    const id = withPayloadParams(asSent, view);
+    return { kind: 'identified', id, print: fingerprint(id) };
+  } catch (e) {
+    // The IAM mapping refuses what it cannot read for certain (a PartiQL statement, DeleteObjects
+    // keys, a copy source): the gateway answers 400 and forwards nothing.
+    if (e instanceof GatewayError) return { kind: 'refused', why: e.message };
+    throw e;
+  }
 }
 
 /** Deterministic PRNG (mulberry32) seeded per operation, so a failure reproduces. */

@@ -6,6 +6,7 @@
  * such a resource never matches, so the list may only shrink: its size is capped by a checked-in
  * number, and every entry of the services the mapping was reviewed for carries its reason.
  */
+import { GatewayError } from '../../gateway/errors/gateway-error';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -109,8 +110,15 @@ void test('operations whose resource the reference names but the mapping leaves 
         unidentified++;
         continue;
       }
+      let mapping: ReturnType<typeof mapToIam>;
+      try {
+        mapping = mapToIam(id, { accountId: SAMPLE_ACCOUNT });
+      } catch (e) {
+        // Refused for unreadable sample input (a PartiQL "string"): never decided on `*` either.
+        if (e instanceof GatewayError) continue;
+        throw e;
+      }
       checked++;
-      const mapping = mapToIam(id, { accountId: SAMPLE_ACCOUNT });
       let referenceNames = false;
       let named = false;
       const types: string[] = [];

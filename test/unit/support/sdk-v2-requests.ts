@@ -80,6 +80,11 @@ const config = {
   maxRetries: 0,
 };
 
+const STRICT_SAMPLES: Readonly<Record<string, string>> = {
+  Statement: 'SELECT * FROM "sample"',
+  CopySource: 'my-bucket/a/b.txt',
+};
+
 function sampleValue(
   shape: V2Shape,
   memberName: string,
@@ -91,6 +96,9 @@ function sampleValue(
     if (memberName === 'Bucket') return 'my-bucket';
   }
   if (shape.isJsonValue) return { sample: true };
+  // Members the gateway reads strictly and refuses when unreadable: give them real-looking values.
+  const strict = STRICT_SAMPLES[memberName];
+  if (strict !== undefined && shape.type === 'string') return strict;
   switch (shape.type) {
     case 'structure':
       return depth > 4 ? {} : sampleStructure(shape, greedy, depth + 1);
