@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IMPORTED_DIR, readBundleFile } from '../bundle/import-bundle';
 import type { JournalEvent } from '../journal/events';
-import { readJournalFile } from '../journal/read-journal';
-import { findCalls, listSessions, type SessionSummary } from '../recording/index-query';
+import { eventOf, streamJournal } from '../journal/stream-journal';
+import type { SessionSummary } from '../recording/index-query';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
 import { openIndex } from './recording-store';
 import { FILTER_OPTIONS, filterFrom, hasFilter } from './sessions-command';
+import { ShowOutput } from './show-output';
 
 function pick(sessions: readonly SessionSummary[], wanted: string): SessionSummary {
   const exact = sessions.find((s) => s.session === wanted);
@@ -24,10 +25,10 @@ function pick(sessions: readonly SessionSummary[], wanted: string): SessionSumma
   throw new CliError(`No recorded session ${wanted} (see: airlock sessions)`, 1);
 }
 
-/** Events that belong to the chosen calls: call events by callId, approvals by the call they held. */
-function onlyCalls(events: readonly JournalEvent[], callIds: ReadonlySet<string>): JournalEvent[] {
+/** Keeps the events that belong to the chosen calls: call events by callId, approvals by the call they held. */
+function onlyCalls(callIds: ReadonlySet<string>): (e: JournalEvent) => boolean {
   const approvals = new Set<string>();
-  return events.filter((e) => {
+  return (e) => {
     switch (e.type) {
       case 'call.request':
       case 'call.decision':
@@ -45,10 +46,14 @@ function onlyCalls(events: readonly JournalEvent[], callIds: ReadonlySet<string>
       default:
         return false;
     }
-  });
+  };
 }
 
-/** `airlock show TASK`: a session's events (verified as read), optionally only matching calls. */
+/**
+ * `airlock show TASK`: a session's events (verified as read), optionally only matching calls.
+ * A journal is streamed, verified block by block, and printed as it goes, so a session of a
+ * million calls takes the memory of a block, not of the session.
+ */
 export async function runShowCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -59,32 +64,37 @@ export async function runShowCommand(args: string[]): Promise<number> {
   const wanted = positionals[0];
   if (!wanted) throw new CliError('show needs a task id (see: airlock sessions)', 2);
   const dataDir = resolveDataDir(values['data-dir']);
-  const index = await openIndex(dataDir);
-  const session = pick(listSessions(index.db), wanted);
   const filter = filterFrom(values);
-  const callIds = hasFilter(filter)
-    ? new Set(findCalls(index.db, { ...filter, session: session.session }).map((c) => c.callId))
-    : undefined;
+  const filtered = hasFilter(filter);
+  const index = await openIndex(dataDir, filtered ? 'calls' : 'summaries');
+  const session = pick(index.sessions(), wanted);
+  const keep = filtered
+    ? onlyCalls(
+        new Set((await index.findCalls({ ...filter, session: session.session })).map((c) => c.callId)),
+      )
+    : () => true;
+  await index.save().catch(() => undefined);
   index.close();
-  let events: JournalEvent[];
+  const out = new ShowOutput(process.stdout, values.json, session);
   if (session.imported) {
     const v = await readBundleFile(join(dataDir, IMPORTED_DIR, `${session.session}.airlock`), true);
     if (!v.ok)
       throw new CliError(`The imported bundle of ${session.session} no longer verifies: ${v.fault.message}`);
-    events = v.events ?? [];
+    for (const e of v.events ?? []) if (keep(e)) out.event(e);
   } else {
-    const c = await readJournalFile(join(dataDir, 'journal', `${session.taskId}.jsonl`));
-    if (c.fault)
+    const r = await streamJournal(
+      join(dataDir, 'journal', `${session.taskId}.jsonl`),
+      (line, buf) => {
+        const e = eventOf(line, buf);
+        if (keep(e)) out.event(e);
+      },
+      { afterBlock: () => out.drain() },
+    );
+    if (r.fault)
       process.stderr.write(
-        `airlock: warning: the journal fails verification at line ${c.fault.line} (${c.fault.kind}); showing the verified part\n`,
+        `airlock: warning: the journal fails verification at line ${r.fault.line} (${r.fault.kind}); showing the verified part\n`,
       );
-    events = c.events;
   }
-  const shown = callIds ? onlyCalls(events, callIds) : events;
-  if (values.json) {
-    process.stdout.write(JSON.stringify({ session, events: shown }, null, 2) + '\n');
-    return 0;
-  }
-  for (const e of shown) process.stdout.write(`${e.seq}  ${e.ts}  ${e.type}  ${JSON.stringify(e.data)}\n`);
+  await out.end();
   return 0;
 }

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import type { EventBody, JournalEvent } from './events';
 import { readJournalFile, type JournalContents } from './read-journal';
 import { SyncPlacement } from './sync-placement';
+import type { ChainHead } from './chain';
 import { TaskJournal, type WriteFaultHook } from './task-journal';
+
+/** Told of each task's durable batches (see DurableHook): what summaries are kept from. */
+export type JournalObserver = (
+  taskId: string,
+  events: readonly JournalEvent[],
+  from: number,
+  to: number,
+  head: ChainHead,
+) => void;
 
 /** Events that belong to no task (e.g. a request signed with an unknown key) go here. */
 export const GATEWAY_STREAM = '_gateway';
@@ -21,16 +31,22 @@ export class Journal {
     private readonly dir: string,
     private readonly fault?: WriteFaultHook,
     private readonly sync?: SyncPlacement,
+    private readonly observer?: JournalObserver,
   ) {}
 
   /**
    * `alone` says whether the call being journaled is the only one in flight: then its fdatasync
    * may run on the event loop (see SyncPlacement). Without it every sync goes to the thread pool.
    */
-  static async create(dataDir: string, fault?: WriteFaultHook, alone?: () => boolean): Promise<Journal> {
+  static async create(
+    dataDir: string,
+    fault?: WriteFaultHook,
+    alone?: () => boolean,
+    observer?: JournalObserver,
+  ): Promise<Journal> {
     const dir = join(dataDir, 'journal');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    return new Journal(dir, fault, alone ? new SyncPlacement(alone) : undefined);
+    return new Journal(dir, fault, alone ? new SyncPlacement(alone) : undefined, observer);
   }
 
   fileOf(taskId: string): string {
@@ -42,7 +58,14 @@ export class Journal {
   async record(taskId: string, bodies: readonly EventBody[]): Promise<JournalEvent[]> {
     let journal = this.open.get(taskId);
     if (!journal) {
-      journal = TaskJournal.open(this.fileOf(taskId), taskId, this.fault, this.sync);
+      const observer = this.observer;
+      journal = TaskJournal.open(
+        this.fileOf(taskId),
+        taskId,
+        this.fault,
+        this.sync,
+        observer && ((events, from, to, head) => observer(taskId, events, from, to, head)),
+      );
       this.open.set(taskId, journal);
       journal.catch(() => this.open.delete(taskId));
     }

@@ -8,6 +8,17 @@ import type { SyncPlacement } from './sync-placement';
 /** Lets tests simulate a full or failing disk without touching the real one. */
 export type WriteFaultHook = () => Error | undefined;
 
+/**
+ * Told of every batch once it is durable, in chain order: its events and the byte range they
+ * took (`from`..`to`, `head` after them). Runs on the hot path: it must be cheap and not throw.
+ */
+export type DurableHook = (
+  events: readonly JournalEvent[],
+  from: number,
+  to: number,
+  head: ChainHead,
+) => void;
+
 function datasync(fd: number): Promise<void> {
   // The callback API: FileHandle.datasync() adds a promise wrapper and handle bookkeeping per call.
   return new Promise((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
@@ -25,6 +36,7 @@ export class JournalCorruptError extends Error {
 
 interface Pending {
   readonly bytes: Buffer;
+  readonly events: readonly JournalEvent[];
   /** The chain head once this append is on disk. */
   readonly headAfter: ChainHead;
   readonly resolve: () => void;
@@ -51,6 +63,7 @@ export class TaskJournal {
     size: number,
     private readonly fault: WriteFaultHook | undefined,
     private readonly sync: SyncPlacement | undefined,
+    private readonly onDurable: DurableHook | undefined,
   ) {
     this.durableHead = head;
     this.durableSize = size;
@@ -66,6 +79,7 @@ export class TaskJournal {
     taskId: string,
     fault?: WriteFaultHook,
     sync?: SyncPlacement,
+    onDurable?: DurableHook,
   ): Promise<TaskJournal> {
     const existing = await readJournalFile(path, { parse: false });
     if (existing.fault) throw new JournalCorruptError(path, existing.fault);
@@ -74,7 +88,15 @@ export class TaskJournal {
       await file.truncate(existing.validBytes);
       await file.datasync();
     }
-    return new TaskJournal(taskId, file, existing.head ?? EMPTY_HEAD, existing.validBytes, fault, sync);
+    return new TaskJournal(
+      taskId,
+      file,
+      existing.head ?? EMPTY_HEAD,
+      existing.validBytes,
+      fault,
+      sync,
+      onDurable,
+    );
   }
 
   get lastSeq(): number {
@@ -93,7 +115,13 @@ export class TaskJournal {
     }
     const bytes = Buffer.from(text);
     return new Promise<JournalEvent[]>((resolve, reject) => {
-      this.queue.push({ bytes, headAfter: this.head, resolve: () => resolve(sealed), reject });
+      this.queue.push({
+        bytes,
+        events: sealed,
+        headAfter: this.head,
+        resolve: () => resolve(sealed),
+        reject,
+      });
       this.flushing ??= this.flushLoop();
     });
   }
@@ -114,8 +142,10 @@ export class TaskJournal {
             fdatasyncSync(this.file.fd);
             this.sync.tookOnLoop(performance.now() - t0);
           } else await datasync(this.file.fd);
+          const from = this.durableSize;
           this.durableSize += bytes.length;
           this.durableHead = batch[batch.length - 1]?.headAfter ?? this.durableHead;
+          this.tellDurable(batch, from);
           for (const p of batch) p.resolve();
         } catch (e) {
           // Events queued behind the failed batch chain onto it, so they fail with it.
@@ -129,6 +159,20 @@ export class TaskJournal {
       }
     } finally {
       this.flushing = undefined;
+    }
+  }
+
+  private tellDurable(batch: readonly Pending[], from: number): void {
+    if (!this.onDurable) return;
+    try {
+      this.onDurable(
+        batch.length === 1 ? (batch[0]?.events ?? []) : batch.flatMap((p) => p.events),
+        from,
+        this.durableSize,
+        this.durableHead,
+      );
+    } catch {
+      // Whoever listens keeps derived data (summaries): its failure is never the journal's.
     }
   }
 

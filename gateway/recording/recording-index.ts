@@ -1,26 +1,25 @@
-import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Database } from 'sql.js';
+import type { SqlJsStatic } from 'sql.js';
 import { IMPORTED_DIR, importedSessionId, readBundleFile } from '../bundle/import-bundle';
-import { GENESIS_HASH } from '../journal/events';
-import { readJournalFile } from '../journal/read-journal';
-import { INDEX_SCHEMA, INDEX_SCHEMA_VERSION } from './index-schema';
-import { IndexWriter } from './index-writer';
+import type { JournalEvent } from '../journal/events';
+import { CHAIN_START, ChunkBuilder, type ChunkContext, DEFAULT_CHUNK_CALLS } from './chunk-builder';
+import { findAcrossChunks } from './call-search';
+import { type Catalog, loadCatalog, removeChunkFiles, saveCatalog, type SourceEntry } from './index-catalog';
+import {
+  type CallFilter,
+  type CallRow,
+  compareSessions,
+  sessionSummary,
+  type SessionSummary,
+} from './index-query';
+import { indexJournalChunks } from './index-journal';
 import { loadSqlJs } from './sqljs';
+import { anchorHolds, readSummaryFile, START, topUp } from './summary-checkpoint';
+import { SummaryFold } from './summary-fold';
 
-/** The derived index, snapshotted next to the journals (never the source of truth). */
-export const INDEX_FILE = 'index.sqlite';
-
-interface SourceRow {
-  readonly session: string;
-  readonly kind: 'journal' | 'bundle';
-  readonly file: string;
-  readonly indexedBytes: number;
-  readonly headSeq: number;
-  readonly headHash: string;
-  readonly mtimeMs: number;
-  readonly fault: string | undefined;
-}
+/** The single-file sql.js index of earlier versions: replaced by `index/`, removed when seen. */
+const LEGACY_INDEX_FILE = 'index.sqlite';
 
 export interface SyncReport {
   readonly indexedEvents: number;
@@ -29,189 +28,257 @@ export interface SyncReport {
   readonly faults: readonly { readonly session: string; readonly fault: string }[];
 }
 
+export interface IndexOptions {
+  /** Calls per chunk of the call index (default DEFAULT_CHUNK_CALLS). */
+  readonly chunkCalls?: number;
+  /** Told of every chunk file loaded (tests count them). */
+  readonly onChunkLoad?: (session: string, n: number) => void;
+}
+
+interface Report {
+  indexedEvents: number;
+  rebuilt: string[];
+  removed: string[];
+  faults: { session: string; fault: string }[];
+}
+
 /**
- * The query engine over recordings: sql.js tables derived from the journal files (and imported
- * bundles), caught up by reading only what was appended since the last sync (each source keeps
- * its byte offset and verified chain head). A source that shrank or no longer links is reindexed
- * from scratch; one that disappeared (retention) loses its rows. Durability never depends on the
- * index: losing `index.sqlite` costs one full rebuild.
+ * The query side of the recordings, in two parts of very different cost (see ARCHITECTURE.md):
+ * - summaries (`syncSummaries`, what `airlock sessions` needs): per session, the counts as of a
+ *   checkpoint (the gateway's summary file, or the catalog's own), topped up by reading only the
+ *   journal bytes after it, verified from its chain head. O(sessions + recent bytes).
+ * - the call index (`sync`, for `calls` and `show` filters): sql.js chunks of a fixed number of
+ *   calls per source, with facets in the catalog, so a query loads only chunks that can match,
+ *   one at a time. Building it reads each journal byte once, ever.
+ * Everything under `index/` is derived: a lost or stale file costs reading its journal again.
  */
 export class RecordingIndex {
   private dirty = false;
+  private SQL: SqlJsStatic | undefined;
+  /** Verified events of bundles read in this run (chunks are built from them). */
+  private readonly bundleEvents = new Map<string, readonly JournalEvent[]>();
 
   private constructor(
-    readonly db: Database,
     private readonly dataDir: string,
+    private readonly catalog: Catalog,
+    private readonly opts: IndexOptions,
   ) {}
 
-  static async open(dataDir: string): Promise<RecordingIndex> {
-    const SQL = await loadSqlJs();
-    let db: Database | undefined;
-    const snapshot = await readFile(join(dataDir, INDEX_FILE)).catch(() => undefined);
-    if (snapshot) {
-      try {
-        db = new SQL.Database(snapshot);
-        const v = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
-        if (v !== String(INDEX_SCHEMA_VERSION)) {
-          db.close();
-          db = undefined;
-        }
-      } catch {
-        db = undefined;
+  static async open(dataDir: string, opts: IndexOptions = {}): Promise<RecordingIndex> {
+    await unlink(join(dataDir, LEGACY_INDEX_FILE)).catch(() => undefined);
+    return new RecordingIndex(dataDir, await loadCatalog(dataDir), opts);
+  }
+
+  private journalFile(e: { file: string }): string {
+    return join(this.dataDir, 'journal', e.file);
+  }
+
+  private fresh(session: string, kind: SourceEntry['kind'], file: string): SourceEntry {
+    const e: SourceEntry = {
+      session,
+      kind,
+      file,
+      size: -1,
+      mtimeMs: -1,
+      latest: START,
+      chunked: CHAIN_START,
+      chunks: [],
+      pending: [],
+    };
+    this.catalog.sources[session] = e;
+    this.dirty = true;
+    return e;
+  }
+
+  /** Forgets a source's summary and call index (its chunk files go too). */
+  private async reset(e: SourceEntry): Promise<SourceEntry> {
+    await removeChunkFiles(this.dataDir, e.session, e.chunks);
+    return this.fresh(e.session, e.kind, e.file);
+  }
+
+  /** Catches the summaries up with the files on disk (cheap: see the class comment). */
+  async syncSummaries(): Promise<Report> {
+    const r: Report = { indexedEvents: 0, rebuilt: [], removed: [], faults: [] };
+    const seen = new Set<string>();
+    for (const name of await listFiles(join(this.dataDir, 'journal'), '.jsonl')) {
+      const session = name.slice(0, -'.jsonl'.length);
+      seen.add(session);
+      await this.syncJournalSummary(session, name, r);
+    }
+    for (const name of await listFiles(join(this.dataDir, IMPORTED_DIR), '.airlock'))
+      seen.add(await this.syncBundleSummary(name, r));
+    for (const session of Object.keys(this.catalog.sources).filter((s) => !seen.has(s))) {
+      const e = this.catalog.sources[session];
+      if (e) await removeChunkFiles(this.dataDir, session, e.chunks);
+      delete this.catalog.sources[session];
+      r.removed.push(session);
+      this.dirty = true;
+    }
+    return r;
+  }
+
+  private async syncJournalSummary(session: string, name: string, r: Report): Promise<void> {
+    const file = join(this.dataDir, 'journal', name);
+    const st = await stat(file).catch(() => undefined);
+    if (!st) return;
+    let e = this.catalog.sources[session];
+    // A journal shorter than what was read of it was cut or replaced: its index starts over.
+    if (e && (e.kind !== 'journal' || st.size < Math.max(e.latest.offset, e.chunked.offset))) {
+      e = await this.reset(e);
+      r.rebuilt.push(session);
+    }
+    if (e?.fault) {
+      if (e.size === st.size && e.mtimeMs === st.mtimeMs) {
+        r.faults.push({ session, fault: e.fault });
+        return;
       }
+      // A journal that failed verification is read again, from the start, once it changes.
+      e = await this.reset(e);
+      r.rebuilt.push(session);
     }
-    const fresh = !db;
-    db ??= new SQL.Database();
-    db.run(INDEX_SCHEMA);
-    db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", [String(INDEX_SCHEMA_VERSION)]);
-    const index = new RecordingIndex(db, dataDir);
-    index.dirty = fresh;
-    return index;
-  }
-
-  private sources(): Map<string, SourceRow> {
-    const out = new Map<string, SourceRow>();
-    const res = this.db.exec(
-      'SELECT session, kind, file, indexed_bytes, head_seq, head_hash, mtime_ms, fault FROM sources',
-    );
-    for (const row of res[0]?.values ?? []) {
-      const [session, kind, file, indexedBytes, headSeq, headHash, mtimeMs, fault] = row;
-      out.set(String(session), {
-        session: String(session),
-        kind: kind === 'bundle' ? 'bundle' : 'journal',
-        file: String(file),
-        indexedBytes: Number(indexedBytes),
-        headSeq: Number(headSeq),
-        headHash: String(headHash),
-        mtimeMs: Number(mtimeMs),
-        fault: fault === null || fault === undefined ? undefined : String(fault),
-      });
+    if (e && e.size === st.size && e.mtimeMs === st.mtimeMs) return;
+    e ??= this.fresh(session, 'journal', name);
+    const candidates = [e.latest, await readSummaryFile(this.dataDir, session)];
+    const t = await topUp(file, candidates);
+    if (t.base !== 0 && e.latest.offset > 0 && !(await anchorHolds(file, e.latest))) {
+      // What was indexed no longer leads here (the file was replaced): start over.
+      const latest = t.checkpoint;
+      e = await this.reset(e);
+      e.latest = latest;
+      r.rebuilt.push(session);
     }
-    return out;
-  }
-
-  private drop(session: string): void {
-    this.db.run('DELETE FROM call_text WHERE docid IN (SELECT id FROM calls WHERE session = ?)', [session]);
-    this.db.run('DELETE FROM call_actions WHERE call IN (SELECT id FROM calls WHERE session = ?)', [session]);
-    this.db.run('DELETE FROM calls WHERE session = ?', [session]);
-    this.db.run('DELETE FROM sessions WHERE session = ?', [session]);
-    this.db.run('DELETE FROM sources WHERE session = ?', [session]);
+    r.indexedEvents += t.checkpoint.fold.session.events - (candidates[t.base]?.fold.session.events ?? 0);
+    e.latest = t.checkpoint;
+    e.size = st.size;
+    e.mtimeMs = st.mtimeMs;
+    if (t.fault) {
+      e.fault = t.fault;
+      r.faults.push({ session, fault: t.fault });
+    }
     this.dirty = true;
   }
 
-  /** Catches the index up with the files on disk. */
-  async sync(): Promise<SyncReport> {
-    const known = this.sources();
-    const seen = new Set<string>();
-    const rebuilt: string[] = [];
-    const faults: { session: string; fault: string }[] = [];
-    let indexedEvents = 0;
-    const writer = new IndexWriter(this.db);
-    this.db.run('BEGIN');
-    try {
-      const journalDir = join(this.dataDir, 'journal');
-      for (const name of await listFiles(journalDir, '.jsonl')) {
-        const session = name.slice(0, -'.jsonl'.length);
-        seen.add(session);
-        const file = join(journalDir, name);
-        const st = await stat(file).catch(() => undefined);
-        if (!st) continue;
-        let src = known.get(session);
-        if (src && (src.kind !== 'journal' || st.size < src.indexedBytes)) {
-          this.drop(session);
-          rebuilt.push(session);
-          src = undefined;
-        }
-        if (src && st.size === src.indexedBytes) continue;
-        // A journal that failed verification stays as indexed until the file changes.
-        if (src?.fault && st.mtimeMs === src.mtimeMs) {
-          faults.push({ session, fault: src.fault });
-          continue;
-        }
-        const from = src
-          ? { offset: src.indexedBytes, head: { seq: src.headSeq, hash: src.headHash } }
-          : { offset: 0, head: { seq: 0, hash: GENESIS_HASH } };
-        let c = await readJournalFile(file, { from });
-        if (c.fault && src) {
-          // What we indexed no longer leads here (the file was replaced): start over.
-          this.drop(session);
-          rebuilt.push(session);
-          src = undefined;
-          c = await readJournalFile(file);
-        }
-        const faultText = c.fault ? `${c.fault.kind} at line ${c.fault.line}` : null;
-        if (faultText) faults.push({ session, fault: faultText });
-        writer.apply(session, c.events);
-        indexedEvents += c.events.length;
-        const head = c.head ?? from.head;
-        this.db.run(
-          `INSERT OR REPLACE INTO sources (session, kind, file, indexed_bytes, head_seq, head_hash, mtime_ms, fault)
-           VALUES (?, 'journal', ?, ?, ?, ?, ?, ?)`,
-          [session, file, c.validBytes, head.seq, head.hash, st.mtimeMs, faultText],
-        );
-        this.dirty = true;
-      }
-      const importedDir = join(this.dataDir, IMPORTED_DIR);
-      for (const name of await listFiles(importedDir, '.airlock')) {
-        const file = join(importedDir, name);
-        const st = await stat(file).catch(() => undefined);
-        if (!st) continue;
-        const sessionGuess = name.slice(0, -'.airlock'.length);
-        const src = known.get(sessionGuess);
-        if (src && src.mtimeMs === st.mtimeMs && src.indexedBytes === st.size) {
-          seen.add(sessionGuess);
-          continue;
-        }
-        const v = await readBundleFile(file, true);
-        if (!v.ok) {
-          faults.push({ session: sessionGuess, fault: v.fault.message });
-          continue;
-        }
-        const session = importedSessionId(v.header.task.taskId, v.fingerprint);
-        seen.add(session);
-        if (known.has(session)) this.drop(session);
-        writer.apply(session, v.events ?? []);
-        indexedEvents += v.count;
-        this.db.run(
-          'UPDATE sessions SET imported = 1, signer = ?, ended_at = COALESCE(ended_at, ?) WHERE session = ?',
-          [v.fingerprint, v.header.task.endedAt ?? null, session],
-        );
-        this.db.run(
-          `INSERT OR REPLACE INTO sources (session, kind, file, indexed_bytes, head_seq, head_hash, mtime_ms, fault)
-           VALUES (?, 'bundle', ?, ?, ?, ?, ?, NULL)`,
-          [session, file, st.size, v.header.events.head.seq, v.header.events.head.hash, st.mtimeMs],
-        );
-        this.dirty = true;
-      }
-      const removed = [...known.keys()].filter((s) => !seen.has(s));
-      for (const s of removed) this.drop(s);
-      this.db.run('COMMIT');
-      return { indexedEvents, rebuilt, removed, faults };
-    } catch (e) {
-      this.db.run('ROLLBACK');
-      throw e;
-    } finally {
-      writer.free();
+  private async syncBundleSummary(name: string, r: Report): Promise<string> {
+    const file = join(this.dataDir, IMPORTED_DIR, name);
+    const guess = name.slice(0, -'.airlock'.length);
+    const st = await stat(file).catch(() => undefined);
+    const known = this.catalog.sources[guess];
+    if (!st || (known?.kind === 'bundle' && known.size === st.size && known.mtimeMs === st.mtimeMs))
+      return guess;
+    const v = await readBundleFile(file, true);
+    if (!v.ok) {
+      r.faults.push({ session: guess, fault: v.fault.message });
+      return guess;
     }
+    const session = importedSessionId(v.header.task.taskId, v.fingerprint);
+    const old = this.catalog.sources[session];
+    if (old) await removeChunkFiles(this.dataDir, session, old.chunks);
+    const e = this.fresh(session, 'bundle', name);
+    const fold = new SummaryFold();
+    const events = v.events ?? [];
+    for (const ev of events) fold.apply(ev);
+    this.bundleEvents.set(session, events);
+    const head = v.header.events.head;
+    e.latest = { offset: events.length, seq: head.seq, hash: head.hash, fold: fold.state() };
+    e.imported = { signer: v.fingerprint, endedAt: v.header.task.endedAt };
+    e.size = st.size;
+    e.mtimeMs = st.mtimeMs;
+    r.indexedEvents += v.count;
+    return session;
   }
 
-  /** Writes the snapshot (atomically) when anything changed; a lost snapshot only costs a rebuild. */
+  private async context(): Promise<ChunkContext> {
+    this.SQL ??= await loadSqlJs();
+    return {
+      SQL: this.SQL,
+      dataDir: this.dataDir,
+      chunkCalls: this.opts.chunkCalls ?? DEFAULT_CHUNK_CALLS,
+      onLoad: this.opts.onChunkLoad,
+    };
+  }
+
+  /** Summaries, then the call index, caught up with the files on disk. */
+  async sync(): Promise<SyncReport> {
+    const r = await this.syncSummaries();
+    const ctx = await this.context();
+    let indexedEvents = 0;
+    for (const e of Object.values(this.catalog.sources)) {
+      if (e.kind === 'journal') {
+        const built = await indexJournalChunks(ctx, e, this.journalFile(e));
+        indexedEvents += built.events;
+        if (built.fault && !e.fault) {
+          // The chain breaks before the summary's checkpoint: count only what verifies.
+          e.fault = built.fault;
+          e.latest = (await topUp(this.journalFile(e), [], built.validBytes)).checkpoint;
+          r.faults.push({ session: e.session, fault: built.fault });
+        }
+      } else indexedEvents += await this.indexBundleChunks(ctx, e);
+      if (indexedEvents > 0) this.dirty = true;
+    }
+    return { ...r, indexedEvents: Math.max(indexedEvents, r.indexedEvents) };
+  }
+
+  private async indexBundleChunks(ctx: ChunkContext, e: SourceEntry): Promise<number> {
+    if (e.chunked.offset >= e.latest.offset) return 0;
+    let events = this.bundleEvents.get(e.session);
+    if (!events) {
+      const v = await readBundleFile(join(this.dataDir, IMPORTED_DIR, e.file), true);
+      if (!v.ok) return 0;
+      events = v.events ?? [];
+    }
+    const b = new ChunkBuilder(ctx, e);
+    await b.start();
+    try {
+      for (let i = e.chunked.offset; i < events.length; i++) {
+        const ev = events[i];
+        if (ev) await b.add(ev, i, { seq: ev.seq - 1, hash: ev.prev });
+      }
+    } catch (err) {
+      b.abandon();
+      throw err;
+    }
+    const last = events.at(-1);
+    await b.finish({ offset: events.length, head: last ? { seq: last.seq, hash: last.hash } : START });
+    return b.events;
+  }
+
+  /** Every session (local and imported) with its counts, newest first. */
+  sessions(): SessionSummary[] {
+    return Object.values(this.catalog.sources)
+      .filter((e) => e.latest.fold.session.events > 0)
+      .map((e) => sessionSummary(e.session, e.latest.fold.session, { imported: e.imported, fault: e.fault }))
+      .sort(compareSessions);
+  }
+
+  /**
+   * Calls matching every filter, oldest first (then session, sequence), at most `limit`. Needs
+   * sync() first. Loads only the chunks whose facets (and term filters, for text) can match.
+   */
+  async findCalls(f: CallFilter): Promise<CallRow[]> {
+    const ctx = await this.context();
+    const out = await findAcrossChunks(ctx, Object.values(this.catalog.sources), f, {
+      journalFile: (e) => this.journalFile(e),
+      rebuildBundle: async (e) => {
+        await removeChunkFiles(this.dataDir, e.session, e.chunks);
+        e.chunks = [];
+        e.pending = [];
+        e.chunked = CHAIN_START;
+        await this.indexBundleChunks(ctx, e);
+      },
+    });
+    if (out.changed) this.dirty = true;
+    return out.rows;
+  }
+
+  /** Writes the catalog when anything changed; a lost catalog only costs a rebuild. */
   async save(): Promise<void> {
     if (!this.dirty) return;
-    const file = join(this.dataDir, INDEX_FILE);
-    const tmp = `${file}.tmp-${process.pid}`;
-    try {
-      await writeFile(tmp, this.db.export(), { mode: 0o600 });
-      await rename(tmp, file);
-      this.dirty = false;
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
+    await saveCatalog(this.dataDir, this.catalog);
+    this.dirty = false;
   }
 
   close(): void {
-    this.db.close();
+    this.bundleEvents.clear();
   }
 }
 

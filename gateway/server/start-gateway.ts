@@ -12,6 +12,7 @@ import { Masking } from '../masking';
 import { loadOrCreateSigningKey } from '../bundle/signing-key';
 import type { RetentionPolicy } from '../recording/retention';
 import { startRetention } from '../recording/retention-timer';
+import { SummaryKeeper } from '../recording/summary-keeper';
 import { maskRequestParams } from '../recording/request-record';
 import { redactSecretFields } from '../approvals/redact-params';
 import type { WriteFaultHook } from '../journal/task-journal';
@@ -109,7 +110,16 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   const tasks = await TaskRegistry.load(opts.dataDir, secrets.masterKey);
   // Calls between arrival and their last journal write; a lone call syncs on the event loop.
   let callsInFlight = 0;
-  const journal = await Journal.create(opts.dataDir, opts.journalFault, () => callsInFlight <= 1);
+  // Each task's summary (counts for `sessions` and the timeline) is kept as its events are journaled.
+  const summaries = new SummaryKeeper(opts.dataDir, {
+    log: (level, message, fields) => opts.log.log(level, message, fields),
+  });
+  const journal = await Journal.create(
+    opts.dataDir,
+    opts.journalFault,
+    () => callsInFlight <= 1,
+    summaries.observe,
+  );
   // The bundle-signing key exists from the first start, so its fingerprint can be shared early.
   await loadOrCreateSigningKey(opts.dataDir);
   const retention = startRetention({
@@ -264,6 +274,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
       });
       retention.stop();
       await journal.close();
+      await summaries.close();
       await rm(infoFile, { force: true });
     },
   };

@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { type ChunkContext, loadChunk, rebuildChunk } from './chunk-builder';
+import type { ChunkDb } from './chunk-db';
+import { ftsTerms, mayHoldAll } from './chunk-terms';
+import { type ChunkEntry, type SourceEntry, termsFile } from './index-catalog';
+import {
+  type CallFilter,
+  type CallRow,
+  chunkMayMatch,
+  compareCalls,
+  findCallsIn,
+  textWords,
+} from './index-query';
+
+export interface SearchHooks {
+  readonly journalFile: (e: SourceEntry) => string;
+  /** A bundle's chunks are rebuilt whole (from the verified bundle) when one is lost. */
+  readonly rebuildBundle: (e: SourceEntry) => Promise<void>;
+}
+
+const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/** Two lists in call order, merged; at most `limit`. */
+function merge(a: readonly CallRow[], b: readonly CallRow[], limit: number | undefined): CallRow[] {
+  const out: CallRow[] = [];
+  const max = limit ?? Infinity;
+  let i = 0;
+  let j = 0;
+  while (out.length < max && (i < a.length || j < b.length)) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && compareCalls(x, y) <= 0)) {
+      if (x) out.push(x);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}
+
+async function open(
+  ctx: ChunkContext,
+  e: SourceEntry,
+  c: ChunkEntry,
+  hooks: SearchHooks,
+): Promise<{ db?: ChunkDb; rebuilt: boolean }> {
+  const db = await loadChunk(ctx, e.session, c);
+  if (db) return { db, rebuilt: false };
+  if (e.kind === 'journal') return { db: await rebuildChunk(ctx, e, c, hooks.journalFile(e)), rebuilt: true };
+  await hooks.rebuildBundle(e);
+  const again = e.chunks.find((x) => x.n === c.n);
+  return { db: again && (await loadChunk(ctx, e.session, again)), rebuilt: true };
+}
+
+/**
+ * A query over every source's chunks: those whose facets rule the filter out are never read; the
+ * rest are taken in order of their earliest call, one database at a time, and once `limit` calls
+ * are found, a chunk that starts after the last of them cannot improve the answer and the search
+ * stops. For text, a chunk's term filter is read first and the chunk only if every word may be
+ * in it. A chunk whose file is lost or stale is rebuilt from its journal bytes on the way.
+ */
+export async function findAcrossChunks(
+  ctx: ChunkContext,
+  sources: readonly SourceEntry[],
+  f: CallFilter,
+  hooks: SearchHooks,
+): Promise<{ rows: CallRow[]; changed: boolean }> {
+  const terms = f.text ? textWords(f.text).flatMap(ftsTerms) : [];
+  const candidates = sources
+    .flatMap((e) => e.chunks.filter((c) => chunkMayMatch(c, e.session, f)).map((c) => ({ e, c })))
+    .sort((a, b) => cmp(a.c.minTs ?? '', b.c.minTs ?? '') || cmp(a.e.session, b.e.session) || a.c.n - b.c.n);
+  let rows: CallRow[] = [];
+  let changed = false;
+  const limit = f.limit ? Math.max(1, Math.floor(f.limit)) : undefined;
+  for (const { e, c } of candidates) {
+    const last = limit !== undefined && rows.length >= limit ? rows[limit - 1] : undefined;
+    if (last && c.minTs !== undefined && c.minTs > last.ts) break;
+    if (terms.length > 0) {
+      const filter = await readFile(termsFile(ctx.dataDir, e.session, c.n)).catch(() => undefined);
+      if (!mayHoldAll(filter, c.id, terms)) continue;
+    }
+    const { db, rebuilt } = await open(ctx, e, c, hooks);
+    changed ||= rebuilt;
+    if (!db) continue;
+    try {
+      rows = merge(rows, findCallsIn(db.db, { ...f, limit }), limit);
+    } finally {
+      db.close();
+    }
+  }
+  return { rows, changed };
+}
