@@ -50,9 +50,20 @@ const nil = (v: string | number | undefined): SqlValue => (v === undefined ? nul
  */
 export class ChunkDb {
   private readonly drafts = new Map<string, Draft>();
-  private readonly st: Record<'insert' | 'action' | 'text' | 'appendText' | 'find' | 'update', Statement>;
+  private readonly st: Record<
+    'insert' | 'action' | 'text' | 'appendText' | 'find' | 'lastId' | 'update',
+    Statement
+  >;
 
-  private constructor(readonly db: Database) {
+  private constructor(
+    readonly db: Database,
+    private readonly session: string,
+  ) {
+    // One transaction from open to export, no rollback journal: sql.js keeps its files in
+    // memory, and a journal per statement (autocommit) cost ten times the inserts themselves.
+    db.run('PRAGMA journal_mode = OFF');
+    db.run('PRAGMA synchronous = OFF');
+    db.run('BEGIN');
     const p = (sql: string): Statement => db.prepare(sql);
     this.st = {
       insert: p(
@@ -63,7 +74,8 @@ export class ChunkDb {
       action: p('INSERT INTO call_actions (call, action) VALUES (?, ?)'),
       text: p('INSERT INTO call_text (docid, body) VALUES (?, ?)'),
       appendText: p("UPDATE call_text SET body = body || ' ' || ? WHERE docid = ?"),
-      find: p('SELECT id FROM calls WHERE call_id = ?'),
+      find: p('SELECT id FROM calls WHERE session = ? AND call_id = ?'),
+      lastId: p('SELECT last_insert_rowid()'),
       update: p(
         `UPDATE calls SET decision = COALESCE(?, decision), reason = COALESCE(?, reason), rule = COALESCE(?, rule),
          status = COALESCE(?, status), error_code = COALESCE(?, error_code), aws_request_id = COALESCE(?, aws_request_id),
@@ -75,7 +87,7 @@ export class ChunkDb {
   static create(SQL: SqlJsStatic, meta: ChunkMeta): ChunkDb {
     const db = new SQL.Database();
     db.run(CHUNK_SCHEMA);
-    const c = new ChunkDb(db);
+    const c = new ChunkDb(db, meta.session);
     c.setMeta(meta);
     return c;
   }
@@ -94,7 +106,7 @@ export class ChunkDb {
         got.n === String(meta.n) &&
         got.id === meta.id
       )
-        return new ChunkDb(db);
+        return new ChunkDb(db, meta.session);
     } catch {
       // Not a database, or not ours: rebuilt by the caller.
     }
@@ -124,7 +136,7 @@ export class ChunkDb {
 
   private rowId(callId: string): number | undefined {
     const st = this.st.find;
-    st.bind([callId]);
+    st.bind([this.session, callId]);
     const id = st.step() ? (st.get()[0] as number) : undefined;
     st.reset();
     return id;
@@ -266,7 +278,10 @@ export class ChunkDb {
       nil(d.gatewayMs),
       d.masked,
     ]);
-    const id = this.db.getRowsModified() > 0 ? this.rowId(d.callId) : undefined;
+    if (this.db.getRowsModified() === 0) return;
+    const last = this.st.lastId;
+    const id = last.step() ? Number(last.get()[0]) : undefined;
+    last.reset();
     if (id === undefined) return;
     for (const a of new Set(d.actions)) this.st.action.run([id, a]);
     this.st.text.run([id, clip(d.text.join(' '))]);
@@ -316,7 +331,10 @@ export class ChunkDb {
   }
 
   export(): Uint8Array {
-    return this.db.export();
+    this.db.run('COMMIT');
+    const bytes = this.db.export();
+    this.db.run('BEGIN');
+    return bytes;
   }
 
   close(): void {

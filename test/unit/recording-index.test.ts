@@ -96,7 +96,11 @@ void describe('recording: the sql.js index', () => {
     assert.deepEqual(await ids({ status: '5xx' }), ['call-4']);
     assert.deepEqual((await ids({ status: 'error' })).sort(), ['call-2', 'call-4']);
     assert.deepEqual(await ids({ identity: 'alice' }), ['call-4']);
-    assert.deepEqual(await ids({ text: 'zebra' }), ['call-3'], 'free text reaches the (masked) response body');
+    assert.deepEqual(
+      await ids({ text: 'zebra' }),
+      ['call-3'],
+      'free text reaches the (masked) response body',
+    );
     assert.deepEqual(await ids({ session: 't-a', service: 'dynamodb' }), ['call-3']);
     assert.deepEqual(await ids({ since: '2999-01-01T00:00:00Z' }), []);
     await index.save();
