@@ -81,7 +81,7 @@ void describe('proxy mode: the public copy of the CA certificate (AWS_CA_BUNDLE)
     const ca = await loadOrCreateCa(dataDir);
     const env = { XDG_RUNTIME_DIR: runtime };
     const file = publicCaFile(dataDir, env);
-    await writeFile(file, "someone else's CA");
+    await writeFile(file, 'someone else\'s CA');
     await publishCaCert(dataDir, ca.certPem, env);
     assert.equal(await readFile(file, 'utf8'), ca.certPem);
   });
@@ -101,7 +101,10 @@ void describe('proxy mode: the public copy of the CA certificate (AWS_CA_BUNDLE)
   });
 
   void test('never inside the data dir, even when the runtime dir is', async () => {
-    await assert.rejects(publishCaCert(dir, 'pem', { XDG_RUNTIME_DIR: dir }), /outside the data dir/);
+    await assert.rejects(
+      publishCaCert(dir, 'pem', { XDG_RUNTIME_DIR: dir }),
+      /outside the data dir/,
+    );
   });
 });
 
