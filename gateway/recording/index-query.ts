@@ -157,13 +157,15 @@ export function findCallsIn(db: Database, f: CallFilter): CallRow[] {
     params.push(f.session);
   }
   if (f.service) {
+    // Both sides by index (service; action prefix, NOCASE like LIKE): a rare service is found
+    // without reading the chunk's other calls.
     where.push(
-      `(c.service = ? OR EXISTS (SELECT 1 FROM call_actions a WHERE a.call = c.id AND a.action LIKE ? ESCAPE '\\'))`,
+      `(c.service = ? OR c.id IN (SELECT a.call FROM call_actions a WHERE a.action LIKE ? ESCAPE '\\'))`,
     );
     params.push(f.service, `${likePattern(f.service)}:%`);
   }
   if (f.action) {
-    where.push(`EXISTS (SELECT 1 FROM call_actions a WHERE a.call = c.id AND a.action LIKE ? ESCAPE '\\')`);
+    where.push(`c.id IN (SELECT a.call FROM call_actions a WHERE a.action LIKE ? ESCAPE '\\')`);
     params.push(likePattern(f.action));
   }
   if (f.decision) {

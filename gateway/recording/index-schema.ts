@@ -32,8 +32,9 @@ CREATE TABLE IF NOT EXISTS calls (
   UNIQUE (session, call_id)
 );
 CREATE INDEX IF NOT EXISTS calls_ts ON calls (ts, session, seq);
+CREATE INDEX IF NOT EXISTS calls_service ON calls (service);
 CREATE TABLE IF NOT EXISTS call_actions (call INTEGER NOT NULL, action TEXT NOT NULL COLLATE NOCASE);
-CREATE INDEX IF NOT EXISTS call_actions_call ON call_actions (call);
+CREATE INDEX IF NOT EXISTS call_actions_action ON call_actions (action);
 CREATE VIRTUAL TABLE IF NOT EXISTS call_text USING fts4 (body);
 CREATE VIRTUAL TABLE IF NOT EXISTS call_terms USING fts4aux (call_text);
 `;

@@ -45,6 +45,7 @@ export class SummaryKeeper {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly loading = new Set<Promise<void>>();
   private readonly warned = new Set<string>();
 
   constructor(
@@ -72,7 +73,10 @@ export class SummaryKeeper {
       e = { state: 'loading', offset: from, head, queued: [], dirty: false, ended: false, lastSeen: 0 };
       this.tasks.set(taskId, e);
       if (from === 0) this.ready(e, new SummaryFold(), 0, { seq: 0, hash: '0'.repeat(64) });
-      else void this.load(taskId, e, from);
+      else {
+        const p = this.load(taskId, e, from).finally(() => this.loading.delete(p));
+        this.loading.add(p);
+      }
     }
     e.lastSeen = Date.now();
     if (e.state === 'loading') e.queued.push(batch);
@@ -89,6 +93,8 @@ export class SummaryKeeper {
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    // A task seen for the first time is still reading its summary so far: it is written too.
+    await Promise.all([...this.loading]);
     await this.flush();
     this.closed = true;
   }
