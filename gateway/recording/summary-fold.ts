@@ -204,7 +204,7 @@ export class SummaryFold {
         if (masked) s.masked++;
         const id = idOf(d, 'callId');
         if (id === undefined || this.find(id)) return;
-        this.add({ id, f: 0, m: namesMaskedField(d) || undefined });
+        this.recount(this.add({ id, f: 0, m: namesMaskedField(d) || undefined }));
         return;
       }
       case 'call.error': {

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import type { AirlockClient } from '../../extension/control/airlock-client';
 import { TaskCounter } from '../../extension/timeline/task-counter';
+import { TimelineSource } from '../../extension/timeline/timeline-source';
 import type { EventBody, JournalEvent } from '../../gateway/journal/events';
 import { Journal } from '../../gateway/journal/journal';
 import { readJournalFile } from '../../gateway/journal/read-journal';
+import type { TaskInfo } from '../../gateway/protocol';
 import { RecordingIndex, type SyncReport } from '../../gateway/recording/recording-index';
 import { readSummaryFile, summaryFile, topUp } from '../../gateway/recording/summary-checkpoint';
 import { SummaryFold } from '../../gateway/recording/summary-fold';
@@ -22,7 +25,7 @@ const masked = (where: 'request' | 'response') => [
 ];
 
 /** Every kind of call the task list counts, some of them interleaved as concurrent calls are. */
-function mixedEvents(taskId: string): EventBody[][] {
+function mixedEvents(taskId: string, name = 'mixed'): EventBody[][] {
   const a = callEvents(101);
   const b = callEvents(102, { status: 500 });
   const held = (n: number, approvalId: string) => ({
@@ -51,7 +54,7 @@ function mixedEvents(taskId: string): EventBody[][] {
   });
   const request = (n: number): EventBody => callEvents(n)[0] ?? taskStarted(taskId);
   return [
-    [taskStarted(taskId, 'mixed')],
+    [taskStarted(taskId, name)],
     // Concurrent: both requests, then both decisions, then the answers.
     [a[0], b[0]].filter((e): e is EventBody => e !== undefined),
     [a[1], b[1], b[2], a[2]].filter((e): e is EventBody => e !== undefined),
@@ -103,9 +106,14 @@ function mixedEvents(taskId: string): EventBody[][] {
   ];
 }
 
-async function writeMixed(dir: string, taskId: string, keeper?: SummaryKeeper): Promise<JournalEvent[]> {
+async function writeMixed(
+  dir: string,
+  taskId: string,
+  keeper?: SummaryKeeper,
+  name?: string,
+): Promise<JournalEvent[]> {
   const j = await Journal.create(dir, undefined, undefined, keeper?.observe);
-  for (const batch of mixedEvents(taskId)) await j.record(taskId, batch);
+  for (const batch of mixedEvents(taskId, name)) await j.record(taskId, batch);
   await j.close();
   await keeper?.close();
   return (await readJournalFile(join(dir, 'journal', `${taskId}.jsonl`))).events;
@@ -136,6 +144,7 @@ void describe('task summaries', () => {
       for (let k = 0; k <= events.length; k++) {
         const first = new SummaryFold();
         for (const e of events.slice(0, k)) first.apply(e);
+        assert.deepEqual(first.timeline, summarizeTask(events.slice(0, k)).counts, `after ${k} events`);
         const resumed = new SummaryFold(JSON.parse(JSON.stringify(first.state())));
         for (const e of events.slice(k)) resumed.apply(e);
         assert.deepEqual(plain(resumed.state()), plain(whole.state()), `resumed after ${k} events`);
@@ -169,6 +178,29 @@ void describe('task summaries', () => {
       const counter = new TaskCounter(dir, 't-s');
       await counter.read();
       assert.deepEqual(counter.counts, full.timeline);
+      // The task list, as the extension builds it (GET /tasks, then each task's summary).
+      const task: TaskInfo = {
+        taskId: 't-s',
+        name: 'mixed',
+        accessKeyId: 'AKAL',
+        startedBy: 'dev',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: '2030-01-01T00:00:00.000Z',
+        state: 'active',
+      };
+      const client = { listTasks: () => Promise.resolve([task]) } as unknown as AirlockClient;
+      const source = new TimelineSource({ dataDir: dir, client: () => client, log: () => undefined });
+      await source.refresh();
+      assert.deepEqual(source.summaries[0]?.counts, full.timeline);
+      assert.equal(source.summaries[0]?.lastEventAt, all.at(-1)?.ts);
+      source.dispose();
+      // Only what follows the summary is read: an edit before it goes unseen here (the call
+      // index and `show` read, and verify, everything).
+      await writeFile(file, (await readFile(file, 'utf8')).replace('"o-101"', '"o-199"'));
+      const after = new TaskCounter(dir, 't-s');
+      await after.read();
+      assert.equal(after.fault, undefined);
+      assert.deepEqual(after.counts, full.timeline);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -246,26 +278,29 @@ void describe('task summaries', () => {
 
   void test('a journal replaced by another history no longer matches its summary: it is counted afresh', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'airlock-summary-replaced-'));
+    const other = await mkdtemp(join(tmpdir(), 'airlock-summary-other-'));
     try {
-      await writeMixed(dir, 't-x', new SummaryKeeper(dir));
+      await writeMixed(dir, 't-x', new SummaryKeeper(dir), 'first history');
       const index = await RecordingIndex.open(dir);
       await index.syncSummaries();
       await index.save();
+      // Another history of the same length, line for line: every offset still falls on a line end.
+      await writeMixed(other, 't-x', undefined, 'other history');
       const file = join(dir, 'journal', 't-x.jsonl');
-      const size = (await stat(file)).size;
-      await rm(file);
-      const j = await Journal.create(dir);
-      await j.record('t-x', [taskStarted('t-x', 'another history')]);
-      for (let n = 1; (await stat(file)).size <= size; n++) await j.record('t-x', callEvents(n));
-      await j.close();
+      await copyFile(join(other, 'journal', 't-x.jsonl'), file);
+      assert.equal((await readSummaryFile(dir, 't-x'))?.offset, (await stat(file)).size);
       const again = await RecordingIndex.open(dir);
       const r = await again.syncSummaries();
       assert.deepEqual(r.rebuilt, ['t-x']);
       const s = again.sessions()[0];
-      assert.equal(s?.name, 'another history');
+      assert.equal(s?.name, 'other history');
       assert.equal(s?.fault, undefined);
+      const counter = new TaskCounter(dir, 't-x');
+      await counter.read();
+      assert.equal(counter.lastEventAt, s?.lastEventAt);
     } finally {
       await rm(dir, { recursive: true, force: true });
+      await rm(other, { recursive: true, force: true });
     }
   });
 });
