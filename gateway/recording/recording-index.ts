@@ -137,6 +137,12 @@ export class RecordingIndex {
       r.rebuilt.push(session);
     }
     if (e && e.size === st.size && e.mtimeMs === st.mtimeMs) return;
+    if (e && e.size === st.size && e.size > 0) {
+      // Rewritten in place, not appended to (an edit, or a failed write rolled back): whatever
+      // was read of it may have changed, so it is read and verified again from the start.
+      e = await this.reset(e);
+      r.rebuilt.push(session);
+    }
     e ??= this.fresh(session, 'journal', name);
     const candidates = [e.latest, await readSummaryFile(this.dataDir, session)];
     const t = await topUp(file, candidates);
@@ -245,7 +251,8 @@ export class RecordingIndex {
   /** Every session (local and imported) with its counts, newest first. */
   sessions(): SessionSummary[] {
     return Object.values(this.catalog.sources)
-      .filter((e) => e.latest.fold.session.events > 0)
+      // A journal that breaks at its first line is still listed, with its fault.
+      .filter((e) => e.latest.fold.session.events > 0 || e.fault !== undefined)
       .map((e) => sessionSummary(e.session, e.latest.fold.session, { imported: e.imported, fault: e.fault }))
       .sort(compareSessions);
   }

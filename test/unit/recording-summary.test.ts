@@ -253,7 +253,12 @@ void describe('task summaries', () => {
       assert.match(r.faults[0]?.fault ?? '', /^bad-hash at line \d+$/);
       assert.match(index.sessions()[0]?.fault ?? '', /bad-hash/);
       await index.save();
-      // Before the checkpoint: `sessions` trusts the anchored summary, the call index reads it all.
+      // The journal as it was, fully indexed; then rewritten in place, before the checkpoint:
+      // `sessions` trusts the anchored summary, the call index reads (and verifies) it all again.
+      await writeFile(file, text);
+      index = await RecordingIndex.open(dir);
+      assert.deepEqual((await index.sync()).faults, []);
+      await index.save();
       await writeFile(file, text.replace('"o-101"', '"o-199"'));
       index = await RecordingIndex.open(dir);
       r = await index.syncSummaries();
