@@ -250,11 +250,15 @@ export class RecordingIndex {
 
   /** Every session (local and imported) with its counts, newest first. */
   sessions(): SessionSummary[] {
-    return Object.values(this.catalog.sources)
-      // A journal that breaks at its first line is still listed, with its fault.
-      .filter((e) => e.latest.fold.session.events > 0 || e.fault !== undefined)
-      .map((e) => sessionSummary(e.session, e.latest.fold.session, { imported: e.imported, fault: e.fault }))
-      .sort(compareSessions);
+    return (
+      Object.values(this.catalog.sources)
+        // A journal that breaks at its first line is still listed, with its fault.
+        .filter((e) => e.latest.fold.session.events > 0 || e.fault !== undefined)
+        .map((e) =>
+          sessionSummary(e.session, e.latest.fold.session, { imported: e.imported, fault: e.fault }),
+        )
+        .sort(compareSessions)
+    );
   }
 
   /**

@@ -344,6 +344,9 @@ void describe('masking canaries end to end (real process, real clients)', () => 
   void test('no canary in the journal, the sql.js index, an exported bundle, or the gateway log', async () => {
     const sessions = await cli(dataDir, ['sessions', '--json']);
     assert.equal(sessions.code, 0, sessions.stderr);
+    // `calls` builds the call index (chunks with free text and term filters) as well.
+    const calls = await cli(dataDir, ['calls', '--json']);
+    assert.equal(calls.code, 0, calls.stderr);
     const out = join(dataDir, 'canary.airlock');
     const ex = await cli(dataDir, ['export', task.taskId, '-o', out]);
     assert.equal(ex.code, 0, ex.stderr);
@@ -358,10 +361,18 @@ void describe('masking canaries end to end (real process, real clients)', () => 
     ];
     for (const name of await readdir(join(dataDir, 'journal')))
       stores.push([`journal/${name}`, await readFile(join(dataDir, 'journal', name), 'latin1')]);
-    stores.push(['index.sqlite', await readFile(join(dataDir, 'index.sqlite'), 'latin1')]);
+    // The derived stores: the index (catalog, chunk databases, term filters) and task summaries.
+    for (const sub of ['index', 'index/chunks', 'summaries'])
+      for (const e of await readdir(join(dataDir, sub), { withFileTypes: true }))
+        if (e.isFile())
+          stores.push([`${sub}/${e.name}`, await readFile(join(dataDir, sub, e.name), 'latin1')]);
     assert.ok(
-      stores.find(([n]) => n === 'index.sqlite')?.[1].includes(task.taskId),
-      'the index holds the session',
+      stores.some(([n, text]) => n.endsWith('.sqlite') && text.includes(task.taskId)),
+      'the call index holds the session',
+    );
+    assert.ok(
+      stores.some(([n]) => n.startsWith('summaries/')),
+      'the gateway wrote task summaries',
     );
     for (const [name, text] of stores)
       for (const k of everyCanary) {

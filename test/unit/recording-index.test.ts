@@ -9,6 +9,7 @@ import type { TaskInfo } from '../../gateway/protocol';
 import { CATALOG_FILE, INDEX_DIR } from '../../gateway/recording/index-catalog';
 import { RecordingIndex } from '../../gateway/recording/recording-index';
 import { pruneRecordings } from '../../gateway/recording/retention';
+import { summaryFile, writeSummaryFile } from '../../gateway/recording/summary-checkpoint';
 import { callEvents, taskStarted } from './recording-support';
 
 const FIXTURE = join(import.meta.dirname, 'recording-v1-fixture.jsonl');
@@ -185,6 +186,7 @@ void describe('recording: retention', () => {
     try {
       const j = await Journal.create(dir);
       for (const t of ['t-old', 't-new', 't-active', 't-unknown']) await j.record(t, [taskStarted(t)]);
+      await writeSummaryFile(dir, 't-old', '{}');
       const now = Date.parse('2026-03-01T00:00:00Z');
       const tasks = [
         task('t-old', 'ended', '2026-01-01T00:00:00.000Z'),
@@ -205,6 +207,7 @@ void describe('recording: retention', () => {
       assert.deepEqual(r.removed, ['t-old']);
       assert.deepEqual(released, ['t-old']);
       await assert.rejects(stat(join(dir, 'journal', 't-old.jsonl')));
+      await assert.rejects(stat(summaryFile(dir, 't-old')), 'its summary goes with it');
       for (const t of ['t-new', 't-active', 't-unknown']) await stat(join(dir, 'journal', `${t}.jsonl`));
       // Size budget: the oldest ended go first, until under it; the active task stays even if it alone is over.
       const r2 = await pruneRecordings(dir, tasks, { maxTotalBytes: 1 }, (id) => j.release(id), now);
