@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type ChunkContext, loadChunk, rebuildChunk } from './chunk-builder';
 import type { ChunkDb } from './chunk-db';
 import { ftsTerms, mayHoldAll } from './chunk-terms';
-import { type ChunkEntry, type SourceEntry, termsFile } from './index-catalog';
+import { type ChunkDir, type ChunkEntry, termsFile } from './index-catalog';
 import {
   type CallFilter,
   type CallRow,
@@ -12,10 +12,17 @@ import {
   textWords,
 } from './index-query';
 
+/** A source's call index, as a search sees it. */
+export interface IndexedSource {
+  readonly session: string;
+  readonly kind: 'journal' | 'bundle';
+  readonly dir: ChunkDir;
+}
+
 export interface SearchHooks {
-  readonly journalFile: (e: SourceEntry) => string;
+  readonly journalFile: (e: IndexedSource) => string;
   /** A bundle's chunks are rebuilt whole (from the verified bundle) when one is lost. */
-  readonly rebuildBundle: (e: SourceEntry) => Promise<void>;
+  readonly rebuildBundle: (e: IndexedSource) => Promise<void>;
 }
 
 const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
@@ -42,15 +49,16 @@ function merge(a: readonly CallRow[], b: readonly CallRow[], limit: number | und
 
 async function open(
   ctx: ChunkContext,
-  e: SourceEntry,
+  e: IndexedSource,
   c: ChunkEntry,
   hooks: SearchHooks,
 ): Promise<{ db?: ChunkDb; rebuilt: boolean }> {
   const db = await loadChunk(ctx, e.session, c);
   if (db) return { db, rebuilt: false };
-  if (e.kind === 'journal') return { db: await rebuildChunk(ctx, e, c, hooks.journalFile(e)), rebuilt: true };
+  if (e.kind === 'journal')
+    return { db: await rebuildChunk(ctx, e.session, e.dir, c, hooks.journalFile(e)), rebuilt: true };
   await hooks.rebuildBundle(e);
-  const again = e.chunks.find((x) => x.n === c.n);
+  const again = e.dir.chunks.find((x) => x.n === c.n);
   return { db: again && (await loadChunk(ctx, e.session, again)), rebuilt: true };
 }
 
@@ -63,16 +71,16 @@ async function open(
  */
 export async function findAcrossChunks(
   ctx: ChunkContext,
-  sources: readonly SourceEntry[],
+  sources: readonly IndexedSource[],
   f: CallFilter,
   hooks: SearchHooks,
-): Promise<{ rows: CallRow[]; changed: boolean }> {
+): Promise<{ rows: CallRow[]; rebuilt: string[] }> {
   const terms = f.text ? textWords(f.text).flatMap(ftsTerms) : [];
   const candidates = sources
-    .flatMap((e) => e.chunks.filter((c) => chunkMayMatch(c, e.session, f)).map((c) => ({ e, c })))
+    .flatMap((e) => e.dir.chunks.filter((c) => chunkMayMatch(c, e.session, f)).map((c) => ({ e, c })))
     .sort((a, b) => cmp(a.c.minTs ?? '', b.c.minTs ?? '') || cmp(a.e.session, b.e.session) || a.c.n - b.c.n);
   let rows: CallRow[] = [];
-  let changed = false;
+  const rebuilt = new Set<string>();
   const limit = f.limit ? Math.max(1, Math.floor(f.limit)) : undefined;
   for (const { e, c } of candidates) {
     const last = limit !== undefined && rows.length >= limit ? rows[limit - 1] : undefined;
@@ -81,8 +89,9 @@ export async function findAcrossChunks(
       const filter = await readFile(termsFile(ctx.dataDir, e.session, c.n)).catch(() => undefined);
       if (!mayHoldAll(filter, c.id, terms)) continue;
     }
-    const { db, rebuilt } = await open(ctx, e, c, hooks);
-    changed ||= rebuilt;
+    const opened = await open(ctx, e, c, hooks);
+    if (opened.rebuilt) rebuilt.add(e.session);
+    const db = opened.db;
     if (!db) continue;
     try {
       rows = merge(rows, findCallsIn(db.db, { ...f, limit }), limit);
@@ -90,5 +99,5 @@ export async function findAcrossChunks(
       db.close();
     }
   }
-  return { rows, changed };
+  return { rows, rebuilt: [...rebuilt] };
 }

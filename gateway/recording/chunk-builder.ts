@@ -7,8 +7,9 @@ import { EMPTY_HEAD } from '../journal/chain';
 import type { JournalEvent } from '../journal/events';
 import { eventOf, streamJournal } from '../journal/stream-journal';
 import { ChunkDb } from './chunk-db';
+import { chunkFacets, chunkTerms, openCallIds } from './chunk-facets';
 import { buildTermFilter } from './chunk-terms';
-import { atomicWrite, type ChunkEntry, chunkFile, type SourceEntry, termsFile } from './index-catalog';
+import { atomicWrite, type ChunkDir, type ChunkEntry, chunkFile, termsFile } from './index-catalog';
 
 /** Calls per chunk: one chunk is what a query holds in memory at a time. */
 export const DEFAULT_CHUNK_CALLS = 25_000;
@@ -65,8 +66,8 @@ async function saveChunk(
   const file = chunkFile(ctx.dataDir, session, place.n);
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await atomicWrite(file, db.export());
-  await atomicWrite(termsFile(ctx.dataDir, session, place.n), buildTermFilter(db.terms(), id));
-  return { ...place, id, ...db.facets() };
+  await atomicWrite(termsFile(ctx.dataDir, session, place.n), buildTermFilter(chunkTerms(db.db), id));
+  return { ...place, id, ...chunkFacets(db.db) };
 }
 
 interface Open {
@@ -92,16 +93,17 @@ export class ChunkBuilder {
 
   constructor(
     private readonly ctx: ChunkContext,
-    private readonly entry: SourceEntry,
+    private readonly session: string,
+    private readonly dir: ChunkDir,
   ) {
-    this.pending = new Map(entry.pending);
+    this.pending = new Map(dir.pending);
   }
 
   /** Resumes the open chunk, or drops it (and reads its bytes again) when its file is lost or stale. */
   async start(): Promise<void> {
-    const last = this.entry.chunks.at(-1);
+    const last = this.dir.chunks.at(-1);
     if (!last || last.to !== undefined) return;
-    const db = await loadChunk(this.ctx, this.entry.session, last);
+    const db = await loadChunk(this.ctx, this.session, last);
     if (db) {
       this.open = {
         db,
@@ -113,15 +115,15 @@ export class ChunkBuilder {
       };
       return;
     }
-    this.entry.chunks.pop();
-    this.entry.chunked = { offset: last.from, head: last.fromHead };
+    this.dir.chunks.pop();
+    this.dir.chunked = { offset: last.from, head: last.fromHead };
     for (const [k, n] of this.pending) if (n >= last.n) this.pending.delete(k);
   }
 
   /** One verified event at `offset` (bytes in a journal, position in a bundle), `before`: the head before it. */
   async add(e: JournalEvent, offset: number, before: ChainHead): Promise<void> {
     this.events++;
-    const session = this.entry.session;
+    const session = this.session;
     if (isStart(e, (id) => this.knows(id))) {
       if (!this.open || this.open.calls >= this.ctx.chunkCalls) await this.begin(offset, before);
       const o = this.open;
@@ -151,29 +153,29 @@ export class ChunkBuilder {
 
   private async begin(offset: number, before: ChainHead): Promise<void> {
     if (this.open) await this.seal(offset);
-    const n = (this.entry.chunks.at(-1)?.n ?? -1) + 1;
+    const n = (this.dir.chunks.at(-1)?.n ?? -1) + 1;
     this.open = {
-      db: ChunkDb.create(this.ctx.SQL, { session: this.entry.session, n, id: '' }),
+      db: ChunkDb.create(this.ctx.SQL, { session: this.session, n, id: '' }),
       changed: true,
       n,
       from: offset,
       fromHead: before,
       calls: 0,
     };
-    this.entry.chunks.push({ n, id: '', from: offset, fromHead: before, ...emptyFacets() });
+    this.dir.chunks.push({ n, id: '', from: offset, fromHead: before, ...emptyFacets() });
   }
 
   private async seal(to: number): Promise<void> {
     const o = this.open;
     if (!o) return;
     this.open = undefined;
-    const entry = await saveChunk(this.ctx, this.entry.session, o.db, {
+    const entry = await saveChunk(this.ctx, this.session, o.db, {
       n: o.n,
       from: o.from,
       fromHead: o.fromHead,
       to,
     });
-    for (const callId of o.db.openCalls()) this.pending.set(callId, o.n);
+    for (const callId of openCallIds(o.db.db)) this.pending.set(callId, o.n);
     while (this.pending.size > MAX_PENDING) {
       const oldest = this.pending.keys().next().value;
       if (oldest === undefined) break;
@@ -184,15 +186,15 @@ export class ChunkBuilder {
   }
 
   private replace(c: ChunkEntry): void {
-    const i = this.entry.chunks.findIndex((x) => x.n === c.n);
-    if (i >= 0) this.entry.chunks[i] = c;
+    const i = this.dir.chunks.findIndex((x) => x.n === c.n);
+    if (i >= 0) this.dir.chunks[i] = c;
   }
 
   private async sealedDb(n: number): Promise<ChunkDb | undefined> {
     if (this.sealed?.n === n) return this.sealed.db;
     await this.flushSealed();
-    const c = this.entry.chunks.find((x) => x.n === n);
-    const db = c && (await loadChunk(this.ctx, this.entry.session, c));
+    const c = this.dir.chunks.find((x) => x.n === n);
+    const db = c && (await loadChunk(this.ctx, this.session, c));
     // A lost sealed chunk is rebuilt from the journal when a query needs it, answers included.
     if (!db) return undefined;
     this.sealed = { n, db };
@@ -203,8 +205,8 @@ export class ChunkBuilder {
     const s = this.sealed;
     if (!s) return;
     this.sealed = undefined;
-    const c = this.entry.chunks.find((x) => x.n === s.n);
-    if (c) this.replace(await saveChunk(this.ctx, this.entry.session, s.db, c));
+    const c = this.dir.chunks.find((x) => x.n === s.n);
+    if (c) this.replace(await saveChunk(this.ctx, this.session, s.db, c));
     s.db.close();
   }
 
@@ -216,12 +218,12 @@ export class ChunkBuilder {
       this.open = undefined;
       if (o.changed)
         this.replace(
-          await saveChunk(this.ctx, this.entry.session, o.db, { n: o.n, from: o.from, fromHead: o.fromHead }),
+          await saveChunk(this.ctx, this.session, o.db, { n: o.n, from: o.from, fromHead: o.fromHead }),
         );
       o.db.close();
     }
-    this.entry.pending = [...this.pending];
-    this.entry.chunked = position;
+    this.dir.pending = [...this.pending];
+    this.dir.chunked = position;
   }
 
   /** Drops databases without saving (a failed build). */
@@ -240,12 +242,13 @@ export class ChunkBuilder {
  */
 export async function rebuildChunk(
   ctx: ChunkContext,
-  entry: SourceEntry,
+  session: string,
+  dir: ChunkDir,
   c: ChunkEntry,
   journalFile: string,
 ): Promise<ChunkDb | undefined> {
-  const db = ChunkDb.create(ctx.SQL, { session: entry.session, n: c.n, id: '' });
-  const to = c.to ?? entry.chunked.offset;
+  const db = ChunkDb.create(ctx.SQL, { session: session, n: c.n, id: '' });
+  const to = c.to ?? dir.chunked.offset;
   let past = false;
   const r = await streamJournal(
     journalFile,
@@ -253,15 +256,15 @@ export async function rebuildChunk(
       const at = base + line.start;
       past = at >= to;
       const e = eventOf(line, buf);
-      if (!past && isStart(e, (id) => db.has(id))) db.begin(entry.session, e);
+      if (!past && isStart(e, (id) => db.has(id))) db.begin(session, e);
       else {
         const callId = callIdOf(e);
-        if (callId !== undefined && db.has(callId)) db.update(entry.session, e, callId);
+        if (callId !== undefined && db.has(callId)) db.update(session, e, callId);
       }
     },
     {
       from: { offset: c.from, head: c.fromHead },
-      until: entry.chunked.offset,
+      until: dir.chunked.offset,
       stop: () => past && db.drafting === 0,
     },
   );
@@ -269,14 +272,14 @@ export async function rebuildChunk(
     db.close();
     return undefined;
   }
-  const saved = await saveChunk(ctx, entry.session, db, {
+  const saved = await saveChunk(ctx, session, db, {
     n: c.n,
     from: c.from,
     fromHead: c.fromHead,
     to: c.to,
   });
-  const i = entry.chunks.findIndex((x) => x.n === c.n);
-  if (i >= 0) entry.chunks[i] = saved;
+  const i = dir.chunks.findIndex((x) => x.n === c.n);
+  if (i >= 0) dir.chunks[i] = saved;
   return db;
 }
 

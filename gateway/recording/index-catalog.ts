@@ -38,6 +38,7 @@ export interface ChunkEntry extends ChunkFacets {
   readonly to?: number;
 }
 
+/** What `sessions` needs of a source: its summary, and how the file looked when it was read. */
 export interface SourceEntry {
   readonly session: string;
   readonly kind: 'journal' | 'bundle';
@@ -48,14 +49,21 @@ export interface SourceEntry {
   mtimeMs: number;
   /** The summary (counts) as of the furthest position known to hold. */
   latest: Checkpoint;
-  /** How far the call index (chunks) has read, verified. */
+  /** Where the chain broke (kind and line); set, the journal counts only up to it. */
+  fault?: string;
+  imported?: { readonly signer: string; readonly endedAt?: string };
+}
+
+/**
+ * A source's call index: its chunks, kept apart from the catalog (`index/chunks/<session>.json`)
+ * so that `sessions` never reads the chunk directories of a large store.
+ */
+export interface ChunkDir {
+  /** How far the chunks have read, verified (bytes of a journal; events of a bundle). */
   chunked: { offset: number; head: ChainHead };
   chunks: ChunkEntry[];
   /** Calls of sealed chunks still waiting for their answer: call id → chunk number. */
   pending: [string, number][];
-  /** Where the chain broke (kind and line); set, the journal counts only up to it. */
-  fault?: string;
-  imported?: { readonly signer: string; readonly endedAt?: string };
 }
 
 export interface Catalog {
@@ -68,6 +76,28 @@ export function indexDir(dataDir: string): string {
 
 export function chunkFile(dataDir: string, session: string, n: number): string {
   return join(dataDir, INDEX_DIR, 'chunks', `${session}.${n}.sqlite`);
+}
+
+export function chunkDirFile(dataDir: string, session: string): string {
+  return join(dataDir, INDEX_DIR, 'chunks', `${session}.json`);
+}
+
+export async function loadChunkDir(dataDir: string, session: string): Promise<ChunkDir | undefined> {
+  try {
+    const v = JSON.parse(await readFile(chunkDirFile(dataDir, session), 'utf8')) as Partial<ChunkDir> & {
+      format?: unknown;
+    };
+    if (v.format === CATALOG_FORMAT && v.chunked && Array.isArray(v.chunks) && Array.isArray(v.pending))
+      return { chunked: v.chunked, chunks: v.chunks, pending: v.pending };
+  } catch {
+    // Missing or torn: the source's calls are indexed again.
+  }
+  return undefined;
+}
+
+export async function saveChunkDir(dataDir: string, session: string, dir: ChunkDir): Promise<void> {
+  await mkdir(join(indexDir(dataDir), 'chunks'), { recursive: true, mode: 0o700 });
+  await atomicWrite(chunkDirFile(dataDir, session), JSON.stringify({ format: CATALOG_FORMAT, ...dir }));
 }
 
 export function termsFile(dataDir: string, session: string, n: number): string {
@@ -106,13 +136,15 @@ export async function atomicWrite(file: string, data: string | Uint8Array): Prom
   }
 }
 
+/** Removes a source's call index: its chunk files and its chunk directory. */
 export async function removeChunkFiles(
   dataDir: string,
   session: string,
-  chunks: readonly { n: number }[],
+  dir: ChunkDir | undefined,
 ): Promise<void> {
-  for (const c of chunks) {
+  for (const c of (dir ?? (await loadChunkDir(dataDir, session)))?.chunks ?? []) {
     await unlink(chunkFile(dataDir, session, c.n)).catch(() => undefined);
     await unlink(termsFile(dataDir, session, c.n)).catch(() => undefined);
   }
+  await unlink(chunkDirFile(dataDir, session)).catch(() => undefined);
 }

@@ -2,7 +2,7 @@ import type { ChainHead } from '../journal/chain';
 import type { JournalEvent } from '../journal/events';
 import { eventOf, streamJournal } from '../journal/stream-journal';
 import { ChunkBuilder, type ChunkContext } from './chunk-builder';
-import type { SourceEntry } from './index-catalog';
+import type { ChunkDir } from './index-catalog';
 
 export interface JournalIndexed {
   /** Events read and indexed in this pass. */
@@ -19,12 +19,14 @@ export interface JournalIndexed {
  */
 export async function indexJournalChunks(
   ctx: ChunkContext,
-  e: SourceEntry,
+  session: string,
+  e: ChunkDir,
   file: string,
+  size: number,
 ): Promise<JournalIndexed> {
-  const b = new ChunkBuilder(ctx, e);
+  const b = new ChunkBuilder(ctx, session, e);
   await b.start();
-  if (e.chunked.offset >= e.size) {
+  if (e.chunked.offset >= size) {
     await b.finish(e.chunked);
     return { events: 0, validBytes: e.chunked.offset };
   }

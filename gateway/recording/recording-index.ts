@@ -1,11 +1,9 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SqlJsStatic } from 'sql.js';
 import { IMPORTED_DIR, importedSessionId, readBundleFile } from '../bundle/import-bundle';
 import type { JournalEvent } from '../journal/events';
-import { CHAIN_START, ChunkBuilder, type ChunkContext, DEFAULT_CHUNK_CALLS } from './chunk-builder';
-import { findAcrossChunks } from './call-search';
-import { type Catalog, loadCatalog, removeChunkFiles, saveCatalog, type SourceEntry } from './index-catalog';
+import { ChunkIndex, type ChunkIndexOptions } from './chunk-index';
+import { type Catalog, loadCatalog, saveCatalog, type SourceEntry } from './index-catalog';
 import {
   type CallFilter,
   type CallRow,
@@ -13,8 +11,6 @@ import {
   sessionSummary,
   type SessionSummary,
 } from './index-query';
-import { indexJournalChunks } from './index-journal';
-import { loadSqlJs } from './sqljs';
 import { anchorHolds, readSummaryFile, START, topUp } from './summary-checkpoint';
 import { SummaryFold } from './summary-fold';
 
@@ -28,12 +24,7 @@ export interface SyncReport {
   readonly faults: readonly { readonly session: string; readonly fault: string }[];
 }
 
-export interface IndexOptions {
-  /** Calls per chunk of the call index (default DEFAULT_CHUNK_CALLS). */
-  readonly chunkCalls?: number;
-  /** Told of every chunk file loaded (tests count them). */
-  readonly onChunkLoad?: (session: string, n: number) => void;
-}
+export type IndexOptions = ChunkIndexOptions;
 
 interface Report {
   indexedEvents: number;
@@ -54,15 +45,17 @@ interface Report {
  */
 export class RecordingIndex {
   private dirty = false;
-  private SQL: SqlJsStatic | undefined;
+  private readonly chunks: ChunkIndex;
   /** Verified events of bundles read in this run (chunks are built from them). */
   private readonly bundleEvents = new Map<string, readonly JournalEvent[]>();
 
   private constructor(
     private readonly dataDir: string,
     private readonly catalog: Catalog,
-    private readonly opts: IndexOptions,
-  ) {}
+    opts: IndexOptions,
+  ) {
+    this.chunks = new ChunkIndex(dataDir, opts);
+  }
 
   static async open(dataDir: string, opts: IndexOptions = {}): Promise<RecordingIndex> {
     await unlink(join(dataDir, LEGACY_INDEX_FILE)).catch(() => undefined);
@@ -81,9 +74,6 @@ export class RecordingIndex {
       size: -1,
       mtimeMs: -1,
       latest: START,
-      chunked: CHAIN_START,
-      chunks: [],
-      pending: [],
     };
     this.catalog.sources[session] = e;
     this.dirty = true;
@@ -92,7 +82,7 @@ export class RecordingIndex {
 
   /** Forgets a source's summary and call index (its chunk files go too). */
   private async reset(e: SourceEntry): Promise<SourceEntry> {
-    await removeChunkFiles(this.dataDir, e.session, e.chunks);
+    await this.chunks.forget(e.session);
     return this.fresh(e.session, e.kind, e.file);
   }
 
@@ -108,8 +98,7 @@ export class RecordingIndex {
     for (const name of await listFiles(join(this.dataDir, IMPORTED_DIR), '.airlock'))
       seen.add(await this.syncBundleSummary(name, r));
     for (const session of Object.keys(this.catalog.sources).filter((s) => !seen.has(s))) {
-      const e = this.catalog.sources[session];
-      if (e) await removeChunkFiles(this.dataDir, session, e.chunks);
+      await this.chunks.forget(session);
       delete this.catalog.sources[session];
       r.removed.push(session);
       this.dirty = true;
@@ -123,7 +112,7 @@ export class RecordingIndex {
     if (!st) return;
     let e = this.catalog.sources[session];
     // A journal shorter than what was read of it was cut or replaced: its index starts over.
-    if (e && (e.kind !== 'journal' || st.size < Math.max(e.latest.offset, e.chunked.offset))) {
+    if (e && (e.kind !== 'journal' || st.size < e.latest.offset)) {
       e = await this.reset(e);
       r.rebuilt.push(session);
     }
@@ -177,8 +166,7 @@ export class RecordingIndex {
       return guess;
     }
     const session = importedSessionId(v.header.task.taskId, v.fingerprint);
-    const old = this.catalog.sources[session];
-    if (old) await removeChunkFiles(this.dataDir, session, old.chunks);
+    await this.chunks.forget(session);
     const e = this.fresh(session, 'bundle', name);
     const fold = new SummaryFold();
     const events = v.events ?? [];
@@ -193,59 +181,22 @@ export class RecordingIndex {
     return session;
   }
 
-  private async context(): Promise<ChunkContext> {
-    this.SQL ??= await loadSqlJs();
-    return {
-      SQL: this.SQL,
-      dataDir: this.dataDir,
-      chunkCalls: this.opts.chunkCalls ?? DEFAULT_CHUNK_CALLS,
-      onLoad: this.opts.onChunkLoad,
-    };
-  }
-
   /** Summaries, then the call index, caught up with the files on disk. */
   async sync(): Promise<SyncReport> {
     const r = await this.syncSummaries();
-    const ctx = await this.context();
     let indexedEvents = 0;
     for (const e of Object.values(this.catalog.sources)) {
-      if (e.kind === 'journal') {
-        const built = await indexJournalChunks(ctx, e, this.journalFile(e));
-        indexedEvents += built.events;
-        if (built.fault && !e.fault) {
-          // The chain breaks before the summary's checkpoint: count only what verifies.
-          e.fault = built.fault;
-          e.latest = (await topUp(this.journalFile(e), [], built.validBytes)).checkpoint;
-          r.faults.push({ session: e.session, fault: built.fault });
-        }
-      } else indexedEvents += await this.indexBundleChunks(ctx, e);
-      if (indexedEvents > 0) this.dirty = true;
+      const built = await this.chunks.catchUp(e, this.bundleEvents.get(e.session));
+      indexedEvents += built.events;
+      if (built.fault && !e.fault) {
+        // The chain breaks before the summary's checkpoint: count only what verifies.
+        e.fault = built.fault;
+        e.latest = (await topUp(this.journalFile(e), [], built.validBytes)).checkpoint;
+        r.faults.push({ session: e.session, fault: built.fault });
+        this.dirty = true;
+      }
     }
     return { ...r, indexedEvents: Math.max(indexedEvents, r.indexedEvents) };
-  }
-
-  private async indexBundleChunks(ctx: ChunkContext, e: SourceEntry): Promise<number> {
-    if (e.chunked.offset >= e.latest.offset) return 0;
-    let events = this.bundleEvents.get(e.session);
-    if (!events) {
-      const v = await readBundleFile(join(this.dataDir, IMPORTED_DIR, e.file), true);
-      if (!v.ok) return 0;
-      events = v.events ?? [];
-    }
-    const b = new ChunkBuilder(ctx, e);
-    await b.start();
-    try {
-      for (let i = e.chunked.offset; i < events.length; i++) {
-        const ev = events[i];
-        if (ev) await b.add(ev, i, { seq: ev.seq - 1, hash: ev.prev });
-      }
-    } catch (err) {
-      b.abandon();
-      throw err;
-    }
-    const last = events.at(-1);
-    await b.finish({ offset: events.length, head: last ? { seq: last.seq, hash: last.hash } : START });
-    return b.events;
   }
 
   /** Every session (local and imported) with its counts, newest first. */
@@ -266,23 +217,12 @@ export class RecordingIndex {
    * sync() first. Loads only the chunks whose facets (and term filters, for text) can match.
    */
   async findCalls(f: CallFilter): Promise<CallRow[]> {
-    const ctx = await this.context();
-    const out = await findAcrossChunks(ctx, Object.values(this.catalog.sources), f, {
-      journalFile: (e) => this.journalFile(e),
-      rebuildBundle: async (e) => {
-        await removeChunkFiles(this.dataDir, e.session, e.chunks);
-        e.chunks = [];
-        e.pending = [];
-        e.chunked = CHAIN_START;
-        await this.indexBundleChunks(ctx, e);
-      },
-    });
-    if (out.changed) this.dirty = true;
-    return out.rows;
+    return this.chunks.findCalls(Object.values(this.catalog.sources), f);
   }
 
-  /** Writes the catalog when anything changed; a lost catalog only costs a rebuild. */
+  /** Writes what changed (catalog, chunk directories); a lost file only costs reading again. */
   async save(): Promise<void> {
+    await this.chunks.save();
     if (!this.dirty) return;
     await saveCatalog(this.dataDir, this.catalog);
     this.dirty = false;

@@ -93,7 +93,10 @@ const ANCHOR_WINDOW = 16 * 1024;
  * (its bytes hash to its own `hash`), with that seq and hash. One small read; it tells a journal
  * that was cut or replaced from the one the checkpoint was taken on.
  */
-export async function anchorHolds(journalFile: string, cp: Checkpoint): Promise<boolean> {
+export async function anchorHolds(
+  journalFile: string,
+  cp: Pick<Checkpoint, 'offset' | 'seq' | 'hash'>,
+): Promise<boolean> {
   if (cp.offset === 0) return cp.seq === 0;
   const fh = await open(journalFile, 'r').catch(() => undefined);
   if (!fh) return false;

@@ -9,84 +9,30 @@
  * - timeline counts, as the webview's CallIndex counts them (webview/src/model/call-index.ts):
  *   each call's outcome from its decision and approval, `failed`, `masked` per call.
  * The timeline counts need each call's state until it can no longer change: calls are kept while
- * open (no response or error yet) plus the last RECENT_CLOSED closed ones, for the rare event that
+ * open (no response or error yet) plus the last RECENT_CLOSED closed ones (none once the task
+ * ended, so the summaries of months of ended tasks stay a few hundred bytes each), for the rare event that
  * names a call after its answer (a local error after a failed delivery); older ones are final.
  */
 
-/** The webview's TaskCounts (webview/src/protocol.ts), which this must stay assignable to. */
-export interface TimelineCounts {
-  calls: number;
-  allowed: number;
-  denied: number;
-  approved: number;
-  pending: number;
-  masked: number;
-  refused: number;
-  failed: number;
-}
+import {
+  type CallState,
+  emptyFoldState,
+  F_ALLOWED,
+  F_APPROVED,
+  F_DENIED,
+  F_FAILED,
+  F_MASKED,
+  F_PENDING,
+  F_REFUSED,
+  type FoldState,
+  MAX_OPEN,
+  outcomeFlags,
+  RECENT_CLOSED,
+  type SessionFacts,
+  type TimelineCounts,
+} from './summary-state';
 
-export interface SessionFacts {
-  /** The task named by the first event (an imported session's id is not its task id). */
-  task?: string;
-  events: number;
-  calls: number;
-  allowed: number;
-  denied: number;
-  errors: number;
-  approvals: number;
-  masked: number;
-  firstTs?: string;
-  lastTs?: string;
-  name?: string;
-  startedBy?: string;
-  agent?: string;
-  workspace?: string;
-  startedAt?: string;
-  expiresAt?: string;
-  endedAt?: string;
-  endReason?: string;
-}
-
-type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired';
-
-/** What decides a call's flags (short keys: these are written to disk for every open call). */
-interface CallState {
-  readonly id: string;
-  /** Flags last counted. */
-  f: number;
-  /** Decision. */
-  d?: string;
-  /** Approval id and state. */
-  a?: string;
-  s?: ApprovalState;
-  /** Response status, aborted, gateway error, masked fields seen. */
-  st?: number;
-  ab?: boolean;
-  e?: boolean;
-  m?: boolean;
-}
-
-export interface FoldState {
-  readonly session: SessionFacts;
-  readonly counts: TimelineCounts;
-  /** Calls whose counts may still change, oldest first. */
-  readonly open: readonly CallState[];
-  readonly closed: readonly CallState[];
-  /** Approval id → the call that raised it, for calls above. */
-  readonly approvals: readonly (readonly [string, string])[];
-}
-
-export const RECENT_CLOSED = 256;
-/** Calls that never got an answer (a crash) stop being tracked beyond this many; their counts stay. */
-export const MAX_OPEN = 50_000;
-
-const F_ALLOWED = 1;
-const F_DENIED = 2;
-const F_APPROVED = 4;
-const F_PENDING = 8;
-const F_MASKED = 16;
-const F_REFUSED = 32;
-const F_FAILED = 64;
+export { emptyFoldState, type FoldState, type SessionFacts, type TimelineCounts } from './summary-state';
 
 type Fields = Readonly<Record<string, unknown>>;
 const fields = (v: unknown): Fields =>
@@ -106,35 +52,6 @@ function namesMaskedField(d: Fields): boolean {
     const f = fields(x);
     return typeof f.field === 'string' || typeof f.path === 'string';
   });
-}
-
-function outcomeFlags(c: CallState): number {
-  let f = 0;
-  let allowedish = false;
-  if (c.d === 'deny') f |= F_DENIED;
-  else if (c.d === 'allow') {
-    f |= c.a !== undefined && c.s === 'approved' ? F_APPROVED : F_ALLOWED;
-    allowedish = true;
-  } else if (c.a !== undefined) {
-    if (c.s === 'pending') f |= F_PENDING;
-    else if (c.s === 'approved') {
-      f |= F_APPROVED;
-      allowedish = true;
-    } else f |= F_DENIED;
-  } else if (c.e) f |= F_REFUSED;
-  if (c.m) f |= F_MASKED;
-  if (allowedish && ((c.st ?? 0) >= 400 || c.ab === true)) f |= F_FAILED;
-  return f;
-}
-
-export function emptyFoldState(): FoldState {
-  return {
-    session: { events: 0, calls: 0, allowed: 0, denied: 0, errors: 0, approvals: 0, masked: 0 },
-    counts: { calls: 0, allowed: 0, denied: 0, approved: 0, pending: 0, masked: 0, refused: 0, failed: 0 },
-    open: [],
-    closed: [],
-    approvals: [],
-  };
 }
 
 export class SummaryFold {
@@ -197,6 +114,8 @@ export class SummaryFold {
       case 'task.ended':
         s.endedAt = ts;
         s.endReason = str(d, 'reason');
+        // An ended task takes no calls: its answered ones stay counted and need not be kept.
+        this.closed.clear();
         return;
       case 'call.request': {
         s.calls++;
