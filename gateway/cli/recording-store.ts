@@ -12,7 +12,9 @@ import { TaskRegistry } from '../tasks/task-registry';
  * index up, which reads whatever was appended since the last query.
  */
 export async function openIndex(dataDir: string, need: 'summaries' | 'calls'): Promise<RecordingIndex> {
-  const index = await RecordingIndex.open(dataDir);
+  // Calls per chunk of the call index: a tuning knob for measurements (bench/store.ts).
+  const chunkCalls = Number(process.env.AIRLOCK_INDEX_CHUNK_CALLS) || undefined;
+  const index = await RecordingIndex.open(dataDir, { chunkCalls });
   if (need === 'calls') await index.sync();
   else await index.syncSummaries();
   // The catalog only speeds up the next command; failing to write it costs nothing.

@@ -9,6 +9,7 @@ import { resolveDataDir } from './data-dir-option';
 import { openIndex } from './recording-store';
 import { FILTER_OPTIONS, filterFrom, hasFilter } from './sessions-command';
 import { ShowOutput } from './show-output';
+import { onlyCalls, printMatchingRanges } from './show-ranges';
 
 function pick(sessions: readonly SessionSummary[], wanted: string): SessionSummary {
   const exact = sessions.find((s) => s.session === wanted);
@@ -25,34 +26,11 @@ function pick(sessions: readonly SessionSummary[], wanted: string): SessionSumma
   throw new CliError(`No recorded session ${wanted} (see: airlock sessions)`, 1);
 }
 
-/** Keeps the events that belong to the chosen calls: call events by callId, approvals by the call they held. */
-function onlyCalls(callIds: ReadonlySet<string>): (e: JournalEvent) => boolean {
-  const approvals = new Set<string>();
-  return (e) => {
-    switch (e.type) {
-      case 'call.request':
-      case 'call.decision':
-      case 'call.response':
-        return callIds.has(e.data.callId);
-      case 'call.error':
-        return e.data.callId !== undefined && callIds.has(e.data.callId);
-      case 'approval.requested':
-        if (!callIds.has(e.data.callId)) return false;
-        approvals.add(e.data.approvalId);
-        return true;
-      case 'approval.decided':
-      case 'approval.expired':
-        return approvals.has(e.data.approvalId);
-      default:
-        return false;
-    }
-  };
-}
-
 /**
  * `airlock show TASK`: a session's events (verified as read), optionally only matching calls.
  * A journal is streamed, verified block by block, and printed as it goes, so a session of a
- * million calls takes the memory of a block, not of the session.
+ * million calls takes the memory of a block, not of the session; with filters, only the parts
+ * of it where the matching calls are recorded are read (the call index knows where).
  */
 export async function runShowCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -68,11 +46,8 @@ export async function runShowCommand(args: string[]): Promise<number> {
   const filtered = hasFilter(filter);
   const index = await openIndex(dataDir, filtered ? 'calls' : 'summaries');
   const session = pick(index.sessions(), wanted);
-  const keep = filtered
-    ? onlyCalls(
-        new Set((await index.findCalls({ ...filter, session: session.session })).map((c) => c.callId)),
-      )
-    : () => true;
+  const found = filtered ? await index.findCallsByChunk({ ...filter, session: session.session }) : undefined;
+  const keep = found ? onlyCalls(new Set(found.rows.map((c) => c.callId))) : () => true;
   await index.save().catch(() => undefined);
   index.close();
   const out = new ShowOutput(process.stdout, values.json, session);
@@ -82,17 +57,33 @@ export async function runShowCommand(args: string[]): Promise<number> {
       throw new CliError(`The imported bundle of ${session.session} no longer verifies: ${v.fault.message}`);
     for (const e of v.events ?? []) if (keep(e)) out.event(e);
   } else {
-    const r = await streamJournal(
-      join(dataDir, 'journal', `${session.taskId}.jsonl`),
-      (line, buf) => {
-        const e = eventOf(line, buf);
-        if (keep(e)) out.event(e);
-      },
-      { afterBlock: () => out.drain() },
-    );
-    if (r.fault)
+    const file = join(dataDir, 'journal', `${session.taskId}.jsonl`);
+    // Filtered: only the stretches of the journal where the matching calls are (see show-ranges).
+    const fault = found
+      ? await printMatchingRanges(
+          file,
+          found.hits,
+          keep,
+          (e) => out.event(e),
+          () => out.drain(),
+        )
+      : (
+          await streamJournal(
+            file,
+            (line, buf) => {
+              const e = eventOf(line, buf);
+              if (keep(e)) out.event(e);
+            },
+            { afterBlock: () => out.drain() },
+          )
+        ).fault;
+    if (fault)
       process.stderr.write(
-        `airlock: warning: the journal fails verification at line ${r.fault.line} (${r.fault.kind}); showing the verified part\n`,
+        `airlock: warning: the journal fails verification at line ${fault.line} (${fault.kind}); showing the verified part\n`,
+      );
+    else if (session.fault)
+      process.stderr.write(
+        `airlock: warning: the journal fails verification (${session.fault}); showing the verified part\n`,
       );
   }
   await out.end();

@@ -62,6 +62,19 @@ async function open(
   return { db: again && (await loadChunk(ctx, e.session, again)), rebuilt: true };
 }
 
+/** A chunk that held matches, and which calls (its byte range lets `show` read only there). */
+export interface ChunkHit {
+  readonly session: string;
+  readonly chunk: ChunkEntry;
+  readonly rows: readonly CallRow[];
+}
+
+export interface SearchResult {
+  readonly rows: CallRow[];
+  readonly hits: ChunkHit[];
+  readonly rebuilt: string[];
+}
+
 /**
  * A query over every source's chunks: those whose facets rule the filter out are never read; the
  * rest are taken in order of their earliest call, one database at a time, and once `limit` calls
@@ -74,13 +87,14 @@ export async function findAcrossChunks(
   sources: readonly IndexedSource[],
   f: CallFilter,
   hooks: SearchHooks,
-): Promise<{ rows: CallRow[]; rebuilt: string[] }> {
+): Promise<SearchResult> {
   const terms = f.text ? textWords(f.text).flatMap(ftsTerms) : [];
   const candidates = sources
     .flatMap((e) => e.dir.chunks.filter((c) => chunkMayMatch(c, e.session, f)).map((c) => ({ e, c })))
     .sort((a, b) => cmp(a.c.minTs ?? '', b.c.minTs ?? '') || cmp(a.e.session, b.e.session) || a.c.n - b.c.n);
   let rows: CallRow[] = [];
   const rebuilt = new Set<string>();
+  const hits: ChunkHit[] = [];
   const limit = f.limit ? Math.max(1, Math.floor(f.limit)) : undefined;
   for (const { e, c } of candidates) {
     const last = limit !== undefined && rows.length >= limit ? rows[limit - 1] : undefined;
@@ -94,10 +108,12 @@ export async function findAcrossChunks(
     const db = opened.db;
     if (!db) continue;
     try {
-      rows = merge(rows, findCallsIn(db.db, { ...f, limit }), limit);
+      const found = findCallsIn(db.db, { ...f, limit });
+      if (found.length > 0) hits.push({ session: e.session, chunk: c, rows: found });
+      rows = merge(rows, found, limit);
     } finally {
       db.close();
     }
   }
-  return { rows, rebuilt: [...rebuilt] };
+  return { rows, hits, rebuilt: [...rebuilt] };
 }

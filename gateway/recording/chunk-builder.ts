@@ -12,7 +12,7 @@ import { buildTermFilter } from './chunk-terms';
 import { atomicWrite, type ChunkDir, type ChunkEntry, chunkFile, termsFile } from './index-catalog';
 
 /** Calls per chunk: one chunk is what a query holds in memory at a time. */
-export const DEFAULT_CHUNK_CALLS = 25_000;
+export const DEFAULT_CHUNK_CALLS = 10_000;
 /** Calls of sealed chunks that never got an answer (a crash) are followed up to this many. */
 const MAX_PENDING = 10_000;
 

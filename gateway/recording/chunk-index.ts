@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { IMPORTED_DIR, readBundleFile } from '../bundle/import-bundle';
 import type { JournalEvent } from '../journal/events';
-import { findAcrossChunks, type IndexedSource } from './call-search';
+import { findAcrossChunks, type IndexedSource, type SearchResult } from './call-search';
 import { CHAIN_START, ChunkBuilder, type ChunkContext, DEFAULT_CHUNK_CALLS } from './chunk-builder';
 import {
   type ChunkDir,
@@ -11,7 +11,7 @@ import {
   saveChunkDir,
   type SourceEntry,
 } from './index-catalog';
-import type { CallFilter, CallRow } from './index-query';
+import type { CallFilter } from './index-query';
 import { indexJournalChunks, type JournalIndexed } from './index-journal';
 import { loadSqlJs } from './sqljs';
 import { anchorHolds } from './summary-checkpoint';
@@ -125,7 +125,7 @@ export class ChunkIndex {
     return { events: b.events, validBytes: events.length };
   }
 
-  async findCalls(sources: readonly SourceEntry[], f: CallFilter): Promise<CallRow[]> {
+  async findCalls(sources: readonly SourceEntry[], f: CallFilter): Promise<SearchResult> {
     const ctx = await this.context();
     const indexed: IndexedSource[] = [];
     for (const e of sources) indexed.push({ session: e.session, kind: e.kind, dir: await this.dir(e) });
@@ -140,7 +140,7 @@ export class ChunkIndex {
       },
     });
     for (const s of out.rebuilt) this.changed.add(s);
-    return out.rows;
+    return out;
   }
 
   /** Writes the chunk directories that changed. */

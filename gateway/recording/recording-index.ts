@@ -2,6 +2,7 @@ import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMPORTED_DIR, importedSessionId, readBundleFile } from '../bundle/import-bundle';
 import type { JournalEvent } from '../journal/events';
+import type { SearchResult } from './call-search';
 import { ChunkIndex, type ChunkIndexOptions } from './chunk-index';
 import { type Catalog, loadCatalog, saveCatalog, type SourceEntry } from './index-catalog';
 import {
@@ -217,6 +218,11 @@ export class RecordingIndex {
    * sync() first. Loads only the chunks whose facets (and term filters, for text) can match.
    */
   async findCalls(f: CallFilter): Promise<CallRow[]> {
+    return (await this.chunks.findCalls(Object.values(this.catalog.sources), f)).rows;
+  }
+
+  /** As findCalls, with the chunks that held them (where in the journal their events begin). */
+  findCallsByChunk(f: CallFilter): Promise<SearchResult> {
     return this.chunks.findCalls(Object.values(this.catalog.sources), f);
   }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import { ShowOutput } from '../../gateway/cli/show-output';
+import { onlyCalls, printMatchingRanges } from '../../gateway/cli/show-ranges';
 import type { EventBody } from '../../gateway/journal/events';
 import { Journal } from '../../gateway/journal/journal';
 import { readJournalFile } from '../../gateway/journal/read-journal';
@@ -21,6 +22,33 @@ const parts = (
   if (!req || !dec || !res) throw new Error('callEvents changed');
   return { req, dec, res };
 };
+
+/** A held call's approval request and its later approval. */
+function held(n: number): EventBody {
+  return {
+    type: 'approval.requested',
+    data: {
+      approvalId: `ap-${n}`,
+      callId: `call-${n}`,
+      identity: 'dev',
+      service: 'dynamodb',
+      action: 'dynamodb:GetItem',
+      resources: ['*'],
+      summary: 'held',
+      params: {},
+      rule: { id: 'r', reason: 'ask' },
+      expiresAt: '2030-01-01T00:00:00.000Z',
+      timeoutSeconds: 60,
+    },
+  };
+}
+
+function decided(n: number): EventBody {
+  return {
+    type: 'approval.decided',
+    data: { approvalId: `ap-${n}`, decision: 'approve-once', decidedBy: 'dev', waitedMs: 1, attempts: 1 },
+  };
+}
 
 /** Opens the index with small chunks, syncs, and records which chunk files a query loads. */
 async function indexed(dir: string, chunkCalls: number): Promise<{ index: RecordingIndex; loads: string[] }> {
@@ -160,6 +188,88 @@ void describe('the call index in chunks', () => {
       await rm(chunkFile(dir, 't-x', 2));
       const { index: afterOpen } = await indexed(dir, 10);
       assert.deepEqual(brief(await afterOpen.findCalls({})), before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  void test('a filtered show reads only the stretches where the matching calls are, and prints what a full read would', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-show-ranges-'));
+    try {
+      const j = await Journal.create(dir);
+      await j.record('t-r', [taskStarted('t-r')]);
+      const kms = (n: number): Parameters<typeof callEvents>[1] =>
+        n % 7 === 0 ? { service: 'kms', operation: 'Decrypt', action: 'kms:Decrypt' } : {};
+      // Calls 41..56 at once: all requests, then all answers (chunks of 8 split them).
+      const wave = Array.from({ length: 16 }, (_, i) => parts(41 + i, kms(41 + i)));
+      for (let n = 1; n <= 60; n++) {
+        if (n === 41) {
+          await j.record(
+            't-r',
+            wave.map((c) => c.req),
+          );
+          await j.record(
+            't-r',
+            wave.flatMap((c) => [c.dec, c.res]),
+          );
+        }
+        if (n >= 41 && n <= 56) continue;
+        const c = parts(n, kms(n));
+        // Every tenth call is held: its approval is decided after later calls were recorded.
+        if (n % 10 === 0) {
+          await j.record('t-r', [c.req, held(n)]);
+          await j.record('t-r', callEvents(1000 + n));
+          await j.record('t-r', [decided(n), c.dec, c.res]);
+        } else if (n % 10 === 5) {
+          // Held, and the client went away: denied and answered; a human approves later still.
+          await j.record('t-r', [
+            c.req,
+            held(n),
+            {
+              type: 'call.decision',
+              data: { callId: `call-${n}`, decision: 'deny', reason: 'gone', approvalId: `ap-${n}` },
+            },
+            {
+              type: 'call.response',
+              data: { callId: `call-${n}`, status: 403, responseBytes: 0, gatewayMs: 1, local: true },
+            },
+          ]);
+          await j.record('t-r', [...callEvents(1000 + n), ...callEvents(2000 + n), ...callEvents(3000 + n)]);
+          await j.record('t-r', [decided(n)]);
+        } else await j.record('t-r', [c.req, c.dec, c.res]);
+      }
+      await j.close();
+      const file = join(dir, 'journal', 't-r.jsonl');
+      const all = (await readJournalFile(file)).events;
+      const { index } = await indexed(dir, 8);
+      for (const f of [
+        { service: 'kms' },
+        { text: 'o-30' },
+        { text: 'o-44' },
+        { text: 'o-1030' },
+        { status: '2xx' },
+        { decision: 'deny' as const },
+        { since: all[100]?.ts },
+      ]) {
+        const found = await index.findCallsByChunk({ ...f, session: 't-r' });
+        if ('service' in f)
+          assert.ok((found.hits[0]?.chunk.from ?? 0) > 0, 'starts where the first match is');
+        const ids = new Set(found.rows.map((r) => r.callId));
+        const expected = all.filter(onlyCalls(ids)).map((e) => e.seq);
+        const printed: number[] = [];
+        const fault = await printMatchingRanges(
+          file,
+          found.hits,
+          onlyCalls(ids),
+          (e) => printed.push(e.seq),
+          () => Promise.resolve(),
+          // Small blocks, so reading stops as soon as the matching calls are complete.
+          256,
+        );
+        assert.equal(fault, undefined);
+        assert.deepEqual(printed, expected, JSON.stringify(f));
+        assert.ok(printed.length > 0, JSON.stringify(f));
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
