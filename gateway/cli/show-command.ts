@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IMPORTED_DIR, readBundleFile } from '../bundle/import-bundle';
-import type { JournalEvent } from '../journal/events';
 import { eventOf, streamJournal } from '../journal/stream-journal';
 import type { SessionSummary } from '../recording/index-query';
 import { CliError } from './cli-error';
@@ -10,6 +9,9 @@ import { openIndex } from './recording-store';
 import { FILTER_OPTIONS, filterFrom, hasFilter } from './sessions-command';
 import { ShowOutput } from './show-output';
 import { onlyCalls, printMatchingRanges } from './show-ranges';
+
+/** Ranges are read in smaller blocks than whole journals: reading stops at a block's end. */
+const RANGE_BLOCK_BYTES = 256 * 1024;
 
 function pick(sessions: readonly SessionSummary[], wanted: string): SessionSummary {
   const exact = sessions.find((s) => s.session === wanted);
@@ -66,6 +68,7 @@ export async function runShowCommand(args: string[]): Promise<number> {
           keep,
           (e) => out.event(e),
           () => out.drain(),
+          RANGE_BLOCK_BYTES,
         )
       : (
           await streamJournal(

@@ -3,6 +3,7 @@ import type { JournalEvent } from '../journal/events';
 import type { JournalPosition } from '../journal/read-journal';
 import { eventOf, streamJournal } from '../journal/stream-journal';
 import type { ChunkHit } from '../recording/call-search';
+import type { CallRow } from '../recording/index-query';
 
 /** Keeps the events that belong to the chosen calls: call events by callId, approvals by the call they held. */
 export function onlyCalls(callIds: ReadonlySet<string>): (e: JournalEvent) => boolean {
@@ -28,19 +29,42 @@ export function onlyCalls(callIds: ReadonlySet<string>): (e: JournalEvent) => bo
   };
 }
 
-/** The call ids whose answer (response or error) the index saw: reading goes on until it is read. */
-function answered(hit: ChunkHit): string[] {
-  return hit.rows
-    .filter((r) => (r.status !== undefined || r.errorCode !== undefined) && r.callId !== `error-${r.seq}`)
-    .map((r) => r.callId);
+/** Whether the index saw the call's answer (response or error): reading goes on until it is read. */
+function answered(r: CallRow): boolean {
+  return (r.status !== undefined || r.errorCode !== undefined) && r.callId !== `error-${r.seq}`;
+}
+
+interface Range {
+  readonly from: JournalPosition;
+  /** New matching calls begin before here. */
+  readonly end: number;
+  readonly callIds: readonly string[];
+}
+
+/** Each matching call from where it begins; a call without a known start, from its chunk's. */
+function rangesOf(hits: readonly ChunkHit[]): Range[] {
+  const out: Range[] = [];
+  for (const h of hits)
+    for (const r of h.rows) {
+      const s = h.starts.get(r.callId);
+      out.push(
+        s
+          ? { from: { offset: s.offset, head: s.head }, end: s.offset + 1, callIds: [r.callId] }
+          : {
+              from: { offset: h.chunk.from, head: h.chunk.fromHead },
+              end: h.chunk.to ?? Infinity,
+              callIds: [r.callId],
+            },
+      );
+    }
+  return out.sort((a, b) => a.from.offset - b.from.offset);
 }
 
 /**
- * Prints the events of the matching calls of one journal without reading all of it: from the
- * start of each chunk that held matches (its byte offset and the chain head there, verified when
- * the index read it), on until those calls' answers and their approvals' outcomes were read,
- * verifying the chain as it goes. Every event of a call comes at or after the start of its chunk,
- * so nothing that belongs to a matching call is skipped.
+ * Prints the events of the matching calls of one journal without reading all of it: from where
+ * each call begins (its byte offset and the chain head there, verified when the index read it),
+ * on until its answer and its approval's outcome were read, verifying the chain as it goes.
+ * Every event of a call comes at or after its first, so nothing that belongs to one is skipped.
  */
 export async function printMatchingRanges(
   file: string,
@@ -50,7 +74,7 @@ export async function printMatchingRanges(
   drain: () => Promise<void>,
   blockBytes?: number,
 ): Promise<ChainFault | undefined> {
-  const waiting = new Set(hits.flatMap(answered));
+  const waiting = new Set(hits.flatMap((h) => h.rows.filter(answered).map((r) => r.callId)));
   const approvals = new Set<string>();
   const track = (e: JournalEvent): void => {
     if ((e.type === 'call.response' || e.type === 'call.error') && e.data.callId)
@@ -60,12 +84,10 @@ export async function printMatchingRanges(
       approvals.delete(e.data.approvalId);
   };
   let cursor: JournalPosition | undefined;
-  for (const hit of [...hits].sort((a, b) => a.chunk.from - b.chunk.from)) {
-    const c = hit.chunk;
-    const end = c.to ?? Infinity;
-    const done = (): boolean => hit.rows.every((r) => !waiting.has(r.callId)) && approvals.size === 0;
-    if (cursor && cursor.offset >= end && done()) continue;
-    if (!cursor || cursor.offset < c.from) cursor = { offset: c.from, head: c.fromHead };
+  for (const range of rangesOf(hits)) {
+    const done = (): boolean => range.callIds.every((id) => !waiting.has(id)) && approvals.size === 0;
+    if (cursor && cursor.offset >= range.end && done()) continue;
+    if (!cursor || cursor.offset < range.from.offset) cursor = range.from;
     let at = cursor.offset;
     const r = await streamJournal(
       file,
@@ -76,7 +98,7 @@ export async function printMatchingRanges(
         if (keep(e)) print(e);
         track(e);
       },
-      { from: cursor, afterBlock: drain, stop: () => at >= end && done(), blockBytes },
+      { from: cursor, afterBlock: drain, stop: () => at >= range.end && done(), blockBytes },
     );
     if (r.fault) return r.fault;
     cursor = { offset: r.validBytes, head: r.head };

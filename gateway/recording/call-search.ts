@@ -62,11 +62,38 @@ async function open(
   return { db: again && (await loadChunk(ctx, e.session, again)), rebuilt: true };
 }
 
-/** A chunk that held matches, and which calls (its byte range lets `show` read only there). */
+/** Where a call's first event is in its journal, and the chain head just before it. */
+export interface CallStart {
+  readonly offset: number;
+  readonly head: { readonly seq: number; readonly hash: string };
+}
+
+/** A chunk that held matches, and where each of them begins (so `show` reads only there). */
 export interface ChunkHit {
   readonly session: string;
   readonly chunk: ChunkEntry;
   readonly rows: readonly CallRow[];
+  readonly starts: ReadonlyMap<string, CallStart>;
+}
+
+/** Where the given calls of a chunk begin (journals; a bundle's calls have no byte offsets). */
+function startsOf(db: ChunkDb, callIds: readonly string[]): Map<string, CallStart> {
+  const out = new Map<string, CallStart>();
+  const st = db.db.prepare('SELECT at, seq, prev FROM calls WHERE call_id = ?');
+  try {
+    for (const id of callIds) {
+      st.bind([id]);
+      if (st.step()) {
+        const [at, seq, prev] = st.get();
+        if (typeof at === 'number' && typeof prev === 'string')
+          out.set(id, { offset: at, head: { seq: Number(seq) - 1, hash: prev } });
+      }
+      st.reset();
+    }
+  } finally {
+    st.free();
+  }
+  return out;
 }
 
 export interface SearchResult {
@@ -87,6 +114,7 @@ export async function findAcrossChunks(
   sources: readonly IndexedSource[],
   f: CallFilter,
   hooks: SearchHooks,
+  withStarts = false,
 ): Promise<SearchResult> {
   const terms = f.text ? textWords(f.text).flatMap(ftsTerms) : [];
   const candidates = sources
@@ -109,7 +137,18 @@ export async function findAcrossChunks(
     if (!db) continue;
     try {
       const found = findCallsIn(db.db, { ...f, limit });
-      if (found.length > 0) hits.push({ session: e.session, chunk: c, rows: found });
+      if (found.length > 0)
+        hits.push({
+          session: e.session,
+          chunk: c,
+          rows: found,
+          starts: withStarts
+            ? startsOf(
+                db,
+                found.map((r) => r.callId),
+              )
+            : new Map(),
+        });
       rows = merge(rows, found, limit);
     } finally {
       db.close();

@@ -128,7 +128,7 @@ export class ChunkBuilder {
       if (!this.open || this.open.calls >= this.ctx.chunkCalls) await this.begin(offset, before);
       const o = this.open;
       if (!o) return;
-      o.db.begin(session, e);
+      o.db.begin(session, e, offset);
       o.calls++;
       o.changed = true;
       return;
@@ -256,7 +256,7 @@ export async function rebuildChunk(
       const at = base + line.start;
       past = at >= to;
       const e = eventOf(line, buf);
-      if (!past && isStart(e, (id) => db.has(id))) db.begin(session, e);
+      if (!past && isStart(e, (id) => db.has(id))) db.begin(session, e, at);
       else {
         const callId = callIdOf(e);
         if (callId !== undefined && db.has(callId)) db.update(session, e, callId);

@@ -14,6 +14,8 @@ interface Draft {
   readonly callId: string;
   readonly seq: number;
   readonly ts: string;
+  readonly at?: number;
+  readonly prev: string;
   readonly identity?: string;
   readonly service?: string;
   readonly region?: string;
@@ -66,9 +68,9 @@ export class ChunkDb {
     const p = (sql: string): Statement => db.prepare(sql);
     this.st = {
       insert: p(
-        `INSERT OR IGNORE INTO calls (session, call_id, seq, ts, identity, service, region, operation, method, actions,
+        `INSERT OR IGNORE INTO calls (session, call_id, seq, ts, at, prev, identity, service, region, operation, method, actions,
          resources, decision, reason, rule, status, error_code, aws_request_id, upstream_ms, gateway_ms, masked)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       action: p('INSERT INTO call_actions (call, action) VALUES (?, ?)'),
       text: p('INSERT INTO call_text (docid, body) VALUES (?, ?)'),
@@ -142,7 +144,7 @@ export class ChunkDb {
   }
 
   /** A call's first event (its request, or the error that refused it): a new call of this chunk. */
-  begin(session: string, e: JournalEvent): void {
+  begin(session: string, e: JournalEvent, at?: number): void {
     if (e.type === 'call.request') {
       const d = e.data;
       const actions = d.actions.map((a) => a.action);
@@ -151,6 +153,8 @@ export class ChunkDb {
         callId: d.callId,
         seq: e.seq,
         ts: e.ts,
+        at,
+        prev: e.prev,
         identity: d.identity,
         service: d.service,
         region: d.region,
@@ -175,6 +179,8 @@ export class ChunkDb {
         callId,
         seq: e.seq,
         ts: e.ts,
+        at,
+        prev: e.prev,
         actions: [],
         resources: [],
         errorCode: d.code,
@@ -260,6 +266,8 @@ export class ChunkDb {
       d.callId,
       d.seq,
       d.ts,
+      nil(d.at),
+      d.prev,
       nil(d.identity),
       nil(d.service),
       nil(d.region),

@@ -125,20 +125,26 @@ export class ChunkIndex {
     return { events: b.events, validBytes: events.length };
   }
 
-  async findCalls(sources: readonly SourceEntry[], f: CallFilter): Promise<SearchResult> {
+  async findCalls(sources: readonly SourceEntry[], f: CallFilter, withStarts = false): Promise<SearchResult> {
     const ctx = await this.context();
     const indexed: IndexedSource[] = [];
     for (const e of sources) indexed.push({ session: e.session, kind: e.kind, dir: await this.dir(e) });
     const byName = new Map(sources.map((e) => [e.session, e]));
-    const out = await findAcrossChunks(ctx, indexed, f, {
-      journalFile: (s) => this.journalFile(s),
-      rebuildBundle: async (s) => {
-        const e = byName.get(s.session);
-        await removeChunkFiles(this.dataDir, s.session, s.dir);
-        Object.assign(s.dir, freshDir());
-        if (e) await this.catchUpBundle(ctx, e, s.dir);
+    const out = await findAcrossChunks(
+      ctx,
+      indexed,
+      f,
+      {
+        journalFile: (s) => this.journalFile(s),
+        rebuildBundle: async (s) => {
+          const e = byName.get(s.session);
+          await removeChunkFiles(this.dataDir, s.session, s.dir);
+          Object.assign(s.dir, freshDir());
+          if (e) await this.catchUpBundle(ctx, e, s.dir);
+        },
       },
-    });
+      withStarts,
+    );
     for (const s of out.rebuilt) this.changed.add(s);
     return out;
   }

@@ -2,8 +2,10 @@
  * One chunk of the call index (sql.js): the calls of a stretch of one journal or bundle, derived
  * and rebuildable. Nothing here is evidence; every row can be recomputed from the bytes it names.
  * `meta` says which chunk this file is (session, number, build id), so a stale file is detected.
+ * `at` and `prev`: where the call's first event is in its journal (byte offset, and the hash
+ * before it), so `show` can start reading there.
  */
-export const CHUNK_SCHEMA_VERSION = 2;
+export const CHUNK_SCHEMA_VERSION = 3;
 
 export const CHUNK_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -13,6 +15,8 @@ CREATE TABLE IF NOT EXISTS calls (
   call_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
   ts TEXT NOT NULL,
+  at INTEGER,
+  prev TEXT,
   identity TEXT,
   service TEXT,
   region TEXT,

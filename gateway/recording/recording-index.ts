@@ -221,9 +221,9 @@ export class RecordingIndex {
     return (await this.chunks.findCalls(Object.values(this.catalog.sources), f)).rows;
   }
 
-  /** As findCalls, with the chunks that held them (where in the journal their events begin). */
+  /** As findCalls, with the chunks that held them and where in the journal each call begins. */
   findCallsByChunk(f: CallFilter): Promise<SearchResult> {
-    return this.chunks.findCalls(Object.values(this.catalog.sources), f);
+    return this.chunks.findCalls(Object.values(this.catalog.sources), f, true);
   }
 
   /** Writes what changed (catalog, chunk directories); a lost file only costs reading again. */
