@@ -1,11 +1,11 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type ChainHead, EMPTY_HEAD } from '../../gateway/journal/chain';
-import { readJournalFile, readJournalTail } from '../../gateway/journal/read-journal';
+import { readJournalTail } from '../../gateway/journal/read-journal';
 import { checkEnd, describeEndFault, type RecordedHead } from '../../gateway/journal/recorded-head';
-import { scanLines } from '../../gateway/journal/scan-lines';
-import { CallIndex } from '../../webview/src/model/call-index';
-import type { BodyDetail, TaskCounts, WireEvent } from '../../webview/src/protocol';
+import { type LineEnvelope, scanLines } from '../../gateway/journal/scan-lines';
+import { streamJournal } from '../../gateway/journal/stream-journal';
+import type { BodyDetail, WireEvent } from '../../webview/src/protocol';
 import { detailFrom, toWire } from './wire-events';
 
 /** Byte ranges (absolute, in the journal file) of the event lines that carried a call's bodies. */
@@ -18,21 +18,21 @@ export interface FeedBatch {
 }
 
 /**
- * One task's journal, followed: each `read()` returns only what was appended since the last one
- * (resuming at a byte offset and chain head, as the recording index does), verified against the
- * chain. A torn last line (a write in progress, or cut by a crash) is left for the next read.
- * Counts for the task list are kept from the same stream (a CallIndex, as the webview keeps).
- * Bodies are not kept: their lines' offsets are, and `detail()` reads just those lines again.
- * Every read also checks the journal's end against the head the gateway recorded for it
- * (`recorded`, read first): a journal that ends before it lost events, and `fault` says so.
+ * One open task's journal, followed: `readAll()` sends everything (a session panel that loaded),
+ * then each `read()` returns only what was appended since (resuming at a byte offset and chain
+ * head, as the recording index does), verified against the chain. A torn last line (a write in
+ * progress, or cut by a crash) is left for the next read. Only tasks someone opened have a feed:
+ * the task list's counts come from summaries (TaskCounter). Bodies are not kept: their lines'
+ * offsets are, and `detail()` reads just those lines again.
  */
 export class JournalFeed {
   private offset = 0;
   private head: ChainHead = EMPTY_HEAD;
   private bodies = new Map<string, Ranges>();
-  private index = new CallIndex();
-  lastEventAt: string | undefined;
-  /** Why reading stopped short (a broken chain), or that events were removed at the end. */
+  /**
+   * Why reading stopped short (a broken chain), or that events were removed at the end (the
+   * journal ends before the head the gateway recorded for it, read before each read).
+   */
   fault: string | undefined;
   private chainFault: string | undefined;
 
@@ -42,74 +42,92 @@ export class JournalFeed {
     private readonly taskId = basename(file, '.jsonl'),
   ) {}
 
-  get counts(): TaskCounts {
-    return { ...this.index.counts };
-  }
-
-  /** Whether the journal was read at least once (counts are meaningless before). */
-  started = false;
-
   private reading: Promise<unknown> = Promise.resolve();
 
   /** What was appended since the last read. Reads run one after another, never at once. */
   read(): Promise<FeedBatch> {
-    const next = this.reading.then(
-      () => this.readNow(),
-      () => this.readNow(),
-    );
+    return this.serial(() => this.readNow());
+  }
+
+  /** Everything up to now, read again from the start (streamed); later reads follow on from it. */
+  readAll(): Promise<WireEvent[]> {
+    return this.serial(async () => {
+      this.reset();
+      const recorded = await this.recordedNow();
+      let hashAtRecorded: string | undefined;
+      const events: WireEvent[] = [];
+      const r = await streamJournal(this.file, (line, buf, base) => {
+        if (line.seq === recorded?.seq) hashAtRecorded = line.hash;
+        this.take(line, buf, base, events);
+      });
+      this.offset = r.validBytes;
+      this.head = r.head;
+      this.chainFault = faultText(r.fault);
+      this.checkEnd(recorded, hashAtRecorded);
+      return events;
+    });
+  }
+
+  private serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.reading.then(run, run);
     this.reading = next.catch(() => undefined);
     return next;
   }
 
+  private reset(): void {
+    this.offset = 0;
+    this.head = EMPTY_HEAD;
+    this.bodies = new Map();
+    this.fault = undefined;
+    this.chainFault = undefined;
+  }
+
+  /** Read before the journal: the recorded head can only lag what is read after it. */
+  private async recordedNow(): Promise<RecordedHead | undefined> {
+    return this.recorded?.().catch(() => undefined);
+  }
+
+  private checkEnd(recorded: RecordedHead | undefined, hashAtRecorded: string | undefined): void {
+    const end = checkEnd(this.head, recorded, hashAtRecorded);
+    const endText = end ? describeEndFault(this.taskId, end) : undefined;
+    this.fault = endText && this.chainFault ? `${endText}; ${this.chainFault}` : (endText ?? this.chainFault);
+  }
+
+  private take(line: LineEnvelope, buf: Buffer, base: number, events: WireEvent[]): void {
+    const raw: unknown = line.parsed ?? JSON.parse(buf.toString('utf8', line.start, line.end));
+    const s = toWire(raw);
+    if (!s) return;
+    events.push(s.wire);
+    if (s.bodyOf) {
+      const ranges = this.bodies.get(s.bodyOf) ?? [];
+      ranges.push([base + line.start, base + line.end]);
+      this.bodies.set(s.bodyOf, ranges);
+    }
+  }
+
   private async readNow(): Promise<FeedBatch> {
-    // Before the journal: the recorded head can only lag what is read after it.
-    const recorded = await this.recorded?.().catch(() => undefined);
+    const recorded = await this.recordedNow();
     const buf = await readTail(this.file, this.offset);
-    this.started = true;
     if (buf === 'shrunk') {
-      this.offset = 0;
-      this.head = EMPTY_HEAD;
-      this.bodies = new Map();
-      this.index = new CallIndex();
-      this.chainFault = undefined;
+      this.reset();
       const again = await this.readNow();
       return { events: again.events, reset: true };
     }
     let hashAtRecorded = recorded?.seq === this.head.seq ? this.head.hash : undefined;
-    const checkEndNow = (): void => {
-      const end = checkEnd(this.head, recorded, hashAtRecorded);
-      const endText = end ? describeEndFault(this.taskId, end) : undefined;
-      this.fault =
-        endText && this.chainFault ? `${endText}; ${this.chainFault}` : (endText ?? this.chainFault);
-    };
     if (!buf || buf.length === 0) {
-      checkEndNow();
+      this.checkEnd(recorded, hashAtRecorded);
       return { events: [], reset: false };
     }
     const base = this.offset;
     const events: WireEvent[] = [];
     const r = scanLines(buf, this.head, this.head.seq, (line) => {
       if (line.seq === recorded?.seq) hashAtRecorded = line.hash;
-      const raw: unknown = line.parsed ?? JSON.parse(buf.toString('utf8', line.start, line.end));
-      const s = toWire(raw);
-      if (!s) return;
-      events.push(s.wire);
-      if (s.bodyOf) {
-        const ranges = this.bodies.get(s.bodyOf) ?? [];
-        ranges.push([base + line.start, base + line.end]);
-        this.bodies.set(s.bodyOf, ranges);
-      }
+      this.take(line, buf, base, events);
     });
     this.offset = base + r.validBytes;
     this.head = r.head;
-    this.chainFault = r.fault
-      ? `the journal's chain breaks at line ${r.fault.line} (${r.fault.kind})`
-      : undefined;
-    checkEndNow();
-    if (events.length > 0) {
-      this.index.ingest(events);
-      this.lastEventAt = events[events.length - 1]?.ts;
-    }
+    this.chainFault = faultText(r.fault);
+    this.checkEnd(recorded, hashAtRecorded);
     return { events, reset: false };
   }
 
@@ -132,15 +150,8 @@ export class JournalFeed {
   }
 }
 
-/** Everything of a task's journal up to now, as sent on a reset (a webview that (re)loaded). */
-export async function readAllWire(file: string): Promise<WireEvent[]> {
-  const c = await readJournalFile(file);
-  const out: WireEvent[] = [];
-  for (const e of c.events) {
-    const s = toWire(e);
-    if (s) out.push(s.wire);
-  }
-  return out;
+function faultText(f: { line: number; kind: string } | undefined): string | undefined {
+  return f ? `the journal's chain breaks at line ${f.line} (${f.kind})` : undefined;
 }
 
 /** The file's bytes from `offset` on; undefined if it does not exist, 'shrunk' if it is shorter. */

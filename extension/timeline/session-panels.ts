@@ -76,6 +76,7 @@ export class SessionPanels implements vscode.Disposable {
     panel.onDidDispose(() => {
       channel.dispose();
       this.open.delete(taskId);
+      this.source.release(taskId);
     });
     return o;
   }

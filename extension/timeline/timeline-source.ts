@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import type { ApprovalInfo, GatewayEvent, TaskInfo } from '../../gateway/protocol';
 import type { BodyDetail, TaskSummary, WireEvent } from '../../webview/src/protocol';
 import type { AirlockClient } from '../control/airlock-client';
+import type { RecordedHead } from '../../gateway/journal/recorded-head';
 import { readRecordedHeads } from '../../gateway/tasks/journal-heads';
 import { ImportedBundles } from './imported-bundles';
-import { JournalFeed, readAllWire } from './journal-feed';
+import { JournalFeed } from './journal-feed';
 import type { TrustSource } from './signer-trust';
 import { ReadCoalescer } from './read-coalescer';
+import { TaskCounter } from './task-counter';
 
 /** What the timeline's webviews are told, as it happens. */
 export interface TimelineListener {
@@ -30,16 +32,36 @@ export interface TimelineSourceDeps {
 }
 
 const SAFE_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+/** Tasks counted at once when the list is built (each a few small reads; descriptors stay few). */
+const COUNT_CONCURRENCY = 16;
+
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (item !== undefined) await run(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 /**
- * The timeline's data: the gateway's tasks (GET /tasks) and the imported bundles, each live task's
- * journal followed incrementally, and the gateway's events turned into what webviews are sent.
- * vscode-free: the webviews subscribe, and this knows nothing about them.
+ * The timeline's data: the gateway's tasks (GET /tasks) and the imported bundles, each live task
+ * counted from its summary (TaskCounter: the gateway's checkpoint plus the bytes after it, never
+ * the whole journal), the journals of opened tasks followed incrementally, and the gateway's
+ * events turned into what webviews are sent. vscode-free: the webviews subscribe, and this knows
+ * nothing about them.
  */
 export class TimelineSource {
   private live: readonly TaskInfo[] = [];
   private imported: readonly TaskSummary[] = [];
   private readonly feeds = new Map<string, JournalFeed>();
+  private readonly counters = new Map<string, TaskCounter>();
   private readonly listeners = new Set<TimelineListener>();
   private readonly reads: ReadCoalescer;
   private readonly bundles: ImportedBundles;
@@ -70,10 +92,8 @@ export class TimelineSource {
   /** The task list as last known: live tasks, then imported sessions. */
   get summaries(): TaskSummary[] {
     const live = this.live.map((task): TaskSummary => {
-      const feed = this.feeds.get(task.taskId);
-      return feed?.started
-        ? { task, counts: feed.counts, lastEventAt: feed.lastEventAt, fault: feed.fault }
-        : { task };
+      const c = this.counters.get(task.taskId);
+      return c?.counts ? { task, counts: c.counts, lastEventAt: c.lastEventAt, fault: c.fault } : { task };
     });
     return [...live, ...this.imported];
   }
@@ -120,13 +140,13 @@ export class TimelineSource {
     this.imported = await this.bundles.list((file, message) =>
       this.deps.log('warn', `timeline: imported bundle ${file}: ${message}`),
     );
-    // Counts need each journal read once; after that, reads follow recorded calls.
-    const unread = this.live.filter((t) => !this.feed(t.taskId).started);
-    await Promise.all(
-      unread.map((t) =>
-        this.readTask(t.taskId).catch((e: unknown) =>
-          this.deps.log('warn', `timeline: could not read the journal of ${t.taskId}: ${String(e)}`),
-        ),
+    const listed = new Set(this.live.map((t) => t.taskId));
+    for (const id of [...this.counters.keys()]) if (!listed.has(id)) this.counters.delete(id);
+    // Counts come from each task's summary once; after that, reads follow recorded calls.
+    const uncounted = this.live.filter((t) => !this.counter(t.taskId).started);
+    await eachLimited(uncounted, COUNT_CONCURRENCY, (t) =>
+      this.count(t.taskId).catch((e: unknown) =>
+        this.deps.log('warn', `timeline: could not count the journal of ${t.taskId}: ${String(e)}`),
       ),
     );
     this.emitTasks();
@@ -154,16 +174,25 @@ export class TimelineSource {
     }
   }
 
-  /** Everything recorded for a live task, for a webview that (re)loaded. */
+  /**
+   * Everything recorded for a live task, for a webview that (re)loaded: the task is open from
+   * now on, and its new events follow as they are recorded (until `release`).
+   */
   async allEvents(taskId: string): Promise<WireEvent[]> {
     if (!SAFE_ID.test(taskId)) return [];
-    return readAllWire(this.feed(taskId).file);
+    return this.feed(taskId).readAll();
+  }
+
+  /** Nobody shows this task's events any more: stop following its journal. */
+  release(taskId: string): void {
+    this.feeds.delete(taskId);
   }
 
   async detail(taskId: string, callId: string): Promise<{ request?: BodyDetail; response?: BodyDetail }> {
     if (!SAFE_ID.test(taskId)) return {};
     // The webview may know a call (from a full re-send) that this feed has not read yet.
-    await this.readTask(taskId);
+    if (this.feeds.has(taskId)) await this.readTask(taskId);
+    else await this.feed(taskId).read();
     return this.feed(taskId).detail(callId);
   }
 
@@ -175,20 +204,44 @@ export class TimelineSource {
   private feed(taskId: string): JournalFeed {
     let f = this.feeds.get(taskId);
     if (!f) {
-      f = new JournalFeed(join(this.deps.dataDir, 'journal', `${taskId}.jsonl`), async () =>
-        (await readRecordedHeads(this.deps.dataDir)).get(taskId),
+      f = new JournalFeed(join(this.deps.dataDir, 'journal', `${taskId}.jsonl`), () =>
+        this.recordedHead(taskId),
       );
       this.feeds.set(taskId, f);
     }
     return f;
   }
 
+  /** Where the gateway recorded the task's journal to end (read before the journal each time). */
+  private async recordedHead(taskId: string): Promise<RecordedHead | undefined> {
+    return (await readRecordedHeads(this.deps.dataDir)).get(taskId);
+  }
+
+  private counter(taskId: string): TaskCounter {
+    let c = this.counters.get(taskId);
+    if (!c) {
+      c = new TaskCounter(this.deps.dataDir, taskId, () => this.recordedHead(taskId));
+      this.counters.set(taskId, c);
+    }
+    return c;
+  }
+
+  private async count(taskId: string): Promise<boolean> {
+    const c = this.counter(taskId);
+    const changed = await c.read();
+    if (c.fault) this.deps.log('warn', `timeline: ${taskId}: ${c.fault}`);
+    return changed;
+  }
+
+  /** New events of a task: its counts, and its events for whoever has it open. */
   private async readTask(taskId: string): Promise<void> {
-    const feed = this.feed(taskId);
-    const batch = await feed.read();
-    if (feed.fault) this.deps.log('warn', `timeline: ${taskId}: ${feed.fault}`);
-    if (batch.events.length === 0 && !batch.reset) return;
-    for (const l of this.listeners) l.events?.(taskId, batch.events, batch.reset);
+    const counted = await this.count(taskId);
+    const feed = this.feeds.get(taskId);
+    const batch = feed ? await feed.read() : { events: [], reset: false };
+    if (feed?.fault) this.deps.log('warn', `timeline: ${taskId}: ${feed.fault}`);
+    if (batch.events.length > 0 || batch.reset)
+      for (const l of this.listeners) l.events?.(taskId, batch.events, batch.reset);
+    if (!counted && batch.events.length === 0 && !batch.reset) return;
     if (!this.live.some((t) => t.taskId === taskId)) void this.refresh();
     else this.scheduleTasks();
   }

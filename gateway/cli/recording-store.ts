@@ -7,12 +7,17 @@ import { TaskRegistry } from '../tasks/task-registry';
 /**
  * The CLI reads recordings straight from the data directory (same OS user as the gateway): the
  * journals are append-only and verified as they are read, so this works whether or not a gateway
- * is running (after a crash, on a copied data dir), and needs no control endpoint.
+ * is running (after a crash, on a copied data dir), and needs no control endpoint. `summaries`
+ * only (for `sessions`) costs the recent bytes of each journal; `calls` also catches the call
+ * index up, which reads whatever was appended since the last query.
  */
-export async function openIndex(dataDir: string): Promise<RecordingIndex> {
-  const index = await RecordingIndex.open(dataDir);
-  await index.sync();
-  // The snapshot only speeds up the next command; failing to write it costs nothing.
+export async function openIndex(dataDir: string, need: 'summaries' | 'calls'): Promise<RecordingIndex> {
+  // Calls per chunk of the call index: a tuning knob for measurements (bench/store.ts).
+  const chunkCalls = Number(process.env.AIRLOCK_INDEX_CHUNK_CALLS) || undefined;
+  const index = await RecordingIndex.open(dataDir, { chunkCalls });
+  if (need === 'calls') await index.sync();
+  else await index.syncSummaries();
+  // The catalog only speeds up the next command; failing to write it costs nothing.
   await index.save().catch(() => undefined);
   return index;
 }

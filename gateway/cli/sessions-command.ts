@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { findCalls, listSessions, type CallFilter } from '../recording/index-query';
+import type { CallFilter } from '../recording/index-query';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
 import { openIndex, readTaskStates } from './recording-store';
@@ -49,9 +49,9 @@ export async function runSessionsCommand(args: string[]): Promise<number> {
     strict: true,
   });
   const dataDir = resolveDataDir(values['data-dir']);
-  const index = await openIndex(dataDir);
+  const index = await openIndex(dataDir, 'summaries');
   const states = await readTaskStates(dataDir);
-  const sessions = listSessions(index.db).map((s) => ({
+  const sessions = index.sessions().map((s) => ({
     ...s,
     state: s.imported ? 'imported' : (states.get(s.taskId)?.state ?? (s.endedAt ? 'ended' : 'unknown')),
   }));
@@ -90,8 +90,9 @@ export async function runCallsCommand(args: string[]): Promise<number> {
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1))
     throw new CliError('--limit must be a positive whole number', 2);
-  const index = await openIndex(resolveDataDir(values['data-dir']));
-  const calls = findCalls(index.db, { ...filterFrom(values), session: values.session, limit });
+  const index = await openIndex(resolveDataDir(values['data-dir']), 'calls');
+  const calls = await index.findCalls({ ...filterFrom(values), session: values.session, limit });
+  await index.save().catch(() => undefined);
   index.close();
   if (values.json) {
     process.stdout.write(JSON.stringify(calls, null, 2) + '\n');

@@ -1,15 +1,20 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IMPORTED_DIR, readBundleFile } from '../bundle/import-bundle';
-import type { JournalEvent } from '../journal/events';
-import { readJournalFile } from '../journal/read-journal';
-import { describeEndFault } from '../journal/recorded-head';
+import type { ChainFault } from '../journal/chain';
+import { checkEnd, describeEndFault } from '../journal/recorded-head';
+import { eventOf, streamJournal } from '../journal/stream-journal';
+import type { SessionSummary } from '../recording/index-query';
 import { readRecordedHeads } from '../tasks/journal-heads';
-import { findCalls, listSessions, type SessionSummary } from '../recording/index-query';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
 import { openIndex } from './recording-store';
 import { FILTER_OPTIONS, filterFrom, hasFilter } from './sessions-command';
+import { ShowOutput } from './show-output';
+import { onlyCalls, printMatchingRanges } from './show-ranges';
+
+/** Ranges are read in smaller blocks than whole journals: reading stops at a block's end. */
+const RANGE_BLOCK_BYTES = 256 * 1024;
 
 function pick(sessions: readonly SessionSummary[], wanted: string): SessionSummary {
   const exact = sessions.find((s) => s.session === wanted);
@@ -26,31 +31,12 @@ function pick(sessions: readonly SessionSummary[], wanted: string): SessionSumma
   throw new CliError(`No recorded session ${wanted} (see: airlock sessions)`, 1);
 }
 
-/** Events that belong to the chosen calls: call events by callId, approvals by the call they held. */
-function onlyCalls(events: readonly JournalEvent[], callIds: ReadonlySet<string>): JournalEvent[] {
-  const approvals = new Set<string>();
-  return events.filter((e) => {
-    switch (e.type) {
-      case 'call.request':
-      case 'call.decision':
-      case 'call.response':
-        return callIds.has(e.data.callId);
-      case 'call.error':
-        return e.data.callId !== undefined && callIds.has(e.data.callId);
-      case 'approval.requested':
-        if (!callIds.has(e.data.callId)) return false;
-        approvals.add(e.data.approvalId);
-        return true;
-      case 'approval.decided':
-      case 'approval.expired':
-        return approvals.has(e.data.approvalId);
-      default:
-        return false;
-    }
-  });
-}
-
-/** `airlock show TASK`: a session's events (verified as read), optionally only matching calls. */
+/**
+ * `airlock show TASK`: a session's events (verified as read), optionally only matching calls.
+ * A journal is streamed, verified block by block, and printed as it goes, so a session of a
+ * million calls takes the memory of a block, not of the session; with filters, only the parts
+ * of it where the matching calls are recorded are read (the call index knows where).
+ */
 export async function runShowCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -61,43 +47,66 @@ export async function runShowCommand(args: string[]): Promise<number> {
   const wanted = positionals[0];
   if (!wanted) throw new CliError('show needs a task id (see: airlock sessions)', 2);
   const dataDir = resolveDataDir(values['data-dir']);
-  const index = await openIndex(dataDir);
-  const session = pick(listSessions(index.db), wanted);
   const filter = filterFrom(values);
-  const callIds = hasFilter(filter)
-    ? new Set(findCalls(index.db, { ...filter, session: session.session }).map((c) => c.callId))
-    : undefined;
+  const filtered = hasFilter(filter);
+  const index = await openIndex(dataDir, filtered ? 'calls' : 'summaries');
+  const session = pick(index.sessions(), wanted);
+  const found = filtered ? await index.findCallsByChunk({ ...filter, session: session.session }) : undefined;
+  const keep = found ? onlyCalls(new Set(found.rows.map((c) => c.callId))) : () => true;
+  const endFault = index.endFaultOf(session.session);
+  const chainFault = index.chainFaultOf(session.session);
+  await index.save().catch(() => undefined);
   index.close();
-  let events: JournalEvent[];
+  const out = new ShowOutput(process.stdout, values.json, session);
   const warnings: string[] = [];
   if (session.imported) {
     const v = await readBundleFile(join(dataDir, IMPORTED_DIR, `${session.session}.airlock`), true);
     if (!v.ok)
       throw new CliError(`The imported bundle of ${session.session} no longer verifies: ${v.fault.message}`);
     if (v.incomplete) warnings.push(v.incomplete);
-    events = v.events ?? [];
+    for (const e of v.events ?? []) if (keep(e)) out.event(e);
   } else {
+    const file = join(dataDir, 'journal', `${session.taskId}.jsonl`);
     // The recorded head first: it can only lag the journal read after it, never lead it.
     const heads = await readRecordedHeads(dataDir);
-    const c = await readJournalFile(join(dataDir, 'journal', `${session.taskId}.jsonl`), {
-      recorded: heads.get(session.taskId),
-    });
-    if (c.endFault) warnings.push(describeEndFault(session.taskId, c.endFault));
-    if (c.fault)
-      warnings.push(
-        `the journal fails verification at line ${c.fault.line} (${c.fault.kind}); showing the verified part`,
+    const recorded = heads.get(session.taskId);
+    let hashAtRecorded: string | undefined;
+    let fault: ChainFault | undefined;
+    if (found) {
+      // Filtered: only the stretches of the journal where the matching calls are (see
+      // show-ranges); its end was checked by the index when it caught up with the journal.
+      fault = await printMatchingRanges(
+        file,
+        found.hits,
+        keep,
+        (e) => out.event(e),
+        () => out.drain(),
+        RANGE_BLOCK_BYTES,
       );
+      if (endFault) warnings.push(endFault);
+    } else {
+      const r = await streamJournal(
+        file,
+        (line, buf) => {
+          if (line.seq === recorded?.seq) hashAtRecorded = line.hash;
+          const e = eventOf(line, buf);
+          if (keep(e)) out.event(e);
+        },
+        { afterBlock: () => out.drain() },
+      );
+      fault = r.fault;
+      const f = checkEnd(r.head, recorded, hashAtRecorded);
+      if (f) warnings.push(describeEndFault(session.taskId, f));
+    }
+    if (fault)
+      warnings.push(
+        `the journal fails verification at line ${fault.line} (${fault.kind}); showing the verified part`,
+      );
+    else if (chainFault)
+      warnings.push(`the journal fails verification (${chainFault}); showing the verified part`);
     if (heads.missing) warnings.push(`${heads.file} is missing: the journal's end cannot be checked`);
-    events = c.events;
   }
   for (const w of warnings) process.stderr.write(`airlock: warning: ${w}\n`);
-  const shown = callIds ? onlyCalls(events, callIds) : events;
-  if (values.json) {
-    process.stdout.write(
-      JSON.stringify({ session, events: shown, ...(warnings.length ? { warnings } : {}) }, null, 2) + '\n',
-    );
-    return 0;
-  }
-  for (const e of shown) process.stdout.write(`${e.seq}  ${e.ts}  ${e.type}  ${JSON.stringify(e.data)}\n`);
+  await out.end(warnings);
   return 0;
 }

@@ -4,7 +4,17 @@ import type { EventBody, JournalEvent } from './events';
 import { readJournalFile, type JournalContents } from './read-journal';
 import type { HeadRecorder } from './recorded-head';
 import { SyncPlacement } from './sync-placement';
+import type { ChainHead } from './chain';
 import { TaskJournal, type WriteFaultHook } from './task-journal';
+
+/** Told of each task's durable batches (see DurableHook): what summaries are kept from. */
+export type JournalObserver = (
+  taskId: string,
+  events: readonly JournalEvent[],
+  from: number,
+  to: number,
+  head: ChainHead,
+) => void;
 
 /** Events that belong to no task (e.g. a request signed with an unknown key) go here. */
 export const GATEWAY_STREAM = '_gateway';
@@ -23,6 +33,7 @@ export class Journal {
     private readonly fault?: WriteFaultHook,
     private readonly sync?: SyncPlacement,
     private readonly heads?: HeadRecorder,
+    private readonly observer?: JournalObserver,
   ) {}
 
   /**
@@ -35,10 +46,11 @@ export class Journal {
     fault?: WriteFaultHook,
     alone?: () => boolean,
     heads?: HeadRecorder,
+    observer?: JournalObserver,
   ): Promise<Journal> {
     const dir = join(dataDir, 'journal');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    return new Journal(dir, fault, alone ? new SyncPlacement(alone) : undefined, heads);
+    return new Journal(dir, fault, alone ? new SyncPlacement(alone) : undefined, heads, observer);
   }
 
   fileOf(taskId: string): string {
@@ -54,7 +66,15 @@ export class Journal {
   async record(taskId: string, bodies: readonly EventBody[]): Promise<JournalEvent[]> {
     let journal = this.open.get(taskId);
     if (!journal) {
-      journal = TaskJournal.open(this.fileOf(taskId), taskId, this.fault, this.sync, this.heads);
+      const observer = this.observer;
+      journal = TaskJournal.open(
+        this.fileOf(taskId),
+        taskId,
+        this.fault,
+        this.sync,
+        this.heads,
+        observer && ((events, from, to, head) => observer(taskId, events, from, to, head)),
+      );
       this.open.set(taskId, journal);
       journal.catch(() => this.open.delete(taskId));
     }

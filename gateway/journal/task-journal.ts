@@ -9,6 +9,17 @@ import type { SyncPlacement } from './sync-placement';
 /** Lets tests simulate a full or failing disk without touching the real one. */
 export type WriteFaultHook = () => Error | undefined;
 
+/**
+ * Told of every batch once it is durable, in chain order: its events and the byte range they
+ * took (`from`..`to`, `head` after them). Runs on the hot path: it must be cheap and not throw.
+ */
+export type DurableHook = (
+  events: readonly JournalEvent[],
+  from: number,
+  to: number,
+  head: ChainHead,
+) => void;
+
 function datasync(fd: number): Promise<void> {
   // The callback API: FileHandle.datasync() adds a promise wrapper and handle bookkeeping per call.
   return new Promise((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
@@ -41,6 +52,7 @@ export class JournalEndError extends Error {
 
 interface Pending {
   readonly bytes: Buffer;
+  readonly events: readonly JournalEvent[];
   /** The chain head once this append is on disk. */
   readonly headAfter: ChainHead;
   readonly resolve: () => void;
@@ -68,6 +80,7 @@ export class TaskJournal {
     private readonly fault: WriteFaultHook | undefined,
     private readonly sync: SyncPlacement | undefined,
     private readonly heads: HeadRecorder | undefined,
+    private readonly onDurable: DurableHook | undefined,
   ) {
     this.durableHead = head;
     this.durableSize = size;
@@ -85,6 +98,7 @@ export class TaskJournal {
     fault?: WriteFaultHook,
     sync?: SyncPlacement,
     heads?: HeadRecorder,
+    onDurable?: DurableHook,
   ): Promise<TaskJournal> {
     const existing = await readJournalFile(path, { parse: false, recorded: heads?.recorded(taskId) });
     if (existing.fault) throw new JournalCorruptError(path, existing.fault);
@@ -102,6 +116,7 @@ export class TaskJournal {
       fault,
       sync,
       heads,
+      onDurable,
     );
   }
 
@@ -121,7 +136,13 @@ export class TaskJournal {
     }
     const bytes = Buffer.from(text);
     return new Promise<JournalEvent[]>((resolve, reject) => {
-      this.queue.push({ bytes, headAfter: this.head, resolve: () => resolve(sealed), reject });
+      this.queue.push({
+        bytes,
+        events: sealed,
+        headAfter: this.head,
+        resolve: () => resolve(sealed),
+        reject,
+      });
       this.flushing ??= this.flushLoop();
     });
   }
@@ -142,10 +163,12 @@ export class TaskJournal {
             fdatasyncSync(this.file.fd);
             this.sync.tookOnLoop(performance.now() - t0);
           } else await datasync(this.file.fd);
+          const from = this.durableSize;
           this.durableSize += bytes.length;
           this.durableHead = batch[batch.length - 1]?.headAfter ?? this.durableHead;
           // In memory only: the anchor goes to disk at the next checkpoint, off the call path.
           this.heads?.durable(this.taskId, this.durableHead);
+          this.tellDurable(batch, from);
           for (const p of batch) p.resolve();
         } catch (e) {
           // Events queued behind the failed batch chain onto it, so they fail with it.
@@ -159,6 +182,20 @@ export class TaskJournal {
       }
     } finally {
       this.flushing = undefined;
+    }
+  }
+
+  private tellDurable(batch: readonly Pending[], from: number): void {
+    if (!this.onDurable) return;
+    try {
+      this.onDurable(
+        batch.length === 1 ? (batch[0]?.events ?? []) : batch.flatMap((p) => p.events),
+        from,
+        this.durableSize,
+        this.durableHead,
+      );
+    } catch {
+      // Whoever listens keeps derived data (summaries): its failure is never the journal's.
     }
   }
 

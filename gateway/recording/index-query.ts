@@ -1,4 +1,6 @@
 import type { Database, SqlValue } from 'sql.js';
+import type { ChunkFacets } from './index-catalog';
+import type { SessionFacts } from './summary-fold';
 
 export interface SessionSummary {
   readonly session: string;
@@ -22,10 +24,7 @@ export interface SessionSummary {
   readonly masked: number;
   readonly firstEventAt?: string;
   readonly lastEventAt?: string;
-  /**
-   * The journal failed verification here (only the verified prefix is indexed), or ends before
-   * the head the gateway recorded for it (events were removed), or the imported bundle says so.
-   */
+  /** The journal failed verification here; only the verified prefix is indexed. */
   readonly fault?: string;
 }
 
@@ -88,52 +87,69 @@ const str = (v: SqlValue | undefined): string | undefined =>
   v === null || v === undefined ? undefined : String(v);
 const num = (v: SqlValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
 
-export function listSessions(db: Database): SessionSummary[] {
-  return rows(
-    db,
-    `SELECT s.*, CASE WHEN src.end_fault IS NOT NULL AND src.fault IS NOT NULL THEN src.end_fault || '; ' || src.fault
-       ELSE COALESCE(src.end_fault, src.fault) END AS fault
-     FROM sessions s LEFT JOIN sources src ON src.session = s.session
-     ORDER BY COALESCE(s.started_at, s.first_ts) DESC`,
-  ).map((r) => ({
-    session: String(r.session),
-    taskId: String(r.task_id),
-    name: str(r.name),
-    startedBy: str(r.started_by),
-    agent: str(r.agent),
-    workspace: str(r.workspace),
-    startedAt: str(r.started_at),
-    expiresAt: str(r.expires_at),
-    endedAt: str(r.ended_at),
-    endReason: str(r.end_reason),
-    imported: r.imported === 1,
-    signer: str(r.signer),
-    events: Number(r.events),
-    calls: Number(r.calls),
-    allowed: Number(r.allowed),
-    denied: Number(r.denied),
-    errors: Number(r.errors),
-    approvals: Number(r.approvals),
-    masked: Number(r.masked),
-    firstEventAt: str(r.first_ts),
-    lastEventAt: str(r.last_ts),
-    fault: str(r.fault),
-  }));
+/** A session's line in `airlock sessions`, from its summary. */
+export function sessionSummary(
+  session: string,
+  facts: SessionFacts,
+  extra: { imported?: { signer: string; endedAt?: string }; fault?: string },
+): SessionSummary {
+  return {
+    session,
+    taskId: facts.task ?? session,
+    name: facts.name,
+    startedBy: facts.startedBy,
+    agent: facts.agent,
+    workspace: facts.workspace,
+    startedAt: facts.startedAt,
+    expiresAt: facts.expiresAt,
+    endedAt: facts.endedAt ?? extra.imported?.endedAt,
+    endReason: facts.endReason,
+    imported: extra.imported !== undefined,
+    signer: extra.imported?.signer,
+    events: facts.events,
+    calls: facts.calls,
+    allowed: facts.allowed,
+    denied: facts.denied,
+    errors: facts.errors,
+    approvals: facts.approvals,
+    masked: facts.masked,
+    firstEventAt: facts.firstTs,
+    lastEventAt: facts.lastTs,
+    fault: extra.fault,
+  };
+}
+
+/** Newest first (by start, else first event), as the listing always was. */
+export function compareSessions(a: SessionSummary, b: SessionSummary): number {
+  const ka = a.startedAt ?? a.firstEventAt ?? '';
+  const kb = b.startedAt ?? b.firstEventAt ?? '';
+  return ka < kb ? 1 : ka > kb ? -1 : a.session < b.session ? -1 : a.session > b.session ? 1 : 0;
+}
+
+/** Calls order: by time, then session, then sequence (the order `calls` prints). */
+export function compareCalls(a: CallRow, b: CallRow): number {
+  if (a.ts !== b.ts) return a.ts < b.ts ? -1 : 1;
+  if (a.session !== b.session) return a.session < b.session ? -1 : 1;
+  return a.seq - b.seq;
 }
 
 function likePattern(glob: string): string {
   return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
 }
 
-/** FTS4 query from free words: each word must appear (prefix match), quotes dropped. */
+/** The words of a text filter, as `calls --text` reads them. */
+export function textWords(text: string): string[] {
+  return (text.match(/[\p{L}\p{N}_:./-]+/gu) ?? []).map((w) => w.replace(/"/g, '')).filter(Boolean);
+}
+
+/** FTS4 query from free words: each word must appear (as a phrase), quotes dropped. */
 function ftsQuery(text: string): string | undefined {
-  const words = text.match(/[\p{L}\p{N}_:./-]+/gu) ?? [];
-  const terms = words.map((w) => `"${w.replace(/"/g, '')}"`).filter((t) => t !== '""');
+  const terms = textWords(text).map((w) => `"${w}"`);
   return terms.length > 0 ? terms.join(' ') : undefined;
 }
 
-/** Calls matching every given filter, oldest first. */
-export function findCalls(db: Database, f: CallFilter): CallRow[] {
+/** Calls of one chunk matching every given filter, oldest first. */
+export function findCallsIn(db: Database, f: CallFilter): CallRow[] {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (f.session) {
@@ -141,29 +157,26 @@ export function findCalls(db: Database, f: CallFilter): CallRow[] {
     params.push(f.session);
   }
   if (f.service) {
+    // Both sides by index (service; action prefix, NOCASE like LIKE): a rare service is found
+    // without reading the chunk's other calls.
     where.push(
-      `(c.service = ? OR EXISTS (SELECT 1 FROM call_actions a WHERE a.call = c.id AND a.action LIKE ? ESCAPE '\\'))`,
+      `(c.service = ? OR c.id IN (SELECT a.call FROM call_actions a WHERE a.action LIKE ? ESCAPE '\\'))`,
     );
     params.push(f.service, `${likePattern(f.service)}:%`);
   }
   if (f.action) {
-    where.push(`EXISTS (SELECT 1 FROM call_actions a WHERE a.call = c.id AND a.action LIKE ? ESCAPE '\\')`);
+    where.push(`c.id IN (SELECT a.call FROM call_actions a WHERE a.action LIKE ? ESCAPE '\\')`);
     params.push(likePattern(f.action));
   }
   if (f.decision) {
     where.push('c.decision = ?');
     params.push(f.decision);
   }
-  if (f.status) {
-    const s = f.status.toLowerCase();
-    if (s === 'error') where.push('(c.error_code IS NOT NULL OR c.status >= 400)');
-    else if (/^[1-5]xx$/.test(s)) {
-      where.push('c.status BETWEEN ? AND ?');
-      params.push(Number(s[0]) * 100, Number(s[0]) * 100 + 99);
-    } else {
-      where.push('c.status = ?');
-      params.push(Number(s));
-    }
+  const status = statusFilter(f.status);
+  if (status?.kind === 'error') where.push('(c.error_code IS NOT NULL OR c.status >= 400)');
+  else if (status) {
+    where.push('c.status BETWEEN ? AND ?');
+    params.push(status.min, status.max);
   }
   if (f.identity) {
     where.push('c.identity = ?');
@@ -209,4 +222,50 @@ export function findCalls(db: Database, f: CallFilter): CallRow[] {
     gatewayMs: num(r.gateway_ms),
     masked: Number(r.masked) > 0,
   }));
+}
+
+type StatusFilter = { kind: 'error' } | { kind: 'range'; min: number; max: number };
+
+/** `200`, `4xx` or `error`, as findCallsIn reads it. */
+function statusFilter(status: string | undefined): StatusFilter | undefined {
+  if (!status) return undefined;
+  const s = status.toLowerCase();
+  if (s === 'error') return { kind: 'error' };
+  if (/^[1-5]xx$/.test(s)) return { kind: 'range', min: Number(s[0]) * 100, max: Number(s[0]) * 100 + 99 };
+  return { kind: 'range', min: Number(s), max: Number(s) };
+}
+
+/** SQL LIKE (case-insensitive for ASCII, `*` as any run) as a test on a lower-cased string. */
+function globTest(glob: string): (s: string) => boolean {
+  const re = new RegExp(
+    `^${glob
+      .toLowerCase()
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
+  return (s) => re.test(s);
+}
+
+/**
+ * Whether a chunk can hold a call matching the filter, from its facets alone (false: skip it
+ * unloaded). Never false for a chunk that holds one: every test is a superset of the SQL above.
+ */
+export function chunkMayMatch(c: ChunkFacets, session: string, f: CallFilter): boolean {
+  if (c.calls === 0 || c.minTs === undefined || c.maxTs === undefined) return false;
+  if (f.session && f.session !== session) return false;
+  if (f.since && c.maxTs < f.since) return false;
+  if (f.until && c.minTs > f.until) return false;
+  if (f.decision && !c.decisions.includes(f.decision)) return false;
+  if (f.identity && !c.identities.includes(f.identity)) return false;
+  if (f.service) {
+    const prefix = globTest(f.service);
+    if (!c.services.includes(f.service) && !c.services.some(prefix)) return false;
+  }
+  if (f.action && !c.actions.some(globTest(f.action))) return false;
+  const status = statusFilter(f.status);
+  if (status?.kind === 'error' && !c.errors) return false;
+  if (status?.kind === 'range' && !c.statuses.some((s) => s >= status.min && s <= status.max)) return false;
+  return true;
 }

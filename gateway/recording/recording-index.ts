@@ -1,30 +1,25 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Database } from 'sql.js';
 import { IMPORTED_DIR, importedSessionId, readBundleFile } from '../bundle/import-bundle';
-import { GENESIS_HASH } from '../journal/events';
-import { writeFileDurable } from '../storage/durable-file';
-import { readJournalFile } from '../journal/read-journal';
-import { checkEnd, describeEndFault, type EndFault } from '../journal/recorded-head';
+import type { JournalEvent } from '../journal/events';
+import { checkEnd, describeEndFault } from '../journal/recorded-head';
 import { DataDirFileError } from '../storage/data-dir-error';
 import { readRecordedHeads, type RecordedHeads } from '../tasks/journal-heads';
-import { INDEX_SCHEMA, INDEX_SCHEMA_VERSION } from './index-schema';
-import { IndexWriter } from './index-writer';
-import { loadSqlJs } from './sqljs';
+import type { SearchResult } from './call-search';
+import { ChunkIndex, type ChunkIndexOptions } from './chunk-index';
+import { type Catalog, loadCatalog, saveCatalog, type SourceEntry } from './index-catalog';
+import {
+  type CallFilter,
+  type CallRow,
+  compareSessions,
+  sessionSummary,
+  type SessionSummary,
+} from './index-query';
+import { anchorHolds, readSummaryFile, START, topUp } from './summary-checkpoint';
+import { SummaryFold } from './summary-fold';
 
-/** The derived index, snapshotted next to the journals (never the source of truth). */
-export const INDEX_FILE = 'index.sqlite';
-
-interface SourceRow {
-  readonly session: string;
-  readonly kind: 'journal' | 'bundle';
-  readonly file: string;
-  readonly indexedBytes: number;
-  readonly headSeq: number;
-  readonly headHash: string;
-  readonly mtimeMs: number;
-  readonly fault: string | undefined;
-}
+/** The single-file sql.js index of earlier versions: replaced by `index/`, removed when seen. */
+const LEGACY_INDEX_FILE = 'index.sqlite';
 
 export interface SyncReport {
   readonly indexedEvents: number;
@@ -39,80 +34,115 @@ export interface SyncReport {
   readonly headsUnchecked?: string;
 }
 
+export type IndexOptions = ChunkIndexOptions;
+
+interface Report {
+  indexedEvents: number;
+  rebuilt: string[];
+  removed: string[];
+  faults: { session: string; fault: string }[];
+  missing: { session: string; message: string }[];
+  headsUnchecked?: string;
+}
+
 /**
- * The query engine over recordings: sql.js tables derived from the journal files (and imported
- * bundles), caught up by reading only what was appended since the last sync (each source keeps
- * its byte offset and verified chain head). A source that shrank or no longer links is reindexed
- * from scratch; one that disappeared (retention) loses its rows. Durability never depends on the
- * index: losing `index.sqlite` costs one full rebuild.
+ * The query side of the recordings, in two parts of very different cost (see ARCHITECTURE.md):
+ * - summaries (`syncSummaries`, what `airlock sessions` needs): per session, the counts as of a
+ *   checkpoint (the gateway's summary file, or the catalog's own), topped up by reading only the
+ *   journal bytes after it, verified from its chain head. O(sessions + recent bytes).
+ * - the call index (`sync`, for `calls` and `show` filters): sql.js chunks of a fixed number of
+ *   calls per source, with facets in the catalog, so a query loads only chunks that can match,
+ *   one at a time. Building it reads each journal byte once, ever.
+ * Everything under `index/` is derived: a lost or stale file costs reading its journal again.
  */
 export class RecordingIndex {
   private dirty = false;
+  private readonly chunks: ChunkIndex;
+  /** Verified events of bundles read in this run (chunks are built from them). */
+  private readonly bundleEvents = new Map<string, readonly JournalEvent[]>();
+  /**
+   * Journals that end before the head the gateway recorded for them (events were removed), as of
+   * the last sync. Not kept in the catalog: the recorded heads move, so it is checked each sync.
+   */
+  private readonly endFaults = new Map<string, string>();
   /** What the last sync found (the CLI warns about missing journals and unchecked ends). */
   lastSync: SyncReport | undefined;
 
   private constructor(
-    readonly db: Database,
     private readonly dataDir: string,
-  ) {}
-
-  static async open(dataDir: string): Promise<RecordingIndex> {
-    const SQL = await loadSqlJs();
-    let db: Database | undefined;
-    const snapshot = await readFile(join(dataDir, INDEX_FILE)).catch(() => undefined);
-    if (snapshot) {
-      try {
-        db = new SQL.Database(snapshot);
-        const v = db.exec("SELECT value FROM meta WHERE key = 'schema'")[0]?.values[0]?.[0];
-        if (v !== String(INDEX_SCHEMA_VERSION)) {
-          db.close();
-          db = undefined;
-        }
-      } catch {
-        db = undefined;
-      }
-    }
-    const fresh = !db;
-    db ??= new SQL.Database();
-    db.run(INDEX_SCHEMA);
-    db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", [String(INDEX_SCHEMA_VERSION)]);
-    const index = new RecordingIndex(db, dataDir);
-    index.dirty = fresh;
-    return index;
+    private readonly catalog: Catalog,
+    opts: IndexOptions,
+  ) {
+    this.chunks = new ChunkIndex(dataDir, opts);
   }
 
-  private sources(): Map<string, SourceRow> {
-    const out = new Map<string, SourceRow>();
-    const res = this.db.exec(
-      'SELECT session, kind, file, indexed_bytes, head_seq, head_hash, mtime_ms, fault FROM sources',
-    );
-    for (const row of res[0]?.values ?? []) {
-      const [session, kind, file, indexedBytes, headSeq, headHash, mtimeMs, fault] = row;
-      out.set(String(session), {
-        session: String(session),
-        kind: kind === 'bundle' ? 'bundle' : 'journal',
-        file: String(file),
-        indexedBytes: Number(indexedBytes),
-        headSeq: Number(headSeq),
-        headHash: String(headHash),
-        mtimeMs: Number(mtimeMs),
-        fault: fault === null || fault === undefined ? undefined : String(fault),
-      });
-    }
-    return out;
+  static async open(dataDir: string, opts: IndexOptions = {}): Promise<RecordingIndex> {
+    await unlink(join(dataDir, LEGACY_INDEX_FILE)).catch(() => undefined);
+    return new RecordingIndex(dataDir, await loadCatalog(dataDir), opts);
   }
 
-  private drop(session: string): void {
-    this.db.run('DELETE FROM call_text WHERE docid IN (SELECT id FROM calls WHERE session = ?)', [session]);
-    this.db.run('DELETE FROM call_actions WHERE call IN (SELECT id FROM calls WHERE session = ?)', [session]);
-    this.db.run('DELETE FROM calls WHERE session = ?', [session]);
-    this.db.run('DELETE FROM sessions WHERE session = ?', [session]);
-    this.db.run('DELETE FROM sources WHERE session = ?', [session]);
+  private journalFile(e: { file: string }): string {
+    return join(this.dataDir, 'journal', e.file);
+  }
+
+  private fresh(session: string, kind: SourceEntry['kind'], file: string): SourceEntry {
+    const e: SourceEntry = {
+      session,
+      kind,
+      file,
+      size: -1,
+      mtimeMs: -1,
+      latest: START,
+    };
+    this.catalog.sources[session] = e;
     this.dirty = true;
+    return e;
   }
 
-  /** Where each journal ends according to the gateway; read before the journals (it lags them). */
-  private async heads(): Promise<{ heads?: RecordedHeads; problem?: string }> {
+  /** Forgets a source's summary and call index (its chunk files go too). */
+  private async reset(e: SourceEntry): Promise<SourceEntry> {
+    await this.chunks.forget(e.session);
+    return this.fresh(e.session, e.kind, e.file);
+  }
+
+  /** Catches the summaries up with the files on disk (cheap: see the class comment). */
+  async syncSummaries(): Promise<Report> {
+    const r: Report = { indexedEvents: 0, rebuilt: [], removed: [], faults: [], missing: [] };
+    // Read before the journals: the recorded heads lag them, never lead them.
+    const { heads, problem } = await this.recordedHeads();
+    const seen = new Set<string>();
+    this.endFaults.clear();
+    for (const name of await listFiles(join(this.dataDir, 'journal'), '.jsonl')) {
+      const session = name.slice(0, -'.jsonl'.length);
+      seen.add(session);
+      await this.syncJournalSummary(session, name, r);
+      this.checkJournalEnd(session, heads, r);
+    }
+    r.missing = (heads?.streams() ?? [])
+      .filter((s) => !seen.has(s) && !heads?.pruned(s) && (heads?.get(s)?.seq ?? 0) > 0)
+      .map((session) => ({
+        session,
+        message: `journal of task ${session} is missing but the gateway recorded seq ${heads?.get(session)?.seq}: events were removed`,
+      }));
+    r.headsUnchecked =
+      problem ??
+      (heads?.missing && seen.size > 0
+        ? `${heads.file} is missing, so the ends of journals cannot be checked for removed events`
+        : undefined);
+    for (const name of await listFiles(join(this.dataDir, IMPORTED_DIR), '.airlock'))
+      seen.add(await this.syncBundleSummary(name, r));
+    for (const session of Object.keys(this.catalog.sources).filter((s) => !seen.has(s))) {
+      await this.chunks.forget(session);
+      delete this.catalog.sources[session];
+      r.removed.push(session);
+      this.dirty = true;
+    }
+    this.lastSync = r;
+    return r;
+  }
+
+  /** Where each journal ends according to the gateway (journal-heads.json). */
+  private async recordedHeads(): Promise<{ heads?: RecordedHeads; problem?: string }> {
     try {
       return { heads: await readRecordedHeads(this.dataDir) };
     } catch (e) {
@@ -121,154 +151,171 @@ export class RecordingIndex {
     }
   }
 
-  /** Catches the index up with the files on disk. */
-  async sync(): Promise<SyncReport> {
-    const { heads, problem } = await this.heads();
-    const known = this.sources();
-    const seen = new Set<string>();
-    const rebuilt: string[] = [];
-    const faults: { session: string; fault: string }[] = [];
-    const endFaults = new Map<string, EndFault | undefined>();
-    let indexedEvents = 0;
-    const writer = new IndexWriter(this.db);
-    this.db.run('BEGIN');
-    try {
-      const journalDir = join(this.dataDir, 'journal');
-      for (const name of await listFiles(journalDir, '.jsonl')) {
-        const session = name.slice(0, -'.jsonl'.length);
-        seen.add(session);
-        const file = join(journalDir, name);
-        const st = await stat(file).catch(() => undefined);
-        if (!st) continue;
-        let src = known.get(session);
-        if (src && (src.kind !== 'journal' || st.size < src.indexedBytes)) {
-          this.drop(session);
-          rebuilt.push(session);
-          src = undefined;
-        }
-        const recorded = heads?.get(session);
-        // Unchanged since indexed: its end is checked against the head recorded now (the seq
-        // always; the hash when the recorded head is the indexed head itself).
-        const unchanged = (s: SourceRow): void =>
-          void endFaults.set(session, checkEnd({ seq: s.headSeq, hash: s.headHash }, recorded, undefined));
-        if (src && st.size === src.indexedBytes) {
-          unchanged(src);
-          continue;
-        }
-        // A journal that failed verification stays as indexed until the file changes.
-        if (src?.fault && st.mtimeMs === src.mtimeMs) {
-          faults.push({ session, fault: src.fault });
-          unchanged(src);
-          continue;
-        }
-        const from = src
-          ? { offset: src.indexedBytes, head: { seq: src.headSeq, hash: src.headHash } }
-          : { offset: 0, head: { seq: 0, hash: GENESIS_HASH } };
-        let c = await readJournalFile(file, { from, recorded });
-        if (c.fault && src) {
-          // What we indexed no longer leads here (the file was replaced): start over.
-          this.drop(session);
-          rebuilt.push(session);
-          src = undefined;
-          c = await readJournalFile(file, { recorded });
-        }
-        endFaults.set(session, c.endFault);
-        const faultText = c.fault ? `${c.fault.kind} at line ${c.fault.line}` : null;
-        if (faultText) faults.push({ session, fault: faultText });
-        writer.apply(session, c.events);
-        indexedEvents += c.events.length;
-        const head = c.head ?? from.head;
-        this.db.run(
-          `INSERT OR REPLACE INTO sources (session, kind, file, indexed_bytes, head_seq, head_hash, mtime_ms, fault)
-           VALUES (?, 'journal', ?, ?, ?, ?, ?, ?)`,
-          [session, file, c.validBytes, head.seq, head.hash, st.mtimeMs, faultText],
-        );
-        this.dirty = true;
-      }
-      for (const [session, f] of endFaults) {
-        const text = f ? describeEndFault(session, f) : null;
-        if (text) faults.push({ session, fault: text });
-        const before = this.db.exec('SELECT end_fault FROM sources WHERE session = ?', [session])[0]
-          ?.values[0]?.[0];
-        if ((before ?? null) === text) continue;
-        this.db.run('UPDATE sources SET end_fault = ? WHERE session = ?', [text, session]);
-        this.dirty = true;
-      }
-      const missing = (heads?.streams() ?? [])
-        .filter((s) => !seen.has(s) && !heads?.pruned(s) && (heads?.get(s)?.seq ?? 0) > 0)
-        .map((session) => ({
-          session,
-          message: `journal of task ${session} is missing but the gateway recorded seq ${heads?.get(session)?.seq}: events were removed`,
-        }));
-      const headsUnchecked =
-        problem ??
-        (heads?.missing && seen.size > 0
-          ? `${heads.file} is missing, so the ends of journals cannot be checked for removed events`
-          : undefined);
-      const importedDir = join(this.dataDir, IMPORTED_DIR);
-      for (const name of await listFiles(importedDir, '.airlock')) {
-        const file = join(importedDir, name);
-        const st = await stat(file).catch(() => undefined);
-        if (!st) continue;
-        const sessionGuess = name.slice(0, -'.airlock'.length);
-        const src = known.get(sessionGuess);
-        if (src && src.mtimeMs === st.mtimeMs && src.indexedBytes === st.size) {
-          seen.add(sessionGuess);
-          continue;
-        }
-        const v = await readBundleFile(file, true);
-        if (!v.ok) {
-          faults.push({ session: sessionGuess, fault: v.fault.message });
-          continue;
-        }
-        const session = importedSessionId(v.header.task.taskId, v.fingerprint);
-        seen.add(session);
-        if (known.has(session)) this.drop(session);
-        writer.apply(session, v.events ?? []);
-        indexedEvents += v.count;
-        this.db.run(
-          'UPDATE sessions SET imported = 1, signer = ?, ended_at = COALESCE(ended_at, ?) WHERE session = ?',
-          [v.fingerprint, v.header.task.endedAt ?? null, session],
-        );
-        this.db.run(
-          `INSERT OR REPLACE INTO sources (session, kind, file, indexed_bytes, head_seq, head_hash, mtime_ms, fault, end_fault)
-           VALUES (?, 'bundle', ?, ?, ?, ?, ?, NULL, ?)`,
-          [
-            session,
-            file,
-            st.size,
-            v.header.events.head.seq,
-            v.header.events.head.hash,
-            st.mtimeMs,
-            v.incomplete ?? null,
-          ],
-        );
-        this.dirty = true;
-      }
-      const removed = [...known.keys()].filter((s) => !seen.has(s));
-      for (const s of removed) this.drop(s);
-      this.db.run('COMMIT');
-      this.lastSync = { indexedEvents, rebuilt, removed, faults, missing, headsUnchecked };
-      return this.lastSync;
-    } catch (e) {
-      this.db.run('ROLLBACK');
-      throw e;
-    } finally {
-      writer.free();
-    }
+  /**
+   * A journal that ends before its recorded head lost durable events. The seq is always checked;
+   * the hash when the recorded head is the summary's own head (the one event whose hash is known
+   * without reading the journal again).
+   */
+  private checkJournalEnd(session: string, heads: RecordedHeads | undefined, r: Report): void {
+    const e = this.catalog.sources[session];
+    if (!e || e.kind !== 'journal') return;
+    const f = checkEnd({ seq: e.latest.seq, hash: e.latest.hash }, heads?.get(session), undefined);
+    if (!f) return;
+    const text = describeEndFault(session, f);
+    this.endFaults.set(session, text);
+    r.faults.push({ session, fault: text });
   }
 
-  /** Writes the snapshot (atomically) when anything changed; a lost snapshot only costs a rebuild. */
+  private async syncJournalSummary(session: string, name: string, r: Report): Promise<void> {
+    const file = join(this.dataDir, 'journal', name);
+    const st = await stat(file).catch(() => undefined);
+    if (!st) return;
+    let e = this.catalog.sources[session];
+    // A journal shorter than what was read of it was cut or replaced: its index starts over.
+    if (e && (e.kind !== 'journal' || st.size < e.latest.offset)) {
+      e = await this.reset(e);
+      r.rebuilt.push(session);
+    }
+    if (e?.fault) {
+      if (e.size === st.size && e.mtimeMs === st.mtimeMs) {
+        r.faults.push({ session, fault: e.fault });
+        return;
+      }
+      // A journal that failed verification is read again, from the start, once it changes.
+      e = await this.reset(e);
+      r.rebuilt.push(session);
+    }
+    if (e && e.size === st.size && e.mtimeMs === st.mtimeMs) return;
+    if (e && e.size === st.size && e.size > 0) {
+      // Rewritten in place, not appended to (an edit, or a failed write rolled back): whatever
+      // was read of it may have changed, so it is read and verified again from the start.
+      e = await this.reset(e);
+      r.rebuilt.push(session);
+    }
+    e ??= this.fresh(session, 'journal', name);
+    const candidates = [e.latest, await readSummaryFile(this.dataDir, session)];
+    const t = await topUp(file, candidates);
+    if (t.base !== 0 && e.latest.offset > 0 && !(await anchorHolds(file, e.latest))) {
+      // What was indexed no longer leads here (the file was replaced): start over.
+      const latest = t.checkpoint;
+      e = await this.reset(e);
+      e.latest = latest;
+      r.rebuilt.push(session);
+    }
+    r.indexedEvents += t.checkpoint.fold.session.events - (candidates[t.base]?.fold.session.events ?? 0);
+    e.latest = t.checkpoint;
+    e.size = st.size;
+    e.mtimeMs = st.mtimeMs;
+    if (t.fault) {
+      e.fault = t.fault;
+      r.faults.push({ session, fault: t.fault });
+    }
+    this.dirty = true;
+  }
+
+  private async syncBundleSummary(name: string, r: Report): Promise<string> {
+    const file = join(this.dataDir, IMPORTED_DIR, name);
+    const guess = name.slice(0, -'.airlock'.length);
+    const st = await stat(file).catch(() => undefined);
+    const known = this.catalog.sources[guess];
+    if (!st || (known?.kind === 'bundle' && known.size === st.size && known.mtimeMs === st.mtimeMs))
+      return guess;
+    const v = await readBundleFile(file, true);
+    if (!v.ok) {
+      r.faults.push({ session: guess, fault: v.fault.message });
+      return guess;
+    }
+    const session = importedSessionId(v.header.task.taskId, v.fingerprint);
+    await this.chunks.forget(session);
+    const e = this.fresh(session, 'bundle', name);
+    const fold = new SummaryFold();
+    const events = v.events ?? [];
+    for (const ev of events) fold.apply(ev);
+    this.bundleEvents.set(session, events);
+    const head = v.header.events.head;
+    e.latest = { offset: events.length, seq: head.seq, hash: head.hash, fold: fold.state() };
+    e.imported = { signer: v.fingerprint, endedAt: v.header.task.endedAt };
+    // An export made with --allow-truncated says so in its header; the listing says it too.
+    if (v.incomplete !== undefined) e.fault = v.incomplete;
+    e.size = st.size;
+    e.mtimeMs = st.mtimeMs;
+    r.indexedEvents += v.count;
+    return session;
+  }
+
+  /** Summaries, then the call index, caught up with the files on disk. */
+  async sync(): Promise<SyncReport> {
+    const r = await this.syncSummaries();
+    let indexedEvents = 0;
+    for (const e of Object.values(this.catalog.sources)) {
+      const built = await this.chunks.catchUp(e, this.bundleEvents.get(e.session));
+      indexedEvents += built.events;
+      if (built.fault && !e.fault) {
+        // The chain breaks before the summary's checkpoint: count only what verifies.
+        e.fault = built.fault;
+        e.latest = (await topUp(this.journalFile(e), [], built.validBytes)).checkpoint;
+        r.faults.push({ session: e.session, fault: built.fault });
+        this.dirty = true;
+      }
+    }
+    this.lastSync = { ...r, indexedEvents: Math.max(indexedEvents, r.indexedEvents) };
+    return this.lastSync;
+  }
+
+  /** Every session (local and imported) with its counts, newest first. */
+  sessions(): SessionSummary[] {
+    return (
+      Object.values(this.catalog.sources)
+        // A journal that breaks at its first line is still listed, with its fault.
+        .filter((e) => e.latest.fold.session.events > 0 || e.fault !== undefined)
+        .map((e) =>
+          sessionSummary(e.session, e.latest.fold.session, {
+            imported: e.imported,
+            fault: joinFaults(this.endFaults.get(e.session), e.fault),
+          }),
+        )
+        .sort(compareSessions)
+    );
+  }
+
+  /** Why the session's journal ends before its recorded head, as of the last sync. */
+  endFaultOf(session: string): string | undefined {
+    return this.endFaults.get(session);
+  }
+
+  /** Where the session's chain fails verification (or what its bundle says it lacks). */
+  chainFaultOf(session: string): string | undefined {
+    return this.catalog.sources[session]?.fault;
+  }
+
+  /**
+   * Calls matching every filter, oldest first (then session, sequence), at most `limit`. Needs
+   * sync() first. Loads only the chunks whose facets (and term filters, for text) can match.
+   */
+  async findCalls(f: CallFilter): Promise<CallRow[]> {
+    return (await this.chunks.findCalls(Object.values(this.catalog.sources), f)).rows;
+  }
+
+  /** As findCalls, with the chunks that held them and where in the journal each call begins. */
+  findCallsByChunk(f: CallFilter): Promise<SearchResult> {
+    return this.chunks.findCalls(Object.values(this.catalog.sources), f, true);
+  }
+
+  /** Writes what changed (catalog, chunk directories); a lost file only costs reading again. */
   async save(): Promise<void> {
+    await this.chunks.save();
     if (!this.dirty) return;
-    const file = join(this.dataDir, INDEX_FILE);
-    await writeFileDurable(file, this.db.export());
+    await saveCatalog(this.dataDir, this.catalog);
     this.dirty = false;
   }
 
   close(): void {
-    this.db.close();
+    this.bundleEvents.clear();
   }
+}
+
+function joinFaults(end: string | undefined, chain: string | undefined): string | undefined {
+  return end !== undefined && chain !== undefined ? `${end}; ${chain}` : (end ?? chain);
 }
 
 async function listFiles(dir: string, suffix: string): Promise<string[]> {

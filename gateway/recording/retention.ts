@@ -1,6 +1,7 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskInfo } from '../protocol';
+import { summaryFile } from './summary-checkpoint';
 
 export interface RetentionPolicy {
   /** Ended (or expired) tasks whose end is older than this are pruned. */
@@ -57,6 +58,7 @@ export async function pruneRecordings(
   const remove = async (c: Candidate): Promise<void> => {
     await release(c.taskId);
     await unlink(c.file).catch(() => undefined);
+    await unlink(summaryFile(dataDir, c.taskId)).catch(() => undefined);
     removed.push(c.taskId);
     freedBytes += c.size;
   };

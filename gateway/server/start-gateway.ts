@@ -12,6 +12,7 @@ import { Masking } from '../masking';
 import { loadOrCreateSigningKey } from '../bundle/signing-key';
 import type { RetentionPolicy } from '../recording/retention';
 import { startRetention } from '../recording/retention-timer';
+import { SummaryKeeper } from '../recording/summary-keeper';
 import { maskRequestParams } from '../recording/request-record';
 import { redactSecretFields } from '../approvals/redact-params';
 import type { WriteFaultHook } from '../journal/task-journal';
@@ -116,7 +117,17 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   let callsInFlight = 0;
   // Each journal's last durable head, kept outside it: removed events are noticed on every read.
   const heads = await JournalHeads.load(opts.dataDir, opts.log);
-  const journal = await Journal.create(opts.dataDir, opts.journalFault, () => callsInFlight <= 1, heads);
+  // Each task's summary (counts for `sessions` and the timeline) is kept as its events are journaled.
+  const summaries = new SummaryKeeper(opts.dataDir, {
+    log: (level, message, fields) => opts.log.log(level, message, fields),
+  });
+  const journal = await Journal.create(
+    opts.dataDir,
+    opts.journalFault,
+    () => callsInFlight <= 1,
+    heads,
+    summaries.observe,
+  );
   // The bundle-signing key exists from the first start, so its fingerprint can be shared early.
   await loadOrCreateSigningKey(opts.dataDir);
   const retention = startRetention({
@@ -287,6 +298,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
       });
       retention.stop();
       await journal.close();
+      await summaries.close();
       await rm(infoFile, { force: true });
     },
   };

@@ -227,7 +227,7 @@ void describe('masking canaries end to end (real process, real clients)', () => 
     everyCanary.push('AWS4-HMAC-SHA256 Credential=', 'X-Amz-Signature=', 'X-Amz-Credential=');
   });
 
-  void test('no canary in the journal, the sql.js index, an exported bundle, or the gateway log', async () => {
+  void test('no canary in the journal, the call index and summaries, an exported bundle, or the gateway log', async () => {
     const bundleText = await assertNoCanaries({
       dataDir,
       gw,

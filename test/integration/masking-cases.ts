@@ -142,6 +142,9 @@ export async function assertNoCanaries(o: {
 }): Promise<string> {
   const sessions = await cli(o.dataDir, ['sessions', '--json']);
   assert.equal(sessions.code, 0, sessions.stderr);
+  // `calls` builds the call index (chunks with free text and term filters) as well.
+  const calls = await cli(o.dataDir, ['calls', '--json']);
+  assert.equal(calls.code, 0, calls.stderr);
   const out = join(o.dataDir, `${o.taskId}.airlock`);
   const ex = await cli(o.dataDir, ['export', o.taskId, '-o', out]);
   assert.equal(ex.code, 0, ex.stderr);
@@ -156,10 +159,18 @@ export async function assertNoCanaries(o: {
   ];
   for (const name of await readdir(join(o.dataDir, 'journal')))
     stores.push([`journal/${name}`, await readFile(join(o.dataDir, 'journal', name), 'latin1')]);
-  stores.push(['index.sqlite', await readFile(join(o.dataDir, 'index.sqlite'), 'latin1')]);
+  // The derived stores: the index (catalog, chunk databases, term filters) and task summaries.
+  for (const sub of ['index', 'index/chunks', 'summaries'])
+    for (const e of await readdir(join(o.dataDir, sub), { withFileTypes: true }))
+      if (e.isFile())
+        stores.push([`${sub}/${e.name}`, await readFile(join(o.dataDir, sub, e.name), 'latin1')]);
   assert.ok(
-    stores.find(([n]) => n === 'index.sqlite')?.[1].includes(o.taskId),
-    'the index holds the session',
+    stores.some(([n, text]) => n.endsWith('.sqlite') && text.includes(o.taskId)),
+    'the call index holds the session',
+  );
+  assert.ok(
+    stores.some(([n]) => n.startsWith('summaries/')),
+    'the gateway wrote task summaries',
   );
   for (const [name, text] of stores)
     for (const k of o.canaries) {

@@ -9,7 +9,6 @@ import { importBundle } from '../../gateway/bundle/import-bundle';
 import { loadOrCreateSigningKey, SIGNING_KEY_FILE } from '../../gateway/bundle/signing-key';
 import { verifyBundle } from '../../gateway/bundle/verify-bundle';
 import { Journal } from '../../gateway/journal/journal';
-import { listSessions } from '../../gateway/recording/index-query';
 import { RecordingIndex } from '../../gateway/recording/recording-index';
 import { packBundle, resignBundle, unpackBundle } from '../support/bundle-forge';
 import { callEvents, taskStarted } from './recording-support';
@@ -193,7 +192,7 @@ void describe('bundles: export, verify, tampering, import', () => {
       assert.equal(again.signer.known, true);
       const index = await RecordingIndex.open(other);
       await index.sync();
-      const s = listSessions(index.db);
+      const s = index.sessions();
       assert.equal(s.length, 1);
       assert.equal(s[0]?.imported, true);
       assert.equal(s[0]?.signer, key.fingerprint);

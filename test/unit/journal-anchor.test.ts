@@ -12,7 +12,6 @@ import type { EventBody } from '../../gateway/journal/events';
 import { Journal } from '../../gateway/journal/journal';
 import { readJournalFile } from '../../gateway/journal/read-journal';
 import { JournalEndError } from '../../gateway/journal/task-journal';
-import { listSessions } from '../../gateway/recording/index-query';
 import { RecordingIndex } from '../../gateway/recording/recording-index';
 import { JOURNAL_HEADS_FILE, JournalHeads, readRecordedHeads } from '../../gateway/tasks/journal-heads';
 import { callEvents, taskStarted } from './recording-support';
@@ -100,7 +99,7 @@ void describe('journal anchors: the gateway records where each journal ends', ()
 
     const index = await RecordingIndex.open(d);
     await index.sync();
-    assert.equal(listSessions(index.db).find((s) => s.taskId === 't-cut')?.fault, expected);
+    assert.equal(index.sessions().find((s) => s.taskId === 't-cut')?.fault, expected);
     index.close();
 
     await assert.rejects(
@@ -171,7 +170,7 @@ void describe('journal anchors: the gateway records where each journal ends', ()
     assert.equal(imported.incomplete, v.incomplete);
     const index = await RecordingIndex.open(other);
     await index.sync();
-    assert.equal(listSessions(index.db)[0]?.fault, v.incomplete);
+    assert.equal(index.sessions()[0]?.fault, v.incomplete);
     index.close();
   });
 
@@ -188,11 +187,11 @@ void describe('journal anchors: the gateway records where each journal ends', ()
     await cutTo(file, 4); // the denied call goes while its head is only in the gateway's memory
     const index = await RecordingIndex.open(d);
     await index.sync();
-    assert.equal(listSessions(index.db)[0]?.fault, undefined, 'the anchor on disk (seq 1) is reached');
+    assert.equal(index.sessions()[0]?.fault, undefined, 'the anchor on disk (seq 1) is reached');
     await heads.flush(); // the checkpoint: seq 7; the journal file does not change
     await index.sync();
     assert.equal(
-      listSessions(index.db)[0]?.fault,
+      index.sessions()[0]?.fault,
       'journal of task t-late ends at seq 4 but the gateway recorded seq 7: events were removed',
     );
     index.close();

@@ -6,9 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import { Journal } from '../../gateway/journal/journal';
 import { readJournalFile } from '../../gateway/journal/read-journal';
 import type { TaskInfo } from '../../gateway/protocol';
-import { findCalls, listSessions } from '../../gateway/recording/index-query';
-import { INDEX_FILE, RecordingIndex } from '../../gateway/recording/recording-index';
+import { CATALOG_FILE, INDEX_DIR } from '../../gateway/recording/index-catalog';
+import { RecordingIndex } from '../../gateway/recording/recording-index';
 import { pruneRecordings } from '../../gateway/recording/retention';
+import { summaryFile, writeSummaryFile } from '../../gateway/recording/summary-checkpoint';
 import { callEvents, taskStarted } from './recording-support';
 
 const FIXTURE = join(import.meta.dirname, 'recording-v1-fixture.jsonl');
@@ -83,21 +84,26 @@ void describe('recording: the sql.js index', () => {
     const index = await RecordingIndex.open(dir);
     const r = await index.sync();
     assert.equal(r.indexedEvents, 1 + 9 + 1 + 3);
-    const sessions = listSessions(index.db);
+    const sessions = index.sessions();
     const a = sessions.find((s) => s.session === 't-a');
     assert.equal(a?.name, 'fix upload lambda');
     assert.deepEqual([a?.events, a?.calls, a?.allowed, a?.denied, a?.errors], [10, 3, 2, 1, 1]);
-    const ids = (f: Parameters<typeof findCalls>[1]): string[] => findCalls(index.db, f).map((c) => c.callId);
-    assert.deepEqual(ids({ service: 'lambda' }), ['call-1']);
-    assert.deepEqual(ids({ action: 'iam:Delete*' }), ['call-2']);
-    assert.deepEqual(ids({ action: 'IAM:deleterole' }), ['call-2'], 'actions match case-insensitively');
-    assert.deepEqual(ids({ decision: 'deny' }), ['call-2']);
-    assert.deepEqual(ids({ status: '5xx' }), ['call-4']);
-    assert.deepEqual(ids({ status: 'error' }).sort(), ['call-2', 'call-4']);
-    assert.deepEqual(ids({ identity: 'alice' }), ['call-4']);
-    assert.deepEqual(ids({ text: 'zebra' }), ['call-3'], 'free text reaches the (masked) response body');
-    assert.deepEqual(ids({ session: 't-a', service: 'dynamodb' }), ['call-3']);
-    assert.deepEqual(ids({ since: '2999-01-01T00:00:00Z' }), []);
+    const ids = async (f: Parameters<typeof index.findCalls>[0]): Promise<string[]> =>
+      (await index.findCalls(f)).map((c) => c.callId);
+    assert.deepEqual(await ids({ service: 'lambda' }), ['call-1']);
+    assert.deepEqual(await ids({ action: 'iam:Delete*' }), ['call-2']);
+    assert.deepEqual(await ids({ action: 'IAM:deleterole' }), ['call-2'], 'actions match case-insensitively');
+    assert.deepEqual(await ids({ decision: 'deny' }), ['call-2']);
+    assert.deepEqual(await ids({ status: '5xx' }), ['call-4']);
+    assert.deepEqual((await ids({ status: 'error' })).sort(), ['call-2', 'call-4']);
+    assert.deepEqual(await ids({ identity: 'alice' }), ['call-4']);
+    assert.deepEqual(
+      await ids({ text: 'zebra' }),
+      ['call-3'],
+      'free text reaches the (masked) response body',
+    );
+    assert.deepEqual(await ids({ session: 't-a', service: 'dynamodb' }), ['call-3']);
+    assert.deepEqual(await ids({ since: '2999-01-01T00:00:00Z' }), []);
     await index.save();
     index.close();
   });
@@ -110,7 +116,7 @@ void describe('recording: the sql.js index', () => {
     let index = await RecordingIndex.open(dir);
     let r = await index.sync();
     assert.equal(r.indexedEvents, 3, 'only the appended call is read');
-    assert.equal(listSessions(index.db).find((s) => s.session === 't-a')?.calls, 4);
+    assert.equal(index.sessions().find((s) => s.session === 't-a')?.calls, 4);
     await index.save();
     index.close();
     // A journal replaced by another history no longer links to what was indexed: it is rebuilt.
@@ -125,17 +131,17 @@ void describe('recording: the sql.js index', () => {
     index = await RecordingIndex.open(dir);
     r = await index.sync();
     assert.deepEqual(r.rebuilt, ['t-b']);
-    const b = listSessions(index.db).find((s) => s.session === 't-b');
+    const b = index.sessions().find((s) => s.session === 't-b');
     assert.deepEqual([b?.name, b?.calls], ['other again', 2]);
     index.close();
   });
 
   void test('a lost or corrupt snapshot only costs a rebuild; a torn tail is left out', async () => {
-    await writeFile(join(dir, INDEX_FILE), 'not a database');
+    await writeFile(join(dir, INDEX_DIR, CATALOG_FILE), 'not a catalog');
     await appendFile(join(dir, 'journal', 't-a.jsonl'), '{"data":{"callId":"torn"');
     const index = await RecordingIndex.open(dir);
     await index.sync();
-    assert.equal(listSessions(index.db).find((s) => s.session === 't-a')?.calls, 4);
+    assert.equal(index.sessions().find((s) => s.session === 't-a')?.calls, 4);
     index.close();
   });
 
@@ -153,7 +159,7 @@ void describe('recording: the sql.js index', () => {
       const r = await index.sync();
       assert.equal(r.faults[0]?.session, 't-x');
       assert.match(r.faults[0]?.fault ?? '', /bad-hash/);
-      const s = listSessions(index.db)[0];
+      const s = index.sessions()[0];
       assert.equal(s?.calls, 1);
       assert.match(s?.fault ?? '', /bad-hash/);
       index.close();
@@ -180,6 +186,7 @@ void describe('recording: retention', () => {
     try {
       const j = await Journal.create(dir);
       for (const t of ['t-old', 't-new', 't-active', 't-unknown']) await j.record(t, [taskStarted(t)]);
+      await writeSummaryFile(dir, 't-old', '{}');
       const now = Date.parse('2026-03-01T00:00:00Z');
       const tasks = [
         task('t-old', 'ended', '2026-01-01T00:00:00.000Z'),
@@ -200,6 +207,7 @@ void describe('recording: retention', () => {
       assert.deepEqual(r.removed, ['t-old']);
       assert.deepEqual(released, ['t-old']);
       await assert.rejects(stat(join(dir, 'journal', 't-old.jsonl')));
+      await assert.rejects(stat(summaryFile(dir, 't-old')), 'its summary goes with it');
       for (const t of ['t-new', 't-active', 't-unknown']) await stat(join(dir, 'journal', `${t}.jsonl`));
       // Size budget: the oldest ended go first, until under it; the active task stays even if it alone is over.
       const r2 = await pruneRecordings(dir, tasks, { maxTotalBytes: 1 }, (id) => j.release(id), now);

@@ -11,6 +11,7 @@ import { openBundle } from '../../extension/timeline/bundle-session';
 import { ImportedBundles } from '../../extension/timeline/imported-bundles';
 import { JournalFeed } from '../../extension/timeline/journal-feed';
 import { ReadCoalescer } from '../../extension/timeline/read-coalescer';
+import { TaskCounter } from '../../extension/timeline/task-counter';
 import { themeKindOf } from '../../extension/timeline/theme-kind';
 import { TimelineSource } from '../../extension/timeline/timeline-source';
 import { eventMessages, toWire } from '../../extension/timeline/wire-events';
@@ -92,8 +93,9 @@ void test('events are sliced into messages; only the first of a re-send resets, 
 });
 
 void describe('a task journal followed incrementally', () => {
-  void test('reads what is new each time, leaves a torn last line for later, and counts as it goes', async () => {
+  void test('reads what is new each time, leaves a torn last line for later; counts come from the summary', async () => {
     const feed = new JournalFeed(file());
+    const counter = new TaskCounter(dir, TASK);
     const first = await feed.read();
     assert.equal(first.reset, false);
     assert.deepEqual(
@@ -105,10 +107,12 @@ void describe('a task journal followed incrementally', () => {
       first.events.every((e) => !JSON.stringify(e).includes('SecretString')),
       'bodies stay behind',
     );
+    assert.equal(await counter.read(), true);
     assert.deepEqual(
-      { calls: feed.counts.calls, allowed: feed.counts.allowed, denied: feed.counts.denied },
+      { calls: counter.counts?.calls, allowed: counter.counts?.allowed, denied: counter.counts?.denied },
       { calls: 3, allowed: 2, denied: 1 },
     );
+    assert.equal(await counter.read(), false, 'nothing new, nothing changed');
     assert.deepEqual((await feed.read()).events, [], 'nothing new, nothing read');
 
     // A line being written (or cut by a crash) is not read until it is complete.
@@ -126,7 +130,8 @@ void describe('a task journal followed incrementally', () => {
       (await feed.read()).events.map((e) => e.seq),
       [13],
     );
-    assert.equal(feed.counts.calls, 4);
+    await counter.read();
+    assert.equal(counter.counts?.calls, 4);
     assert.equal(feed.fault, undefined);
   });
 
@@ -184,7 +189,7 @@ void test('bursts of signals become one read, and a signal during a read one mor
   c.dispose();
 });
 
-void test('live: recorded calls reach listeners in order, each event once, in few batches', async () => {
+void test("live: an open task's recorded calls reach listeners in order, each event once, in few batches", async () => {
   const LIVE = 't-timeline-live';
   await journal.record(LIVE, [taskStarted(LIVE, 'live task')]);
   const source = new TimelineSource({
@@ -198,6 +203,12 @@ void test('live: recorded calls reach listeners in order, each event once, in fe
   source.subscribe({
     events: (taskId, events, reset) => taskId === LIVE && batches.push({ events, reset }),
   });
+  // A session panel opens the task: everything so far, then what is recorded after it.
+  const opened = await source.allEvents(LIVE);
+  assert.deepEqual(
+    opened.map((e) => e.seq),
+    [1],
+  );
   const signal = (n: number): void =>
     source.gatewayEvent({
       type: 'call.recorded',
@@ -216,7 +227,7 @@ void test('live: recorded calls reach listeners in order, each event once, in fe
     signal(n);
   }
   await source.settled();
-  const seqs = batches.flatMap((b) => b.events.map((e) => e.seq));
+  const seqs = [...opened, ...batches.flatMap((b) => b.events)].map((e) => e.seq);
   assert.deepEqual(
     seqs,
     Array.from({ length: 301 }, (_, i) => i + 1),

@@ -1,0 +1,59 @@
+import type { Writable } from 'node:stream';
+import type { JournalEvent } from '../journal/events';
+import type { SessionSummary } from '../recording/index-query';
+
+const FLUSH_AT = 256 * 1024;
+
+function indent(json: string, spaces: number): string {
+  return json.replace(/\n/g, `\n${' '.repeat(spaces)}`);
+}
+
+/**
+ * What `show` prints, written as events come and paced by the output (it waits for a slow pipe
+ * instead of buffering the session). `--json` prints exactly what
+ * `JSON.stringify({ session, events, warnings? }, null, 2)` would, one event at a time.
+ */
+export class ShowOutput {
+  private parts: string[] = [];
+  private size = 0;
+  private count = 0;
+
+  constructor(
+    private readonly out: Writable,
+    private readonly json: boolean,
+    session: SessionSummary,
+  ) {
+    if (json) this.push(`{\n  "session": ${indent(JSON.stringify(session, null, 2), 2)},\n  "events": [`);
+  }
+
+  event(e: JournalEvent): void {
+    if (this.json)
+      this.push(`${this.count === 0 ? '\n' : ',\n'}    ${indent(JSON.stringify(e, null, 2), 4)}`);
+    else this.push(`${e.seq}  ${e.ts}  ${e.type}  ${JSON.stringify(e.data)}\n`);
+    this.count++;
+  }
+
+  private push(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+  }
+
+  /** Hands what was gathered to the output once there is enough, waiting while it is full. */
+  async drain(force = false): Promise<void> {
+    if (this.size === 0 || (!force && this.size < FLUSH_AT)) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (!this.out.write(text)) await new Promise<void>((resolve) => this.out.once('drain', resolve));
+  }
+
+  /** Warnings (a journal's end or chain that fails its checks) close the JSON, after the events. */
+  async end(warnings: readonly string[] = []): Promise<void> {
+    if (this.json) {
+      this.push(this.count === 0 ? ']' : '\n  ]');
+      if (warnings.length > 0) this.push(`,\n  "warnings": ${indent(JSON.stringify(warnings, null, 2), 2)}`);
+      this.push('\n}\n');
+    }
+    await this.drain(true);
+  }
+}
