@@ -120,6 +120,7 @@ export interface CallResponseData {
   readonly gatewayMs: number;
   /** True when the call was answered by the gateway itself (denied, refused) and never forwarded. */
   readonly local: boolean;
+  /** The agent went away before it had the whole answer (it gave up waiting, or its connection broke). */
   readonly aborted?: boolean;
   /** v2: what came back, as recorded. */
   readonly contentType?: string;

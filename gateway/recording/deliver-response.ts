@@ -67,6 +67,10 @@ function recordingFailed(): GatewayError {
 }
 
 /** Resolves once the response is fully written (or the agent went away). */
+function agentGone(res: ServerResponse): boolean {
+  return res.destroyed || !res.socket || res.socket.destroyed;
+}
+
 function whenSent(res: ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {
     if (res.writableFinished) return resolve(false);
@@ -157,6 +161,8 @@ export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> 
   }
   if (data.errorCode === undefined && status >= 300)
     data = { ...data, errorCode: peekErrorCode('', up.headers) };
+  // The agent gave up while AWS was answering (a client timeout): AWS acted, the agent never knew.
+  if (agentGone(res)) data = { ...data, aborted: true };
   try {
     await d.record(data);
   } catch {

@@ -154,11 +154,12 @@ export class RecordingIndex {
   /**
    * A journal that ends before its recorded head lost durable events. The seq is always checked;
    * the hash when the recorded head is the summary's own head (the one event whose hash is known
-   * without reading the journal again).
+   * without reading the journal again). A chain that breaks is its own finding: the verified
+   * prefix then ends early by construction, so comparing its end would only blur the real fault.
    */
   private checkJournalEnd(session: string, heads: RecordedHeads | undefined, r: Report): void {
     const e = this.catalog.sources[session];
-    if (!e || e.kind !== 'journal') return;
+    if (!e || e.kind !== 'journal' || e.fault !== undefined) return;
     const f = checkEnd({ seq: e.latest.seq, hash: e.latest.hash }, heads?.get(session), undefined);
     if (!f) return;
     const text = describeEndFault(session, f);
@@ -254,6 +255,10 @@ export class RecordingIndex {
         // The chain breaks before the summary's checkpoint: count only what verifies.
         e.fault = built.fault;
         e.latest = (await topUp(this.journalFile(e), [], built.validBytes)).checkpoint;
+        // The end was compared before the break was known: the break is the finding (see checkJournalEnd).
+        const endFault = this.endFaults.get(e.session);
+        this.endFaults.delete(e.session);
+        r.faults = r.faults.filter((f) => !(f.session === e.session && f.fault === endFault));
         r.faults.push({ session: e.session, fault: built.fault });
         this.dirty = true;
       }

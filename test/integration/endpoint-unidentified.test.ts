@@ -268,6 +268,8 @@ void describe('endpoint mode: unknownOperations "deny"', () => {
 
   void test('an unidentified call is refused at once with its raw method and path; path tricks too; AWS receives nothing', async () => {
     const [method, path] = UNIDENTIFIED;
+    // The gateway's own account lookup (STS, at task start) may already have reached the fake.
+    const before = s.fake.received.length;
     const r = await signed(s, 'lambda', method, path);
     assert.equal(r.status, 403, r.body);
     assert.match(r.body, /AccessDenied/);
@@ -275,7 +277,7 @@ void describe('endpoint mode: unknownOperations "deny"', () => {
     assert.match(r.body, /unknownOperations: \\"deny\\"/);
     for (const [m, p] of PATH_TRICKS)
       assert.equal((await signed(s, 'lambda', m, p)).status, 400, `${m} ${p}`);
-    assert.equal(s.fake.received.length, 0);
+    assert.equal(s.fake.received.length, before, 'the upstream received none of them');
     assert.equal((await s.pending()).length, 0);
     const journal = await readJournalEvents(s.gw.dataDir, s.task.taskId);
     const d = journal.find((e) => e.type === 'call.decision');
