@@ -6,6 +6,8 @@ export interface GatewaySettings {
   readonly accountId: string;
   readonly approvalTimeoutSeconds: number | null;
   readonly retentionDays: number;
+  /** Answers wait for their own record's fdatasync (`--sync-responses`). */
+  readonly syncResponses?: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -24,6 +26,7 @@ export function gatewayArgs(s: GatewaySettings, policyFile: string | undefined):
   if (s.approvalTimeoutSeconds !== null && s.approvalTimeoutSeconds > 0)
     args.push('--approval-timeout', `${Math.round(s.approvalTimeoutSeconds)}s`);
   if (s.retentionDays > 0) args.push('--retention-days', String(s.retentionDays));
+  if (s.syncResponses === true) args.push('--sync-responses');
   if (s.logLevel !== 'info') args.push('--log-level', s.logLevel);
   return args;
 }

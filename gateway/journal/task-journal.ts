@@ -125,7 +125,18 @@ export class TaskJournal {
   }
 
   /** Resolves once every given event is durably on disk, in order, as one unit. */
-  append(bodies: readonly EventBody[], now = new Date()): Promise<JournalEvent[]> {
+  async append(bodies: readonly EventBody[], now = new Date()): Promise<JournalEvent[]> {
+    const { events, durable } = this.enqueue(bodies, now);
+    await durable;
+    return events;
+  }
+
+  /**
+   * Seals the events into the chain and queues them for the next group commit, synchronously:
+   * `events` are final (seq and hash), and `durable` settles once they are on disk or failed.
+   * A response event goes this way when the answer does not wait for its fdatasync.
+   */
+  enqueue(bodies: readonly EventBody[], now = new Date()): { events: JournalEvent[]; durable: Promise<void> } {
     const sealed: JournalEvent[] = [];
     let text = '';
     for (const body of bodies) {
@@ -135,16 +146,11 @@ export class TaskJournal {
       text += line + '\n';
     }
     const bytes = Buffer.from(text);
-    return new Promise<JournalEvent[]>((resolve, reject) => {
-      this.queue.push({
-        bytes,
-        events: sealed,
-        headAfter: this.head,
-        resolve: () => resolve(sealed),
-        reject,
-      });
+    const durable = new Promise<void>((resolve, reject) => {
+      this.queue.push({ bytes, events: sealed, headAfter: this.head, resolve, reject });
       this.flushing ??= this.flushLoop();
     });
+    return { events: sealed, durable };
   }
 
   private async flushLoop(): Promise<void> {

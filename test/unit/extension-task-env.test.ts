@@ -86,7 +86,14 @@ void test('gateway flags are passed only for settings that differ from the defau
   assert.deepEqual(gatewayArgs(defaults, undefined), []);
   assert.deepEqual(
     gatewayArgs(
-      { ...defaults, region: 'eu-west-1', profile: 'dev', approvalTimeoutSeconds: 90, retentionDays: 30 },
+      {
+        ...defaults,
+        region: 'eu-west-1',
+        profile: 'dev',
+        approvalTimeoutSeconds: 90,
+        retentionDays: 30,
+        syncResponses: true,
+      },
       '/w/.airlock/policy.json',
     ),
     [
@@ -100,6 +107,7 @@ void test('gateway flags are passed only for settings that differ from the defau
       '90s',
       '--retention-days',
       '30',
+      '--sync-responses',
     ],
   );
   const env = gatewayEnv({ PATH: '/bin', VSCODE_PID: '1' });
