@@ -121,6 +121,37 @@ void describe('journal', () => {
     assert.equal(c.validBytes, c.totalBytes);
   });
 
+  void test('queue: events are sealed and queued without waiting for the disk, share the group commit, and report durability apart', async () => {
+    let failing = false;
+    const batches: number[][] = [];
+    const j = await Journal.create(
+      join(dir, 'q'),
+      () => (failing ? new Error('ENOSPC: no space left on device') : undefined),
+      undefined,
+      undefined,
+      (_task, events) => batches.push(events.map((e) => e.seq)),
+    );
+    await j.record('t', [err(1)]);
+    // A response queued next to a request recorded in the same tick: one write, one fdatasync.
+    const request = j.record('t', [err(2)]);
+    const { durable } = await j.queue('t', [err(3)]);
+    await Promise.all([request, durable]);
+    assert.deepEqual(batches, [[1], [2, 3]]);
+    // A failing disk does not hold a queued append back: it resolves, and its durability fails.
+    failing = true;
+    const queued = await j.queue('t', [err(4)]);
+    await assert.rejects(queued.durable, /ENOSPC/);
+    failing = false;
+    await j.record('t', [err(5)]);
+    await j.close();
+    const c = await j.read('t');
+    assert.deepEqual(
+      c.events.map((e) => (e.data as { message: string }).message),
+      ['m1', 'm2', 'm3', 'm5'],
+    );
+    assert.equal(verifyChain(c.events).ok, true);
+  });
+
   void test('a failed round fails every append batched into it; the chain goes on from the last durable event', async () => {
     // Write 1 carries m1; m2-m4 are appended once it is out and share write 2, which fails.
     let writes = 0;
