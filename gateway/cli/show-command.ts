@@ -84,14 +84,7 @@ export async function runShowCommand(args: string[]): Promise<number> {
     if (found) {
       // Filtered: only the stretches of the journal where the matching calls are (see
       // show-ranges); its end was checked by the index when it caught up with the journal.
-      fault = await printMatchingRanges(
-        file,
-        found.hits,
-        keep,
-        print,
-        () => out.drain(),
-        RANGE_BLOCK_BYTES,
-      );
+      fault = await printMatchingRanges(file, found.hits, keep, print, () => out.drain(), RANGE_BLOCK_BYTES);
       if (endFault) warnings.push(endFault);
     } else {
       const r = await streamJournal(

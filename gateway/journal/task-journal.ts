@@ -136,7 +136,10 @@ export class TaskJournal {
    * `events` are final (seq and hash), and `durable` settles once they are on disk or failed.
    * A response event goes this way when the answer does not wait for its fdatasync.
    */
-  enqueue(bodies: readonly EventBody[], now = new Date()): { events: JournalEvent[]; durable: Promise<void> } {
+  enqueue(
+    bodies: readonly EventBody[],
+    now = new Date(),
+  ): { events: JournalEvent[]; durable: Promise<void> } {
     const sealed: JournalEvent[] = [];
     let text = '';
     for (const body of bodies) {

@@ -164,7 +164,8 @@ void describe('recording durability (real process)', () => {
     assert.ok(unrecorded?.every((u) => u.outcome === 'outcome not recorded: the gateway stopped'));
     const text = await cli(dataDir, ['show', taskId]);
     assert.equal(
-      text.stdout.split('\n').filter((l) => l.includes('  outcome not recorded: the gateway stopped  ')).length,
+      text.stdout.split('\n').filter((l) => l.includes('  outcome not recorded: the gateway stopped  '))
+        .length,
       open.size,
     );
 
@@ -177,9 +178,9 @@ void describe('recording durability (real process)', () => {
     const imported = await cli(dataDir, ['import', file, '--json']);
     assert.equal(imported.code, 0, imported.stderr);
     const listed = await cli(dataDir, ['sessions', '--json']);
-    const session = (JSON.parse(listed.stdout) as { session: string; taskId: string; imported?: unknown }[]).find(
-      (x) => x.taskId === taskId && x.imported,
-    );
+    const session = (
+      JSON.parse(listed.stdout) as { session: string; taskId: string; imported?: unknown }[]
+    ).find((x) => x.taskId === taskId && x.imported);
     assert.ok(session, listed.stdout);
     const fromBundle = await cli(dataDir, ['show', session.session, '--json']);
     assert.equal(fromBundle.code, 0, fromBundle.stderr);
