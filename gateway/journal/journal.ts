@@ -72,12 +72,14 @@ export class Journal {
   /**
    * Appends events to a task's chain in the next group commit without waiting for it: resolves
    * once they are sealed and queued (the journal is open), and `durable` settles when they are on
-   * disk or failed (the caller must handle it). What came after them in the chain can be durable
+   * disk or failed (the caller must handle it). They start no commit of their own for a few
+   * milliseconds (TaskJournal LAZY_COMMIT_MS): the next call's request usually carries them.
+   * What came after them in the chain can be durable
    * only once they are, since one file holds the chain in order: only the last events before a
    * crash can be lost, never one in the middle. Rejects only if the journal cannot be opened.
    */
   async queue(taskId: string, bodies: readonly EventBody[]): Promise<{ durable: Promise<void> }> {
-    const { durable } = (await this.journalOf(taskId)).enqueue(bodies);
+    const { durable } = (await this.journalOf(taskId)).enqueue(bodies, new Date(), true);
     return { durable };
   }
 

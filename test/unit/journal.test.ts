@@ -137,6 +137,18 @@ void describe('journal', () => {
     const { durable } = await j.queue('t', [err(3)]);
     await Promise.all([request, durable]);
     assert.deepEqual(batches, [[1], [2, 3]]);
+    // Queued alone, it waits for the next call's commit rather than starting one of its own...
+    const alone = await j.queue('t', [err(31)]);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(batches.length, 2, 'no commit of its own yet');
+    assert.match(await readFile(j.fileOf('t'), 'utf8'), /"m31"/, 'but written: readers see it');
+    await j.record('t', [err(32)]);
+    await alone.durable;
+    assert.deepEqual(batches[2], [4, 5], 'it rode on the next commit');
+    // ...and gets one of its own when no call comes.
+    const idle = await j.queue('t', [err(33)]);
+    await idle.durable;
+    assert.deepEqual(batches[3], [6]);
     // A failing disk does not hold a queued append back: it resolves, and its durability fails.
     failing = true;
     const queued = await j.queue('t', [err(4)]);
@@ -147,7 +159,7 @@ void describe('journal', () => {
     const c = await j.read('t');
     assert.deepEqual(
       c.events.map((e) => (e.data as { message: string }).message),
-      ['m1', 'm2', 'm3', 'm5'],
+      ['m1', 'm2', 'm3', 'm31', 'm32', 'm33', 'm5'],
     );
     assert.equal(verifyChain(c.events).ok, true);
   });
