@@ -1,6 +1,7 @@
 // The processes a bench run talks to: helper servers (stubs, the plain proxy) and gateways.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { GATEWAY_NODE_FLAGS } from '../extension/gateway/gateway-args';
 import { type GatewayProcess, startGatewayProcess } from '../test/support/gateway-process';
 
 /**
@@ -24,18 +25,23 @@ export async function spawnBenchServer<Info extends { port: number }>(
 }
 
 /**
- * A gateway as the CLI starts it, sending every call to the stub. BENCH_PROFILE_DIR=/tmp/prof
+ * A gateway as the extension starts it, sending every call to the stub. BENCH_PROFILE_DIR=/tmp/prof
  * writes a CPU profile of it there; BENCH_GATEWAY_NODE_ARGS adds Node flags (experiments).
  */
 export function startBenchGateway(
   stubPort: number,
   realCreds: { accessKeyId: string; secretAccessKey: string },
+  nodeArgs: readonly string[] = [],
+  args: readonly string[] = [],
 ): Promise<GatewayProcess> {
   return startGatewayProcess({
     upstream: `http://127.0.0.1:${stubPort}`,
     credentials: realCreds,
-    args: ['--log-level', 'warn'],
+    args: ['--log-level', 'warn', ...args],
+    // As the extension starts it (its young-generation size, extension/gateway/gateway-args.ts).
     nodeArgs: [
+      ...GATEWAY_NODE_FLAGS,
+      ...nodeArgs,
       ...(process.env.BENCH_PROFILE_DIR
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
         : []),

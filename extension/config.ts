@@ -23,6 +23,7 @@ export function readSettings(): AirlockSettings {
     accountId: c.get<string>('gateway.accountId', ''),
     approvalTimeoutSeconds: c.get<number | null>('approvals.timeoutSeconds', null),
     retentionDays: c.get<number>('recording.retentionDays', 0),
+    syncResponses: c.get<boolean>('recording.syncResponses', false),
     logLevel: level === 'debug' || level === 'warn' || level === 'error' ? level : 'info',
     routing,
   };
@@ -36,5 +37,6 @@ export const GATEWAY_SETTINGS = [
   'airlock.gateway.accountId',
   'airlock.approvals.timeoutSeconds',
   'airlock.recording.retentionDays',
+  'airlock.recording.syncResponses',
   'airlock.gateway.logLevel',
 ];

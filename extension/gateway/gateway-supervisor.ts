@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ReadyLine } from '../../gateway/protocol';
+import { GATEWAY_NODE_FLAGS } from './gateway-args';
 import { stopOrphanGateway } from './orphan-gateway';
 
 export type GatewayState =
@@ -118,6 +119,7 @@ export class GatewaySupervisor {
     if (this.stopping) return;
     const port = this.lastPort ?? 0;
     const args = [
+      ...GATEWAY_NODE_FLAGS,
       this.opts.script,
       'gateway',
       '--data-dir',

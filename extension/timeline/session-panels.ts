@@ -66,7 +66,8 @@ export class SessionPanels implements vscode.Disposable {
     const channel = this.host.connect(panel.webview, {
       surface: 'panel',
       onReady: async (send) => {
-        send(this.host.init({ kind: 'session', taskId }, 'live', this.source.summaries));
+        const since = await this.source.gatewayStartedAt();
+        send(this.host.init({ kind: 'session', taskId }, 'live', this.source.summaries, since));
         for (const m of eventMessages(taskId, await this.source.allEvents(taskId), true)) send(m);
       },
       detail: (t, callId) => this.source.detail(t, callId),

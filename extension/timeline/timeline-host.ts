@@ -63,7 +63,12 @@ export class TimelineHost implements vscode.Disposable {
     for (const c of [...this.channels]) c.dispose();
   }
 
-  init(view: TimelineView, mode: InitMessage['mode'], tasks: InitMessage['tasks']): InitMessage {
+  init(
+    view: TimelineView,
+    mode: InitMessage['mode'],
+    tasks: InitMessage['tasks'],
+    gatewayStartedAt?: string,
+  ): InitMessage {
     return {
       type: 'init',
       protocol: WEBVIEW_PROTOCOL_VERSION,
@@ -72,6 +77,7 @@ export class TimelineHost implements vscode.Disposable {
       view,
       tasks,
       approvals: mode === 'live' ? this.deps.approvals.all : [],
+      ...(gatewayStartedAt !== undefined ? { gatewayStartedAt } : {}),
     };
   }
 

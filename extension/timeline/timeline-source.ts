@@ -3,6 +3,7 @@ import type { ApprovalInfo, GatewayEvent, TaskInfo } from '../../gateway/protoco
 import type { BodyDetail, TaskSummary, WireEvent } from '../../webview/src/protocol';
 import type { AirlockClient } from '../control/airlock-client';
 import type { RecordedHead } from '../../gateway/journal/recorded-head';
+import { runningGatewaySince } from '../../gateway/server/data-dir-lock';
 import { readRecordedHeads } from '../../gateway/tasks/journal-heads';
 import { ImportedBundles } from './imported-bundles';
 import { JournalFeed } from './journal-feed';
@@ -68,6 +69,11 @@ export class TimelineSource {
   private listTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+
+  /** When the gateway running on the data dir started; undefined when none runs. */
+  gatewayStartedAt(): Promise<string | undefined> {
+    return runningGatewaySince(this.deps.dataDir);
+  }
 
   constructor(private readonly deps: TimelineSourceDeps) {
     this.bundles = new ImportedBundles(deps.dataDir, deps.trust);

@@ -51,6 +51,8 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       // Retention of ended tasks' recordings: by age (days) and/or total size (MB); 0 or absent keeps all.
       'retention-days': { type: 'string' },
       'retention-max-mb': { type: 'string' },
+      // Answers wait for their own record's fdatasync, as well as the request's (slower; see README).
+      'sync-responses': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -119,6 +121,7 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       policyFile: values.policy,
       approvalTimeoutSeconds,
       journalFault: testJournalFault(process.env),
+      syncResponses: values['sync-responses'],
       retention,
       noTunnel: values['no-tunnel'],
       proxyTimeouts: {

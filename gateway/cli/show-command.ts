@@ -2,9 +2,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IMPORTED_DIR, readBundleFile } from '../bundle/import-bundle';
 import type { ChainFault } from '../journal/chain';
+import type { JournalEvent } from '../journal/events';
 import { checkEnd, describeEndFault } from '../journal/recorded-head';
 import { eventOf, streamJournal } from '../journal/stream-journal';
 import type { SessionSummary } from '../recording/index-query';
+import { UnansweredCalls } from '../recording/unanswered-calls';
+import { runningGatewaySince } from '../server/data-dir-lock';
 import { readRecordedHeads } from '../tasks/journal-heads';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
@@ -59,12 +62,18 @@ export async function runShowCommand(args: string[]): Promise<number> {
   index.close();
   const out = new ShowOutput(process.stdout, values.json, session);
   const warnings: string[] = [];
+  // A call may still be in flight only in a journal the gateway running now is writing.
+  const unanswered = new UnansweredCalls(session.imported ? undefined : await runningGatewaySince(dataDir));
+  const print = (e: JournalEvent): void => {
+    unanswered.add(e);
+    out.event(e);
+  };
   if (session.imported) {
     const v = await readBundleFile(join(dataDir, IMPORTED_DIR, `${session.session}.airlock`), true);
     if (!v.ok)
       throw new CliError(`The imported bundle of ${session.session} no longer verifies: ${v.fault.message}`);
     if (v.incomplete) warnings.push(v.incomplete);
-    for (const e of v.events ?? []) if (keep(e)) out.event(e);
+    for (const e of v.events ?? []) if (keep(e)) print(e);
   } else {
     const file = join(dataDir, 'journal', `${session.taskId}.jsonl`);
     // The recorded head first: it can only lag the journal read after it, never lead it.
@@ -75,14 +84,7 @@ export async function runShowCommand(args: string[]): Promise<number> {
     if (found) {
       // Filtered: only the stretches of the journal where the matching calls are (see
       // show-ranges); its end was checked by the index when it caught up with the journal.
-      fault = await printMatchingRanges(
-        file,
-        found.hits,
-        keep,
-        (e) => out.event(e),
-        () => out.drain(),
-        RANGE_BLOCK_BYTES,
-      );
+      fault = await printMatchingRanges(file, found.hits, keep, print, () => out.drain(), RANGE_BLOCK_BYTES);
       if (endFault) warnings.push(endFault);
     } else {
       const r = await streamJournal(
@@ -90,7 +92,7 @@ export async function runShowCommand(args: string[]): Promise<number> {
         (line, buf) => {
           if (line.seq === recorded?.seq) hashAtRecorded = line.hash;
           const e = eventOf(line, buf);
-          if (keep(e)) out.event(e);
+          if (keep(e)) print(e);
         },
         { afterBlock: () => out.drain() },
       );
@@ -107,6 +109,6 @@ export async function runShowCommand(args: string[]): Promise<number> {
     if (heads.missing) warnings.push(`${heads.file} is missing: the journal's end cannot be checked`);
   }
   for (const w of warnings) process.stderr.write(`airlock: warning: ${w}\n`);
-  await out.end(warnings);
+  await out.end(warnings, unanswered.result());
   return 0;
 }

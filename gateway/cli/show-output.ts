@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { JournalEvent } from '../journal/events';
 import type { SessionSummary } from '../recording/index-query';
+import type { UnansweredCall } from '../recording/unanswered-calls';
 
 const FLUSH_AT = 256 * 1024;
 
@@ -11,7 +12,8 @@ function indent(json: string, spaces: number): string {
 /**
  * What `show` prints, written as events come and paced by the output (it waits for a slow pipe
  * instead of buffering the session). `--json` prints exactly what
- * `JSON.stringify({ session, events, warnings? }, null, 2)` would, one event at a time.
+ * `JSON.stringify({ session, events, unrecorded?, warnings? }, null, 2)` would, one event at a time
+ * (`unrecorded`: calls whose outcome was never recorded, recording/unanswered-calls.ts).
  */
 export class ShowOutput {
   private parts: string[] = [];
@@ -47,10 +49,20 @@ export class ShowOutput {
     if (!this.out.write(text)) await new Promise<void>((resolve) => this.out.once('drain', resolve));
   }
 
-  /** Warnings (a journal's end or chain that fails its checks) close the JSON, after the events. */
-  async end(warnings: readonly string[] = []): Promise<void> {
+  /**
+   * Calls without a recorded outcome follow the events; warnings (a journal's end or chain that
+   * fails its checks) close the JSON.
+   */
+  async end(warnings: readonly string[] = [], unrecorded: readonly UnansweredCall[] = []): Promise<void> {
+    if (!this.json)
+      for (const c of unrecorded)
+        this.push(
+          `${c.seq}  ${c.ts}  ${c.outcome}  ${JSON.stringify({ callId: c.callId, service: c.service, operation: c.operation })}\n`,
+        );
     if (this.json) {
       this.push(this.count === 0 ? ']' : '\n  ]');
+      if (unrecorded.length > 0)
+        this.push(`,\n  "unrecorded": ${indent(JSON.stringify(unrecorded, null, 2), 2)}`);
       if (warnings.length > 0) this.push(`,\n  "warnings": ${indent(JSON.stringify(warnings, null, 2), 2)}`);
       this.push('\n}\n');
     }

@@ -64,6 +64,26 @@ export class Journal {
    * journal (the task.ended event, and the calls before it) is always detectable.
    */
   async record(taskId: string, bodies: readonly EventBody[]): Promise<JournalEvent[]> {
+    const sealed = await (await this.journalOf(taskId)).append(bodies);
+    if (this.heads && bodies.some((b) => b.type === 'task.ended')) await this.heads.flush();
+    return sealed;
+  }
+
+  /**
+   * Appends events to a task's chain in the next group commit without waiting for it: resolves
+   * once they are sealed and queued (the journal is open), and `durable` settles when they are on
+   * disk or failed (the caller must handle it). They start no commit of their own for a few
+   * milliseconds (TaskJournal LAZY_COMMIT_MS): the next call's request usually carries them.
+   * What came after them in the chain can be durable
+   * only once they are, since one file holds the chain in order: only the last events before a
+   * crash can be lost, never one in the middle. Rejects only if the journal cannot be opened.
+   */
+  async queue(taskId: string, bodies: readonly EventBody[]): Promise<{ durable: Promise<void> }> {
+    const { durable } = (await this.journalOf(taskId)).enqueue(bodies, new Date(), true);
+    return { durable };
+  }
+
+  private journalOf(taskId: string): Promise<TaskJournal> {
     let journal = this.open.get(taskId);
     if (!journal) {
       const observer = this.observer;
@@ -78,9 +98,7 @@ export class Journal {
       this.open.set(taskId, journal);
       journal.catch(() => this.open.delete(taskId));
     }
-    const sealed = await (await journal).append(bodies);
-    if (this.heads && bodies.some((b) => b.type === 'task.ended')) await this.heads.flush();
-    return sealed;
+    return journal;
   }
 
   async read(taskId: string): Promise<JournalContents> {

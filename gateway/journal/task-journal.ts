@@ -1,4 +1,4 @@
-import { fdatasync, fdatasyncSync, writeSync } from 'node:fs';
+import { fdatasync, fdatasyncSync, ftruncateSync, writeSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { type ChainFault, type ChainHead, EMPTY_HEAD, sealEvent } from './chain';
 import type { EventBody, JournalEvent } from './events';
@@ -50,7 +50,17 @@ export class JournalEndError extends Error {
   }
 }
 
+/**
+ * How long an append that nobody waits for (a response event) may stay written but not synced
+ * before it gets an fdatasync of its own. Calls that follow sooner carry it in theirs: at one
+ * connection the next request comes within a few milliseconds, so each call costs one fdatasync,
+ * not two.
+ */
+export const LAZY_COMMIT_MS = 20;
+
 interface Pending {
+  /** Nobody waits for it: it rides on the next commit, or one of its own after LAZY_COMMIT_MS. */
+  readonly lazy: boolean;
   readonly bytes: Buffer;
   readonly events: readonly JournalEvent[];
   /** The chain head once this append is on disk. */
@@ -67,10 +77,16 @@ interface Pending {
  * truncated back to its last durable size so a failed write never leaves a torn line behind.
  */
 export class TaskJournal {
+  /** Sealed, not yet written. */
   private queue: Pending[] = [];
+  /** Written (lazy appends, in the page cache for every reader), not yet synced; before `queue` in the chain. */
+  private unsynced: Pending[] = [];
   private flushing: Promise<void> | undefined;
+  private lazyTimer: NodeJS.Timeout | undefined;
   private durableHead: ChainHead;
   private durableSize: number;
+  /** The file's size: durableSize plus the unsynced bytes. */
+  private writtenSize: number;
 
   private constructor(
     readonly taskId: string,
@@ -84,6 +100,7 @@ export class TaskJournal {
   ) {
     this.durableHead = head;
     this.durableSize = size;
+    this.writtenSize = size;
   }
 
   /**
@@ -125,7 +142,24 @@ export class TaskJournal {
   }
 
   /** Resolves once every given event is durably on disk, in order, as one unit. */
-  append(bodies: readonly EventBody[], now = new Date()): Promise<JournalEvent[]> {
+  async append(bodies: readonly EventBody[], now = new Date()): Promise<JournalEvent[]> {
+    const { events, durable } = this.enqueue(bodies, now);
+    await durable;
+    return events;
+  }
+
+  /**
+   * Seals the events into the chain and queues them for the next group commit, synchronously:
+   * `events` are final (seq and hash), and `durable` settles once they are on disk or failed.
+   * `lazy`: nobody waits for them (a response event when the answer does not wait for its
+   * fdatasync): they are written at once (or after the commit in flight), so every reader sees
+   * them, and synced with the next commit, or on their own after LAZY_COMMIT_MS.
+   */
+  enqueue(
+    bodies: readonly EventBody[],
+    now = new Date(),
+    lazy = false,
+  ): { events: JournalEvent[]; durable: Promise<void> } {
     const sealed: JournalEvent[] = [];
     let text = '';
     for (const body of bodies) {
@@ -135,47 +169,93 @@ export class TaskJournal {
       text += line + '\n';
     }
     const bytes = Buffer.from(text);
-    return new Promise<JournalEvent[]>((resolve, reject) => {
-      this.queue.push({
-        bytes,
-        events: sealed,
-        headAfter: this.head,
-        resolve: () => resolve(sealed),
-        reject,
-      });
-      this.flushing ??= this.flushLoop();
+    const durable = new Promise<void>((resolve, reject) => {
+      this.queue.push({ lazy, bytes, events: sealed, headAfter: this.head, resolve, reject });
+      if (!lazy) this.flushing ??= this.flushLoop();
+      else if (!this.flushing) this.writeLazy();
     });
+    return { events: sealed, durable };
   }
 
-  private async flushLoop(): Promise<void> {
+  /**
+   * Writes the queue (lazy appends only) without a sync, and gives it a commit of its own unless
+   * a durable append brings one first. A failed write fails those appends alone: the file goes
+   * back to what was written before them.
+   */
+  private writeLazy(): void {
+    const batch = this.queue;
+    this.queue = [];
+    const bytes =
+      batch.length === 1 ? (batch[0]?.bytes ?? Buffer.alloc(0)) : Buffer.concat(batch.map((p) => p.bytes));
+    try {
+      this.write(bytes);
+      this.writtenSize += bytes.length;
+      this.unsynced.push(...batch);
+    } catch (e) {
+      try {
+        ftruncateSync(this.file.fd, this.writtenSize);
+      } catch {
+        // The next commit's failure path truncates to the durable size anyway.
+      }
+      this.head = this.unsynced[this.unsynced.length - 1]?.headAfter ?? this.durableHead;
+      const err = e instanceof Error ? e : new Error(String(e));
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    this.lazyTimer ??= setTimeout(() => {
+      this.lazyTimer = undefined;
+      if (this.unsynced.length > 0) this.flushing ??= this.flushLoop(true);
+    }, LAZY_COMMIT_MS);
+  }
+
+  /** `lazyOnly`: a commit only lazy appends asked for; its sync never stalls the event loop. */
+  private async flushLoop(lazyOnly = false): Promise<void> {
     try {
       // Never finish synchronously: `flushing` is assigned from this promise after the first
       // await, and appends made in this same tick join the first batch.
       await Promise.resolve();
-      while (this.queue.length > 0) {
-        const batch = this.queue;
+      clearTimeout(this.lazyTimer);
+      this.lazyTimer = undefined;
+      while (this.queue.length > 0 || this.unsynced.length > 0) {
+        const written = this.unsynced;
+        const queued = this.queue;
+        this.unsynced = [];
         this.queue = [];
-        const bytes = Buffer.concat(batch.map((p) => p.bytes));
+        const batch = written.length === 0 ? queued : written.concat(queued);
         try {
-          this.write(bytes);
-          if (this.sync?.onLoop() === true) {
+          if (queued.length > 0) {
+            const bytes =
+              queued.length === 1
+                ? (queued[0]?.bytes ?? Buffer.alloc(0))
+                : Buffer.concat(queued.map((p) => p.bytes));
+            this.write(bytes);
+            this.writtenSize += bytes.length;
+          }
+          if (!lazyOnly && this.sync?.onLoop() === true) {
             const t0 = performance.now();
             fdatasyncSync(this.file.fd);
             this.sync.tookOnLoop(performance.now() - t0);
           } else await datasync(this.file.fd);
           const from = this.durableSize;
-          this.durableSize += bytes.length;
+          this.durableSize = this.writtenSize;
           this.durableHead = batch[batch.length - 1]?.headAfter ?? this.durableHead;
           // In memory only: the anchor goes to disk at the next checkpoint, off the call path.
           this.heads?.durable(this.taskId, this.durableHead);
           this.tellDurable(batch, from);
           for (const p of batch) p.resolve();
+          // What queued meanwhile goes out now if someone waits for it; lazy appends alone are
+          // written and wait for the next commit.
+          if (this.queue.length > 0 && this.queue.every((p) => p.lazy)) {
+            this.writeLazy();
+            break;
+          }
         } catch (e) {
           // Events queued behind the failed batch chain onto it, so they fail with it.
           const failed = batch.concat(this.queue);
           this.queue = [];
           this.head = this.durableHead;
           await this.file.truncate(this.durableSize).catch(() => undefined);
+          this.writtenSize = this.durableSize;
           const err = e instanceof Error ? e : new Error(String(e));
           for (const p of failed) p.reject(err);
         }
@@ -216,6 +296,9 @@ export class TaskJournal {
 
   async close(): Promise<void> {
     await this.flushing;
+    // Lazy appends still waiting get their commit before the file closes.
+    if (this.queue.length > 0 || this.unsynced.length > 0) await (this.flushing ??= this.flushLoop(true));
+    clearTimeout(this.lazyTimer);
     await this.file.close();
   }
 }

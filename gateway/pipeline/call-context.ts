@@ -45,6 +45,8 @@ export interface CallContext {
   account?: AccountView;
   mapping?: IamMapping;
   decision?: Decision;
+  /** Settles once the call.response event queued without waiting is on disk (or failed; logged). */
+  responseDurable?: Promise<void>;
   /** Timestamps (hrtime ns) for the timings we record. */
   upstreamStartedAt?: bigint;
   upstreamEndedAt?: bigint;

@@ -8,11 +8,13 @@ import { queueUrlRewriter } from '../sqs/queue-url-stage';
 import { resigningSecrets, scrubSignatureEcho } from '../upstream/scrub-signature-echo';
 import type { CallContext } from './call-context';
 import type { PipelineDeps } from './pipeline-deps';
+import { recordResponse } from './record-response';
 import { splitUrl } from './request-view';
 
 /**
  * Re-signs the call with the real credentials, forwards it, and hands the answer to the recording
- * delivery: masked, recorded durably, and only then (or, for object bodies, its last bytes) sent.
+ * delivery: masked, recorded (durably first with --sync-responses; else queued in the next group
+ * commit: record-response.ts), and only then (or, for object bodies, its last bytes) sent.
  * A call an approval let through reports what AWS made of it: a retry of an approved call that
  * AWS failed may ride on the same approval (approvals/retry-rides.ts).
  */
@@ -93,17 +95,7 @@ async function forwardAndDeliver(
         rewriteForAgent: queueUrlRewriter(ctx, id, deps.queueUrls),
         // AWS's SignatureDoesNotMatch echoes our re-signed request: real key id, signature, token.
         scrubError: (body) => scrubSignatureEcho(body, resigningSecrets(signed), auth.accessKeyId),
-        record: async (data) => {
-          try {
-            await deps.journal.record(task.taskId, [{ type: 'call.response', data }]);
-          } catch (e) {
-            deps.log.log('error', 'could not record a response; withholding it', {
-              callId: ctx.callId,
-              error: String(e),
-            });
-            throw e;
-          }
-        },
+        record: (data) => recordResponse(ctx, deps, task.taskId, { type: 'call.response', data }),
       });
     },
   });

@@ -20,6 +20,7 @@ import type { PipelineDeps } from './pipeline-deps';
 import { forwardCall } from './forward-call';
 import { errorEvent, localResponseEvent } from './record-call';
 import { decideCall } from './decide-call';
+import { recordResponse } from './record-response';
 import { publishCall } from './publish-call';
 import { unreadBodyHeaders } from './unread-body';
 
@@ -93,7 +94,9 @@ export async function handleCall(
   } finally {
     ctx.bodyLease?.release();
   }
-  publishCall(ctx, deps);
+  // Live views read the journal when told: only once the answer's record is there to read.
+  if (ctx.responseDurable) void ctx.responseDurable.then(() => publishCall(ctx, deps));
+  else publishCall(ctx, deps);
 }
 
 /**
@@ -123,18 +126,17 @@ async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown)
   const protocol: AwsProtocol | 'unknown' = ctx.identified?.protocol ?? guessProtocol(ctx);
   const rendered = renderAwsError(err, protocol, ctx.callId);
   const task = ctx.task;
-  const events =
+  // A decided call's answer is recorded as any answer is (record-response.ts: its durability
+  // point was its request and decision); a refusal before any decision is the call's only record,
+  // durable before the agent hears of it. A journal that cannot take either does not keep the
+  // agent waiting: the refusal still goes out.
+  const recorded =
     ctx.decision && task
-      ? [localResponseEvent(ctx, rendered.status, err.code)]
-      : [errorEvent(ctx, err.code, err.message)];
-  // Journaled before the agent hears of it, like every answer: a client that saw this refusal
-  // (a local 502 after the call was forwarded, say) finds it in the recording after a crash.
-  // A journal that cannot take it does not keep the agent waiting: the refusal still goes out.
-  await deps.journal
-    .record(task?.taskId ?? '_gateway', events)
-    .catch((re: unknown) =>
-      deps.log.log('error', 'could not record a refused call', { callId: ctx.callId, error: String(re) }),
-    );
+      ? recordResponse(ctx, deps, task.taskId, localResponseEvent(ctx, rendered.status, err.code))
+      : deps.journal.record(task?.taskId ?? '_gateway', [errorEvent(ctx, err.code, err.message)]);
+  await recorded.catch((re: unknown) =>
+    deps.log.log('error', 'could not record a refused call', { callId: ctx.callId, error: String(re) }),
+  );
   const res = ctx.res;
   if (!res.headersSent && !res.destroyed) {
     // An unread body (denied upload, early refusal) is never left to frame a next request.

@@ -16,6 +16,8 @@ import type { CallDecider } from './decide';
 export interface PipelineDeps {
   readonly tasks: TaskRegistry;
   readonly journal: Journal;
+  /** Answers wait for their call.response event's fdatasync (`--sync-responses`): two durability points per call. */
+  readonly syncResponses?: boolean;
   readonly decider: CallDecider;
   /** Held calls waiting for a human (the ask stage). */
   readonly approvals: ApprovalManager;

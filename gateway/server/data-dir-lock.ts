@@ -97,3 +97,18 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     release: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * When the gateway running on this data dir started, or undefined when none runs (the lock does
+ * not answer). Readers use it to tell a call still in flight from one whose gateway stopped.
+ */
+export async function runningGatewaySince(dataDir: string): Promise<string | undefined> {
+  let dir: string;
+  try {
+    dir = await realpath(dataDir);
+  } catch {
+    return undefined;
+  }
+  if (!(await answers(lockAddress(dir).address))) return undefined;
+  return (await readGatewayInfo(dir))?.startedAt;
+}

@@ -49,6 +49,8 @@ export interface GatewayOptions {
   readonly accountId?: string;
   readonly log: Logger;
   readonly journalFault?: WriteFaultHook;
+  /** Answers wait for their response event's fdatasync too (two durability points per call). */
+  readonly syncResponses?: boolean;
   /** Prune recordings of ended tasks past this age or beyond this total size (none: keep all). */
   readonly retention?: RetentionPolicy;
   /** The workspace policy file (`.airlock/policy.json`); absent: the built-in default. */
@@ -205,6 +207,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   const deps: PipelineDeps = {
     tasks,
     journal,
+    syncResponses: opts.syncResponses === true,
     decider,
     approvals,
     events,

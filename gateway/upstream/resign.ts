@@ -1,7 +1,8 @@
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { SigningKeyCache } from './signing-key-cache';
 import type { UpstreamTarget } from './upstream-target';
 
 /** Headers that describe one hop, or carry the agent's own authentication: never forwarded. */
@@ -104,6 +105,7 @@ const S3_LIKE = new Set(['s3', 's3-outposts', 's3express']);
  */
 export class Resigner {
   private readonly signers = new Map<string, SignatureV4>();
+  private readonly keys = new SigningKeyCache(Hash.bind(null, 'sha256'));
 
   constructor(private readonly credentials: AwsCredentialIdentityProvider) {}
 
@@ -119,6 +121,12 @@ export class Resigner {
         sha256: Hash.bind(null, 'sha256'),
         uriEscapePath: !s3,
         applyChecksum: s3,
+      });
+      // SignatureV4 asks this (private) method for each sign's key; ours is found without an HMAC.
+      const keys = this.keys;
+      Object.assign(s, {
+        getSigningKey: (credentials: AwsCredentialIdentity, r: string, shortDate: string, svc?: string) =>
+          keys.get(credentials, shortDate, r, svc ?? service),
       });
       this.signers.set(key, s);
     }

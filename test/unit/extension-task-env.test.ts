@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { gatewayArgs, gatewayEnv } from '../../extension/gateway/gateway-args';
+import { GATEWAY_NODE_FLAGS, gatewayArgs, gatewayEnv } from '../../extension/gateway/gateway-args';
 import { readPolicy } from '../../extension/policy/policy-file';
 import {
   collectionPlan,
@@ -86,7 +87,14 @@ void test('gateway flags are passed only for settings that differ from the defau
   assert.deepEqual(gatewayArgs(defaults, undefined), []);
   assert.deepEqual(
     gatewayArgs(
-      { ...defaults, region: 'eu-west-1', profile: 'dev', approvalTimeoutSeconds: 90, retentionDays: 30 },
+      {
+        ...defaults,
+        region: 'eu-west-1',
+        profile: 'dev',
+        approvalTimeoutSeconds: 90,
+        retentionDays: 30,
+        syncResponses: true,
+      },
       '/w/.airlock/policy.json',
     ),
     [
@@ -100,8 +108,12 @@ void test('gateway flags are passed only for settings that differ from the defau
       '90s',
       '--retention-days',
       '30',
+      '--sync-responses',
     ],
   );
+  // The runtime flags the gateway starts with are ones Node accepts (a typo would stop every start).
+  const run = spawnSync(process.execPath, [...GATEWAY_NODE_FLAGS, '-e', '0']);
+  assert.equal(run.status, 0, String(run.stderr));
   const env = gatewayEnv({ PATH: '/bin', VSCODE_PID: '1' });
   assert.equal(env.ELECTRON_RUN_AS_NODE, '1');
   assert.ok(!('VSCODE_PID' in env));

@@ -121,6 +121,49 @@ void describe('journal', () => {
     assert.equal(c.validBytes, c.totalBytes);
   });
 
+  void test('queue: events are sealed and queued without waiting for the disk, share the group commit, and report durability apart', async () => {
+    let failing = false;
+    const batches: number[][] = [];
+    const j = await Journal.create(
+      join(dir, 'q'),
+      () => (failing ? new Error('ENOSPC: no space left on device') : undefined),
+      undefined,
+      undefined,
+      (_task, events) => batches.push(events.map((e) => e.seq)),
+    );
+    await j.record('t', [err(1)]);
+    // A response queued next to a request recorded in the same tick: one write, one fdatasync.
+    const request = j.record('t', [err(2)]);
+    const { durable } = await j.queue('t', [err(3)]);
+    await Promise.all([request, durable]);
+    assert.deepEqual(batches, [[1], [2, 3]]);
+    // Queued alone, it waits for the next call's commit rather than starting one of its own...
+    const alone = await j.queue('t', [err(31)]);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(batches.length, 2, 'no commit of its own yet');
+    assert.match(await readFile(j.fileOf('t'), 'utf8'), /"m31"/, 'but written: readers see it');
+    await j.record('t', [err(32)]);
+    await alone.durable;
+    assert.deepEqual(batches[2], [4, 5], 'it rode on the next commit');
+    // ...and gets one of its own when no call comes.
+    const idle = await j.queue('t', [err(33)]);
+    await idle.durable;
+    assert.deepEqual(batches[3], [6]);
+    // A failing disk does not hold a queued append back: it resolves, and its durability fails.
+    failing = true;
+    const queued = await j.queue('t', [err(4)]);
+    await assert.rejects(queued.durable, /ENOSPC/);
+    failing = false;
+    await j.record('t', [err(5)]);
+    await j.close();
+    const c = await j.read('t');
+    assert.deepEqual(
+      c.events.map((e) => (e.data as { message: string }).message),
+      ['m1', 'm2', 'm3', 'm31', 'm32', 'm33', 'm5'],
+    );
+    assert.equal(verifyChain(c.events).ok, true);
+  });
+
   void test('a failed round fails every append batched into it; the chain goes on from the last durable event', async () => {
     // Write 1 carries m1; m2-m4 are appended once it is out and share write 2, which fails.
     let writes = 0;

@@ -114,6 +114,11 @@ export interface InitMessage {
   readonly tasks: readonly TaskSummary[];
   /** Pending approvals the user can decide (live mode). */
   readonly approvals?: readonly ApprovalInfo[];
+  /**
+   * Live mode: when the gateway running on the data dir started; absent when none runs. Calls
+   * without an outcome from before it were cut off by a stopped gateway (model/unrecorded.ts).
+   */
+  readonly gatewayStartedAt?: string;
 }
 
 /** A batch of one task's events, in journal order. `reset` replaces what the webview holds. */

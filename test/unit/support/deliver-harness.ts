@@ -51,6 +51,8 @@ export class DeliveryHarness {
     protocol: 'json',
   };
   recordFails = false;
+  /** Replaces the plain record callback (after it notes what the client had), e.g. the pipeline's own. */
+  recordVia: ((data: CallResponseData) => Promise<void>) | undefined;
   readonly records: RecordSeen[] = [];
   readonly placeholders = Placeholders.forTask(randomBytes(32), 't-deliver');
   private clientBytes = 0;
@@ -91,6 +93,7 @@ export class DeliveryHarness {
           placeholders: this.placeholders,
           record: (data) => {
             this.records.push({ data, clientBytesAtRecord: this.clientBytes, clientEnded: this.clientEnded });
+            if (this.recordVia) return this.recordVia(data);
             return this.recordFails ? Promise.reject(new Error('disk full')) : Promise.resolve();
           },
         }).catch((e: { code?: string; status?: number }) => {
@@ -113,6 +116,11 @@ export class DeliveryHarness {
   close(): void {
     this.up.close();
     this.front.close();
+  }
+
+  /** Bytes the client has received of the current fetch. */
+  get received(): number {
+    return this.clientBytes;
   }
 
   /** One call through the front: what the client received. */

@@ -9,6 +9,7 @@ import {
 } from './call-record';
 import { formatDuration, formatOffset } from './format';
 import { OUTCOME_LABEL } from './outcome-style';
+import { isUnrecorded, NOT_RECORDED } from './unrecorded';
 
 export interface RowView {
   readonly idx: number;
@@ -34,9 +35,11 @@ export function callTitle(r: CallRecord): string {
   return `${r.service || '?'} ${r.operation ?? (r.method ? `${r.method} ${r.target ?? ''}` : '')}`.trim();
 }
 
-export function statusText(r: CallRecord): string {
+/** `unrecordedBefore`: calls without an outcome from before it were cut off (model/unrecorded.ts). */
+export function statusText(r: CallRecord, unrecordedBefore = -Infinity): string {
   if (r.status !== undefined) return r.errorCode ? `${r.status} ${r.errorCode}` : String(r.status);
   if (r.error) return r.error.code;
+  if (isUnrecorded(r, unrecordedBefore)) return NOT_RECORDED;
   if (r.outcome === 'pending') return 'held';
   return '…';
 }
@@ -46,11 +49,12 @@ export function toRowView(
   position: number,
   sessionStartMs: number,
   playhead: number,
+  unrecordedBefore = -Infinity,
 ): RowView {
   const title = callTitle(r);
   const action = primaryAction(r);
   const resource = primaryResource(r);
-  const status = statusText(r);
+  const status = statusText(r, unrecordedBefore);
   const ms = callDurationMs(r);
   const duration = ms === undefined ? '' : formatDuration(ms);
   const offset = formatOffset(r.startMs - sessionStartMs);

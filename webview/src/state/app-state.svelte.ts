@@ -17,6 +17,7 @@ import {
 } from '../protocol';
 import { parseHostMessage } from '../protocol-guards';
 import type { FrameScheduler } from './replay-state.svelte';
+import { unrecordedBefore } from '../model/unrecorded';
 import { SessionState } from './session-state.svelte';
 
 function newestFirst(a: TaskSummary, b: TaskSummary): number {
@@ -45,6 +46,7 @@ export class AppState {
   #frames: FrameScheduler | undefined;
   #coalesce: FrameScheduler | undefined;
   #sessions = new Map<string, SessionState>();
+  #unrecordedBefore = -Infinity;
 
   /**
    * @param frames drives the replay (default: the browser's animation frames).
@@ -82,6 +84,7 @@ export class AppState {
       );
       this.#sessions.set(taskId, s);
     }
+    s.unrecordedBefore = this.#unrecordedBefore;
     return s;
   }
 
@@ -119,6 +122,8 @@ export class AppState {
     switch (msg.type) {
       case 'init': {
         this.mode = msg.mode;
+        this.#unrecordedBefore = unrecordedBefore(msg.mode, msg.gatewayStartedAt);
+        for (const s of this.#sessions.values()) s.unrecordedBefore = this.#unrecordedBefore;
         this.theme = msg.theme;
         this.tasks = msg.tasks;
         this.approvals = new Map((msg.approvals ?? []).map((a) => [a.approvalId, a]));

@@ -29,6 +29,8 @@ export class SessionState {
   readonly replay: ReplayState;
   /** Moves once per ingested batch (and per detail or approval update). */
   revision: number = $state(0);
+  /** Calls without an outcome that arrived before this (ms) were cut off (model/unrecorded.ts). */
+  unrecordedBefore: number = $state(-Infinity);
 
   service: string = $state('');
   action: string = $state('');
