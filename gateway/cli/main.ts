@@ -5,6 +5,8 @@ import { runShowCommand } from './show-command';
 import { runCallsCommand, runSessionsCommand } from './sessions-command';
 import { runGatewayCommand } from './gateway-command';
 import { runPolicyCommand } from './policy-command';
+import { runReviewCommand } from './review-command';
+import { runWhatIfCommand } from './what-if-command';
 import { runTaskCommand } from './task-command';
 import { DataDirFileError } from '../storage/data-dir-error';
 import { CliError } from './cli-error';
@@ -23,6 +25,7 @@ Commands:
   deny ID [--reason TEXT] [--json]
   policy show --effective [--policy FILE]   the workspace policy in force, as JSON
   policy check FILE                  validate a policy file
+  policy suggest TASK… [--out FILE] [--generalise names]   least-privilege IAM policy from recorded calls
   sessions [--json]                  recorded tasks (local and imported) with counts
   show TASK [--json] [--service S] [--action A] [--decision allow|deny] [--status 4xx] [--text WORDS]
   calls [--json] [--session TASK] [same filters] [--identity U] [--since T] [--until T] [--limit N]
@@ -30,6 +33,8 @@ Commands:
   verify FILE.airlock [--expect-signer FP] [--policy FILE]   offline; exit 0 when intact, 3 when incomplete
   import FILE.airlock [--expect-signer FP | --allow-unknown-signer] [--policy FILE]
                                      add a verified bundle as a read-only session
+  review TASK|FILE.airlock [--json | --markdown]   scope granted vs used, denials, approvals, masking
+  what-if (--policy FILE | --scope FILE) (TASK… | --all) [--json]   recorded calls decided again
 
 Every command takes --data-dir DIR (default: $AIRLOCK_DATA_DIR or ~/.airlock).`;
 
@@ -62,6 +67,10 @@ async function main(argv: string[]): Promise<number> {
       return runVerifyCommand(rest);
     case 'import':
       return runImportCommand(rest);
+    case 'review':
+      return runReviewCommand(rest);
+    case 'what-if':
+      return runWhatIfCommand(rest);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${USAGE}`, 2);
   }
