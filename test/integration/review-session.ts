@@ -112,12 +112,14 @@ export function sessionSteps(bodyFile: string): Step[] {
       },
     },
     {
-      name: 'boto3 sqs get_queue_url + send_message',
-      run: (env) =>
-        boto3Ok(
-          `q = boto3.client('sqs')\nq.send_message(QueueUrl=q.get_queue_url(QueueName='jobs')['QueueUrl'], MessageBody='hi')`,
+      name: 'boto3 sqs get_queue_url, send_message',
+      // Two independent calls: a refused lookup does not keep the send from being made.
+      run: (env, fake) =>
+        boto3(
+          `import os\nq = boto3.client('sqs')\nok = True\ntry:\n    q.get_queue_url(QueueName='jobs')\nexcept Exception:\n    ok = False\n` +
+            `try:\n    q.send_message(QueueUrl=os.environ['AWS_ENDPOINT_URL'] + '/${fake.accountId}/jobs', MessageBody='hi')\nexcept Exception:\n    ok = False\nresult = ok`,
           env,
-        ),
+        ).then((r) => r === true),
     },
     {
       name: 'aws iam get-role',
