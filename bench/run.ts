@@ -9,6 +9,7 @@ import { benchProxy } from './proxy';
 import { freshGatewayTransfer, measureTransfer } from './s3-transfer';
 import { signed } from './signed-request';
 import { recordingBench } from './recording';
+import { reviewBench } from './review';
 import { benchWebview } from './webview';
 
 /** CPU time (user + system, all threads) a process has used so far, in ms; /proc counts 10 ms ticks. */
@@ -40,11 +41,13 @@ async function main(): Promise<void> {
   const decision = wanted('decision') ? await decisionBench() : undefined;
   // CPU and disk only: export and verify of a 100,000-event task, bundle size, index build.
   const recording = wanted('recording') ? await recordingBench() : undefined;
+  // CPU and disk only: review, policy suggestion and what-if over a 100,000-call task.
+  const review = wanted('review') ? await reviewBench() : undefined;
   // The timeline in headless Chromium, also before the gateway runs (both cores free).
   const webview = wanted('webview') ? await benchWebview() : undefined;
   const gateway = wanted('gateway') ? await benchGateway() : undefined;
   const machine = { node: process.version, cpus: (await import('node:os')).cpus().length };
-  process.stdout.write(JSON.stringify({ gateway, decision, recording, webview, machine }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify({ gateway, decision, recording, review, webview, machine }, null, 2) + '\n');
 }
 
 /** Small JSON calls direct vs through the gateway (c1, c32), proxy mode, and a 1 GiB PUT/GET. */
