@@ -7,8 +7,9 @@
  * (the webview was reloaded) with a fresh `init` and the events again (`reset: true`).
  */
 import type { ApprovalDecision, ApprovalInfo, TaskInfo } from '../../gateway/protocol';
+import type { TaskReview } from '../../gateway/review/review-types';
 
-export type { ApprovalDecision, ApprovalInfo, TaskInfo };
+export type { ApprovalDecision, ApprovalInfo, TaskInfo, TaskReview };
 
 export const WEBVIEW_PROTOCOL_VERSION = 1;
 
@@ -161,7 +162,16 @@ export interface RevealMessage {
   readonly callId: string;
 }
 
+/** The answer to `requestReview`: the task's access review (gateway/review/), or why there is none. */
+export interface ReviewMessage {
+  readonly type: 'review';
+  readonly taskId: string;
+  readonly review?: TaskReview;
+  readonly error?: string;
+}
+
 export type HostMessage =
+  | ReviewMessage
   | InitMessage
   | EventsMessage
   | TasksMessage
@@ -203,5 +213,23 @@ export interface ExportBundleMessage {
   readonly taskId: string;
 }
 
+/** Compute the task's access review (answered with `review`). */
+export interface RequestReviewMessage {
+  readonly type: 'requestReview';
+  readonly taskId: string;
+}
+
+/** Open the task's least-privilege policy as a new scope template (an untitled JSON editor). */
+export interface SuggestPolicyMessage {
+  readonly type: 'suggestPolicy';
+  readonly taskId: string;
+}
+
 export type WebviewMessage =
-  ReadyMessage | OpenTaskMessage | DecideApprovalMessage | RequestDetailMessage | ExportBundleMessage;
+  | ReadyMessage
+  | OpenTaskMessage
+  | DecideApprovalMessage
+  | RequestDetailMessage
+  | ExportBundleMessage
+  | RequestReviewMessage
+  | SuggestPolicyMessage;
