@@ -3,6 +3,8 @@ import type { ApprovalInfo, GatewayEvent, TaskInfo } from '../../gateway/protoco
 import type { BodyDetail, TaskSummary, WireEvent } from '../../webview/src/protocol';
 import type { AirlockClient } from '../control/airlock-client';
 import { readRecordedHeads } from '../../gateway/tasks/journal-heads';
+import { loadSession } from '../../gateway/cli/session-events';
+import type { JournalEvent } from '../../gateway/journal/events';
 import { ImportedBundles } from './imported-bundles';
 import { JournalFeed, readAllWire } from './journal-feed';
 import type { TrustSource } from './signer-trust';
@@ -158,6 +160,11 @@ export class TimelineSource {
   async allEvents(taskId: string): Promise<WireEvent[]> {
     if (!SAFE_ID.test(taskId)) return [];
     return readAllWire(this.feed(taskId).file);
+  }
+
+  /** A session's verified events (its journal, or its imported bundle), for its access review. */
+  async recordedEvents(taskId: string): Promise<readonly JournalEvent[]> {
+    return (await loadSession(this.deps.dataDir, taskId)).events;
   }
 
   async detail(taskId: string, callId: string): Promise<{ request?: BodyDetail; response?: BodyDetail }> {

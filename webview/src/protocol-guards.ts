@@ -64,6 +64,8 @@ export function parseHostMessage(data: unknown): HostMessage | undefined {
       return str(data, 'taskId') && str(data, 'callId') ? (data as unknown as HostMessage) : undefined;
     case 'theme':
       return typeof data.theme === 'string' ? (data as unknown as HostMessage) : undefined;
+    case 'showReview':
+      return str(data, 'taskId') ? (data as unknown as HostMessage) : undefined;
     case 'review':
       return str(data, 'taskId') && (isObj(data.review) || typeof data.error === 'string')
         ? (data as unknown as HostMessage)

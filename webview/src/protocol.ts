@@ -170,8 +170,15 @@ export interface ReviewMessage {
   readonly error?: string;
 }
 
+/** Show the task's Review tab (the "Review Task Access" command). */
+export interface ShowReviewMessage {
+  readonly type: 'showReview';
+  readonly taskId: string;
+}
+
 export type HostMessage =
   | ReviewMessage
+  | ShowReviewMessage
   | InitMessage
   | EventsMessage
   | TasksMessage

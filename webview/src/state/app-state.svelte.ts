@@ -188,6 +188,9 @@ export class AppState {
       case 'review':
         this.reviewFor(msg.taskId).receive(msg);
         break;
+      case 'showReview':
+        if (this.session?.taskId === msg.taskId) this.showTab('review');
+        break;
     }
   }
 }

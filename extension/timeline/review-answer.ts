@@ -1,0 +1,20 @@
+import type { JournalEvent } from '../../gateway/journal/events';
+import { collectCalls } from '../../gateway/review/session-calls';
+import { reviewTask } from '../../gateway/review/task-review';
+import type { ReviewMessage } from '../../webview/src/protocol';
+
+/** A session's verified events (a local journal, an imported bundle, an opened bundle). */
+export type RecordedEvents = (taskId: string) => Promise<readonly JournalEvent[]>;
+
+/** The Review tab's answer: the review the CLI's `airlock review` gives, or why there is none. */
+export async function answerReview(
+  recorded: RecordedEvents | undefined,
+  taskId: string,
+): Promise<ReviewMessage> {
+  if (!recorded) return { type: 'review', taskId, error: 'this view has no recording to review' };
+  try {
+    return { type: 'review', taskId, review: reviewTask(collectCalls(await recorded(taskId), taskId)) };
+  } catch (e) {
+    return { type: 'review', taskId, error: e instanceof Error ? e.message : String(e) };
+  }
+}
