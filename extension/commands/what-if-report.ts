@@ -1,0 +1,40 @@
+/**
+ * "What would this policy have done": the last tasks' recorded calls decided again under a
+ * proposed workspace policy (gateway/review/what-if.ts), as the diff the CLI's `airlock what-if`
+ * prints, with a header naming what was compared. vscode-free, so it is tested without an editor.
+ */
+import { loadSession, localTaskIds } from '../../gateway/cli/session-events';
+import type { EffectivePolicy } from '../../gateway/policy-file';
+import { collectCalls, type SessionCalls } from '../../gateway/review/session-calls';
+import { whatIf, whatIfDiff } from '../../gateway/review/what-if';
+
+export const WHAT_IF_LAST_TASKS = 10;
+
+export interface WhatIfReport {
+  readonly text: string;
+  readonly tasks: number;
+  readonly calls: number;
+  readonly changed: number;
+}
+
+export async function whatIfReport(
+  dataDir: string,
+  policy: EffectivePolicy,
+  label: string,
+  last = WHAT_IF_LAST_TASKS,
+): Promise<WhatIfReport> {
+  // Task ids begin with their start time in base 36, so name order is start order.
+  const ids = (await localTaskIds(dataDir)).slice(-last);
+  const sessions: SessionCalls[] = [];
+  for (const id of ids) sessions.push(collectCalls((await loadSession(dataDir, id)).events, id));
+  const result = whatIf(sessions, { policy });
+  const header =
+    `# What ${label} would have done to the last ${ids.length} task(s)\n` +
+    `# (their recorded calls, decided again by the gateway's decider; "-" as recorded, "+" under ${label})\n`;
+  return {
+    text: header + whatIfDiff(result),
+    tasks: ids.length,
+    calls: result.calls,
+    changed: result.changed.length,
+  };
+}
