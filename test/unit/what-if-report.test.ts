@@ -40,11 +40,7 @@ void test("a saved policy's effect on the last tasks: each changed call, its rul
   assert.deepEqual([r.tasks, r.calls, r.changed], [2, 3, 1]);
   const lines = r.text.split('\n');
   assert.equal(lines[0], '# What policy.json would have done to the last 2 task(s)');
-  assert.ok(
-    lines.includes(
-      '@@ t-c0000001-new call-3 ' + lines.find((l) => l.startsWith('@@'))!.split(' ')[3] + ' DeleteItem',
-    ),
-  );
+  assert.match(r.text, /^@@ t-c0000001-new call-3 \S+ DeleteItem$/m);
   assert.ok(lines.some((l) => /^\+ deny {2}dynamodb:DeleteItem on .*\(rule: no-deletes\)/.test(l)));
   assert.ok(!r.text.includes('t-a0000001-old'));
   assert.match(r.text, /\n1 of 3 calls would be decided differently\n$/);
