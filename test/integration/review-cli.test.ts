@@ -30,7 +30,7 @@ void describe('access review and least privilege from a recorded session', () =>
   });
 
   void test('the session ran as recorded: everything but the out-of-scope call went through', () => {
-    assert.deepEqual(results, [true, true, true, true, true, true, true, true, true, false]);
+    assert.deepEqual(results, [true, true, true, true, true, true, true, true, true, true, false]);
   });
 
   const A = (): string => s.fake.accountId;
@@ -54,13 +54,26 @@ void describe('access review and least privilege from a recorded session', () =>
         Action: ['iam:GetRole'],
         Resource: [`arn:aws:iam::${A()}:role/deployer`],
       },
+      // The copy read a.txt and tagged b.txt: the actions it needed beyond its name are here.
       {
         Sid: 'S3Access',
         Effect: 'Allow',
-        Action: ['s3:GetObject', 's3:PutObject'],
+        Action: ['s3:GetObject'],
         Resource: ['arn:aws:s3:::reviews/reports/a.txt'],
       },
       { Sid: 'S3Access2', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::reviews'] },
+      {
+        Sid: 'S3Access3',
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: ['arn:aws:s3:::reviews/reports/a.txt', 'arn:aws:s3:::reviews/reports/b.txt'],
+      },
+      {
+        Sid: 'S3Access4',
+        Effect: 'Allow',
+        Action: ['s3:PutObjectTagging'],
+        Resource: ['arn:aws:s3:::reviews/reports/b.txt'],
+      },
       {
         Sid: 'SecretsmanagerAccess',
         Effect: 'Allow',
@@ -87,8 +100,8 @@ void describe('access review and least privilege from a recorded session', () =>
     assert.deepEqual(
       { ...review.totals },
       {
-        calls: 11,
-        allowed: 10,
+        calls: 12,
+        allowed: 11,
         denied: 1,
         asked: 0,
         undecided: 0,
@@ -136,9 +149,11 @@ void describe('access review and least privilege from a recorded session', () =>
         ['dynamodb:GetItem', 1, 0],
         ['dynamodb:PutItem', 1, 0],
         ['iam:GetRole', 1, 0],
-        ['s3:GetObject', 1, 0],
+        ['s3:GetObject', 2, 0],
         ['s3:ListBucket', 1, 0],
         ['s3:PutObject', 1, 0],
+        ['s3:PutObject', 1, 0],
+        ['s3:PutObjectTagging', 1, 0],
         ['secretsmanager:GetSecretValue', 1, 0],
         ['sqs:GetQueueUrl', 1, 0],
         ['sqs:SendMessage', 1, 0],
@@ -166,16 +181,23 @@ void describe('access review and least privilege from a recorded session', () =>
     const r = await s.gw.cli(['policy', 'suggest', task.taskId]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), expected());
-    assert.match(r.stderr, /6 statements, 9 actions, 1 resources with a wildcard/);
-    assert.match(r.stderr, /9 allowed calls still allowed, 1 denied calls still denied/);
+    assert.match(r.stderr, /8 statements, 10 actions, 1 resources with a wildcard/);
+    assert.match(r.stderr, /10 allowed calls still allowed, 1 denied calls still denied/);
   });
 
   void test('policy suggest --generalise names: names become wildcards, account, region and type stay', async () => {
     const r = await s.gw.cli(['policy', 'suggest', task.taskId, '--generalise', 'names']);
     assert.equal(r.code, 0, r.stderr);
-    const resources = (
-      JSON.parse(r.stdout) as { Statement: { Sid: string; Resource: string[] }[] }
-    ).Statement.map((st) => [st.Sid, st.Resource]);
+    const doc = JSON.parse(r.stdout) as {
+      Statement: { Sid: string; Action: string[]; Resource: string[] }[];
+    };
+    // Object actions on what were different keys now share one resource, so one statement.
+    assert.deepEqual(doc.Statement.find((st) => st.Sid === 'S3Access')?.Action, [
+      's3:GetObject',
+      's3:PutObject',
+      's3:PutObjectTagging',
+    ]);
+    const resources = doc.Statement.map((st) => [st.Sid, st.Resource]);
     assert.deepEqual(resources, [
       ['DynamodbAccess', [`arn:aws:dynamodb:us-east-1:${A()}:table/*`]],
       ['IamAccess', [`arn:aws:iam::${A()}:role/*`]],

@@ -18,7 +18,7 @@ export const SESSION_SCOPE = {
     {
       Sid: 'Objects',
       Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'],
       Resource: 'arn:aws:s3:::reviews/*',
     },
     { Sid: 'Buckets', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::reviews' },
@@ -69,6 +69,30 @@ export function sessionSteps(bodyFile: string): Step[] {
         ok(
           awsV1(
             ['s3api', 'put-object', '--bucket', 'reviews', '--key', 'reports/a.txt', '--body', bodyFile],
+            env,
+          ),
+        ),
+    },
+    {
+      // Needs more than its name says: s3:GetObject on the source and s3:PutObjectTagging too.
+      name: 'aws s3api copy-object with tags',
+      run: (env) =>
+        ok(
+          awsV1(
+            [
+              's3api',
+              'copy-object',
+              '--bucket',
+              'reviews',
+              '--key',
+              'reports/b.txt',
+              '--copy-source',
+              'reviews/reports/a.txt',
+              '--tagging-directive',
+              'REPLACE',
+              '--tagging',
+              'team=finance',
+            ],
             env,
           ),
         ),

@@ -102,13 +102,15 @@ void describe('what-if agrees with a live gateway', () => {
       [
         '- allow  s3:PutObject on arn:aws:s3:::reviews/reports/a.txt',
         '+ ask  s3:PutObject on arn:aws:s3:::reviews/reports/a.txt  (rule: writes)',
+        '- allow  s3:PutObject on arn:aws:s3:::reviews/reports/b.txt',
+        '+ ask  s3:PutObject on arn:aws:s3:::reviews/reports/b.txt  (rule: writes)',
         `- allow  dynamodb:PutItem on arn:aws:dynamodb:us-east-1:${s.fake.accountId}:table/orders`,
         `+ ask  dynamodb:PutItem on arn:aws:dynamodb:us-east-1:${s.fake.accountId}:table/orders  (rule: writes)`,
         `- allow  secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:${s.fake.accountId}:secret:${s.fake.planted.secretName}-??????`,
         `+ deny  secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:${s.fake.accountId}:secret:${s.fake.planted.secretName}-??????  (rule: no-secrets)`,
       ],
     );
-    assert.match(r.stdout, /\n3 of 11 calls would be decided differently\n$/);
+    assert.match(r.stdout, /\n4 of 12 calls would be decided differently\n$/);
   });
 
   void test('--policy: a live gateway under the proposed policy decides every call as predicted', async () => {
@@ -136,6 +138,7 @@ void describe('what-if agrees with a live gateway', () => {
       assert.deepEqual(
         review.judged.map((j) => [j.action, j.verdict, j.outcome, j.rule, j.decidedBy]),
         [
+          ['s3:PutObject', 'ask', 'allowed', 'writes', 'reviewer'],
           ['s3:PutObject', 'ask', 'allowed', 'writes', 'reviewer'],
           ['dynamodb:PutItem', 'ask', 'denied', 'writes', 'reviewer'],
           ['secretsmanager:GetSecretValue', 'deny', 'denied', 'no-secrets', 'gateway'],
