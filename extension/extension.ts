@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
     onEvent,
   });
   running = gateway;
-  const timeline = registerTimeline({ context, log, dataDir, gateway, tasks });
+  const timeline = registerTimeline({ context, log, dataDir, gateway, tasks, policyFile });
   const notifier = new ApprovalNotifier(gateway.approvals);
 
   const refresh = (): void =>

@@ -27,13 +27,23 @@ export async function whatIfReport(
   const ids = (await localTaskIds(dataDir)).slice(-last);
   const sessions: SessionCalls[] = [];
   for (const id of ids) sessions.push(collectCalls((await loadSession(dataDir, id)).events, id));
+  return whatIfText(sessions, policy, label, `the last ${ids.length} task(s)`);
+}
+
+/** The diff for the given sessions, headed by what was compared with what. */
+export function whatIfText(
+  sessions: readonly SessionCalls[],
+  policy: EffectivePolicy,
+  label: string,
+  what: string,
+): WhatIfReport {
   const result = whatIf(sessions, { policy });
   const header =
-    `# What ${label} would have done to the last ${ids.length} task(s)\n` +
+    `# What ${label} would have done to ${what}\n` +
     `# (their recorded calls, decided again by the gateway's decider; "-" as recorded, "+" under ${label})\n`;
   return {
     text: header + whatIfDiff(result),
-    tasks: ids.length,
+    tasks: sessions.length,
     calls: result.calls,
     changed: result.changed.length,
   };

@@ -19,6 +19,8 @@ export interface TimelineDeps {
   readonly dataDir: string;
   readonly gateway: GatewayController;
   readonly tasks: TaskManager;
+  /** The workspace policy file, offered first when a session is compared with a policy. */
+  readonly policyFile?: () => string | undefined;
 }
 
 /** What the rest of the extension asks of the timeline. */
@@ -58,6 +60,7 @@ export function registerTimeline(deps: TimelineDeps): Timeline {
     decide: (approvalId, decision, reason) =>
       decideApproval(gateway, gateway.approvals, approvalId, decision, { reason: reason ?? '' }),
     openTask,
+    policyFile: deps.policyFile,
   });
   const panels = new SessionPanels(extensionUri, host, source);
   const list = new TaskListView(extensionUri, host, source);

@@ -1,4 +1,7 @@
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { loadPolicyFile, PolicyFileError } from '../../gateway/policy-file';
+import { whatIfText } from '../commands/what-if-report';
 import { collectCalls } from '../../gateway/review/session-calls';
 import { suggestPolicy } from '../../gateway/review/suggest-policy';
 import { verifySuggestion } from '../../gateway/review/verify-suggestion';
@@ -33,5 +36,35 @@ export async function openSuggestedPolicy(
       `Airlock: least-privilege policy for the task: ${statements} statements, ${actions} actions; ` +
         `checked: ${check.checkedAllowed} allowed calls still allowed, ${check.checkedDenied} denied calls still denied.`,
     );
+  }
+}
+
+/** "Compare with a policy…": this session's calls decided again under a policy file the user picks. */
+export async function compareSessionWithPolicy(
+  recorded: RecordedEvents | undefined,
+  taskId: string,
+  defaultPolicy: string | undefined,
+): Promise<void> {
+  if (!recorded) return;
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Airlock: decide this task again under which workspace policy?',
+    defaultUri: defaultPolicy ? vscode.Uri.file(defaultPolicy) : undefined,
+    filters: { 'Airlock policy': ['json'] },
+    canSelectMany: false,
+  });
+  const file = picked?.[0]?.fsPath;
+  if (!file) return;
+  try {
+    const report = whatIfText(
+      [collectCalls(await recorded(taskId), taskId)],
+      await loadPolicyFile(file),
+      basename(file),
+      `task ${taskId}`,
+    );
+    const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: report.text });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  } catch (e) {
+    const why = e instanceof PolicyFileError || e instanceof Error ? e.message : String(e);
+    void vscode.window.showErrorMessage(`Airlock: cannot compare with ${file}: ${why}`);
   }
 }

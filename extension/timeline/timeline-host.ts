@@ -11,7 +11,7 @@ import type {
 import { WEBVIEW_PROTOCOL_VERSION } from '../../webview/src/protocol';
 import type { ApprovalStore } from '../approvals/approval-store';
 import { answerReview, type RecordedEvents } from './review-answer';
-import { openSuggestedPolicy } from './review-requests';
+import { compareSessionWithPolicy, openSuggestedPolicy } from './review-requests';
 import { themeKindOf } from './theme-kind';
 import { type ChannelHooks, pageHtml, type Surface, WebviewChannel } from './webview-channel';
 
@@ -26,6 +26,8 @@ export interface TimelineHostDeps {
     reason: string | undefined,
   ) => Promise<void>;
   readonly openTask: (taskId: string) => Promise<void>;
+  /** The workspace policy file, offered first when comparing a session with a policy. */
+  readonly policyFile?: () => string | undefined;
 }
 
 /** What one surface answers on its own: its first messages, and its calls' bodies. */
@@ -126,6 +128,9 @@ export class TimelineHost implements vscode.Disposable {
           break;
         case 'suggestPolicy':
           await openSuggestedPolicy(spec.recorded, m.taskId);
+          break;
+        case 'comparePolicy':
+          await compareSessionWithPolicy(spec.recorded, m.taskId, this.deps.policyFile?.());
           break;
       }
     } catch (e) {

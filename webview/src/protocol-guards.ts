@@ -27,6 +27,7 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
     case 'exportBundle':
     case 'requestReview':
     case 'suggestPolicy':
+    case 'comparePolicy':
       return str(data, 'taskId') ? (data as unknown as WebviewMessage) : undefined;
     case 'requestDetail':
       return str(data, 'taskId') && str(data, 'callId') ? (data as unknown as WebviewMessage) : undefined;

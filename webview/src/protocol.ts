@@ -232,6 +232,12 @@ export interface SuggestPolicyMessage {
   readonly taskId: string;
 }
 
+/** Decide the task's recorded calls again under a policy the user picks (the host asks which). */
+export interface ComparePolicyMessage {
+  readonly type: 'comparePolicy';
+  readonly taskId: string;
+}
+
 export type WebviewMessage =
   | ReadyMessage
   | OpenTaskMessage
@@ -239,4 +245,5 @@ export type WebviewMessage =
   | RequestDetailMessage
   | ExportBundleMessage
   | RequestReviewMessage
-  | SuggestPolicyMessage;
+  | SuggestPolicyMessage
+  | ComparePolicyMessage;

@@ -58,6 +58,8 @@ void test('the Review tab asks the host once, then shows the review the gateway 
   assert.equal(ui.target.querySelectorAll('table.used tbody tr').length, review.used.length);
   ui.act(() => ui.target.querySelector<HTMLElement>('.suggest')?.click());
   assert.deepEqual(posted.at(-1), { type: 'suggestPolicy', taskId: 't-1' });
+  ui.act(() => ui.target.querySelector<HTMLElement>('.compare')?.click());
+  assert.deepEqual(posted.at(-1), { type: 'comparePolicy', taskId: 't-1' });
   ui.destroy();
 });
 

@@ -43,6 +43,11 @@ export class ReviewState {
     if (this.load === 'loaded') this.stale = true;
   }
 
+  /** Opens this task's calls decided again under a policy the user picks (the host asks which). */
+  comparePolicy(): void {
+    this.#post({ type: 'comparePolicy', taskId: this.taskId });
+  }
+
   receive(msg: ReviewMessage): void {
     this.stale = false;
     if (msg.review) {
