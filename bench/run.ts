@@ -47,7 +47,9 @@ async function main(): Promise<void> {
   const webview = wanted('webview') ? await benchWebview() : undefined;
   const gateway = wanted('gateway') ? await benchGateway() : undefined;
   const machine = { node: process.version, cpus: (await import('node:os')).cpus().length };
-  process.stdout.write(JSON.stringify({ gateway, decision, recording, review, webview, machine }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify({ gateway, decision, recording, review, webview, machine }, null, 2) + '\n',
+  );
 }
 
 /** Small JSON calls direct vs through the gateway (c1, c32), proxy mode, and a 1 GiB PUT/GET. */
