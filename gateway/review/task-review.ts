@@ -21,6 +21,8 @@ import { pairsOf, type RecordedCall, type SessionCalls } from './session-calls';
 
 export type { TaskReview } from './review-types';
 
+const NO_CONTEXT = {};
+
 /** The declared client name, and what the OS says the process was when it could tell. */
 function viaOf(c: DecisionClient | undefined): string | undefined {
   if (!c) return undefined;
@@ -81,7 +83,8 @@ function outside(call: RecordedCall, scope: CompiledPolicy, task: TaskInfo): Out
   const op = call.request.operation;
   // Unidentified calls are listed with the judged ones; GetCallerIdentity needs no grant (as in AWS).
   if (op === undefined || (call.request.service === 'sts' && op === 'GetCallerIdentity')) return undefined;
-  const r = evaluateMapping(scope, mappingOf(call), contextOf(call, task));
+  // Building the condition context per call is the cost here; a scope that reads none skips it.
+  const r = evaluateMapping(scope, mappingOf(call), scope.usesContext ? contextOf(call, task) : NO_CONTEXT);
   if (r.decision === 'Allow') return undefined;
   return {
     callId: call.callId,

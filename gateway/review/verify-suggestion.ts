@@ -38,7 +38,7 @@ export function verifySuggestion(policy: unknown, sessions: readonly SessionCall
       const op = call.request.operation;
       if (op === undefined || call.outcome === 'undecided') continue;
       if (call.request.service === 'sts' && op === 'GetCallerIdentity') continue;
-      const r = evaluateMapping(compiled, mappingOf(call), contextOf(call, task));
+      const r = evaluateMapping(compiled, mappingOf(call), compiled.usesContext ? contextOf(call, task) : {});
       const base = { session: s.task.taskId, callId: call.callId, ts: call.ts };
       if (call.outcome === 'allowed') {
         checkedAllowed++;
