@@ -111,6 +111,12 @@ void describe('what-if agrees with a live gateway', () => {
       ],
     );
     assert.match(r.stdout, /\n4 of 12 calls would be decided differently\n$/);
+    // --all: every local task, this one among them with the same changes.
+    const all = await s.gw.cli(['what-if', '--policy', policyFile, '--all', '--json']);
+    assert.equal(all.code, 0, all.stderr);
+    const everything = JSON.parse(all.stdout) as WhatIfResult;
+    assert.equal(everything.changed.filter((c) => c.session === task.taskId).length, 4);
+    assert.ok(everything.calls > 12);
   });
 
   void test('--policy: a live gateway under the proposed policy decides every call as predicted', async () => {
