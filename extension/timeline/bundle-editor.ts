@@ -80,7 +80,8 @@ export class BundleEditorProvider implements vscode.CustomReadonlyEditorProvider
       recorded: async () => {
         const s = await doc.open();
         if (!s.verifiedEvents) throw new Error('the bundle does not verify, so it has no review');
-        return s.verifiedEvents;
+        const incomplete = s.verification.state === 'verified' ? s.verification.incomplete : undefined;
+        return { events: s.verifiedEvents, warnings: incomplete ? [incomplete] : [] };
       },
     });
     panel.onDidDispose(() => channel.dispose());

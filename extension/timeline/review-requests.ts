@@ -16,7 +16,7 @@ export async function openSuggestedPolicy(
   taskId: string,
 ): Promise<void> {
   if (!recorded) return;
-  const sessions = [collectCalls(await recorded(taskId), taskId)];
+  const sessions = [collectCalls((await recorded(taskId)).events, taskId)];
   const suggestion = suggestPolicy(sessions);
   const check = verifySuggestion(suggestion.policy, sessions);
   const doc = await vscode.workspace.openTextDocument({
@@ -56,7 +56,7 @@ export async function compareSessionWithPolicy(
   if (!file) return;
   try {
     const report = whatIfText(
-      [collectCalls(await recorded(taskId), taskId)],
+      [collectCalls((await recorded(taskId)).events, taskId)],
       await loadPolicyFile(file),
       basename(file),
       `task ${taskId}`,

@@ -163,8 +163,11 @@ export class TimelineSource {
   }
 
   /** A session's verified events (its journal, or its imported bundle), for its access review. */
-  async recordedEvents(taskId: string): Promise<readonly JournalEvent[]> {
-    return (await loadSession(this.deps.dataDir, taskId)).events;
+  async recordedEvents(
+    taskId: string,
+  ): Promise<{ readonly events: readonly JournalEvent[]; readonly warnings: readonly string[] }> {
+    const s = await loadSession(this.deps.dataDir, taskId);
+    return { events: s.events, warnings: s.warnings };
   }
 
   async detail(taskId: string, callId: string): Promise<{ request?: BodyDetail; response?: BodyDetail }> {

@@ -22,6 +22,7 @@ export function reviewMarkdown(r: TaskReview): string {
   const t = r.task;
   const out: string[] = [];
   out.push(`# Access review: ${cell(t.name ?? t.taskId)}\n`);
+  for (const w of r.warnings ?? []) out.push(`> **Warning:** ${cell(w)}\n`);
   out.push(
     [
       `- Task: \`${cell(t.taskId)}\``,

@@ -79,4 +79,9 @@ export interface TaskReview {
   readonly outsideScope: readonly OutsideScopeCall[];
   readonly masked: MaskedSummary;
   readonly refused: readonly { code: string; count: number }[];
+  /**
+   * What the reader found wrong with the recording (a journal cut short or failing verification,
+   * a bundle marked incomplete): the review covers only what verified. Set by whoever read it.
+   */
+  readonly warnings?: readonly string[];
 }

@@ -300,5 +300,10 @@ void describe('review core on recorded events', () => {
     assert.match(rows[0] ?? '', /\| ask \| allowed \| writes \| bob \(airlock-vscode\) \|/);
     // 9 columns: 10 unescaped pipes, whatever the reason says.
     for (const row of rows) assert.equal(row.split(/(?<!\\)\|/).length, 11, row);
+    const warned = reviewMarkdown({
+      ...reviewTask(collectCalls(session)),
+      warnings: ['journal cut | short'],
+    });
+    assert.match(warned, /^# Access review: orders fix\n\n> \*\*Warning:\*\* journal cut \\\| short\n/);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -46,7 +46,10 @@ void test('the Review tab gets the same review from the journal, the imported bu
   const out = join(dir, 'review.airlock');
   await exportBundle({ dataDir: dir, taskId: TASK, out });
   const opened = await openBundle(await readFile(out));
-  const fromFile = await answerReview(() => Promise.resolve(opened.verifiedEvents ?? []), opened.sessionId);
+  const fromFile = await answerReview(
+    () => Promise.resolve({ events: opened.verifiedEvents ?? [], warnings: [] }),
+    opened.sessionId,
+  );
   assert.deepEqual(fromFile.review, local.review);
 
   const imported = await importBundle(dir, out, { allowUnknownSigner: true });
@@ -70,4 +73,24 @@ void test('no review from a bundle that fails verification, nor for a task with 
   assert.equal(missing.review, undefined);
   assert.match(missing.error ?? '', /No recorded session t-nope/);
   assert.match((await answerReview(undefined, TASK)).error ?? '', /no recording to review/);
+});
+
+void test('a journal that fails verification is reviewed as far as it verifies, and the review says so', async () => {
+  const id = 't-review-2';
+  const journal = await Journal.create(dir);
+  await journal.record(id, [taskStarted(id, 'edited later', SCOPE)]);
+  await journal.record(id, callEvents(1));
+  await journal.record(id, callEvents(2));
+  await journal.close();
+  const file = join(dir, 'journal', `${id}.jsonl`);
+  const lines = (await readFile(file, 'utf8')).split('\n');
+  // The second call's decision turned into a denial after the fact.
+  const at = lines.findIndex((l, i) => i > 3 && l.includes('"type":"call.decision"'));
+  lines[at] = (lines[at] ?? '').replace('"allow"', '"deny"');
+  await writeFile(file, lines.join('\n'));
+  const r = await answerReview((t) => source.recordedEvents(t), id);
+  assert.ok(r.review, r.error);
+  assert.equal(r.review.totals.calls, 2);
+  assert.equal(r.review.totals.denied, 0, 'nothing after the break is believed');
+  assert.match(r.review.warnings?.[0] ?? '', /fails verification at line \d+/);
 });

@@ -99,6 +99,9 @@ void test('unused grants are marked; new calls make the review offer a refresh; 
     ui.target.querySelector('[role="alert"]')?.textContent ?? '',
     /the journal fails verification/,
   );
+  const cut = { ...reviewTask(collectCalls(smallSession())), warnings: ['the journal of t-1 ends at seq 9'] };
+  ui.act(() => app.receive({ type: 'review', taskId: 't-1', review: cut }));
+  assert.match(ui.target.querySelector('[role="alert"]')?.textContent ?? '', /ends at seq 9/);
   ui.destroy();
 });
 
