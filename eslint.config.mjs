@@ -12,6 +12,7 @@ const pureCores = [
   'gateway/recording/**',
   'gateway/journal/**',
   'gateway/crypto/**',
+  'gateway/review/**',
 ];
 
 export default tseslint.config(

@@ -2,6 +2,7 @@
 import { decisionBench } from './decision';
 import { benchGateway } from './gateway-bench';
 import { recordingBench } from './recording';
+import { reviewBench } from './review';
 import { storeBench } from './store';
 import { benchWebview } from './webview';
 
@@ -16,12 +17,14 @@ async function main(): Promise<void> {
   const recording = wanted('recording') ? await recordingBench() : undefined;
   // Queries over a 1,000,000-call store (issue 12): each query a process of its own.
   const store = wanted('store') ? await storeBench() : undefined;
+  // CPU and disk only: review, policy suggestion and what-if over a 100,000-call task.
+  const review = wanted('review') ? await reviewBench() : undefined;
   // The timeline in headless Chromium, also before the gateway runs (both cores free).
   const webview = wanted('webview') ? await benchWebview() : undefined;
   const gateway = wanted('gateway') ? await benchGateway() : undefined;
   const machine = { node: process.version, cpus: (await import('node:os')).cpus().length };
   process.stdout.write(
-    JSON.stringify({ gateway, decision, recording, store, webview, machine }, null, 2) + '\n',
+    JSON.stringify({ gateway, decision, recording, store, review, webview, machine }, null, 2) + '\n',
   );
 }
 

@@ -5,6 +5,7 @@ import { ApprovalNotifier, DECIDE_COMMAND, DETAILS_COMMAND } from './approvals/a
 import { decideApproval, showPendingApprovals } from './commands/approval-commands';
 import { exportSessionBundle, importSessionBundle, type BundleCommandDeps } from './commands/bundle-commands';
 import { openPolicy } from './commands/policy-commands';
+import { registerWhatIf } from './commands/what-if-commands';
 import { showStatusMenu } from './commands/status-menu';
 import { endTask, startAgentTask } from './commands/task-commands';
 import { GATEWAY_SETTINGS, readSettings } from './config';
@@ -72,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
     onEvent,
   });
   running = gateway;
-  const timeline = registerTimeline({ context, log, dataDir, gateway, tasks });
+  const timeline = registerTimeline({ context, log, dataDir, gateway, tasks, policyFile });
   const notifier = new ApprovalNotifier(gateway.approvals);
 
   const refresh = (): void =>
@@ -114,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): void {
   command('airlock.showLog', () => log.show());
   command('airlock.restartGateway', () => gateway.restart());
   command('airlock.openTimeline', () => timeline.openCurrent());
+  registerWhatIf(context, dataDir, policyFile);
   command(STATUS_MENU_COMMAND, () => showStatusMenu(gateway.approvals.size));
 
   // The gateway watches the policy file it was given and reloads it itself (keeping the last good

@@ -77,6 +77,12 @@ export class BundleEditorProvider implements vscode.CustomReadonlyEditorProvider
         for (const m of eventMessages(s.sessionId, s.events, true)) send(m);
       },
       detail: async (_taskId, callId) => (await doc.open()).detail(callId),
+      recorded: async () => {
+        const s = await doc.open();
+        if (!s.verifiedEvents) throw new Error('the bundle does not verify, so it has no review');
+        const incomplete = s.verification.state === 'verified' ? s.verification.incomplete : undefined;
+        return { events: s.verifiedEvents, warnings: incomplete ? [incomplete] : [] };
+      },
     });
     panel.onDidDispose(() => channel.dispose());
     void doc.open().then(

@@ -3,6 +3,7 @@ import type { BundleTask } from '../../gateway/bundle/format';
 import { readUnverified } from '../../gateway/bundle/read-unverified';
 import type { SignerTrust } from '../../gateway/bundle/signer-trust';
 import { verifyBundle } from '../../gateway/bundle/verify-bundle';
+import type { JournalEvent } from '../../gateway/journal/events';
 import type { TaskState } from '../../gateway/protocol';
 import { summarizeTask } from '../../webview/src/model/task-summary';
 import type { BodyDetail, BundleVerification, TaskSummary, WireEvent } from '../../webview/src/protocol';
@@ -14,6 +15,8 @@ export interface BundleSession {
   /** Always marked imported, with its signer (verified or not). */
   readonly summary: TaskSummary & { readonly imported: NonNullable<TaskSummary['imported']> };
   readonly events: readonly WireEvent[];
+  /** The bundle's events as verified (chain and signature), for its access review; absent when it failed. */
+  readonly verifiedEvents?: readonly JournalEvent[];
   readonly verification: BundleVerification & { state: 'verified' | 'failed' };
   detail(callId: string): { request?: BodyDetail; response?: BodyDetail };
 }
@@ -102,6 +105,7 @@ export async function openBundle(
     sessionId: id,
     summary,
     events,
+    verifiedEvents: v.ok ? (v.events ?? []) : undefined,
     verification,
     detail: (callId) => detailFrom(bodies.get(callId) ?? []),
   };

@@ -11,6 +11,7 @@ import { TimelineHost } from './timeline-host';
 import { TimelineSource } from './timeline-source';
 
 export const REFRESH_TIMELINE_COMMAND = 'airlock.refreshTimeline';
+export const REVIEW_TASK_COMMAND = 'airlock.reviewTask';
 
 export interface TimelineDeps {
   readonly context: vscode.ExtensionContext;
@@ -18,6 +19,8 @@ export interface TimelineDeps {
   readonly dataDir: string;
   readonly gateway: GatewayController;
   readonly tasks: TaskManager;
+  /** The workspace policy file, offered first when a session is compared with a policy. */
+  readonly policyFile?: () => string | undefined;
 }
 
 /** What the rest of the extension asks of the timeline. */
@@ -57,6 +60,7 @@ export function registerTimeline(deps: TimelineDeps): Timeline {
     decide: (approvalId, decision, reason) =>
       decideApproval(gateway, gateway.approvals, approvalId, decision, { reason: reason ?? '' }),
     openTask,
+    policyFile: deps.policyFile,
   });
   const panels = new SessionPanels(extensionUri, host, source);
   const list = new TaskListView(extensionUri, host, source);
@@ -72,6 +76,28 @@ export function registerTimeline(deps: TimelineDeps): Timeline {
       { supportsMultipleEditorsPerDocument: true },
     ),
     vscode.commands.registerCommand(REFRESH_TIMELINE_COMMAND, () => source.refresh()),
+    vscode.commands.registerCommand(REVIEW_TASK_COMMAND, async (taskId?: unknown) => {
+      await source.refresh();
+      const picked =
+        typeof taskId === 'string'
+          ? taskId
+          : (
+              await vscode.window.showQuickPick(
+                source.summaries.map((s) => ({
+                  label: s.task.name,
+                  description: s.task.taskId,
+                  detail: s.imported ? 'imported bundle' : s.task.state,
+                })),
+                { title: 'Airlock: review which task?' },
+              )
+            )?.description;
+      if (!picked) return;
+      const file = source.importedFile(picked);
+      // An imported session opens in the bundle editor; its Review tab is one click away there.
+      if (file)
+        await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), BUNDLE_VIEW_TYPE);
+      else panels.showReview(picked);
+    }),
     // A (re)started gateway may have tasks the list has not seen; its client comes with it.
     gateway.onDidChangeState(() => {
       if (gateway.client) void source.refresh();

@@ -56,6 +56,12 @@ export class SessionPanels implements vscode.Disposable {
     if (callId) o.channel.post({ type: 'reveal', taskId, callId });
   }
 
+  /** Opens (or reveals) the task's session on its Review tab. */
+  showReview(taskId: string): void {
+    this.show(taskId);
+    this.open.get(taskId)?.channel.post({ type: 'showReview', taskId });
+  }
+
   private create(taskId: string): Open {
     const name = this.source.task(taskId)?.task.name ?? taskId;
     const panel = vscode.window.createWebviewPanel(SESSION_VIEW_TYPE, title(name), vscode.ViewColumn.Active, {
@@ -71,6 +77,7 @@ export class SessionPanels implements vscode.Disposable {
         for (const m of eventMessages(taskId, await this.source.allEvents(taskId), true)) send(m);
       },
       detail: (t, callId) => this.source.detail(t, callId),
+      recorded: (t) => this.source.recordedEvents(t),
     });
     const o = { panel, channel };
     this.open.set(taskId, o);

@@ -10,6 +10,8 @@ import type {
 } from '../../webview/src/protocol';
 import { WEBVIEW_PROTOCOL_VERSION } from '../../webview/src/protocol';
 import type { ApprovalStore } from '../approvals/approval-store';
+import { answerReview, type RecordedEvents } from './review-answer';
+import { compareSessionWithPolicy, openSuggestedPolicy } from './review-requests';
 import { themeKindOf } from './theme-kind';
 import { type ChannelHooks, pageHtml, type Surface, WebviewChannel } from './webview-channel';
 
@@ -24,6 +26,8 @@ export interface TimelineHostDeps {
     reason: string | undefined,
   ) => Promise<void>;
   readonly openTask: (taskId: string) => Promise<void>;
+  /** The workspace policy file, offered first when comparing a session with a policy. */
+  readonly policyFile?: () => string | undefined;
 }
 
 /** What one surface answers on its own: its first messages, and its calls' bodies. */
@@ -35,6 +39,8 @@ export interface SurfaceSpec {
     taskId: string,
     callId: string,
   ) => Promise<{ request?: BodyDetail; response?: BodyDetail }>;
+  /** The session's verified events, for its access review (absent: the surface has none). */
+  readonly recorded?: RecordedEvents;
   /** A recording (bundle): approvals cannot be decided, nothing is exported from it. */
   readonly readOnly?: boolean;
 }
@@ -122,6 +128,15 @@ export class TimelineHost implements vscode.Disposable {
           break;
         case 'exportBundle':
           if (!spec.readOnly) await vscode.commands.executeCommand('airlock.exportBundle', m.taskId);
+          break;
+        case 'requestReview':
+          channel.post(await answerReview(spec.recorded, m.taskId));
+          break;
+        case 'suggestPolicy':
+          await openSuggestedPolicy(spec.recorded, m.taskId);
+          break;
+        case 'comparePolicy':
+          await compareSessionWithPolicy(spec.recorded, m.taskId, this.deps.policyFile?.());
           break;
       }
     } catch (e) {

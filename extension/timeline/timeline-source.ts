@@ -5,6 +5,8 @@ import type { AirlockClient } from '../control/airlock-client';
 import type { RecordedHead } from '../../gateway/journal/recorded-head';
 import { runningGatewaySince } from '../../gateway/server/data-dir-lock';
 import { readRecordedHeads } from '../../gateway/tasks/journal-heads';
+import { loadSession } from '../../gateway/cli/session-events';
+import type { JournalEvent } from '../../gateway/journal/events';
 import { ImportedBundles } from './imported-bundles';
 import { JournalFeed } from './journal-feed';
 import type { TrustSource } from './signer-trust';
@@ -192,6 +194,14 @@ export class TimelineSource {
   /** Nobody shows this task's events any more: stop following its journal. */
   release(taskId: string): void {
     this.feeds.delete(taskId);
+  }
+
+  /** A session's verified events (its journal, or its imported bundle), for its access review. */
+  async recordedEvents(
+    taskId: string,
+  ): Promise<{ readonly events: readonly JournalEvent[]; readonly warnings: readonly string[] }> {
+    const s = await loadSession(this.deps.dataDir, taskId);
+    return { events: s.events, warnings: s.warnings };
   }
 
   async detail(taskId: string, callId: string): Promise<{ request?: BodyDetail; response?: BodyDetail }> {

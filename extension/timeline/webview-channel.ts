@@ -85,7 +85,7 @@ export class WebviewChannel implements vscode.Disposable {
     const gen = ++this.generation;
     this.listening = false;
     // The re-send replaces queued events, tasks, approvals, theme and details; a reveal is kept.
-    const kept = this.queue.filter((m) => m.type === 'reveal');
+    const kept = this.queue.filter((m) => m.type === 'reveal' || m.type === 'showReview');
     this.queue = [];
     try {
       await this.hooks.onReady((m) => {

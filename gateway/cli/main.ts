@@ -16,6 +16,7 @@ Commands:
   deny ID [--reason TEXT] [--json]
   policy show --effective [--policy FILE]   the workspace policy in force, as JSON
   policy check FILE                  validate a policy file
+  policy suggest TASK… [--out FILE] [--generalise names]   least-privilege IAM policy from recorded calls
   sessions [--json]                  recorded tasks (local and imported) with counts
   show TASK [--json] [--service S] [--action A] [--decision allow|deny] [--status 4xx] [--text WORDS]
   calls [--json] [--session TASK] [same filters] [--identity U] [--since T] [--until T] [--limit N]
@@ -23,6 +24,8 @@ Commands:
   verify FILE.airlock [--expect-signer FP] [--policy FILE]   offline; exit 0 when intact, 3 when incomplete
   import FILE.airlock [--expect-signer FP | --allow-unknown-signer] [--policy FILE]
                                      add a verified bundle as a read-only session
+  review TASK|FILE.airlock [--json | --markdown]   scope granted vs used, denials, approvals, masking
+  what-if (--policy FILE | --scope FILE) (TASK… | --all) [--json]   recorded calls decided again
 
 Every command takes --data-dir DIR (default: $AIRLOCK_DATA_DIR or ~/.airlock).`;
 
@@ -57,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./bundle-commands')).runVerifyCommand(rest);
     case 'import':
       return (await import('./bundle-commands')).runImportCommand(rest);
+    case 'review':
+      return (await import('./review-command')).runReviewCommand(rest);
+    case 'what-if':
+      return (await import('./what-if-command')).runWhatIfCommand(rest);
     default:
       throw new CliError(`Unknown command "${command}".\n\n${USAGE}`, 2);
   }

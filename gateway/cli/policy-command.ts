@@ -4,9 +4,10 @@ import { defaultPolicy, loadPolicyFile, PolicyFileError } from '../policy-file';
 import type { EffectivePolicyResponse } from '../protocol';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
+import { runSuggestCommand } from './suggest-command';
 
 const USAGE =
-  'Usage: airlock policy show --effective [--policy FILE] [--data-dir DIR] | airlock policy check FILE';
+  'Usage: airlock policy show --effective [--policy FILE] [--data-dir DIR] | airlock policy check FILE | airlock policy suggest TASK…';
 
 async function fromFile(file: string): Promise<EffectivePolicyResponse> {
   try {
@@ -26,6 +27,7 @@ async function fromFile(file: string): Promise<EffectivePolicyResponse> {
  */
 export async function runPolicyCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'suggest') return runSuggestCommand(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     options: {

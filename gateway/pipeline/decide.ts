@@ -49,8 +49,8 @@ function describe(action: string, resource: string): string {
   return resource === '*' ? action : `${action} on ${resource}`;
 }
 
-/** Context keys the gateway knows for condition evaluation. */
-function conditionContext(input: DecisionInput): RequestContext {
+/** Context keys the gateway knows for condition evaluation (also rebuilt by reviews and what-if). */
+export function conditionContext(input: DecisionInput): RequestContext {
   const p = input.identified.params;
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   const identity = [`user:${input.task.startedBy}`];

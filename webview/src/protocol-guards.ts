@@ -25,6 +25,9 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
       return typeof data.protocol === 'number' ? (data as unknown as WebviewMessage) : undefined;
     case 'openTask':
     case 'exportBundle':
+    case 'requestReview':
+    case 'suggestPolicy':
+    case 'comparePolicy':
       return str(data, 'taskId') ? (data as unknown as WebviewMessage) : undefined;
     case 'requestDetail':
       return str(data, 'taskId') && str(data, 'callId') ? (data as unknown as WebviewMessage) : undefined;
@@ -62,6 +65,12 @@ export function parseHostMessage(data: unknown): HostMessage | undefined {
       return str(data, 'taskId') && str(data, 'callId') ? (data as unknown as HostMessage) : undefined;
     case 'theme':
       return typeof data.theme === 'string' ? (data as unknown as HostMessage) : undefined;
+    case 'showReview':
+      return str(data, 'taskId') ? (data as unknown as HostMessage) : undefined;
+    case 'review':
+      return str(data, 'taskId') && (isObj(data.review) || typeof data.error === 'string')
+        ? (data as unknown as HostMessage)
+        : undefined;
     default:
       return undefined;
   }

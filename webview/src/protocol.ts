@@ -7,8 +7,9 @@
  * (the webview was reloaded) with a fresh `init` and the events again (`reset: true`).
  */
 import type { ApprovalDecision, ApprovalInfo, TaskInfo } from '../../gateway/protocol';
+import type { TaskReview } from '../../gateway/review/review-types';
 
-export type { ApprovalDecision, ApprovalInfo, TaskInfo };
+export type { ApprovalDecision, ApprovalInfo, TaskInfo, TaskReview };
 
 export const WEBVIEW_PROTOCOL_VERSION = 1;
 
@@ -166,7 +167,23 @@ export interface RevealMessage {
   readonly callId: string;
 }
 
+/** The answer to `requestReview`: the task's access review (gateway/review/), or why there is none. */
+export interface ReviewMessage {
+  readonly type: 'review';
+  readonly taskId: string;
+  readonly review?: TaskReview;
+  readonly error?: string;
+}
+
+/** Show the task's Review tab (the "Review Task Access" command). */
+export interface ShowReviewMessage {
+  readonly type: 'showReview';
+  readonly taskId: string;
+}
+
 export type HostMessage =
+  | ReviewMessage
+  | ShowReviewMessage
   | InitMessage
   | EventsMessage
   | TasksMessage
@@ -208,5 +225,30 @@ export interface ExportBundleMessage {
   readonly taskId: string;
 }
 
+/** Compute the task's access review (answered with `review`). */
+export interface RequestReviewMessage {
+  readonly type: 'requestReview';
+  readonly taskId: string;
+}
+
+/** Open the task's least-privilege policy as a new scope template (an untitled JSON editor). */
+export interface SuggestPolicyMessage {
+  readonly type: 'suggestPolicy';
+  readonly taskId: string;
+}
+
+/** Decide the task's recorded calls again under a policy the user picks (the host asks which). */
+export interface ComparePolicyMessage {
+  readonly type: 'comparePolicy';
+  readonly taskId: string;
+}
+
 export type WebviewMessage =
-  ReadyMessage | OpenTaskMessage | DecideApprovalMessage | RequestDetailMessage | ExportBundleMessage;
+  | ReadyMessage
+  | OpenTaskMessage
+  | DecideApprovalMessage
+  | RequestDetailMessage
+  | ExportBundleMessage
+  | RequestReviewMessage
+  | SuggestPolicyMessage
+  | ComparePolicyMessage;

@@ -18,6 +18,7 @@ import {
 import { parseHostMessage } from '../protocol-guards';
 import type { FrameScheduler } from './replay-state.svelte';
 import { unrecordedBefore } from '../model/unrecorded';
+import { ReviewState } from './review-state.svelte';
 import { SessionState } from './session-state.svelte';
 
 function newestFirst(a: TaskSummary, b: TaskSummary): number {
@@ -39,6 +40,9 @@ export class AppState {
   /** The session on screen (view kind 'session'). */
   session: SessionState | undefined = $state.raw(undefined);
 
+  /** What the session view shows: its calls, or the task's access review. */
+  tab: 'calls' | 'review' = $state('calls');
+
   sortedTasks: readonly TaskSummary[] = $derived([...this.tasks].sort(newestFirst));
   readOnly: boolean = $derived(this.mode === 'bundle');
 
@@ -47,6 +51,7 @@ export class AppState {
   #coalesce: FrameScheduler | undefined;
   #sessions = new Map<string, SessionState>();
   #unrecordedBefore = -Infinity;
+  #reviews = new Map<string, ReviewState>();
 
   /**
    * @param frames drives the replay (default: the browser's animation frames).
@@ -86,6 +91,18 @@ export class AppState {
     }
     s.unrecordedBefore = this.#unrecordedBefore;
     return s;
+  }
+
+  reviewFor(taskId: string): ReviewState {
+    let r = this.#reviews.get(taskId);
+    if (!r) this.#reviews.set(taskId, (r = new ReviewState(taskId, this.#post)));
+    return r;
+  }
+
+  /** Switches the session view between its calls and its review (asked for on first show). */
+  showTab(tab: 'calls' | 'review'): void {
+    this.tab = tab;
+    if (tab === 'review' && this.session) this.reviewFor(this.session.taskId).request();
   }
 
   taskSummary(taskId: string): TaskSummary | undefined {
@@ -133,6 +150,7 @@ export class AppState {
         break;
       }
       case 'events': {
+        if (msg.events.length > 0) this.#reviews.get(msg.taskId)?.markStale();
         const s = this.sessionFor(msg.taskId);
         if (msg.reset) {
           s.replay.dispose();
@@ -169,7 +187,14 @@ export class AppState {
         this.theme = msg.theme;
         break;
       case 'reveal':
+        this.tab = 'calls';
         this.#sessions.get(msg.taskId)?.reveal(msg.callId);
+        break;
+      case 'review':
+        this.reviewFor(msg.taskId).receive(msg);
+        break;
+      case 'showReview':
+        if (this.session?.taskId === msg.taskId) this.showTab('review');
         break;
     }
   }
