@@ -6,15 +6,17 @@ import type { BodyDetail } from '../protocol';
 
 /**
  * The decision, as coloured in the UI. `approved`: allowed because a human approved it;
- * `pending`: held, waiting for a human; `refused`: the gateway answered before deciding (bad
+ * `pending`: held, waiting for a human; `expired`: held, and nobody decided before the approval
+ * timeout refused it (not a person's or a rule's denial); `refused`: the gateway answered before deciding (bad
  * signature, unknown key); `unknown`: the request was recorded but no decision (yet).
  */
-export type Outcome = 'allowed' | 'approved' | 'denied' | 'pending' | 'refused' | 'unknown';
+export type Outcome = 'allowed' | 'approved' | 'denied' | 'expired' | 'pending' | 'refused' | 'unknown';
 
 export const OUTCOMES: readonly Outcome[] = [
   'allowed',
   'approved',
   'denied',
+  'expired',
   'pending',
   'refused',
   'unknown',
@@ -33,6 +35,17 @@ export interface ApprovalTrail {
   timeoutSeconds?: number;
   decision?: string;
   decidedBy?: string;
+  /** What the gateway judged of the call (high, medium, low) and why. */
+  risk?: { level: string; reasons: string[] };
+  /** The parameters that matter, readable (policy documents pretty-printed, broad grants flagged). */
+  facts?: { label: string; value: string; document?: boolean; warning?: string }[];
+  /** Who asked: the task's identity and agent, and the client program. */
+  identity?: string;
+  caller?: string;
+  /** approve-for-task: the resource patterns granted. */
+  grant?: string[];
+  /** False when "approve for the task" cannot apply (live approvals say). */
+  grantable?: boolean;
   /** The control-API client the decision came from, and the process the OS names for it. */
   decidedVia?: string;
   decidedAt?: string;
@@ -98,6 +111,7 @@ export interface CallRecord {
 }
 
 export function outcomeOf(r: CallRecord): Outcome {
+  if (r.approval?.state === 'expired') return 'expired';
   if (r.decision === 'deny') return 'denied';
   if (r.decision === 'allow') return r.approval && r.approval.state === 'approved' ? 'approved' : 'allowed';
   if (r.approval) {
