@@ -25,6 +25,7 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
       return typeof data.protocol === 'number' ? (data as unknown as WebviewMessage) : undefined;
     case 'openTask':
     case 'exportBundle':
+    case 'endTask':
       return str(data, 'taskId') ? (data as unknown as WebviewMessage) : undefined;
     case 'requestDetail':
       return str(data, 'taskId') && str(data, 'callId') ? (data as unknown as WebviewMessage) : undefined;

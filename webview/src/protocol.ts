@@ -69,6 +69,8 @@ export interface TaskSummary {
    * recorded (events were removed), a broken chain, a bundle that says it is incomplete.
    */
   readonly fault?: string;
+  /** The user may end this task from the list (an active agent task; the workspace task is always on). */
+  readonly endable?: boolean;
 }
 
 /** What the panel shows: the task list (the sidebar view) or one task's session (an editor). */
@@ -203,5 +205,16 @@ export interface ExportBundleMessage {
   readonly taskId: string;
 }
 
+/** "End Task" on a row of the task list (the host asks the user to confirm). */
+export interface EndTaskMessage {
+  readonly type: 'endTask';
+  readonly taskId: string;
+}
+
 export type WebviewMessage =
-  ReadyMessage | OpenTaskMessage | DecideApprovalMessage | RequestDetailMessage | ExportBundleMessage;
+  | ReadyMessage
+  | OpenTaskMessage
+  | DecideApprovalMessage
+  | RequestDetailMessage
+  | ExportBundleMessage
+  | EndTaskMessage;

@@ -77,7 +77,7 @@ void test('the task list shows tasks newest first with their counts, and opens o
   const items = [...ui.target.querySelectorAll<HTMLElement>('[role="option"]')];
   assert.deepEqual(
     items.map((i) => i.querySelector('.name')?.textContent),
-    ['new task', 'old task'],
+    ['Imported: new task', 'old task'],
   );
   assert.match(items[0]!.textContent, /12 calls\s+2 denied\s+1 approved\s+3 masked/);
   assert.match(items[0]!.querySelector('.signer')!.textContent, /signed by\s+alice\s+abcdefgh…23456789/);
@@ -450,5 +450,34 @@ void test('a pending approval shows its risk, who asks, the facts that matter an
   assert.match(text, /Broad: s3:\*/);
   assert.match(text, /refused automatically in 2 min 0\d s/);
   assert.ok(ui.target.querySelector('.detail pre.doc'), 'the document is pretty-printed');
+  ui.destroy();
+});
+
+void test('task rows: limits, plurals, a pending badge that keeps the name whole, End Task and a context menu', () => {
+  const active = summary('t-live', 'fix the upload lambda', '2026-11-22T10:00:00Z', {
+    endable: true,
+    counts: { calls: 1, allowed: 0, denied: 0, approved: 0, pending: 1, masked: 0, refused: 0, failed: 0 },
+  });
+  const live = {
+    ...active,
+    task: { ...active.task, state: 'active' as const, endedAt: undefined, expiresAt: '2026-11-22T11:00:00Z' },
+  };
+  const { ui, posted } = mountApp({ mode: 'live', theme: 'dark', view: { kind: 'tasks' }, tasks: [live] });
+  const item = ui.target.querySelector<HTMLElement>('[role="option"]')!;
+  assert.equal(item.querySelector('.name')?.textContent, 'fix the upload lambda');
+  assert.equal(item.querySelector('.line1 .chip'), null, 'the badge is not on the name line');
+  assert.match(item.querySelector('.counts')!.textContent, /1 waiting for approval\s+1 call(?!s)/);
+  assert.match(item.textContent, /key expires \d{1,2}:\d\d( [AP]M)? · scope: any call no rule denies/);
+  assert.deepEqual(JSON.parse(item.dataset.vscodeContext ?? '{}'), {
+    webviewSection: 'task',
+    taskId: 't-live',
+    imported: false,
+    endable: true,
+    preventDefaultContextMenuItems: true,
+  });
+  const end = item.querySelector<HTMLElement>('vscode-toolbar-button[icon="debug-stop"]')!;
+  assert.ok(item.querySelector('vscode-toolbar-button[icon="save-as"]'), 'export reads as saving a file');
+  ui.act(() => end.click());
+  assert.deepEqual(posted.at(-1), { type: 'endTask', taskId: 't-live' });
   ui.destroy();
 });

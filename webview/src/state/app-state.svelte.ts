@@ -97,6 +97,10 @@ export class AppState {
     this.#post({ type: 'exportBundle', taskId });
   }
 
+  endTask(taskId: string): void {
+    if (!this.readOnly) this.#post({ type: 'endTask', taskId });
+  }
+
   decide(
     approval: { approvalId: string; taskId: string; callId: string },
     decision: ApprovalDecision,
