@@ -37,6 +37,12 @@ after(async () => {
   await s?.stop();
 });
 
+/** The session panel shows every call (a click on its time axis, as runCommand makes, seeks the replay). */
+async function showAll(panel: Frame): Promise<void> {
+  const button = panel.locator('vscode-button', { hasText: 'Show all' });
+  if (await button.isVisible().catch(() => false)) await button.click();
+}
+
 async function shot(name: string, target?: Locator): Promise<void> {
   const made = await s.workbench.screenshot(name, target);
   await mkdir(SHOTS, { recursive: true });
@@ -44,6 +50,7 @@ async function shot(name: string, target?: Locator): Promise<void> {
 }
 
 let terminalOpen = false;
+let terminalHidden = false;
 
 /**
  * The gateway must be up with the policy (if it refused to start, say why instead of timing out);
@@ -62,9 +69,11 @@ async function gatewayRunning(): Promise<void> {
       .catch(() => '');
     assert.fail(`the gateway did not start with a workspace policy: ${hover}`);
   }
-  if (!terminalOpen) {
+  // A terminal that was hidden does not repaint its prompt: a fresh one is ready at once.
+  if (!terminalOpen || terminalHidden) {
     await s.workbench.runCommand('Terminal: Create New Terminal');
     terminalOpen = true;
+    terminalHidden = false;
   } else {
     await s.workbench.runCommand('Terminal: Focus Terminal');
   }
@@ -108,6 +117,7 @@ async function fromPendingList(summary: RegExp, choice: string): Promise<void> {
 async function hidePanel(): Promise<void> {
   if (await s.workbench.page.locator('.part.panel').isVisible())
     await s.workbench.runCommand('View: Hide Panel');
+  terminalHidden = true;
   await s.workbench.page.waitForTimeout(500);
 }
 
@@ -204,6 +214,7 @@ void test('decided elsewhere: the prompt retires and the open details panel show
   await fromPendingList(/e2e-elsewhere/, 'Details');
   const panel = await webview('section.detail .pending');
   assert.match(await panel.locator('section.detail').innerText(), /Waiting for your decision/);
+  await showAll(panel);
   await s.workbench.page.waitForTimeout(500);
   await shot('approval-details-dark');
   await toast.waitFor({ timeout: 5_000 });
@@ -236,6 +247,7 @@ void test('AdministratorAccess reads as high risk; Deny from the details panel r
   await shot('approval-prompt-high-risk-dark', toast);
   await s.workbench.clickInToast(/HIGH RISK/, 'Details');
   const panel = await webview('section.detail .risk-high');
+  await showAll(panel);
   await s.workbench.page.waitForTimeout(500);
   await shot('approval-details-high-risk-dark');
   await panel.locator('section.detail vscode-button', { hasText: 'Deny' }).click();
@@ -263,9 +275,23 @@ void test('light theme: the prompt, the details panel and the Tasks view', async
   const list = await webview('[aria-label="Airlock tasks, newest first"]');
   await list.locator('.app.theme-light').waitFor({ timeout: 10_000 });
   await shot('tasks-view-light', s.workbench.page.locator('.part.sidebar'));
+  // The row's context menu (webview/context, keyed on the row's data-vscode-context).
+  await list.locator('.task', { hasText: 'Workspace: project' }).first().click({ button: 'right' });
+  const menu = s.workbench.page.locator('.monaco-menu').first();
+  await menu.waitFor({ timeout: 10_000 });
+  const items = await menu.locator('.action-label').allInnerTexts();
+  for (const want of ['Open Timeline', 'Export Session Bundle…', 'Copy Task Id'])
+    assert.ok(
+      items.some((i) => i.includes(want)),
+      `${want} in ${items.join(' | ')}`,
+    );
+  assert.ok(!items.some((i) => i.includes('End Task')), 'the workspace task is always on');
+  await shot('tasks-view-context-menu-light');
+  await s.workbench.page.keyboard.press('Escape');
   await fromPendingList(/AdministratorAccess/, 'Details');
   const panel = await webview('section.detail .risk-high');
   await panel.locator('.app.theme-light').waitFor({ timeout: 10_000 });
+  await showAll(panel);
   await s.workbench.page.waitForTimeout(500);
   await shot('approval-details-light');
   await panel.locator('section.detail vscode-button', { hasText: 'Deny' }).click();
@@ -289,5 +315,6 @@ void test('expiry: a notification says nobody answered, the agent is told so, th
   const f = await webview('.row.o-expired');
   assert.match(await f.locator('.row.o-expired').first().innerText(), /expired/);
   await hidePanel();
+  await showAll(f);
   await shot('timeline-expired-light');
 });
