@@ -120,7 +120,7 @@ export async function showPendingApprovals(gateway: GatewayController, store: Ap
     store.all.map((a: ApprovalInfo) => ({
       label: a.summary,
       description: `task "${a.taskName}"`,
-      detail: `${a.action} on ${a.resources.join(', ') || '*'}${a.rule ? ` — ${a.rule.reason}` : ''} · expires ${new Date(a.expiresAt).toLocaleTimeString()}`,
+      detail: `${a.risk?.level === 'high' ? 'HIGH RISK · ' : ''}${a.action}${a.resources.some((r) => r !== '*') ? ` on ${a.resources.filter((r) => r !== '*').join(', ')}` : ' (no resource)'}${a.rule ? ` — ${a.rule.reason}` : ''} · refused automatically at ${new Date(a.expiresAt).toLocaleTimeString()}`,
       approvalId: a.approvalId,
       action: a.action,
     })),
