@@ -36,6 +36,10 @@ function resourcesText(resources: readonly string[]): string {
   return ` on ${named.slice(0, 2).join(', ')}${named.length > 2 ? `, and ${named.length - 2} more` : ''}`;
 }
 
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /** Who is asking: the task, the person or agent behind it, and the program that called. */
 export function askedBy(a: ApprovalInfo): string {
   return [`task "${a.taskName}"`, a.identity, a.caller].filter((x) => x && x.trim() !== '').join(' · ');
@@ -61,7 +65,7 @@ export function approvalPromptText(a: ApprovalInfo, now = Date.now()): string {
     ? ` Refused automatically at ${clock(expires)} (in ${countdown(expires - now)}) unless you decide.`
     : '';
   return (
-    `${head}${askedBy(a)} wants to ${asPredicate(a.summary)}: ${a.action}${resourcesText(a.resources)}.` +
+    `${head}${capitalized(askedBy(a))} wants to ${asPredicate(a.summary)}: ${a.action}${resourcesText(a.resources)}.` +
     `${warnings.length > 0 && risk?.level !== 'high' ? ` ${warnings.join(' ')}` : ''}${why}` +
     `${note ? ` Note: ${note}.` : ''}${deadline}`
   );

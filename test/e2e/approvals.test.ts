@@ -133,7 +133,7 @@ void test('the prompt is a decision: buttons, words and real ARNs; hidden, the c
   );
   const text = await toast.innerText();
   assert.match(text, new RegExp(`iam:CreateRole on arn:aws:iam::${s.fake.accountId}:role/e2e-hidden`));
-  assert.match(text, /task "Workspace: project"/);
+  assert.match(text, /task "Workspace: project"/i);
   assert.match(text, /aws-cli\//);
   assert.match(text, /Asked by rule ask-create-role: new roles change who may do what/);
   assert.match(text, /Refused automatically at .* \(in \d+ s\)/);
@@ -245,6 +245,15 @@ void test('AdministratorAccess reads as high risk; Deny from the details panel r
   await toast.waitFor({ timeout: 30_000 });
   assert.match(await toast.innerText(), /AdministratorAccess: every action on every resource/);
   await shot('approval-prompt-high-risk-dark', toast);
+  // Approve asks to confirm a high-risk call; cancelled, the call still waits and the prompt is back.
+  await s.workbench.clickInToast(/HIGH RISK/, 'Approve');
+  const dialog = s.workbench.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 10_000 });
+  assert.match(await dialog.innerText(), /Approve a high-risk call\?/);
+  await shot('approval-high-risk-confirm-dark', dialog);
+  await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  await toast.waitFor({ timeout: 10_000 });
+  assert.equal((await pendingApproval((a) => a.action === 'iam:AttachRolePolicy')).state, 'pending');
   await s.workbench.clickInToast(/HIGH RISK/, 'Details');
   const panel = await webview('section.detail .risk-high');
   await showAll(panel);
