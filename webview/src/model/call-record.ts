@@ -162,7 +162,31 @@ export function searchTextOf(r: CallRecord): string {
     r.status === undefined ? '' : String(r.status),
   ];
   for (const a of r.actions) parts.push(a.action, ...a.resources);
+  if (r.approval?.summary) parts.push(r.approval.summary);
+  if (r.params) paramValues(r.params, parts, { left: PARAM_TEXT_BUDGET }, 0);
   return parts.join('\n').toLowerCase();
+}
+
+/** How much of a call's parameters search reads (a policy name, an e-mail, not a whole template). */
+const PARAM_TEXT_BUDGET = 4096;
+
+/** The parameters' names and values as text, depth-first, until the budget is spent. */
+function paramValues(v: unknown, out: string[], budget: { left: number }, depth: number): void {
+  if (budget.left <= 0 || depth > 8) return;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+    const text = String(v).slice(0, budget.left);
+    budget.left -= text.length;
+    out.push(text);
+  } else if (Array.isArray(v)) {
+    for (const x of v) paramValues(x, out, budget, depth + 1);
+  } else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (budget.left <= 0) return;
+      out.push(k);
+      budget.left -= k.length;
+      paramValues(x, out, budget, depth + 1);
+    }
+  }
 }
 
 /** The first IAM action of a call, or its service:operation when it maps to none. */
