@@ -27,7 +27,8 @@ function parseDecide(body: unknown): DecideApprovalRequest {
   let grant: { resources: string[] } | undefined;
   if (b.grant !== undefined) {
     const g: unknown = b.grant;
-    const resources = g !== null && typeof g === 'object' ? (g as { resources?: unknown }).resources : undefined;
+    const resources =
+      g !== null && typeof g === 'object' ? (g as { resources?: unknown }).resources : undefined;
     if (
       b.decision !== 'approve-for-task' ||
       !Array.isArray(resources) ||
