@@ -460,7 +460,12 @@ void test('task rows: limits, plurals, a pending badge that keeps the name whole
   });
   const live = {
     ...active,
-    task: { ...active.task, state: 'active' as const, endedAt: undefined, expiresAt: '2026-11-22T11:00:00Z' },
+    task: {
+      ...active.task,
+      state: 'active' as const,
+      endedAt: undefined,
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    },
   };
   const { ui, posted } = mountApp({ mode: 'live', theme: 'dark', view: { kind: 'tasks' }, tasks: [live] });
   const item = ui.target.querySelector<HTMLElement>('[role="option"]')!;
