@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { ApprovalInfo } from '../../gateway/protocol';
+import { type FakeAws, startFakeAws } from '../fakes';
 import { awsV1 } from '../support/aws-clients';
+import { type GatewayProcess, startGatewayProcess, startTask } from '../support/gateway-process';
 import { readJournalEvents } from '../support/journal';
 import { type ApprovalStack, controlFetch, startApprovalStack, TRUST_LAMBDA } from './approvals-helpers';
 
@@ -99,5 +102,40 @@ void describe('approve for the task on a pattern the person picked, through the 
     assert.notEqual(b.approvalId, a.approvalId);
     assert.equal((await decide(s, b.approvalId, { decision: 'deny', decidedBy: 'test' })).status, 200);
     assert.match((await third).stderr, /AccessDenied/);
+  });
+});
+
+void describe('the prompt names the account learned from the credentials (STS), with no --account-id', () => {
+  let fake: FakeAws;
+  let gw: GatewayProcess;
+  before(async () => {
+    fake = await startFakeAws();
+    gw = await startGatewayProcess({ upstream: fake.url, credentials: fake.credentials });
+  });
+  after(async () => {
+    await gw?.dispose();
+    await fake?.close();
+  });
+
+  void test('the held call carries arn:aws:iam::<that account>:role/…, never * or an unknown marker', async () => {
+    const task = await startTask(gw, ['--name', 'sts account']);
+    const cli = awsV1(
+      ['iam', 'create-role', '--role-name', 'sts-bot', '--assume-role-policy-document', TRUST_LAMBDA],
+      task.env,
+    );
+    let a: ApprovalInfo | undefined;
+    for (let i = 0; i < 300 && !a; i++) {
+      const r = await controlFetch(gw, '/approvals');
+      a = ((await r.json()) as { approvals: ApprovalInfo[] }).approvals[0];
+      if (!a) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(a, 'an approval was raised');
+    assert.deepEqual(a.resources, [`arn:aws:iam::${fake.accountId}:role/sts-bot`]);
+    const d = await controlFetch(gw, `/approvals/${a.approvalId}/decide`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'deny', decidedBy: 'test' }),
+    });
+    assert.equal(d.status, 200);
+    assert.notEqual((await cli).code, 0);
   });
 });
