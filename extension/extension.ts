@@ -18,6 +18,14 @@ import { STATUS_MENU_COMMAND, StatusBar } from './ui/status-bar';
 
 let running: GatewayController | undefined;
 
+/** A task id, or the task list's context-menu argument (its row's `data-vscode-context`). */
+type TaskArg = string | { readonly taskId?: unknown };
+
+function taskIdOf(arg: TaskArg | undefined): string | undefined {
+  if (typeof arg === 'string') return arg;
+  return typeof arg?.taskId === 'string' ? arg.taskId : undefined;
+}
+
 /** The workspace policy file of the first folder on disk, if any. */
 function policyFile(): string | undefined {
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
@@ -74,7 +82,9 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   running = gateway;
   const timeline = registerTimeline({ context, log, dataDir, gateway, tasks, policyFile });
-  const notifier = new ApprovalNotifier(gateway.approvals);
+  const notifier = new ApprovalNotifier(gateway.approvals, (approvalId, decision) =>
+    decideApproval(gateway, gateway.approvals, approvalId, decision),
+  );
 
   const refresh = (): void =>
     statusBar.update({
@@ -98,7 +108,17 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(vscode.commands.registerCommand(id, run));
   };
   command('airlock.startTask', () => startAgentTask(tasks, policyFile()));
-  command('airlock.endTask', () => endTask(tasks));
+  command('airlock.endTask', (arg?: TaskArg) => endTask(tasks, taskIdOf(arg)));
+  command('airlock.copyTaskId', async (arg?: TaskArg) => {
+    const id = taskIdOf(arg);
+    if (!id) return;
+    await vscode.env.clipboard.writeText(id);
+    vscode.window.setStatusBarMessage(`Airlock: copied task id ${id}`, 4_000);
+  });
+  command('airlock.openTaskTimeline', (arg?: TaskArg) => {
+    const id = taskIdOf(arg);
+    return id ? timeline.openTask(id) : timeline.openCurrent();
+  });
   command('airlock.showPendingApprovals', () => showPendingApprovals(gateway, gateway.approvals));
   command(DECIDE_COMMAND, (approvalId: string, decision: ApprovalDecision) =>
     decideApproval(gateway, gateway.approvals, approvalId, decision),
@@ -109,7 +129,7 @@ export function activate(context: vscode.ExtensionContext): void {
     client: () => gateway.client,
     currentTaskId: () => tasks.current?.taskId,
   };
-  command('airlock.exportBundle', (taskId?: string) => exportSessionBundle(bundles, taskId));
+  command('airlock.exportBundle', (arg?: TaskArg) => exportSessionBundle(bundles, taskIdOf(arg)));
   command('airlock.importBundle', (uri?: vscode.Uri) => importSessionBundle(bundles, uri));
   command('airlock.openPolicy', () => openPolicy(policyFile(), () => policyChanged('created')));
   command('airlock.showLog', () => log.show());

@@ -159,6 +159,35 @@ export interface ApprovalInfo {
    * attempt it let through (5xx, throttling, connection error).
    */
   readonly retriesRidden?: number;
+  /** False when "approve for the task" cannot apply (the call names no action and resource). */
+  readonly grantable?: boolean;
+  /** approve-for-task: the resource patterns the grant covers for the call's actions. */
+  readonly grant?: { readonly resources: readonly string[] };
+  /** How much harm the call can do, and why (gateway/approvals/assess-call.ts). */
+  readonly risk?: ApprovalRisk;
+  /** The parameters that matter, in words (policy documents pretty-printed, broad grants flagged). */
+  readonly facts?: readonly ApprovalFact[];
+  /** The client program that made the call, from its User-Agent (`aws-cli/1.32.0`). */
+  readonly caller?: string;
+}
+
+export type RiskLevel = 'high' | 'medium' | 'low';
+
+export interface ApprovalRisk {
+  readonly level: RiskLevel;
+  /** Why, one short sentence each (`grants AdministratorAccess: every action on every resource`). */
+  readonly reasons: readonly string[];
+}
+
+/** One parameter that matters for the decision. */
+export interface ApprovalFact {
+  readonly label: string;
+  /** Plain text; multi-line for a pretty-printed document. */
+  readonly value: string;
+  /** Set when the value is a document (JSON), to be shown monospaced. */
+  readonly document?: boolean;
+  /** What is dangerous about it, when something is. */
+  readonly warning?: string;
 }
 
 export interface ListApprovalsResponse {
@@ -173,6 +202,12 @@ export interface DecideApprovalRequest {
    * came from (CLIENT_HEADER and what the gateway sees of the connection).
    */
   readonly decidedBy?: string;
+  /**
+   * approve-for-task only: what the grant covers besides this call, as resource patterns (the
+   * call's own ARNs, or ARNs with wildcards in the resource part that match them:
+   * gateway/approvals/grant-pattern.ts). Default: exactly the call's resources.
+   */
+  readonly grant?: { readonly resources: readonly string[] };
 }
 
 export interface DecideApprovalResponse {

@@ -9,6 +9,8 @@ export interface ApprovalChange {
 /** The pending approvals of one gateway, kept from its event stream and re-synced by listing. */
 export class ApprovalStore {
   private readonly pending = new Map<string, ApprovalInfo>();
+  /** Recently settled approvals, so a late click can say who decided (bounded). */
+  private readonly settled = new Map<string, ApprovalInfo>();
   private readonly listeners = new Set<(change: ApprovalChange) => void>();
 
   onChange(listener: (change: ApprovalChange) => void): () => void {
@@ -22,6 +24,11 @@ export class ApprovalStore {
 
   get(approvalId: string): ApprovalInfo | undefined {
     return this.pending.get(approvalId);
+  }
+
+  /** The approval pending, or as last known once settled. */
+  last(approvalId: string): ApprovalInfo | undefined {
+    return this.pending.get(approvalId) ?? this.settled.get(approvalId);
   }
 
   get size(): number {
@@ -48,7 +55,16 @@ export class ApprovalStore {
 
   /** This approval is no longer pending (decided here, elsewhere, or expired). */
   settle(approval: ApprovalInfo): void {
+    const known = this.settled.get(approval.approvalId);
+    // A guess (expired, after a refused decision) never overwrites what the gateway said.
+    if (!known || approval.decidedAt || approval.state !== 'expired') this.remember(approval);
     if (this.pending.delete(approval.approvalId)) this.emit({ added: [], removed: [approval] });
+  }
+
+  private remember(approval: ApprovalInfo): void {
+    this.settled.delete(approval.approvalId);
+    this.settled.set(approval.approvalId, approval);
+    if (this.settled.size > 200) this.settled.delete(this.settled.keys().next().value ?? '');
   }
 
   /** Replaces the pending set with a fresh listing (after a reconnect, or when polling). */

@@ -2,6 +2,8 @@ import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import type { ApprovalDecision, ApprovalInfo } from '../../gateway/protocol';
 import { DETAILS_COMMAND } from '../approvals/approval-notifier';
+import { askedBy } from '../approvals/approval-prompt';
+import { pickGrant } from '../approvals/pick-grant';
 import type { ApprovalStore } from '../approvals/approval-store';
 import { AirlockClientError } from '../control/airlock-client';
 import type { GatewayController } from '../gateway/gateway-controller';
@@ -22,7 +24,10 @@ function decidedBy(): string {
 
 /**
  * Decides a pending approval; Deny first asks for the reason the agent will see, unless one was
- * `given` (the timeline's approval actions have their own reason field).
+ * `given` (the timeline's approval actions have their own reason field); Approve for Task asks
+ * which resources the grant covers; approving a high-risk call asks to confirm. Resolves with the
+ * approval as it stands afterwards (still pending when nothing was decided), or undefined when
+ * it is no longer known here.
  */
 export async function decideApproval(
   gateway: GatewayController,
@@ -30,12 +35,41 @@ export async function decideApproval(
   approvalId: string,
   decision: ApprovalDecision,
   given?: { readonly reason: string },
-): Promise<void> {
+): Promise<ApprovalInfo | undefined> {
   const client = gateway.client;
   const approval = store.get(approvalId);
   if (!client || !approval) {
-    void vscode.window.showInformationMessage('Airlock: this call is no longer waiting for a decision.');
-    return;
+    const last = store.last(approvalId);
+    void vscode.window.showInformationMessage(
+      last && last.state !== 'pending'
+        ? `Airlock: this call was ${last.state === 'expired' ? 'refused: nobody decided in time' : `${last.state} already${last.decidedBy ? ` by ${last.decidedBy}` : ''}`}.`
+        : 'Airlock: this call is no longer waiting for a decision.',
+    );
+    return last;
+  }
+  const stillPending = (): ApprovalInfo | undefined => {
+    if (store.get(approvalId)) return store.get(approvalId);
+    void vscode.window.showInformationMessage('Airlock: this call was decided elsewhere meanwhile.');
+    return store.last(approvalId);
+  };
+  if (decision === 'approve-once' && approval.risk?.level === 'high') {
+    const ok = await vscode.window.showWarningMessage(
+      `Approve a high-risk call? ${approval.summary}`,
+      {
+        modal: true,
+        detail: `${approval.risk.reasons.join('\n')}\n\n${approval.action} on ${approval.resources.join(', ')}\nAsked by ${askedBy(approval)}.`,
+      },
+      'Approve',
+    );
+    if (ok !== 'Approve') return store.get(approvalId);
+    if (!store.get(approvalId)) return stillPending();
+  }
+  let grant: { resources: string[] } | undefined;
+  if (decision === 'approve-for-task') {
+    const picked = await pickGrant(approval);
+    if (!picked) return store.get(approvalId);
+    if (!store.get(approvalId)) return stillPending();
+    grant = picked.exact ? undefined : { resources: picked.resources };
   }
   let reason: string | undefined = given?.reason;
   if (decision === 'deny' && !given) {
@@ -45,29 +79,34 @@ export async function decideApproval(
       value: 'Denied in the editor',
       ignoreFocusOut: true,
     });
-    if (reason === undefined) return;
-    if (!store.get(approvalId)) {
-      void vscode.window.showInformationMessage('Airlock: this call was decided elsewhere meanwhile.');
-      return;
-    }
+    if (reason === undefined) return store.get(approvalId);
+    if (!store.get(approvalId)) return stillPending();
   }
   try {
     const settled = await client.decide(approvalId, {
       decision,
       reason: reason?.trim() || undefined,
       decidedBy: decidedBy(),
+      ...(grant ? { grant } : {}),
     });
     store.settle(settled);
-    vscode.window.setStatusBarMessage(`Airlock: ${approval.action} ${DECISION_WORDS[decision]}`, 5_000);
+    const what =
+      decision === 'approve-for-task'
+        ? `approved for the rest of task "${approval.taskName}" on ${(settled.grant?.resources ?? approval.resources).join(', ')}`
+        : DECISION_WORDS[decision];
+    vscode.window.setStatusBarMessage(`Airlock: ${approval.action} ${what}`, 8_000);
+    return settled;
   } catch (e) {
     if (e instanceof AirlockClientError && (e.code === 'ApprovalNotPending' || e.code === 'NotFound')) {
+      // Decided or expired meanwhile: the gateway's event says which; until then, it is not pending.
       store.settle({ ...approval, state: 'expired' });
       void vscode.window.showInformationMessage(`Airlock: too late — ${e.message}`);
-    } else {
-      void vscode.window.showErrorMessage(
-        `Airlock: the decision did not reach the gateway: ${(e as Error).message}`,
-      );
+      return store.last(approvalId);
     }
+    void vscode.window.showErrorMessage(
+      `Airlock: the decision did not reach the gateway: ${(e as Error).message}`,
+    );
+    return store.get(approvalId);
   }
 }
 
@@ -81,8 +120,9 @@ export async function showPendingApprovals(gateway: GatewayController, store: Ap
     store.all.map((a: ApprovalInfo) => ({
       label: a.summary,
       description: `task "${a.taskName}"`,
-      detail: `${a.action} on ${a.resources.join(', ') || '*'}${a.rule ? ` — ${a.rule.reason}` : ''} · expires ${new Date(a.expiresAt).toLocaleTimeString()}`,
+      detail: `${a.risk?.level === 'high' ? 'HIGH RISK · ' : ''}${a.action}${a.resources.some((r) => r !== '*') ? ` on ${a.resources.filter((r) => r !== '*').join(', ')}` : ' (no resource)'}${a.rule ? ` — ${a.rule.reason}` : ''} · refused automatically at ${new Date(a.expiresAt).toLocaleTimeString()}`,
       approvalId: a.approvalId,
+      action: a.action,
     })),
     { title: 'Airlock: Pending Approvals', placeHolder: 'Which call?' },
   );
@@ -91,8 +131,8 @@ export async function showPendingApprovals(gateway: GatewayController, store: Ap
     [
       { label: 'Approve', decision: 'approve-once' as const },
       {
-        label: 'Approve for Task',
-        description: 'this action on these resources, until the task ends',
+        label: 'Approve for Task…',
+        description: `${pick.action} for the rest of the task, on resources you pick next`,
         decision: 'approve-for-task' as const,
       },
       { label: 'Deny', decision: 'deny' as const },

@@ -70,8 +70,12 @@ export async function startAgentTask(tasks: TaskManager, policyFile: string | un
   }
 }
 
-/** "Airlock: End Task": ends an agent task (the workspace task is always on). */
-export async function endTask(tasks: TaskManager): Promise<void> {
+/**
+ * "Airlock: End Task": ends an agent task (the workspace task is always on). With `taskId` (the
+ * task list's End Task), that task, after the user confirms.
+ */
+export async function endTask(tasks: TaskManager, taskId?: string): Promise<void> {
+  if (taskId !== undefined) return endOne(tasks, taskId);
   let active;
   try {
     active = await tasks.listActive();
@@ -98,6 +102,37 @@ export async function endTask(tasks: TaskManager): Promise<void> {
     { title: 'Airlock: End Task', placeHolder: 'Which task has finished? Its key stops working at once.' },
   );
   if (!pick) return;
+  await finish(tasks, pick.taskId, pick.label);
+}
+
+async function endOne(tasks: TaskManager, taskId: string): Promise<void> {
+  if (taskId === tasks.workspaceTask?.taskId) {
+    void vscode.window.showInformationMessage(
+      'Airlock: the workspace task is always on, so calls made outside agent tasks are recorded too.',
+    );
+    return;
+  }
+  let task;
+  try {
+    task = (await tasks.listActive()).find((t) => t.taskId === taskId);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Airlock: ${errorText(e)}`);
+    return;
+  }
+  if (!task) {
+    void vscode.window.showInformationMessage('Airlock: this task has ended already.');
+    return;
+  }
+  const ok = await vscode.window.showWarningMessage(
+    `End task "${task.name}"?`,
+    { modal: true, detail: 'Its key stops working at once; its calls waiting for approval are denied.' },
+    'End Task',
+  );
+  if (ok === 'End Task') await finish(tasks, task.taskId, task.name);
+}
+
+async function finish(tasks: TaskManager, taskId: string, name: string): Promise<void> {
+  const pick = { taskId, label: name };
   try {
     const held = await tasks.endTask(pick.taskId);
     void vscode.window.showInformationMessage(

@@ -31,6 +31,8 @@ export interface Timeline {
   openCurrent(): Promise<void>;
   /** An approval's "Details": its call, selected in its task's session. */
   revealApproval(approvalId: string): Promise<void>;
+  /** A task's session (or an imported bundle's editor), from the task list's context menu. */
+  openTask(taskId: string): Promise<void>;
 }
 
 /**
@@ -63,7 +65,13 @@ export function registerTimeline(deps: TimelineDeps): Timeline {
     policyFile: deps.policyFile,
   });
   const panels = new SessionPanels(extensionUri, host, source);
-  const list = new TaskListView(extensionUri, host, source);
+  const list = new TaskListView(
+    extensionUri,
+    host,
+    source,
+    gateway.approvals,
+    (taskId) => taskId !== deps.tasks.workspaceTask?.taskId,
+  );
   context.subscriptions.push(
     { dispose: () => source.dispose() },
     host,
@@ -106,6 +114,10 @@ export function registerTimeline(deps: TimelineDeps): Timeline {
 
   return {
     gatewayEvent: (event) => source.gatewayEvent(event),
+    openTask: async (taskId) => {
+      if (!source.task(taskId)) await source.refresh();
+      await openTask(taskId);
+    },
     openCurrent: async () => {
       const task = deps.tasks.current;
       if (!task) {

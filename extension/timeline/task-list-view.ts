@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { TaskSummary } from '../../webview/src/protocol';
+import type { ApprovalStore } from '../approvals/approval-store';
 import type { TimelineHost } from './timeline-host';
 import type { TimelineSource } from './timeline-source';
 import type { WebviewChannel } from './webview-channel';
@@ -13,37 +15,61 @@ export const TASKS_VIEW_ID = 'airlock.timeline';
  */
 export class TaskListView implements vscode.WebviewViewProvider, vscode.Disposable {
   private channel: WebviewChannel | undefined;
+  private view: vscode.WebviewView | undefined;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeApprovals: () => void;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly host: TimelineHost,
     private readonly source: TimelineSource,
+    private readonly approvals: ApprovalStore,
+    /** Whether the user may end this task here (agent tasks, not the always-on workspace task). */
+    private readonly endable: (taskId: string) => boolean,
   ) {
     this.unsubscribe = source.subscribe({
-      tasks: (tasks) => this.channel?.post({ type: 'tasks', tasks }),
+      tasks: (tasks) => this.channel?.post({ type: 'tasks', tasks: this.marked(tasks) }),
       approval: (approval) => this.channel?.post({ type: 'approvalChanged', approval }),
     });
+    this.unsubscribeApprovals = approvals.onChange(() => this.showBadge());
   }
 
   dispose(): void {
     this.unsubscribe();
+    this.unsubscribeApprovals();
     this.channel?.dispose();
   }
 
+  private marked(tasks: readonly TaskSummary[]): TaskSummary[] {
+    return tasks.map((t) =>
+      !t.imported && t.task.state === 'active' && this.endable(t.task.taskId) ? { ...t, endable: true } : t,
+    );
+  }
+
+  /** Calls waiting for a decision, on the view's icon: a hidden prompt still shows here. */
+  private showBadge(): void {
+    if (!this.view) return;
+    const n = this.approvals.size;
+    this.view.badge =
+      n === 0 ? undefined : { value: n, tooltip: `${n} call${n === 1 ? '' : 's'} waiting for your approval` };
+  }
+
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.showBadge();
     view.webview.options = webviewOptions(this.extensionUri);
     this.channel?.dispose();
     const channel = this.host.connect(view.webview, {
       surface: 'sidebar',
       onReady: async (send) => {
         await this.source.refresh();
-        send(this.host.init({ kind: 'tasks' }, 'live', this.source.summaries));
+        send(this.host.init({ kind: 'tasks' }, 'live', this.marked(this.source.summaries)));
       },
       detail: () => Promise.resolve({}),
     });
     this.channel = channel;
     view.onDidDispose(() => {
+      if (this.view === view) this.view = undefined;
       channel.dispose();
       if (this.channel === channel) this.channel = undefined;
     });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ApprovalDecision } from '../../gateway/protocol';
+import type { ApprovalDecision, ApprovalInfo } from '../../gateway/protocol';
 import type {
   BodyDetail,
   HostMessage,
@@ -19,16 +19,22 @@ export interface TimelineHostDeps {
   readonly extensionUri: vscode.Uri;
   readonly log: vscode.LogOutputChannel;
   readonly approvals: ApprovalStore;
-  /** Decides a pending approval as the notification's buttons do (reason given: no prompt). */
+  /**
+   * Decides a pending approval as the notification's buttons do (reason given: no prompt);
+   * resolves with the approval as it stands afterwards.
+   */
   readonly decide: (
     approvalId: string,
     decision: ApprovalDecision,
     reason: string | undefined,
-  ) => Promise<void>;
+  ) => Promise<ApprovalInfo | undefined>;
   readonly openTask: (taskId: string) => Promise<void>;
   /** The workspace policy file, offered first when comparing a session with a policy. */
   readonly policyFile?: () => string | undefined;
 }
+
+/** The command a task list row's End Task runs (it confirms, then ends the task). */
+export const END_TASK_COMMAND = 'airlock.endTask';
 
 /** What one surface answers on its own: its first messages, and its calls' bodies. */
 export interface SurfaceSpec {
@@ -58,6 +64,13 @@ export class TimelineHost implements vscode.Disposable {
     this.subscriptions.push(
       vscode.window.onDidChangeActiveColorTheme(() => this.broadcast({ type: 'theme', theme: this.theme })),
     );
+    // However an approval stopped waiting (decided here or elsewhere, expired, a refused late
+    // decision), every page hears it, so no detail pane keeps offering a decision.
+    const unsubscribe = deps.approvals.onChange(({ removed }) => {
+      for (const a of removed)
+        this.broadcast({ type: 'approvalChanged', approval: deps.approvals.last(a.approvalId) ?? a });
+    });
+    this.subscriptions.push({ dispose: unsubscribe });
   }
 
   get theme(): ThemeKind {
@@ -123,9 +136,13 @@ export class TimelineHost implements vscode.Disposable {
         case 'openTask':
           await this.deps.openTask(m.taskId);
           break;
-        case 'decideApproval':
-          if (!spec.readOnly) await this.deps.decide(m.approvalId, m.decision, m.reason ?? '');
+        case 'decideApproval': {
+          if (spec.readOnly) break;
+          // The page waits for word on this approval ("Decision sent…"): it always gets one.
+          const after = await this.deps.decide(m.approvalId, m.decision, m.reason ?? '');
+          if (after) channel.post({ type: 'approvalChanged', approval: after });
           break;
+        }
         case 'exportBundle':
           if (!spec.readOnly) await vscode.commands.executeCommand('airlock.exportBundle', m.taskId);
           break;
@@ -137,6 +154,9 @@ export class TimelineHost implements vscode.Disposable {
           break;
         case 'comparePolicy':
           await compareSessionWithPolicy(spec.recorded, m.taskId, this.deps.policyFile?.());
+          break;
+        case 'endTask':
+          if (!spec.readOnly) await vscode.commands.executeCommand(END_TASK_COMMAND, m.taskId);
           break;
       }
     } catch (e) {

@@ -7,7 +7,7 @@ import {
 } from './approval-types';
 import { decidedEvent, expiredEvent, newApproval, requestedEvent } from './new-approval';
 import { type AttemptOutcome, RIDE_WINDOW_MS, RideState } from './retry-rides';
-import { type Grant, type GrantPair, TaskGrants } from './task-grants';
+import { type Grant, type GrantPair, grantProblem, TaskGrants } from './task-grants';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -167,6 +167,7 @@ export class ApprovalManager {
     decidedBy: string,
     reason?: string,
     client?: DecisionClient,
+    grantResources?: readonly string[],
   ): Promise<ApprovalInfo> {
     const e = this.byId.get(approvalId);
     if (!e) throw new ApprovalError('NotFound', `No approval ${approvalId}.`);
@@ -177,11 +178,20 @@ export class ApprovalManager {
         'ApprovalNotPending',
         `Approval ${approvalId} is ${e.deciding ? 'being decided' : e.info.state} already.`,
       );
+    if (decision !== 'approve-for-task' && grantResources !== undefined)
+      throw new ApprovalError('InvalidGrant', 'Resource patterns go only with approve-for-task.');
+    const grant =
+      decision === 'approve-for-task'
+        ? (grantResources ?? [...new Set(e.pairs.map((p) => p.resource))])
+        : undefined;
+    const problem = grant ? grantProblem(e.pairs, grant) : undefined;
+    if (problem)
+      throw new ApprovalError('InvalidGrant', `Cannot approve ${approvalId} for the task: ${problem}.`);
     e.deciding = true;
     const decidedMs = this.now();
     try {
       await this.opts.record(e.info.taskId, [
-        decidedEvent(e.info, { decision, decidedBy, reason, client }, decidedMs - e.requestedMs),
+        decidedEvent(e.info, { decision, decidedBy, reason, client, grant }, decidedMs - e.requestedMs),
       ]);
     } catch (err) {
       e.deciding = false;
@@ -197,9 +207,15 @@ export class ApprovalManager {
       ...(client ? { decidedVia: client } : {}),
       decidedAt: new Date(decidedMs).toISOString(),
       ...(reason !== undefined ? { reason } : {}),
+      ...(grant ? { grant: { resources: [...grant] } } : {}),
     });
-    if (decision === 'approve-for-task') {
-      this.grants.add(e.info.taskId, e.pairs, { approvalId, decidedBy, decidedAt: e.info.decidedAt ?? '' });
+    if (grant) {
+      this.grants.add(
+        e.info.taskId,
+        e.pairs,
+        { approvalId, decidedBy, decidedAt: e.info.decidedAt ?? '' },
+        grant,
+      );
     }
     const waiters = e.waiters;
     e.waiters = [];
@@ -302,5 +318,5 @@ export class ApprovalManager {
 }
 
 function snapshot(e: Entry): ApprovalInfo {
-  return { ...e.info, resources: [...e.info.resources] };
+  return { ...e.info, resources: [...e.info.resources], grantable: e.pairs.length > 0 };
 }

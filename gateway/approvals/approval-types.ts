@@ -5,7 +5,7 @@ import type { ParamsMasker } from './redact-params';
 import type { Ride } from './retry-rides';
 import type { GrantPair } from './task-grants';
 
-export type ApprovalErrorCode = 'NotFound' | 'ApprovalNotPending';
+export type ApprovalErrorCode = 'NotFound' | 'ApprovalNotPending' | 'InvalidGrant';
 
 export class ApprovalError extends Error {
   override readonly name = 'ApprovalError';
@@ -36,6 +36,8 @@ export interface ApprovalRequest {
   /** The request parameters as identified; masked here before anyone sees them. */
   readonly params: Readonly<Record<string, unknown>>;
   readonly rule: { readonly id: string; readonly reason: string };
+  /** The client program, from the User-Agent's first product (`aws-cli/1.32.0`). */
+  readonly caller?: string;
 }
 
 export type HoldOutcome =

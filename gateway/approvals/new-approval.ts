@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventBody } from '../journal/events';
 import type { ApprovalDecision, ApprovalInfo, DecisionClient } from '../protocol';
 import type { ApprovalRequest } from './approval-types';
+import { assessCall } from './assess-call';
 import { type ParamsMasker, redactSecretFields, shrinkParams } from './redact-params';
 
 /** A fresh pending approval for a held call; its parameters masked before anyone sees them. */
@@ -11,6 +12,10 @@ export function newApproval(
   timeoutSeconds: number,
   maskParams: ParamsMasker = redactSecretFields,
 ): ApprovalInfo {
+  const params = shrinkParams(
+    maskParams({ service: req.service, operation: req.operation, params: req.params }),
+  );
+  const { risk, facts } = assessCall({ action: req.action, operation: req.operation, params });
   return {
     approvalId: `apr-${randomBytes(6).toString('hex')}`,
     taskId: req.task.taskId,
@@ -22,13 +27,17 @@ export function newApproval(
     action: req.action,
     resources: [...req.resources],
     summary: req.summary,
-    params: shrinkParams(maskParams({ service: req.service, operation: req.operation, params: req.params })),
+    params,
     rule: req.rule,
     requestedAt: new Date(requestedMs).toISOString(),
     expiresAt: new Date(requestedMs + timeoutSeconds * 1000).toISOString(),
     state: 'pending',
     attempts: 1,
     bodyBinding: req.bodyBinding,
+    grantable: req.pairs.length > 0,
+    risk,
+    facts,
+    ...(req.caller ? { caller: req.caller } : {}),
   };
 }
 
@@ -54,6 +63,9 @@ export function requestedEvent(
       expiresAt: info.expiresAt,
       timeoutSeconds,
       ...(info.bodyBinding ? { bodyBinding: info.bodyBinding } : {}),
+      ...(info.risk ? { risk: info.risk } : {}),
+      ...(info.facts && info.facts.length > 0 ? { facts: info.facts } : {}),
+      ...(info.caller ? { caller: info.caller } : {}),
     },
   };
 }
@@ -66,6 +78,8 @@ export function decidedEvent(
     readonly decidedBy: string;
     readonly reason?: string;
     readonly client?: DecisionClient;
+    /** approve-for-task: the resource patterns granted. */
+    readonly grant?: readonly string[];
   },
   waitedMs: number,
 ): EventBody {
@@ -76,6 +90,7 @@ export function decidedEvent(
       decision: d.decision,
       decidedBy: d.decidedBy,
       ...(d.client ? { client: d.client } : {}),
+      ...(d.grant ? { grant: { resources: d.grant } } : {}),
       reason: d.reason,
       waitedMs,
       attempts: info.attempts,

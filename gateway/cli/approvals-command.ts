@@ -11,7 +11,8 @@ function line(a: ApprovalInfo, now: number): string {
   const left = Math.max(0, Math.round((Date.parse(a.expiresAt) - now) / 1000));
   const tries = a.attempts > 1 ? `, ${a.attempts} attempts` : '';
   const note = bodyBindingNote(a.bodyBinding);
-  return `${a.approvalId}  task "${a.taskName}"  ${a.summary}\n    ${a.action} · rule ${a.rule?.id ?? '-'} · waiting ${waited}s, ${left}s left${tries}${note ? `\n    ${note}` : ''}`;
+  const risk = a.risk?.level === 'high' ? `HIGH RISK: ${a.risk.reasons.join('; ')}\n    ` : '';
+  return `${a.approvalId}  task "${a.taskName}"  ${a.summary}\n    ${risk}${a.action} · rule ${a.rule?.id ?? '-'} · waiting ${waited}s, ${left}s left${tries}${note ? `\n    ${note}` : ''}`;
 }
 
 /** `decided by alice (cli) through airlock-cli approve pid=… (process 4242: node …)`. */
@@ -47,6 +48,7 @@ export async function runApprovalsCommand(
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
       'for-task': { type: 'boolean', default: false },
+      resource: { type: 'string', multiple: true },
       reason: { type: 'string' },
       by: { type: 'string' },
     },
@@ -68,6 +70,8 @@ export async function runApprovalsCommand(
   if (!given) throw new CliError(`${command} needs an approval id (see: airlock approvals)`, 2);
   if (command === 'approve' && values.reason !== undefined) throw new CliError('--reason goes with deny', 2);
   if (command === 'deny' && values['for-task']) throw new CliError('--for-task goes with approve', 2);
+  if (values.resource && !values['for-task'])
+    throw new CliError('--resource goes with approve --for-task (the ARN patterns the grant covers)', 2);
   const decision: ApprovalDecision =
     command === 'deny' ? 'deny' : values['for-task'] ? 'approve-for-task' : 'approve-once';
   const id = await resolveId(client, given);
@@ -77,16 +81,20 @@ export async function runApprovalsCommand(
       decision,
       reason: values.reason,
       decidedBy: values.by ?? `${userInfo().username} (cli)`,
+      ...(values.resource ? { grant: { resources: values.resource } } : {}),
     }));
   } catch (e) {
-    if (e instanceof ControlClientError && (e.code === 'NotFound' || e.code === 'ApprovalNotPending'))
+    if (
+      e instanceof ControlClientError &&
+      (e.code === 'NotFound' || e.code === 'ApprovalNotPending' || e.code === 'InvalidRequest')
+    )
       throw new CliError(e.message);
     throw e;
   }
   process.stdout.write(
     values.json
       ? JSON.stringify(approval, null, 2) + '\n'
-      : `${approval.state} ${approval.approvalId}: ${approval.summary}${decision === 'approve-for-task' ? ' (for the rest of the task)' : ''}\n    ${decidedLine(approval)}\n`,
+      : `${approval.state} ${approval.approvalId}: ${approval.summary}${approval.grant ? ` (for the rest of the task: ${approval.action} on ${approval.grant.resources.join(', ')})` : ''}\n    ${decidedLine(approval)}\n`,
   );
   return 0;
 }

@@ -12,7 +12,9 @@ Commands:
   task end ID [--json]
   task list [--json]
   approvals [--json]                 calls waiting for a human
-  approve ID [--for-task] [--json]   let it through (once, or this action on this resource for the task)
+  approve ID [--for-task [--resource ARN-PATTERN]...] [--json]
+                                     let it through (once, or this action for the rest of the task on
+                                     this resource, or on resources matching the patterns)
   deny ID [--reason TEXT] [--json]
   policy show --effective [--policy FILE]   the workspace policy in force, as JSON
   policy check FILE                  validate a policy file

@@ -24,8 +24,28 @@ function parseDecide(body: unknown): DecideApprovalRequest {
     (typeof b.decidedBy !== 'string' || b.decidedBy.trim() === '' || b.decidedBy.length > 200)
   )
     throw new ControlError('InvalidRequest', 400, 'decidedBy must be a name of 1 to 200 characters.');
+  let grant: { resources: string[] } | undefined;
+  if (b.grant !== undefined) {
+    const g: unknown = b.grant;
+    const resources =
+      g !== null && typeof g === 'object' ? (g as { resources?: unknown }).resources : undefined;
+    if (
+      b.decision !== 'approve-for-task' ||
+      !Array.isArray(resources) ||
+      resources.length === 0 ||
+      resources.length > 20 ||
+      !resources.every((r) => typeof r === 'string' && r.length > 0 && r.length <= 2048)
+    )
+      throw new ControlError(
+        'InvalidRequest',
+        400,
+        'grant goes with approve-for-task and is { resources: [1 to 20 ARN patterns] }.',
+      );
+    grant = { resources: resources as string[] };
+  }
   return {
     decision: b.decision as ApprovalDecision,
+    ...(grant ? { grant } : {}),
     reason: typeof b.reason === 'string' && b.reason.trim() !== '' ? b.reason.trim() : undefined,
     decidedBy: typeof b.decidedBy === 'string' ? b.decidedBy.trim() : undefined,
   };
@@ -51,8 +71,17 @@ export function approvalRoutes(
     const client = await decisionClient(req);
     let approval;
     try {
-      approval = await deps.approvals.decide(id, d.decision, d.decidedBy ?? deps.startedBy, d.reason, client);
+      approval = await deps.approvals.decide(
+        id,
+        d.decision,
+        d.decidedBy ?? deps.startedBy,
+        d.reason,
+        client,
+        d.grant?.resources,
+      );
     } catch (e) {
+      if (e instanceof ApprovalError && e.code === 'InvalidGrant')
+        throw new ControlError('InvalidRequest', 400, e.message);
       if (e instanceof ApprovalError)
         throw new ControlError(
           e.code === 'NotFound' ? 'NotFound' : 'ApprovalNotPending',

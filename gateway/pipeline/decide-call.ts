@@ -36,7 +36,7 @@ export async function decideCall(ctx: CallContext, deps: PipelineDeps, task: Tas
     if (grant) {
       decision = {
         decision: 'allow',
-        reason: `approved for the rest of the task by ${grant.decidedBy} (rule: ${verdict.rule.id}; approval ${grant.approvalId})`,
+        reason: `approved for the rest of the task by ${grant.decidedBy}: ${verdict.action} on ${grant.resources.join(', ')} (rule: ${verdict.rule.id}; approval ${grant.approvalId})`,
         rule: verdict.rule.id,
         approvalId: grant.approvalId,
       };

@@ -10,6 +10,12 @@ import { describeRequest, requestLineOf } from './decide-unknown';
 import type { PipelineDeps } from './pipeline-deps';
 import { elapsedMs } from './record-call';
 
+/** `aws-cli/1.32.0 Python/3.11 …` → `aws-cli/1.32.0`: which program asks, not its whole stack. */
+function callerOf(userAgent: string | undefined): { caller?: string } {
+  const first = userAgent?.trim().split(/\s+/)[0]?.slice(0, 80);
+  return first ? { caller: first } : {};
+}
+
 function describe(action: string, resource: string | undefined): string {
   return resource === undefined || resource === '*' ? action : `${action} on ${resource}`;
 }
@@ -22,7 +28,10 @@ function toDecision(outcome: HoldOutcome, verdict: AskVerdict, waitedMs: number)
   const base = { rule: verdict.rule.id, approvalId: a.approvalId, waitedMs: Math.round(waitedMs) };
   switch (outcome.kind) {
     case 'approved': {
-      const how = a.decision === 'approve-for-task' ? 'for the rest of the task' : 'once';
+      const how =
+        a.decision === 'approve-for-task'
+          ? `for the rest of the task (${verdict.action} on ${a.grant?.resources.join(', ') ?? 'these resources'})`
+          : 'once';
       const ride = outcome.ride;
       if (ride)
         return {
@@ -121,6 +130,7 @@ export async function holdForApproval(
         }),
         params: identified.params,
         rule: verdict.rule,
+        ...callerOf(ctx.req.headers['user-agent']),
       },
       abort.signal,
     );

@@ -28,6 +28,7 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
     case 'requestReview':
     case 'suggestPolicy':
     case 'comparePolicy':
+    case 'endTask':
       return str(data, 'taskId') ? (data as unknown as WebviewMessage) : undefined;
     case 'requestDetail':
       return str(data, 'taskId') && str(data, 'callId') ? (data as unknown as WebviewMessage) : undefined;

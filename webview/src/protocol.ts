@@ -70,6 +70,8 @@ export interface TaskSummary {
    * recorded (events were removed), a broken chain, a bundle that says it is incomplete.
    */
   readonly fault?: string;
+  /** The user may end this task from the list (an active agent task; the workspace task is always on). */
+  readonly endable?: boolean;
 }
 
 /** What the panel shows: the task list (the sidebar view) or one task's session (an editor). */
@@ -243,6 +245,12 @@ export interface ComparePolicyMessage {
   readonly taskId: string;
 }
 
+/** "End Task" on a row of the task list (the host asks the user to confirm). */
+export interface EndTaskMessage {
+  readonly type: 'endTask';
+  readonly taskId: string;
+}
+
 export type WebviewMessage =
   | ReadyMessage
   | OpenTaskMessage
@@ -251,4 +259,5 @@ export type WebviewMessage =
   | ExportBundleMessage
   | RequestReviewMessage
   | SuggestPolicyMessage
-  | ComparePolicyMessage;
+  | ComparePolicyMessage
+  | EndTaskMessage;

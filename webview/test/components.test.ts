@@ -77,7 +77,7 @@ void test('the task list shows tasks newest first with their counts, and opens o
   const items = [...ui.target.querySelectorAll<HTMLElement>('[role="option"]')];
   assert.deepEqual(
     items.map((i) => i.querySelector('.name')?.textContent),
-    ['new task', 'old task'],
+    ['Imported: new task', 'old task'],
   );
   assert.match(items[0]!.textContent, /12 calls\s+2 denied\s+1 approved\s+3 masked/);
   assert.match(items[0]!.querySelector('.signer')!.textContent, /signed by\s+alice\s+abcdefgh…23456789/);
@@ -152,7 +152,7 @@ void test('a pending approval is decided from the detail pane: the decision and 
   const detail = ui.target.querySelector('.detail')!;
   ui.act(() => setValue(detail.querySelector('vscode-textfield.reason')!, 'one-off fix', 'input'));
   const approveForTask = [...detail.querySelectorAll<HTMLElement>('vscode-button')].find(
-    (b) => b.textContent === 'Approve for task',
+    (b) => b.textContent === 'Approve for task…',
   )!;
   ui.act(() => approveForTask.click());
   assert.deepEqual(posted.at(-1), {
@@ -327,5 +327,162 @@ void test('an imported bundle of a task that was running at export reads so, and
   assert.doesNotMatch(item().textContent, /\bactive\b/);
   ui.act(() => t.mock.timers.tick(5000));
   assert.match(item().textContent, /20(\.0)? s, running at export/);
+  ui.destroy();
+});
+
+void test('a call decided elsewhere updates its open detail pane at once; a failed decision gives the buttons back', () => {
+  const { app, ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  ui.act(() => row(ui, 'c-4').click());
+  const detail = (): HTMLElement => ui.target.querySelector<HTMLElement>('.detail')!;
+  assert.match(detail().textContent, /Waiting for your decision/);
+  const info = {
+    approvalId: 'a-2',
+    taskId: 't-1',
+    taskName: 'demo',
+    identity: 'dev (agent claude)',
+    callId: 'c-4',
+    service: 'iam',
+    action: 'iam:PutRolePolicy',
+    resources: ['arn:aws:iam::123456789012:role/new'],
+    summary: 'Attach an inline policy to role new',
+    params: {},
+    requestedAt: new Date(T0 + 11_000).toISOString(),
+    expiresAt: new Date(T0 + 311_000).toISOString(),
+    attempts: 1,
+  };
+  // The webview asked; the host answers that the approval is still pending (the decision failed).
+  ui.act(() => app.decide({ approvalId: 'a-2', taskId: 't-1', callId: 'c-4' }, 'approve-once'));
+  assert.match(detail().textContent, /Decision sent/);
+  ui.act(() => app.receive({ type: 'approvalChanged', approval: { ...info, state: 'pending' } }));
+  assert.doesNotMatch(detail().textContent, /Decision sent/);
+  assert.equal(app.deciding.has('a-2'), false, 'nothing in flight: the buttons are live again');
+  // Decided from the CLI: the open pane shows the decision, and no live buttons.
+  ui.act(() =>
+    app.receive({
+      type: 'approvalChanged',
+      approval: { ...info, state: 'approved', decision: 'approve-once', decidedBy: 'carol (cli)' },
+    }),
+  );
+  assert.match(detail().textContent.replace(/\s+/g, ' '), /approved once by carol \(cli\)/);
+  assert.equal(detail().querySelector('vscode-button'), null);
+  assert.doesNotMatch(detail().textContent, /Waiting for your decision/);
+  ui.destroy();
+});
+
+void test('an approval that expired is its own outcome, with its own filter value, not a denial', () => {
+  const { app, ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() =>
+    app.receive({
+      type: 'events',
+      taskId: 't-1',
+      events: [
+        ...smallSession(),
+        {
+          type: 'approval.expired',
+          ts: new Date(T0 + 311_000).toISOString(),
+          data: { approvalId: 'a-2', timeoutSeconds: 300, waitedMs: 300_000, attempts: 1 },
+        },
+      ],
+    }),
+  );
+  const expired = row(ui, 'c-4');
+  assert.ok(expired.classList.contains('o-expired'));
+  const select = ui.target.querySelector<HTMLElement>('vscode-single-select[aria-label="Decision"]');
+  assert.ok(select, 'the decision filter is there');
+  assert.match(select.innerHTML, /value="expired"/);
+  ui.act(() => (app.session!.outcome = 'expired'));
+  assert.deepEqual(
+    rows(ui).map((r) => r.dataset.callId),
+    ['c-4'],
+  );
+  ui.act(() => expired.click());
+  assert.match(
+    ui.target.querySelector('.detail')!.textContent.replace(/\s+/g, ' '),
+    /expired: nobody decided within 300 s, so Airlock refused the call/,
+  );
+  ui.destroy();
+});
+
+void test('a pending approval shows its risk, who asks, the facts that matter and a countdown', () => {
+  const { app, ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  const events = smallSession().map((e) =>
+    e.type === 'approval.requested' && (e.data as { approvalId: string }).approvalId === 'a-2'
+      ? {
+          ...e,
+          data: {
+            ...(e.data as object),
+            expiresAt: new Date(Date.now() + 125_000).toISOString(),
+            caller: 'aws-cli/1.32.0',
+            risk: { level: 'high', reasons: ['grants s3:* (every s3 action) on *'] },
+            facts: [
+              {
+                label: 'PolicyDocument',
+                value: '{\n  "Statement": []\n}',
+                document: true,
+                warning: 'Broad: s3:* (every s3 action) on *',
+              },
+            ],
+          },
+        }
+      : e,
+  );
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events }));
+  ui.act(() => row(ui, 'c-4').click());
+  const text = ui.target.querySelector('.detail')!.textContent.replace(/\s+/g, ' ');
+  assert.match(text, /High risk: grants s3:\* \(every s3 action\) on \*/);
+  assert.match(text, /Who asks ?dev · aws-cli\/1\.32\.0/);
+  assert.match(text, /Broad: s3:\*/);
+  assert.match(text, /refused automatically in 2 min 0\d s/);
+  assert.ok(ui.target.querySelector('.detail pre.doc'), 'the document is pretty-printed');
+  ui.destroy();
+});
+
+void test('task rows: limits, plurals, a pending badge that keeps the name whole, End Task and a context menu', () => {
+  const active = summary('t-live', 'fix the upload lambda', '2026-11-22T10:00:00Z', {
+    endable: true,
+    counts: { calls: 1, allowed: 0, denied: 0, approved: 0, pending: 1, masked: 0, refused: 0, failed: 0 },
+  });
+  const live = {
+    ...active,
+    task: {
+      ...active.task,
+      state: 'active' as const,
+      endedAt: undefined,
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    },
+  };
+  const { ui, posted } = mountApp({ mode: 'live', theme: 'dark', view: { kind: 'tasks' }, tasks: [live] });
+  const item = ui.target.querySelector<HTMLElement>('[role="option"]')!;
+  assert.equal(item.querySelector('.name')?.textContent, 'fix the upload lambda');
+  assert.equal(item.querySelector('.line1 .chip'), null, 'the badge is not on the name line');
+  assert.match(item.querySelector('.counts')!.textContent, /1 waiting for approval\s+1 call(?!s)/);
+  assert.match(item.textContent, /key expires \d{1,2}:\d\d( [AP]M)? · scope: any call no rule denies/);
+  assert.deepEqual(JSON.parse(item.dataset.vscodeContext ?? '{}'), {
+    webviewSection: 'task',
+    taskId: 't-live',
+    imported: false,
+    endable: true,
+    preventDefaultContextMenuItems: true,
+  });
+  const end = item.querySelector<HTMLElement>('vscode-toolbar-button[icon="debug-stop"]')!;
+  assert.ok(item.querySelector('vscode-toolbar-button[icon="save-as"]'), 'export reads as saving a file');
+  ui.act(() => end.click());
+  assert.deepEqual(posted.at(-1), { type: 'endTask', taskId: 't-live' });
   ui.destroy();
 });

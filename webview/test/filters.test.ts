@@ -55,3 +55,28 @@ void test('the incremental view always equals a full pass, whatever the batches 
   assert.ok(view.positionOf(view.indices[3]!) === 3);
   assert.equal(view.positionOf(-1), -1);
 });
+
+void test('search finds request parameters: a policy name, an e-mail, a summary', () => {
+  const index = new CallIndex();
+  index.ingest([
+    ...smallSession(),
+    {
+      type: 'call.request',
+      ts: '2026-11-22T09:01:00.000Z',
+      data: {
+        callId: 'c-9',
+        service: 'iam',
+        operation: 'PutRolePolicy',
+        actions: [{ action: 'iam:PutRolePolicy', resources: ['arn:aws:iam::123456789012:role/ops'] }],
+        params: {
+          RoleName: 'ops',
+          PolicyName: 'deploy-s3-access',
+          Tags: [{ Key: 'owner', Value: 'ops@example.com' }],
+        },
+      },
+    },
+  ]);
+  assert.deepEqual(ids(index, { ...NO_FILTER, query: 'deploy-s3-access' }), ['c-9']);
+  assert.deepEqual(ids(index, { ...NO_FILTER, query: 'OPS@example.com' }), ['c-9']);
+  assert.deepEqual(ids(index, { ...NO_FILTER, query: 'inline policy' }), ['c-4'], 'approval summaries too');
+});

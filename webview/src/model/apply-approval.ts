@@ -17,6 +17,38 @@ function clientLine(c: Fields): string | undefined {
   return pid === undefined ? declared : `${declared} (process ${pid}: ${readString(p, 'command') ?? '?'})`;
 }
 
+function readRisk(v: unknown): ApprovalTrail['risk'] {
+  const f = fieldsOf(v);
+  const level = readString(f, 'level');
+  if (!level) return undefined;
+  const reasons = Array.isArray(f.reasons) ? f.reasons.filter((x): x is string => typeof x === 'string') : [];
+  return { level, reasons };
+}
+
+function readFacts(v: unknown): ApprovalTrail['facts'] {
+  if (!Array.isArray(v)) return undefined;
+  const out: NonNullable<ApprovalTrail['facts']> = [];
+  for (const x of v) {
+    const f = fieldsOf(x);
+    const label = readString(f, 'label');
+    const value = readString(f, 'value');
+    if (!label || value === undefined) continue;
+    const warning = readString(f, 'warning');
+    out.push({
+      label,
+      value,
+      ...(f.document === true ? { document: true } : {}),
+      ...(warning ? { warning } : {}),
+    });
+  }
+  return out;
+}
+
+function readGrant(v: unknown): string[] | undefined {
+  const r = fieldsOf(v).resources;
+  return Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : undefined;
+}
+
 function stateOfDecision(decision: string | undefined): ApprovalState {
   return decision === 'deny' ? 'denied' : 'approved';
 }
@@ -32,6 +64,10 @@ export function applyApprovalEvent(r: CallRecord, e: WireEvent, d: Fields): Call
       if (id) a.rule = { id, reason: readString(rule, 'reason') ?? '' };
       a.expiresAt = readString(d, 'expiresAt');
       a.timeoutSeconds = readNumber(d, 'timeoutSeconds');
+      a.risk = readRisk(d.risk);
+      a.facts = readFacts(d.facts);
+      a.identity = readString(d, 'identity');
+      a.caller = readString(d, 'caller');
       break;
     }
     case 'approval.decided':
@@ -43,6 +79,7 @@ export function applyApprovalEvent(r: CallRecord, e: WireEvent, d: Fields): Call
       a.reason = readString(d, 'reason');
       a.waitedMs = readNumber(d, 'waitedMs') ?? a.waitedMs;
       a.attempts = readNumber(d, 'attempts') ?? a.attempts;
+      a.grant = readGrant(d.grant);
       break;
     case 'approval.expired':
       a.state = 'expired';
@@ -58,7 +95,14 @@ export function applyApprovalEvent(r: CallRecord, e: WireEvent, d: Fields): Call
 
 export function applyApprovalInfo(r: CallRecord, info: ApprovalInfo): void {
   const a = trail(r, info.approvalId);
-  a.state = info.state;
+  // The journal is the record: a live update never takes back a decision it already holds.
+  if (a.state === 'pending') a.state = info.state;
+  a.risk ??= info.risk ? { level: info.risk.level, reasons: [...info.risk.reasons] } : undefined;
+  a.facts ??= info.facts?.map((f) => ({ ...f }));
+  a.identity ??= info.identity;
+  a.caller ??= info.caller;
+  if (info.grantable !== undefined) a.grantable = info.grantable;
+  if (info.grant) a.grant = [...info.grant.resources];
   a.requestedAt ??= info.requestedAt;
   a.summary ??= info.summary;
   a.rule ??= info.rule ? { id: info.rule.id, reason: info.rule.reason } : undefined;

@@ -37,7 +37,8 @@ const F_FAILED = 64;
 function flagsOf(r: CallRecord): number {
   let f = 0;
   if (r.outcome === 'allowed') f |= F_ALLOWED;
-  if (r.outcome === 'denied') f |= F_DENIED;
+  // An expired approval refused the call: it counts with the denials in the task's totals.
+  if (r.outcome === 'denied' || r.outcome === 'expired') f |= F_DENIED;
   if (r.outcome === 'approved') f |= F_APPROVED;
   if (r.outcome === 'pending') f |= F_PENDING;
   if (r.outcome === 'refused') f |= F_REFUSED;

@@ -6,15 +6,17 @@ import type { BodyDetail } from '../protocol';
 
 /**
  * The decision, as coloured in the UI. `approved`: allowed because a human approved it;
- * `pending`: held, waiting for a human; `refused`: the gateway answered before deciding (bad
+ * `pending`: held, waiting for a human; `expired`: held, and nobody decided before the approval
+ * timeout refused it (not a person's or a rule's denial); `refused`: the gateway answered before deciding (bad
  * signature, unknown key); `unknown`: the request was recorded but no decision (yet).
  */
-export type Outcome = 'allowed' | 'approved' | 'denied' | 'pending' | 'refused' | 'unknown';
+export type Outcome = 'allowed' | 'approved' | 'denied' | 'expired' | 'pending' | 'refused' | 'unknown';
 
 export const OUTCOMES: readonly Outcome[] = [
   'allowed',
   'approved',
   'denied',
+  'expired',
   'pending',
   'refused',
   'unknown',
@@ -33,6 +35,17 @@ export interface ApprovalTrail {
   timeoutSeconds?: number;
   decision?: string;
   decidedBy?: string;
+  /** What the gateway judged of the call (high, medium, low) and why. */
+  risk?: { level: string; reasons: string[] };
+  /** The parameters that matter, readable (policy documents pretty-printed, broad grants flagged). */
+  facts?: { label: string; value: string; document?: boolean; warning?: string }[];
+  /** Who asked: the task's identity and agent, and the client program. */
+  identity?: string;
+  caller?: string;
+  /** approve-for-task: the resource patterns granted. */
+  grant?: string[];
+  /** False when "approve for the task" cannot apply (live approvals say). */
+  grantable?: boolean;
   /** The control-API client the decision came from, and the process the OS names for it. */
   decidedVia?: string;
   decidedAt?: string;
@@ -98,6 +111,7 @@ export interface CallRecord {
 }
 
 export function outcomeOf(r: CallRecord): Outcome {
+  if (r.approval?.state === 'expired') return 'expired';
   if (r.decision === 'deny') return 'denied';
   if (r.decision === 'allow') return r.approval && r.approval.state === 'approved' ? 'approved' : 'allowed';
   if (r.approval) {
@@ -148,7 +162,31 @@ export function searchTextOf(r: CallRecord): string {
     r.status === undefined ? '' : String(r.status),
   ];
   for (const a of r.actions) parts.push(a.action, ...a.resources);
+  if (r.approval?.summary) parts.push(r.approval.summary);
+  if (r.params) paramValues(r.params, parts, { left: PARAM_TEXT_BUDGET }, 0);
   return parts.join('\n').toLowerCase();
+}
+
+/** How much of a call's parameters search reads (a policy name, an e-mail, not a whole template). */
+const PARAM_TEXT_BUDGET = 4096;
+
+/** The parameters' names and values as text, depth-first, until the budget is spent. */
+function paramValues(v: unknown, out: string[], budget: { left: number }, depth: number): void {
+  if (budget.left <= 0 || depth > 8) return;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+    const text = String(v).slice(0, budget.left);
+    budget.left -= text.length;
+    out.push(text);
+  } else if (Array.isArray(v)) {
+    for (const x of v) paramValues(x, out, budget, depth + 1);
+  } else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (budget.left <= 0) return;
+      out.push(k);
+      budget.left -= k.length;
+      paramValues(x, out, budget, depth + 1);
+    }
+  }
 }
 
 /** The first IAM action of a call, or its service:operation when it maps to none. */

@@ -10,6 +10,7 @@ export const LANE_ORDER: readonly Outcome[] = [
   'approved',
   'pending',
   'denied',
+  'expired',
   'refused',
   'unknown',
 ];

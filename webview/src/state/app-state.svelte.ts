@@ -117,6 +117,10 @@ export class AppState {
     this.#post({ type: 'exportBundle', taskId });
   }
 
+  endTask(taskId: string): void {
+    if (!this.readOnly) this.#post({ type: 'endTask', taskId });
+  }
+
   decide(
     approval: { approvalId: string; taskId: string; callId: string },
     decision: ApprovalDecision,
@@ -169,7 +173,9 @@ export class AppState {
         const next = new Map(this.approvals);
         next.set(msg.approval.approvalId, msg.approval);
         this.approvals = next;
-        if (msg.approval.state !== 'pending' && this.deciding.has(msg.approval.approvalId)) {
+        // Decided, or still pending after the host tried (the decision failed or was cancelled):
+        // either way nothing is in flight any more.
+        if (this.deciding.has(msg.approval.approvalId)) {
           const d = new Set(this.deciding);
           d.delete(msg.approval.approvalId);
           this.deciding = d;

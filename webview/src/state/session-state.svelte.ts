@@ -95,7 +95,8 @@ export class SessionState {
   detail: CallRecord | undefined = $derived.by(() => {
     void this.revision;
     const r = this.detailIdx === undefined ? undefined : this.index.calls[this.detailIdx];
-    return r ? { ...r } : undefined;
+    // The approval too: it changes in place, and the pane must see a new object to redraw.
+    return r ? { ...r, approval: r.approval ? { ...r.approval } : undefined } : undefined;
   });
 
   #view = new FilteredView();
