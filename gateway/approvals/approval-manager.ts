@@ -1,4 +1,4 @@
-import type { ApprovalDecision, ApprovalInfo, DecisionClient } from '../protocol';
+import type { ApprovalDecision, ApprovalInfo, DecisionClient, IdentityInfo } from '../protocol';
 import {
   ApprovalError,
   type ApprovalManagerOptions,
@@ -167,6 +167,7 @@ export class ApprovalManager {
     decidedBy: string,
     reason?: string,
     client?: DecisionClient,
+    decidedByIdentity?: IdentityInfo,
   ): Promise<ApprovalInfo> {
     const e = this.byId.get(approvalId);
     if (!e) throw new ApprovalError('NotFound', `No approval ${approvalId}.`);
@@ -181,7 +182,11 @@ export class ApprovalManager {
     const decidedMs = this.now();
     try {
       await this.opts.record(e.info.taskId, [
-        decidedEvent(e.info, { decision, decidedBy, reason, client }, decidedMs - e.requestedMs),
+        decidedEvent(
+          e.info,
+          { decision, decidedBy, reason, client, decidedByIdentity },
+          decidedMs - e.requestedMs,
+        ),
       ]);
     } catch (err) {
       e.deciding = false;
@@ -195,6 +200,7 @@ export class ApprovalManager {
       decision,
       decidedBy,
       ...(client ? { decidedVia: client } : {}),
+      ...(decidedByIdentity ? { decidedByIdentity } : {}),
       decidedAt: new Date(decidedMs).toISOString(),
       ...(reason !== undefined ? { reason } : {}),
     });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EventBody } from '../journal/events';
-import type { ApprovalDecision, ApprovalInfo, DecisionClient } from '../protocol';
+import type { ApprovalDecision, ApprovalInfo, DecisionClient, IdentityInfo } from '../protocol';
 import type { ApprovalRequest } from './approval-types';
 import { type ParamsMasker, redactSecretFields, shrinkParams } from './redact-params';
 
@@ -66,6 +66,7 @@ export function decidedEvent(
     readonly decidedBy: string;
     readonly reason?: string;
     readonly client?: DecisionClient;
+    readonly decidedByIdentity?: IdentityInfo;
   },
   waitedMs: number,
 ): EventBody {
@@ -76,6 +77,7 @@ export function decidedEvent(
       decision: d.decision,
       decidedBy: d.decidedBy,
       ...(d.client ? { client: d.client } : {}),
+      ...(d.decidedByIdentity ? { decidedByIdentity: d.decidedByIdentity } : {}),
       reason: d.reason,
       waitedMs,
       attempts: info.attempts,

@@ -8,6 +8,7 @@ import type {
   ListApprovalsResponse,
 } from '../protocol';
 import type { Logger } from '../server/logger';
+import { displayName, type IdentityClaims } from '../identity/identity-claims';
 import { ControlError } from './control-error';
 import { decisionClient } from './decision-client';
 
@@ -38,7 +39,13 @@ function parseDecide(body: unknown): DecideApprovalRequest {
  */
 export function approvalRoutes(
   router: Router,
-  deps: { readonly approvals: ApprovalManager; readonly startedBy: string; readonly log: Logger },
+  deps: {
+    readonly approvals: ApprovalManager;
+    readonly startedBy: string;
+    readonly log: Logger;
+    /** The signed-in person (OIDC mode): who decides, whatever the client says. */
+    readonly identity: { identity(): IdentityClaims | undefined };
+  },
 ): void {
   router.get('/approvals', (_req, res) => {
     const body: ListApprovalsResponse = { approvals: deps.approvals.pending() };
@@ -51,7 +58,9 @@ export function approvalRoutes(
     const client = await decisionClient(req);
     let approval;
     try {
-      approval = await deps.approvals.decide(id, d.decision, d.decidedBy ?? deps.startedBy, d.reason, client);
+      const who = deps.identity.identity();
+      const decidedBy = who ? displayName(who) : (d.decidedBy ?? deps.startedBy);
+      approval = await deps.approvals.decide(id, d.decision, decidedBy, d.reason, client, who);
     } catch (e) {
       if (e instanceof ApprovalError)
         throw new ControlError(

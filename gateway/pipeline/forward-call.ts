@@ -59,6 +59,9 @@ async function forwardAndDeliver(
     target,
     { service: auth.scope.service, region: auth.scope.region },
     ctx.body,
+    undefined,
+    // OIDC mode: the task's own STS session, so AWS itself holds the call to the task scope.
+    deps.taskCredentials ? await deps.taskCredentials(task) : undefined,
   );
   // Only now, with the call decided and journaled, may an upload's body start flowing.
   if (ctx.expectContinue && ctx.streamBody) ctx.res.writeContinue();

@@ -1,4 +1,6 @@
 import type { Agent } from 'node:http';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { TaskInfo } from '../protocol';
 import type { ApprovalManager } from '../approvals/approval-manager';
 import type { EventBus } from '../approvals/event-bus';
 import type { Journal } from '../journal/journal';
@@ -37,4 +39,6 @@ export interface PipelineDeps {
   readonly upstreamAgent?: (target: UpstreamTarget) => Agent | undefined;
   /** Real SQS queue URLs behind the ones agents are given (they point at the gateway). */
   readonly queueUrls: QueueUrlTable;
+  /** OIDC mode: the task's own STS session credentials (absent: the gateway's own credentials). */
+  readonly taskCredentials?: (task: TaskInfo) => Promise<AwsCredentialIdentity>;
 }

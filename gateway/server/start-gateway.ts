@@ -26,7 +26,8 @@ import { setupProxyMode } from '../proxy/proxy-mode';
 import { QueueUrlTable } from '../sqs/queue-urls';
 import { JournalHeads } from '../tasks/journal-heads';
 import { TaskRegistry } from '../tasks/task-registry';
-import { realCredentials } from '../upstream/credentials';
+import { identityRecorder, startIdentityMode } from '../identity/identity-mode';
+import type { OidcConfig } from '../identity/oidc-config';
 import { lookupAccount, stsTarget } from '../upstream/account-lookup';
 import { AccountResolver } from '../upstream/account-resolver';
 import { BodyBudget } from '../pipeline/body-budget';
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   readonly host: string;
   readonly region: string;
   readonly profile?: string;
+  /** OIDC mode: credentials from the signed-in user's role session, never from a profile. */
+  readonly oidc?: OidcConfig;
   readonly upstream?: URL;
   readonly upstreamCaFile?: string;
   readonly accountId?: string;
@@ -180,12 +183,16 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     self: () => ({ host: opts.host, port }),
     onAwsRequest: (req, res, realHost) => runCall(req, res, 'proxy', realHost),
   });
-  const credentials = realCredentials(opts.profile);
   const sts = stsTarget(opts.region, opts.upstream);
+  const stsEndpoint = { target: sts, region: opts.region, ca: upstreamCa, agent: proxy.upstreamAgent(sts) };
+  const identity = await startIdentityMode({
+    ...opts,
+    sts: stsEndpoint,
+    ...identityRecorder(journal, tasks, events),
+  });
   const account = new AccountResolver({
-    credentials,
-    lookup: (c) =>
-      lookupAccount(c, { target: sts, region: opts.region, ca: upstreamCa, agent: proxy.upstreamAgent(sts) }),
+    credentials: identity.credentials,
+    lookup: (c) => lookupAccount(c, stsEndpoint),
     configured: opts.accountId,
     log: opts.log,
   });
@@ -197,7 +204,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     decider,
     approvals,
     events,
-    resigner: new Resigner(credentials),
+    resigner: new Resigner(identity.credentials),
     upstream: opts.upstream,
     upstreamCa,
     account,
@@ -206,6 +213,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     masking,
     upstreamAgent: (target) => proxy.upstreamAgent(target),
     queueUrls: new QueueUrlTable(),
+    taskCredentials: identity.taskCredentials,
   };
   const control = controlApp({
     token: secrets.controlToken,
@@ -219,6 +227,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     region: opts.region,
     port: () => port,
     startedBy: userInfo().username,
+    identity,
     log: opts.log,
     dataDir: opts.dataDir,
     caBundle: proxy.caFile,
@@ -274,6 +283,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     async close() {
       // Held calls are refused and event streams end, so connections can drain.
       policy.close();
+      identity.close();
       approvals.close();
       events.close();
       await new Promise<void>((resolve) => {
