@@ -168,3 +168,54 @@ void describe('OIDC mode through the real gateway', () => {
     assert.match(r.stdout, /signed in as bob@example\.test/);
   });
 });
+
+void describe('OIDC mode: renewal before expiry, and a failed refresh', () => {
+  let s: OidcStack;
+  before(async () => {
+    // Credentials live 6 s, ID tokens 8 s: the gateway must renew both, on its own, in time.
+    s = await startOidcStack({ credentialSeconds: 6, idp: { idTokenTtl: 8 } });
+  });
+  after(async () => {
+    await s?.close();
+  });
+
+  const whoami = async (): Promise<{ state: string; expiresAt?: string; error?: string }> =>
+    JSON.parse((await s.gw.cli(['whoami', '--json'])).stdout) as { state: string; expiresAt?: string };
+
+  void test('token and credentials are renewed before they expire; calls keep working past the first expiry', async () => {
+    const r = await s.login('alice');
+    assert.equal(r.code, 0, r.stderr);
+    const first = await whoami();
+    const task = await startTask(s.gw, ['--name', 'long task']);
+    const early = await awsV1(['sqs', 'list-queues'], task.env);
+    assert.equal(early.code, 0, early.stderr);
+    await new Promise((r) => setTimeout(r, 7_000));
+    const later = await whoami();
+    assert.equal(later.state, 'signed-in');
+    assert.ok(Date.parse(later.expiresAt!) > Date.parse(first.expiresAt!), 'credentials were renewed');
+    assert.ok(s.idp.grants.filter((g) => g === 'refresh_token').length >= 2, 'the ID token was refreshed');
+    assert.ok(s.fake.webIdentitySts!.exchanges.length >= 2);
+    s.fake.reset();
+    const late = await awsV1(['sqs', 'list-queues'], task.env);
+    assert.equal(late.code, 0, late.stderr);
+    const sqs = s.fake.received.filter((c) => c.service === 'sqs');
+    assert.equal(sqs.at(-1)?.verified, 'ok');
+  });
+
+  void test('a refresh that fails signs the gateway out, saying so, and calls are refused (no hang)', async () => {
+    const task = await startTask(s.gw, ['--name', 'idp goes away']);
+    await s.idp.close();
+    let st = await whoami();
+    for (let i = 0; i < 40 && st.state === 'signed-in'; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      st = await whoami();
+    }
+    assert.equal(st.state, 'failed');
+    assert.match(st.error ?? '', /could not be refreshed/);
+    const started = Date.now();
+    const r = await awsV1(['sqs', 'list-queues'], task.env);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /signed out of Airlock: the sign-in could not be refreshed/);
+    assert.ok(Date.now() - started < 10_000);
+  });
+});
