@@ -189,8 +189,8 @@ export interface ApprovalInfo {
   readonly summary: string;
   /** Request parameters, masked. */
   readonly params: Readonly<Record<string, unknown>>;
-  /** The rule that asked (id and reason). */
-  readonly rule?: { readonly id: string; readonly reason: string };
+  /** The rule that asked (id and reason), and who may approve (absent: anyone who can decide). */
+  readonly rule?: { readonly id: string; readonly reason: string; readonly approvers?: readonly string[] };
   readonly requestedAt: string;
   readonly expiresAt: string;
   readonly state: ApprovalState;
@@ -277,6 +277,8 @@ export type ControlErrorCode =
   | 'InvalidScope'
   | 'TaskNotActive'
   | 'ApprovalNotPending'
+  /** The ask rule names `approvers` and the signed-in person is not one of them. */
+  | 'NotAllowedToApprove'
   | 'StorageFull'
   | 'StorageUnavailable'
   /** OIDC mode: STS would not give the task a session (signed out, or the role refused). */

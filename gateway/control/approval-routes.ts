@@ -9,6 +9,8 @@ import type {
 } from '../protocol';
 import type { Logger } from '../server/logger';
 import { displayName, type IdentityClaims } from '../identity/identity-claims';
+import { mayApprove } from '../identity/approver-check';
+import type { PolicyStore } from '../policy-file/policy-store';
 import { ControlError } from './control-error';
 import { decisionClient } from './decision-client';
 
@@ -45,6 +47,8 @@ export function approvalRoutes(
     readonly log: Logger;
     /** The signed-in person (OIDC mode): who decides, whatever the client says. */
     readonly identity: { identity(): IdentityClaims | undefined };
+    /** For the groups an ask rule's `approvers` may name. */
+    readonly policy: PolicyStore;
   },
 ): void {
   router.get('/approvals', (_req, res) => {
@@ -59,6 +63,11 @@ export function approvalRoutes(
     let approval;
     try {
       const who = deps.identity.identity();
+      const held = deps.approvals.pending().find((a) => a.approvalId === id);
+      if (held?.rule && d.decision !== 'deny') {
+        const check = mayApprove(held.rule.approvers, who, deps.policy.current.policy.groups, held.rule.id);
+        if (!check.ok) throw new ControlError('NotAllowedToApprove', 403, check.message);
+      }
       const decidedBy = who ? displayName(who) : (d.decidedBy ?? deps.startedBy);
       approval = await deps.approvals.decide(id, d.decision, decidedBy, d.reason, client, who);
     } catch (e) {

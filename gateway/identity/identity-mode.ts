@@ -104,14 +104,18 @@ export async function startIdentityMode(o: IdentityModeOptions): Promise<Identit
     clear: () => file.clear(),
   };
   let sessions: TaskSessions | undefined = undefined;
+  let lastSubject: string | undefined;
   const session = new OidcSession({
     settings: oidc,
     sts: o.sts,
     store,
     log: o.log,
     onChange: (status) => {
-      // Signed out or failed: every task's credentials go with the person's.
-      if (status.state !== 'signed-in') sessions?.clear();
+      // Signed out, failed, or someone else signed in: task sessions go with the person's (the
+      // next call opens a new one naming whoever is signed in now).
+      const subject = status.state === 'signed-in' ? status.identity?.subject : undefined;
+      if (subject === undefined || subject !== lastSubject) sessions?.clear();
+      lastSubject = subject;
       o.onChange(status);
     },
   });

@@ -18,7 +18,7 @@ export interface OidcStack {
 }
 
 export async function startOidcStack(
-  o: { idp?: TestIdpOptions; credentialSeconds?: number; gatewayArgs?: string[] } = {},
+  o: { idp?: TestIdpOptions; credentialSeconds?: number; gatewayArgs?: string[]; policyFile?: string } = {},
 ): Promise<OidcStack> {
   const idp = await startTestIdp(o.idp);
   const fake = await startFakeAws({
@@ -36,7 +36,7 @@ export async function startOidcStack(
     args: [
       '--account-id',
       fake.accountId,
-      ...policy.args,
+      ...(o.policyFile ? ['--policy', o.policyFile] : policy.args),
       '--oidc-issuer',
       idp.issuer,
       '--oidc-client-id',
