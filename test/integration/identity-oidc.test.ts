@@ -99,6 +99,16 @@ void describe('OIDC mode through the real gateway', () => {
     assert.equal(session.data.roleSessionName, `airlock-${task.taskId}`);
     assert.deepEqual(session.data.accessKeyIds, [ts.issued.accessKeyId]);
 
+    const request = events.find((e) => e.type === 'call.request')!;
+    assert.equal(request.data.identity, 'alice@example.test');
+    const show = await s.gw.cli(['show', task.taskId]);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /task\.started .*"startedBy":"alice@example\.test"/);
+    assert.match(show.stdout, new RegExp(`task\\.session .*"roleSessionName":"airlock-${task.taskId}"`));
+    const mine = await s.gw.cli(['calls', '--json', '--identity', 'alice@example.test']);
+    assert.equal(mine.code, 0, mine.stderr);
+    assert.ok((JSON.parse(mine.stdout) as unknown[]).length >= 1);
+
     const trail = await s.gw.cli(['task', 'trail', task.taskId]);
     assert.equal(trail.code, 0, trail.stderr);
     assert.match(
