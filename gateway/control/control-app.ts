@@ -42,6 +42,8 @@ export interface ControlDeps {
   readonly startedBy: string;
   /** Profile or OIDC mode: who is signed in, and each task's own STS session. */
   readonly identity: IdentityMode;
+  /** Roles agents assumed: they end with their task. */
+  readonly children: { endTask(taskId: string): void };
   readonly log: Logger;
   /** Where the gateway keeps its state, named in storage errors. */
   readonly dataDir: string;
@@ -191,6 +193,7 @@ export function controlApp(deps: ControlDeps): express.Express {
       await deps.approvals.endTask(id);
       deps.decider.forget(id);
       deps.identity.taskEnded(id);
+      deps.children.endTask(id);
       await deps.journal.record(id, [{ type: 'task.ended', data: { taskId: id, reason: 'ended' } }]);
       await deps.journal.release(id);
       deps.log.log('info', 'task ended', { taskId: id });

@@ -55,9 +55,14 @@ export function identityRecorder(
   },
   tasks: { setSession(taskId: string, info: TaskSessionInfo): Promise<void> },
   events: { publish(e: { type: 'identity.changed'; status: IdentityStatus }): void },
+  children: { clear(): void },
 ): Pick<IdentityModeOptions, 'onChange' | 'sessionIssued'> {
   return {
-    onChange: (status) => events.publish({ type: 'identity.changed', status }),
+    onChange: (status) => {
+      // Roles agents assumed go with the sign-in too (profile mode never signs out).
+      if (status.state !== 'signed-in') children.clear();
+      events.publish({ type: 'identity.changed', status });
+    },
     sessionIssued: async (taskId, info) => {
       await journal.record(taskId, [{ type: 'task.session', data: { taskId, ...info } }]);
       await tasks.setSession(taskId, info);

@@ -170,6 +170,18 @@ export interface TaskStartedData {
  */
 export type TaskSessionData = TaskSessionInfo & { readonly taskId: string };
 
+/** The agent assumed a role through the gateway: a child session of the task, with a derived key. */
+export interface TaskChildData {
+  readonly taskId: string;
+  /** The derived key the agent got (its calls carry it in call.request's accessKeyId). */
+  readonly accessKeyId: string;
+  /** The key AWS issued for the role session (CloudTrail's), never its secret or token. */
+  readonly awsAccessKeyId: string;
+  readonly roleArn?: string;
+  readonly roleSessionName?: string;
+  readonly expiresAt: string;
+}
+
 export interface TaskEndedData {
   readonly taskId: string;
   readonly reason: 'ended' | 'expired';
@@ -179,6 +191,7 @@ export type EventBody =
   | { readonly type: 'task.started'; readonly data: TaskStartedData }
   | { readonly type: 'task.ended'; readonly data: TaskEndedData }
   | { readonly type: 'task.session'; readonly data: TaskSessionData }
+  | { readonly type: 'task.child'; readonly data: TaskChildData }
   | { readonly type: 'call.request'; readonly data: CallRequestData }
   | { readonly type: 'call.decision'; readonly data: CallDecisionData }
   | { readonly type: 'call.response'; readonly data: CallResponseData }

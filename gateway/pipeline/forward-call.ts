@@ -8,6 +8,7 @@ import { queueUrlRewriter } from '../sqs/queue-url-stage';
 import { resigningSecrets, scrubSignatureEcho } from '../upstream/scrub-signature-echo';
 import type { CallContext } from './call-context';
 import type { PipelineDeps } from './pipeline-deps';
+import { assumedRoleRewriter } from './assumed-role-stage';
 import { splitUrl } from './request-view';
 
 /**
@@ -60,8 +61,9 @@ async function forwardAndDeliver(
     { service: auth.scope.service, region: auth.scope.region },
     ctx.body,
     undefined,
-    // OIDC mode: the task's own STS session, so AWS itself holds the call to the task scope.
-    deps.taskCredentials ? await deps.taskCredentials(task) : undefined,
+    // A role the agent assumed: AWS's credentials for it. OIDC mode: the task's own STS session,
+    // so AWS itself holds the call to the task scope.
+    ctx.child?.credentials ?? (deps.taskCredentials ? await deps.taskCredentials(task) : undefined),
   );
   // Only now, with the call decided and journaled, may an upload's body start flowing.
   if (ctx.expectContinue && ctx.streamBody) ctx.res.writeContinue();
@@ -93,7 +95,7 @@ async function forwardAndDeliver(
         arrivedAt: ctx.arrivedAt,
         plan: deps.masking.plan(maskCall, 'response'),
         placeholders: deps.masking.placeholders(task.taskId),
-        rewriteForAgent: queueUrlRewriter(ctx, id, deps.queueUrls),
+        rewriteForAgent: assumedRoleRewriter(ctx, id, deps) ?? queueUrlRewriter(ctx, id, deps.queueUrls),
         // AWS's SignatureDoesNotMatch echoes our re-signed request: real key id, signature, token.
         scrubError: (body) => scrubSignatureEcho(body, resigningSecrets(signed), auth.accessKeyId),
         record: async (data) => {

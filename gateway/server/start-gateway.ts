@@ -27,6 +27,7 @@ import { QueueUrlTable } from '../sqs/queue-urls';
 import { JournalHeads } from '../tasks/journal-heads';
 import { TaskRegistry } from '../tasks/task-registry';
 import { identityRecorder, startIdentityMode } from '../identity/identity-mode';
+import { ChildSessions, recordChild } from '../identity/child-sessions';
 import type { OidcConfig } from '../identity/oidc-config';
 import { lookupAccount, stsTarget } from '../upstream/account-lookup';
 import { AccountResolver } from '../upstream/account-resolver';
@@ -185,10 +186,11 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   });
   const sts = stsTarget(opts.region, opts.upstream);
   const stsEndpoint = { target: sts, region: opts.region, ca: upstreamCa, agent: proxy.upstreamAgent(sts) };
+  const children = new ChildSessions(secrets.masterKey);
   const identity = await startIdentityMode({
     ...opts,
     sts: stsEndpoint,
-    ...identityRecorder(journal, tasks, events),
+    ...identityRecorder(journal, tasks, events, children),
   });
   const account = new AccountResolver({
     credentials: identity.credentials,
@@ -214,6 +216,8 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     upstreamAgent: (target) => proxy.upstreamAgent(target),
     queueUrls: new QueueUrlTable(),
     taskCredentials: identity.taskCredentials,
+    children,
+    childIssued: (c) => recordChild(journal, c, opts.log),
   };
   const control = controlApp({
     token: secrets.controlToken,
@@ -228,6 +232,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     port: () => port,
     startedBy: userInfo().username,
     identity,
+    children,
     log: opts.log,
     dataDir: opts.dataDir,
     caBundle: proxy.caFile,

@@ -8,7 +8,7 @@ const NS = QUERY_NAMESPACES['sts'] ?? '';
 
 /** Credentials this fake STS issued, which the verifying front then accepts (with their token). */
 export interface IssuedSession {
-  readonly kind: 'web-identity' | 'task';
+  readonly kind: 'web-identity' | 'task' | 'agent-role';
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken: string;
@@ -47,6 +47,8 @@ export class FakeWebIdentitySts {
   readonly exchanges: { subject: string; roleSessionName: string }[] = [];
   readonly refusals: { code: string; message: string }[] = [];
   readonly taskSessions: TaskAssumeRole[] = [];
+  /** Roles assumed with a task session (what an agent's own sts:AssumeRole becomes). */
+  readonly agentRoles: TaskAssumeRole[] = [];
   credentialSeconds: number;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
 
@@ -129,9 +131,9 @@ export class FakeWebIdentitySts {
   signed(req: StubRequest, accessKeyId: string): StubResponse | undefined {
     const by = this.issued.get(accessKeyId);
     const p = queryParams(req);
-    if (!by || p.get('Action') !== 'AssumeRole' || by.kind !== 'web-identity') return undefined;
+    if (!by || p.get('Action') !== 'AssumeRole') return undefined;
     const roleArn = p.get('RoleArn') ?? '';
-    if (roleArn !== this.opts.roleArn)
+    if (by.kind === 'web-identity' && roleArn !== this.opts.roleArn)
       return this.refuse('AssumeRole', 403, 'AccessDenied', `not allowed: ${roleArn}`);
     const policyText = p.get('Policy') ?? undefined;
     if (policyText !== undefined && policyText.length > 2048)
@@ -140,8 +142,8 @@ export class FakeWebIdentitySts {
     for (let i = 1; p.has(`Tags.member.${i}.Key`); i++)
       tags[p.get(`Tags.member.${i}.Key`)!] = p.get(`Tags.member.${i}.Value`) ?? '';
     const session = p.get('RoleSessionName') ?? '';
-    const s = this.issue('task', session, by.subject);
-    this.taskSessions.push({
+    const s = this.issue(by.kind === 'web-identity' ? 'task' : 'agent-role', session, by.subject);
+    (by.kind === 'web-identity' ? this.taskSessions : this.agentRoles).push({
       signedBy: accessKeyId,
       roleArn,
       roleSessionName: session,
