@@ -24,6 +24,9 @@ export function readSettings(): AirlockSettings {
     approvalTimeoutSeconds: c.get<number | null>('approvals.timeoutSeconds', null),
     retentionDays: c.get<number>('recording.retentionDays', 0),
     logLevel: level === 'debug' || level === 'warn' || level === 'error' ? level : 'info',
+    oidcIssuer: c.get<string>('oidc.issuer', ''),
+    oidcClientId: c.get<string>('oidc.clientId', ''),
+    oidcRoleArn: c.get<string>('oidc.roleArn', ''),
     routing,
   };
 }
@@ -37,4 +40,7 @@ export const GATEWAY_SETTINGS = [
   'airlock.approvals.timeoutSeconds',
   'airlock.recording.retentionDays',
   'airlock.gateway.logLevel',
+  'airlock.oidc.issuer',
+  'airlock.oidc.clientId',
+  'airlock.oidc.roleArn',
 ];

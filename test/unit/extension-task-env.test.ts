@@ -102,6 +102,31 @@ void test('gateway flags are passed only for settings that differ from the defau
       '30',
     ],
   );
+  // OIDC settings (all three) replace the profile: the gateway refuses both at once.
+  assert.deepEqual(
+    gatewayArgs(
+      {
+        ...defaults,
+        profile: 'dev',
+        oidcIssuer: 'https://idp.example',
+        oidcClientId: 'airlock',
+        oidcRoleArn: 'arn:aws:iam::123456789012:role/a',
+      },
+      undefined,
+    ),
+    [
+      '--oidc-issuer',
+      'https://idp.example',
+      '--oidc-client-id',
+      'airlock',
+      '--oidc-role-arn',
+      'arn:aws:iam::123456789012:role/a',
+    ],
+  );
+  assert.deepEqual(gatewayArgs({ ...defaults, profile: 'dev', oidcIssuer: 'https://idp.example' }, undefined), [
+    '--profile',
+    'dev',
+  ]);
   const env = gatewayEnv({ PATH: '/bin', VSCODE_PID: '1' });
   assert.equal(env.ELECTRON_RUN_AS_NODE, '1');
   assert.ok(!('VSCODE_PID' in env));
