@@ -26,8 +26,8 @@ import { setupProxyMode } from '../proxy/proxy-mode';
 import { QueueUrlTable } from '../sqs/queue-urls';
 import { JournalHeads } from '../tasks/journal-heads';
 import { TaskRegistry } from '../tasks/task-registry';
-import { identityRecorder, startIdentityMode } from '../identity/identity-mode';
-import { ChildSessions, recordChild } from '../identity/child-sessions';
+import { gatewayIdentity } from '../identity/gateway-identity';
+import { recordChild } from '../identity/child-sessions';
 import type { OidcConfig } from '../identity/oidc-config';
 import { lookupAccount, stsTarget } from '../upstream/account-lookup';
 import { AccountResolver } from '../upstream/account-resolver';
@@ -186,12 +186,8 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   });
   const sts = stsTarget(opts.region, opts.upstream);
   const stsEndpoint = { target: sts, region: opts.region, ca: upstreamCa, agent: proxy.upstreamAgent(sts) };
-  const children = new ChildSessions(secrets.masterKey);
-  const identity = await startIdentityMode({
-    ...opts,
-    sts: stsEndpoint,
-    ...identityRecorder(journal, tasks, events, children),
-  });
+  const ids = await gatewayIdentity(opts, stsEndpoint, secrets.masterKey, { journal, tasks, events });
+  const { identity, children } = ids;
   const account = new AccountResolver({
     credentials: identity.credentials,
     lookup: (c) => lookupAccount(c, stsEndpoint),
