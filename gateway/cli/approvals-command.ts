@@ -11,7 +11,10 @@ function line(a: ApprovalInfo, now: number): string {
   const left = Math.max(0, Math.round((Date.parse(a.expiresAt) - now) / 1000));
   const tries = a.attempts > 1 ? `, ${a.attempts} attempts` : '';
   const note = bodyBindingNote(a.bodyBinding);
-  return `${a.approvalId}  task "${a.taskName}"  ${a.summary}\n    ${a.action} · rule ${a.rule?.id ?? '-'} · waiting ${waited}s, ${left}s left${tries}${note ? `\n    ${note}` : ''}`;
+  const approvers = a.rule?.approvers
+    ? `\n    only ${a.rule.approvers.join(', ')} may approve (anyone may deny)`
+    : '';
+  return `${a.approvalId}  task "${a.taskName}"  ${a.summary}\n    ${a.action} · rule ${a.rule?.id ?? '-'} · waiting ${waited}s, ${left}s left${tries}${note ? `\n    ${note}` : ''}${approvers}`;
 }
 
 /** `decided by alice (cli) through airlock-cli approve pid=… (process 4242: node …)`. */

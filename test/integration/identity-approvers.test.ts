@@ -56,6 +56,8 @@ void describe('OIDC mode: who may approve, and who did', () => {
     assert.equal(held.identity, 'bob@example.test');
     assert.deepEqual(held.rule?.approvers, ['group:platform-admins']);
 
+    const listed = await s.gw.cli(['approvals']);
+    assert.match(listed.stdout, /only group:platform-admins may approve \(anyone may deny\)/);
     const refused = await s.gw.cli(['approve', held.approvalId]);
     assert.notEqual(refused.code, 0);
     assert.match(

@@ -141,12 +141,22 @@ void describe('OIDC mode through the real gateway', () => {
     const secrets = [...sts.issued.values()].flatMap((c) => [c.secretAccessKey, c.sessionToken]);
     assert.ok(secrets.length >= 4);
     const task = await startTask(s.gw, ['--name', 'env check']);
+    assert.equal((await awsV1(['sqs', 'list-queues'], task.env)).code, 0);
     const files = (await readdir(s.gw.dataDir, { recursive: true, withFileTypes: true }))
       .filter((d) => d.isFile() && d.name !== 'oidc-refresh-token.json')
       .map((d) => join(d.parentPath, d.name));
     const refresh = JSON.parse(await readFile(join(s.gw.dataDir, 'oidc-refresh-token.json'), 'utf8'))
       .refreshToken as string;
+    // Bundles carry the recording out of the machine: none may hold a secret either.
+    const bundleFile = join(s.gw.dataDir, 'canary.airlock');
+    const exported = await s.gw.cli(['export', task.taskId, '-o', bundleFile]);
+    assert.equal(exported.code, 0, exported.stderr);
+    const { gunzipSync } = await import('node:zlib');
+    const packed = await readFile(bundleFile);
+    const bundle = gunzipSync(packed.subarray(packed.indexOf(0x1f))).toString('latin1');
+    assert.match(bundle, /task\.started/);
     const haystacks = [
+      bundle,
       ...(await Promise.all(files.map((f) => readFile(f, 'latin1')))),
       s.gw.stderr(),
       JSON.stringify(task.env),
