@@ -123,10 +123,10 @@ void test('gateway flags are passed only for settings that differ from the defau
       'arn:aws:iam::123456789012:role/a',
     ],
   );
-  assert.deepEqual(gatewayArgs({ ...defaults, profile: 'dev', oidcIssuer: 'https://idp.example' }, undefined), [
-    '--profile',
-    'dev',
-  ]);
+  assert.deepEqual(
+    gatewayArgs({ ...defaults, profile: 'dev', oidcIssuer: 'https://idp.example' }, undefined),
+    ['--profile', 'dev'],
+  );
   const env = gatewayEnv({ PATH: '/bin', VSCODE_PID: '1' });
   assert.equal(env.ELECTRON_RUN_AS_NODE, '1');
   assert.ok(!('VSCODE_PID' in env));
