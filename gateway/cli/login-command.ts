@@ -81,7 +81,12 @@ export async function runLoginCommand(
       2,
     );
   const idp = await discoverIdp(settings);
-  const device = values.device || (!values['no-browser'] && !hasLocalBrowser());
+  // Headless (SSH, no display): the device flow when the IdP offers it, else the printed URL.
+  const device =
+    values.device ||
+    (!values['no-browser'] &&
+      !hasLocalBrowser() &&
+      Boolean(idp.config.serverMetadata().device_authorization_endpoint));
   const tokens = device
     ? await signInWithDevice(idp, (p) => {
         say(`To sign in, open ${p.verificationUri} and enter the code ${p.userCode}`);
