@@ -25,6 +25,9 @@ export function readSettings(): AirlockSettings {
     retentionDays: c.get<number>('recording.retentionDays', 0),
     syncResponses: c.get<boolean>('recording.syncResponses', false),
     logLevel: level === 'debug' || level === 'warn' || level === 'error' ? level : 'info',
+    oidcIssuer: c.get<string>('oidc.issuer', ''),
+    oidcClientId: c.get<string>('oidc.clientId', ''),
+    oidcRoleArn: c.get<string>('oidc.roleArn', ''),
     routing,
   };
 }
@@ -39,4 +42,7 @@ export const GATEWAY_SETTINGS = [
   'airlock.recording.retentionDays',
   'airlock.recording.syncResponses',
   'airlock.gateway.logLevel',
+  'airlock.oidc.issuer',
+  'airlock.oidc.clientId',
+  'airlock.oidc.roleArn',
 ];

@@ -15,6 +15,8 @@ import { scopeTemplateNames } from './policy/scope-templates';
 import { TaskManager } from './tasks/task-manager';
 import { registerTimeline } from './timeline/register-timeline';
 import { STATUS_MENU_COMMAND, StatusBar } from './ui/status-bar';
+import { AirlockAuthProvider, AUTH_PROVIDER_ID } from './identity/auth-provider';
+import type { IdentityStatus } from '../gateway/protocol';
 
 let running: GatewayController | undefined;
 
@@ -53,6 +55,16 @@ export function activate(context: vscode.ExtensionContext): void {
       case 'task.ended':
         tasks.taskEnded(event.task.taskId, event.task.state === 'expired' ? 'expired' : 'ended');
         break;
+      case 'identity.changed':
+        auth.update(event.status);
+        if (event.status.state === 'failed')
+          void vscode.window
+            .showWarningMessage(
+              `Airlock: signed out: ${event.status.error ?? 'the sign-in failed'}.`,
+              'Sign In',
+            )
+            .then((pick) => pick && vscode.commands.executeCommand('airlock.signIn'));
+        break;
       case 'policy.reloaded':
         log.info('the workspace policy was reloaded');
         vscode.window.setStatusBarMessage('Airlock: workspace policy reloaded', 5_000);
@@ -76,11 +88,30 @@ export function activate(context: vscode.ExtensionContext): void {
     dataDir,
     settings: readSettings,
     policyFile,
-    onReady: (client) => tasks.gatewayReady(client),
+    onReady: async (client) => {
+      // Signed in first, so the workspace task's calls have credentials from the start.
+      await auth.gatewayReady(client).catch((e: unknown) => log.warn(`sign-in not restored: ${String(e)}`));
+      await tasks.gatewayReady(client);
+    },
     onGone: () => tasks.gatewayGone(),
     onEvent,
   });
   running = gateway;
+  let identity: IdentityStatus | undefined;
+  const auth = new AirlockAuthProvider({
+    secrets: context.secrets,
+    client: () => gateway.client,
+    settings: readSettings,
+    log,
+    onStatus: (s) => {
+      identity = s;
+      refresh();
+    },
+  });
+  context.subscriptions.push(
+    auth,
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'Airlock', auth),
+  );
   const timeline = registerTimeline({ context, log, dataDir, gateway, tasks, policyFile });
   const notifier = new ApprovalNotifier(gateway.approvals, (approvalId, decision) =>
     decideApproval(gateway, gateway.approvals, approvalId, decision),
@@ -92,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): void {
       taskName: tasks.current?.name,
       pending: gateway.approvals.size,
       dataDir,
+      identity,
     });
   const unsubscribeApprovals = gateway.approvals.onChange(refresh);
   context.subscriptions.push(
@@ -133,6 +165,17 @@ export function activate(context: vscode.ExtensionContext): void {
   command('airlock.importBundle', (uri?: vscode.Uri) => importSessionBundle(bundles, uri));
   command('airlock.openPolicy', () => openPolicy(policyFile(), () => policyChanged('created')));
   command('airlock.showLog', () => log.show());
+  command('airlock.signIn', async () => {
+    try {
+      const s = await vscode.authentication.getSession(AUTH_PROVIDER_ID, [], { createIfNone: true });
+      void vscode.window.showInformationMessage(`Airlock: signed in as ${s.account.label}.`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(
+        `Airlock: sign-in failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  });
+  command('airlock.signOut', () => auth.removeSession());
   command('airlock.restartGateway', () => gateway.restart());
   command('airlock.openTimeline', () => timeline.openCurrent());
   registerWhatIf(context, dataDir, policyFile);

@@ -32,6 +32,50 @@ export interface GatewayInfo {
 
 export type TaskState = 'active' | 'ended' | 'expired';
 
+/** A signed-in person, from their ID token's claims (absent in profile mode). */
+export interface IdentityInfo {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly email?: string;
+  readonly name?: string;
+  readonly groups: readonly string[];
+}
+
+/**
+ * A task's own STS session (OIDC mode): what CloudTrail records for its calls. Never credentials:
+ * the access key id is public, the secret and token stay in the gateway's memory.
+ */
+export interface TaskSessionInfo {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  readonly sourceIdentity: string;
+  /** Every access key id AWS issued for the task (a session renewed before expiry gets a new one). */
+  readonly accessKeyIds: readonly string[];
+  /** Whether the task scope went to AWS as the session policy (else the role's own permissions apply at AWS). */
+  readonly sessionPolicy: boolean;
+  readonly region: string;
+}
+
+/** Where the gateway's AWS credentials come from, and whether they are usable now. */
+export type CredentialMode = 'profile' | 'oidc';
+
+/** `GET /identity`: what the status bar and `airlock whoami` show. */
+export interface IdentityStatus {
+  readonly mode: CredentialMode;
+  /** OIDC mode: `signed-in`, `signed-out`, or `failed` (a refresh failed: sign in again). Profile: always `profile`. */
+  readonly state: 'profile' | 'signed-in' | 'signed-out' | 'failed';
+  readonly issuer?: string;
+  /** The public client Airlock signs in as (not a secret: `airlock login` reads it from here). */
+  readonly clientId?: string;
+  readonly scopes?: readonly string[];
+  readonly roleArn?: string;
+  readonly identity?: IdentityInfo;
+  /** When the gateway's current AWS credentials expire (refreshed before). */
+  readonly expiresAt?: string;
+  /** Why the last sign-in or refresh failed. */
+  readonly error?: string;
+}
+
 export interface TaskInfo {
   readonly taskId: string;
   readonly name: string;
@@ -45,6 +89,10 @@ export interface TaskInfo {
   readonly state: TaskState;
   /** The task's scope (an IAM policy document), or undefined for "anything not denied". */
   readonly scope?: unknown;
+  /** Who started it, from their ID token (OIDC mode). */
+  readonly identity?: IdentityInfo;
+  /** The task's own STS session (OIDC mode). */
+  readonly session?: TaskSessionInfo;
 }
 
 /** The environment an agent's shell needs to route through the gateway as this task. */
@@ -63,6 +111,8 @@ export interface StartTaskRequest {
 export interface StartTaskResponse {
   readonly taskId: string;
   readonly expiresAt: string;
+  /** OIDC mode: the task's own STS session (what AWS enforces, and what CloudTrail will name). */
+  readonly session?: TaskSessionInfo;
   readonly env: AgentEnv;
 }
 
@@ -139,8 +189,8 @@ export interface ApprovalInfo {
   readonly summary: string;
   /** Request parameters, masked. */
   readonly params: Readonly<Record<string, unknown>>;
-  /** The rule that asked (id and reason). */
-  readonly rule?: { readonly id: string; readonly reason: string };
+  /** The rule that asked (id and reason), and who may approve (absent: anyone who can decide). */
+  readonly rule?: { readonly id: string; readonly reason: string; readonly approvers?: readonly string[] };
   readonly requestedAt: string;
   readonly expiresAt: string;
   readonly state: ApprovalState;
@@ -150,6 +200,8 @@ export interface ApprovalInfo {
   readonly bodyBinding?: BodyBinding;
   readonly decision?: ApprovalDecision;
   readonly decidedBy?: string;
+  /** The signed-in person the gateway decided for (OIDC mode), from their ID token. */
+  readonly decidedByIdentity?: IdentityInfo;
   /** The control-API client the decision came from (absent when the gateway itself decided). */
   readonly decidedVia?: DecisionClient;
   readonly decidedAt?: string;
@@ -236,6 +288,8 @@ export type GatewayEvent =
   | { readonly type: 'call.recorded'; readonly call: CallSummary }
   | { readonly type: 'task.started'; readonly task: TaskInfo }
   | { readonly type: 'task.ended'; readonly task: TaskInfo }
+  /** Signed in, signed out, refreshed, or a refresh failed (the extension notifies on `failed`). */
+  | { readonly type: 'identity.changed'; readonly status: IdentityStatus }
   /** The workspace policy file changed and the new policy is in force. */
   | { readonly type: 'policy.reloaded'; readonly source: PolicySource }
   /** The workspace policy file changed but was refused; the last good policy stays in force. */
@@ -258,8 +312,12 @@ export type ControlErrorCode =
   | 'InvalidScope'
   | 'TaskNotActive'
   | 'ApprovalNotPending'
+  /** The ask rule names `approvers` and the signed-in person is not one of them. */
+  | 'NotAllowedToApprove'
   | 'StorageFull'
   | 'StorageUnavailable'
+  /** OIDC mode: STS would not give the task a session (signed out, or the role refused). */
+  | 'SessionUnavailable'
   | 'Internal';
 
 export interface ControlErrorBody {
@@ -283,4 +341,14 @@ export type ControlCall =
       readonly response: DecideApprovalResponse;
     }
   | { readonly route: 'GET /events'; readonly response: GatewayEvent }
-  | { readonly route: 'GET /policy'; readonly response: EffectivePolicyResponse };
+  | { readonly route: 'GET /policy'; readonly response: EffectivePolicyResponse }
+  | { readonly route: 'GET /identity'; readonly response: IdentityStatus }
+  /** Re-reads the refresh token `airlock login` stored in the data dir and signs in with it. */
+  | { readonly route: 'POST /identity/reload'; readonly response: IdentityStatus }
+  /** The extension's sign-in: the refresh token from its SecretStorage, held in memory only. */
+  | {
+      readonly route: 'POST /identity/sign-in';
+      readonly request: { readonly refreshToken: string };
+      readonly response: IdentityStatus;
+    }
+  | { readonly route: 'POST /identity/sign-out'; readonly response: IdentityStatus };

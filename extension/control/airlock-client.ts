@@ -7,6 +7,7 @@ import {
   type DecideApprovalResponse,
   type EffectivePolicyResponse,
   type EndTaskResponse,
+  type IdentityStatus,
   type ListApprovalsResponse,
   type ListTasksResponse,
   type StartTaskRequest,
@@ -119,6 +120,19 @@ export class AirlockClient {
 
   async listApprovals(): Promise<readonly ApprovalInfo[]> {
     return (await this.call<ListApprovalsResponse>('GET', '/approvals')).approvals;
+  }
+
+  async identity(): Promise<IdentityStatus> {
+    return this.call<IdentityStatus>('GET', '/identity');
+  }
+
+  /** Hands the gateway the refresh token from SecretStorage; it is held in the gateway's memory only. */
+  async signIn(refreshToken: string): Promise<IdentityStatus> {
+    return this.call<IdentityStatus>('POST', '/identity/sign-in', { refreshToken });
+  }
+
+  async signOut(): Promise<IdentityStatus> {
+    return this.call<IdentityStatus>('POST', '/identity/sign-out');
   }
 
   async decide(approvalId: string, req: DecideApprovalRequest): Promise<ApprovalInfo> {

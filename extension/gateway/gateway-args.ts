@@ -9,6 +9,15 @@ export interface GatewaySettings {
   /** Answers wait for their own record's fdatasync (`--sync-responses`). */
   readonly syncResponses?: boolean;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** `airlock.oidc.*`: with all three, OIDC mode (the profile is then not used). */
+  readonly oidcIssuer?: string;
+  readonly oidcClientId?: string;
+  readonly oidcRoleArn?: string;
+}
+
+/** Whether the settings ask for OIDC mode (issuer, client id and role all given). */
+export function oidcConfigured(s: GatewaySettings): boolean {
+  return Boolean(s.oidcIssuer?.trim() && s.oidcClientId?.trim() && s.oidcRoleArn?.trim());
 }
 
 /**
@@ -29,7 +38,16 @@ export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2']
 export function gatewayArgs(s: GatewaySettings, policyFile: string | undefined): string[] {
   const args: string[] = [];
   if (s.region.trim()) args.push('--region', s.region.trim());
-  if (s.profile.trim()) args.push('--profile', s.profile.trim());
+  if (oidcConfigured(s))
+    args.push(
+      '--oidc-issuer',
+      s.oidcIssuer!.trim(),
+      '--oidc-client-id',
+      s.oidcClientId!.trim(),
+      '--oidc-role-arn',
+      s.oidcRoleArn!.trim(),
+    );
+  else if (s.profile.trim()) args.push('--profile', s.profile.trim());
   if (s.upstreamUrl.trim()) args.push('--upstream', s.upstreamUrl.trim());
   if (s.accountId.trim()) args.push('--account-id', s.accountId.trim());
   if (policyFile) args.push('--policy', policyFile);

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { IdentityStatus } from '../../gateway/protocol';
 import type { GatewayState } from '../gateway/gateway-supervisor';
+import { identityPresentation } from '../identity/identity-view';
 
 export const STATUS_MENU_COMMAND = 'airlock.showMenu';
 
@@ -8,6 +10,8 @@ export interface StatusView {
   readonly taskName?: string;
   readonly pending: number;
   readonly dataDir: string;
+  /** Where the gateway's credentials come from, and who is signed in (OIDC mode). */
+  readonly identity?: IdentityStatus;
 }
 
 function short(text: string, max = 32): string {
@@ -24,12 +28,14 @@ export function statusPresentation(v: StatusView): {
   const pendingLine =
     v.pending > 0 ? `\n\n${v.pending} call${v.pending === 1 ? '' : 's'} waiting for your approval.` : '';
   switch (v.gateway.kind) {
-    case 'running':
+    case 'running': {
+      const id = identityPresentation(v.identity);
       return {
-        text: `$(shield) Airlock · ${short(v.taskName ?? 'no task')}${pending}`,
-        tooltip: `Airlock gateway running on 127.0.0.1:${v.gateway.port}.\n\nCurrent task: ${v.taskName ?? 'none'}.${pendingLine}`,
-        tone: v.pending > 0 ? 'warning' : 'normal',
+        text: `$(shield) Airlock · ${short(v.taskName ?? 'no task')}${id.text}${pending}`,
+        tooltip: `Airlock gateway running on 127.0.0.1:${v.gateway.port}.\n\nCurrent task: ${v.taskName ?? 'none'}.${id.line ? `\n\n${id.line}` : ''}${pendingLine}`,
+        tone: v.pending > 0 || id.signedOut ? 'warning' : 'normal',
       };
+    }
     case 'starting':
       return {
         text: '$(sync~spin) Airlock · starting',

@@ -1,4 +1,4 @@
-import type { ApprovalDecision, ApprovalInfo, DecisionClient } from '../protocol';
+import type { ApprovalDecision, ApprovalInfo, DecisionClient, IdentityInfo } from '../protocol';
 import {
   ApprovalError,
   type ApprovalManagerOptions,
@@ -168,6 +168,7 @@ export class ApprovalManager {
     reason?: string,
     client?: DecisionClient,
     grantResources?: readonly string[],
+    decidedByIdentity?: IdentityInfo,
   ): Promise<ApprovalInfo> {
     const e = this.byId.get(approvalId);
     if (!e) throw new ApprovalError('NotFound', `No approval ${approvalId}.`);
@@ -191,7 +192,11 @@ export class ApprovalManager {
     const decidedMs = this.now();
     try {
       await this.opts.record(e.info.taskId, [
-        decidedEvent(e.info, { decision, decidedBy, reason, client, grant }, decidedMs - e.requestedMs),
+        decidedEvent(
+          e.info,
+          { decision, decidedBy, reason, client, grant, decidedByIdentity },
+          decidedMs - e.requestedMs,
+        ),
       ]);
     } catch (err) {
       e.deciding = false;
@@ -205,6 +210,7 @@ export class ApprovalManager {
       decision,
       decidedBy,
       ...(client ? { decidedVia: client } : {}),
+      ...(decidedByIdentity ? { decidedByIdentity } : {}),
       decidedAt: new Date(decidedMs).toISOString(),
       ...(reason !== undefined ? { reason } : {}),
       ...(grant ? { grant: { resources: [...grant] } } : {}),

@@ -35,7 +35,7 @@ export interface ApprovalRequest {
   readonly summary: string;
   /** The request parameters as identified; masked here before anyone sees them. */
   readonly params: Readonly<Record<string, unknown>>;
-  readonly rule: { readonly id: string; readonly reason: string };
+  readonly rule: { readonly id: string; readonly reason: string; readonly approvers?: readonly string[] };
   /** The client program, from the User-Agent's first product (`aws-cli/1.32.0`). */
   readonly caller?: string;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EventBody } from '../journal/events';
-import type { ApprovalDecision, ApprovalInfo, DecisionClient } from '../protocol';
+import type { ApprovalDecision, ApprovalInfo, DecisionClient, IdentityInfo } from '../protocol';
 import type { ApprovalRequest } from './approval-types';
 import { assessCall } from './assess-call';
 import { type ParamsMasker, redactSecretFields, shrinkParams } from './redact-params';
@@ -80,6 +80,7 @@ export function decidedEvent(
     readonly client?: DecisionClient;
     /** approve-for-task: the resource patterns granted. */
     readonly grant?: readonly string[];
+    readonly decidedByIdentity?: IdentityInfo;
   },
   waitedMs: number,
 ): EventBody {
@@ -91,6 +92,7 @@ export function decidedEvent(
       decidedBy: d.decidedBy,
       ...(d.client ? { client: d.client } : {}),
       ...(d.grant ? { grant: { resources: d.grant } } : {}),
+      ...(d.decidedByIdentity ? { decidedByIdentity: d.decidedByIdentity } : {}),
       reason: d.reason,
       waitedMs,
       attempts: info.attempts,

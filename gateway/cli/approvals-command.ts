@@ -12,7 +12,10 @@ function line(a: ApprovalInfo, now: number): string {
   const tries = a.attempts > 1 ? `, ${a.attempts} attempts` : '';
   const note = bodyBindingNote(a.bodyBinding);
   const risk = a.risk?.level === 'high' ? `HIGH RISK: ${a.risk.reasons.join('; ')}\n    ` : '';
-  return `${a.approvalId}  task "${a.taskName}"  ${a.summary}\n    ${risk}${a.action} · rule ${a.rule?.id ?? '-'} · waiting ${waited}s, ${left}s left${tries}${note ? `\n    ${note}` : ''}`;
+  const approvers = a.rule?.approvers
+    ? `\n    only ${a.rule.approvers.join(', ')} may approve (anyone may deny)`
+    : '';
+  return `${a.approvalId}  task "${a.taskName}"  ${a.summary}\n    ${risk}${a.action} · rule ${a.rule?.id ?? '-'} · waiting ${waited}s, ${left}s left${tries}${note ? `\n    ${note}` : ''}${approvers}`;
 }
 
 /** `decided by alice (cli) through airlock-cli approve pid=… (process 4242: node …)`. */

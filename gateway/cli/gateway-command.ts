@@ -11,6 +11,7 @@ import type { RetentionPolicy } from '../recording/retention';
 import { parseDuration } from '../tasks/parse-duration';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
+import { OIDC_FLAGS, oidcFromFlags } from './oidc-options';
 
 function retentionFrom(days: string | undefined, mb: string | undefined): RetentionPolicy {
   const num = (v: string | undefined, flag: string): number | undefined => {
@@ -53,9 +54,17 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       'retention-max-mb': { type: 'string' },
       // Answers wait for their own record's fdatasync, as well as the request's (slower; see README).
       'sync-responses': { type: 'boolean', default: false },
+      // OIDC mode: credentials from the signed-in user's role session instead of --profile.
+      ...OIDC_FLAGS,
     },
     strict: true,
   });
+  const oidc = await oidcFromFlags(values);
+  if (oidc && values.profile !== undefined)
+    throw new CliError(
+      'give --profile or the --oidc-* settings, not both: they are two ways to get credentials',
+      2,
+    );
   const retention = retentionFrom(values['retention-days'], values['retention-max-mb']);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -114,6 +123,7 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       host: values.host,
       region,
       profile: values.profile,
+      oidc,
       upstream,
       upstreamCaFile: values['upstream-ca'],
       accountId,
@@ -149,6 +159,7 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
     host: values.host,
     upstream: upstream?.origin,
     region,
+    credentials: oidc ? `oidc ${oidc.issuer} → ${oidc.roleArn}` : 'profile',
   });
 
   await new Promise<void>((resolve) => {

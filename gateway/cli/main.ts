@@ -8,9 +8,15 @@ Commands:
   gateway   --data-dir DIR [--port N] [--host H] [--region R] [--profile P] [--upstream URL] [--account-id ID]
              [--policy FILE] [--approval-timeout 50s] [--log-level info] [--no-tunnel]
              [--retention-days N] [--retention-max-mb N] [--upstream-ca FILE]
+             [--oidc-issuer URL --oidc-client-id ID --oidc-role-arn ARN | --oidc-config FILE]
+  login [--device] [--no-browser] [--oidc-* as for gateway]   sign in (OIDC); the refresh token goes
+                                     to <data-dir>/oidc-refresh-token.json (0600)
+  logout                             drop the sign-in and the gateway's credentials at once
+  whoami [--json]                    credential mode and who is signed in
   task start --name NAME [--scope FILE | --scope-template NAME] [--ttl 30m] [--json]
   task end ID [--json]
   task list [--json]
+  task trail ID [--json]             aws cloudtrail lookup-events commands for the task's STS session
   approvals [--json]                 calls waiting for a human
   approve ID [--for-task [--resource ARN-PATTERN]...] [--json]
                                      let it through (once, or this action for the rest of the task on
@@ -44,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./gateway-command')).runGatewayCommand(rest);
     case 'task':
       return (await import('./task-command')).runTaskCommand(rest);
+    case 'login':
+    case 'logout':
+    case 'whoami':
+      return (await import('./login-command')).runLoginCommand(command, rest);
     case 'approvals':
     case 'approve':
     case 'deny':

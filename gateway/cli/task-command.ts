@@ -4,6 +4,7 @@ import { ControlClient } from '../control/control-client';
 import type { TaskInfo } from '../protocol';
 import { parseDuration } from '../tasks/parse-duration';
 import { CliError } from './cli-error';
+import { cloudTrailCommands } from '../identity/cloudtrail-command';
 import { resolveDataDir } from './data-dir-option';
 
 function print(json: boolean, value: unknown, text: string): void {
@@ -67,7 +68,17 @@ export async function runTaskCommand(args: string[]): Promise<number> {
       const exports = Object.entries(started.env)
         .map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'`)
         .join('\n');
-      print(values.json, started, `# task ${started.taskId} until ${started.expiresAt}\n${exports}`);
+      const s = started.session;
+      const enforced = !s
+        ? ''
+        : s.sessionPolicy
+          ? `# AWS enforces the scope too: STS session ${s.roleSessionName} (${s.accessKeyIds.join(', ')}) has it as its session policy\n`
+          : `# STS session ${s.roleSessionName} (${s.accessKeyIds.join(', ')}): no scope, so AWS applies the role's own permissions\n`;
+      print(
+        values.json,
+        started,
+        `# task ${started.taskId} until ${started.expiresAt}\n${enforced}${exports}`,
+      );
       return 0;
     }
     case 'end': {
@@ -82,7 +93,20 @@ export async function runTaskCommand(args: string[]): Promise<number> {
       print(values.json, tasks, tasks.map(line).join('\n') || 'no tasks');
       return 0;
     }
+    case 'trail': {
+      const id = positionals[0];
+      if (!id) throw new CliError('task trail needs a task id (see: airlock task list)', 2);
+      const task = (await client.listTasks()).tasks.find((t) => t.taskId === id);
+      if (!task) throw new CliError(`No task ${id}.`);
+      const commands = cloudTrailCommands(task);
+      if (commands.length === 0)
+        throw new CliError(
+          `Task ${id} had no STS session of its own (profile mode): CloudTrail names the profile's identity.`,
+        );
+      print(values.json, commands, commands.join('\n'));
+      return 0;
+    }
     default:
-      throw new CliError('Usage: airlock task start|end|list [--data-dir DIR] [--json]', 2);
+      throw new CliError('Usage: airlock task start|end|list|trail [--data-dir DIR] [--json]', 2);
   }
 }

@@ -8,6 +8,9 @@ import type {
   ListApprovalsResponse,
 } from '../protocol';
 import type { Logger } from '../server/logger';
+import { displayName, type IdentityClaims } from '../identity/identity-claims';
+import { mayApprove } from '../identity/approver-check';
+import type { PolicyStore } from '../policy-file/policy-store';
 import { ControlError } from './control-error';
 import { decisionClient } from './decision-client';
 
@@ -58,7 +61,15 @@ function parseDecide(body: unknown): DecideApprovalRequest {
  */
 export function approvalRoutes(
   router: Router,
-  deps: { readonly approvals: ApprovalManager; readonly startedBy: string; readonly log: Logger },
+  deps: {
+    readonly approvals: ApprovalManager;
+    readonly startedBy: string;
+    readonly log: Logger;
+    /** The signed-in person (OIDC mode): who decides, whatever the client says. */
+    readonly identity: { identity(): IdentityClaims | undefined };
+    /** For the groups an ask rule's `approvers` may name. */
+    readonly policy: PolicyStore;
+  },
 ): void {
   router.get('/approvals', (_req, res) => {
     const body: ListApprovalsResponse = { approvals: deps.approvals.pending() };
@@ -71,13 +82,21 @@ export function approvalRoutes(
     const client = await decisionClient(req);
     let approval;
     try {
+      const who = deps.identity.identity();
+      const held = deps.approvals.pending().find((a) => a.approvalId === id);
+      if (held?.rule && d.decision !== 'deny') {
+        const check = mayApprove(held.rule.approvers, who, deps.policy.current.policy.groups, held.rule.id);
+        if (!check.ok) throw new ControlError('NotAllowedToApprove', 403, check.message);
+      }
+      const decidedBy = who ? displayName(who) : (d.decidedBy ?? deps.startedBy);
       approval = await deps.approvals.decide(
         id,
         d.decision,
-        d.decidedBy ?? deps.startedBy,
+        decidedBy,
         d.reason,
         client,
         d.grant?.resources,
+        who,
       );
     } catch (e) {
       if (e instanceof ApprovalError && e.code === 'InvalidGrant')

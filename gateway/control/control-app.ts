@@ -21,6 +21,11 @@ import { approvalRoutes } from './approval-routes';
 import { ControlError, sendError, storageError } from './control-error';
 import { eventStream } from './event-stream';
 import { policyRoute } from './policy-route';
+import { identityRoutes } from './identity-routes';
+import type { IdentityMode } from '../identity/identity-mode';
+import { displayName } from '../identity/identity-claims';
+import { GatewayError } from '../errors/gateway-error';
+import { StsError } from '../upstream/sts-client';
 
 export interface ControlDeps {
   readonly token: string;
@@ -35,6 +40,10 @@ export interface ControlDeps {
   readonly region: string;
   readonly port: () => number;
   readonly startedBy: string;
+  /** Profile or OIDC mode: who is signed in, and each task's own STS session. */
+  readonly identity: IdentityMode;
+  /** Roles agents assumed: they end with their task. */
+  readonly children: { endTask(taskId: string): void };
   readonly log: Logger;
   /** Where the gateway keeps its state, named in storage errors. */
   readonly dataDir: string;
@@ -121,13 +130,23 @@ export function controlApp(deps: ControlDeps): express.Express {
 
   router.post('/tasks', async (req, res) => {
     const start = withTemplate(parseStart(req.body), deps.policy);
-    const { task, secret } = await deps.tasks.start(start, deps.startedBy);
+    const who = deps.identity.identity();
+    const started = await deps.tasks.start(start, who ? displayName(who) : deps.startedBy, who);
+    const { secret } = started;
+    let task = started.task;
     try {
       deps.decider.prepare(task.taskId, start.scope);
+      const session = await deps.identity.taskStarted(task);
+      if (session) task = { ...task, session };
     } catch (e) {
       await deps.tasks.end(task.taskId);
+      deps.decider.forget(task.taskId);
       if (e instanceof PolicyError)
         throw new ControlError('InvalidScope', 400, `Invalid task scope: ${(e as Error).message}`);
+      if (e instanceof GatewayError && e.code === 'InvalidArgument')
+        throw new ControlError('InvalidScope', 400, `The task was not started: ${e.message}`);
+      if (e instanceof GatewayError || e instanceof StsError)
+        throw new ControlError('SessionUnavailable', 503, `The task was not started: ${e.message}`);
       throw e;
     }
     await deps.journal.record(task.taskId, [
@@ -142,6 +161,7 @@ export function controlApp(deps: ControlDeps): express.Express {
           scope: task.scope,
           agent: task.agent,
           workspace: task.workspace,
+          ...(task.identity ? { identity: task.identity } : {}),
         },
       },
     ]);
@@ -150,6 +170,7 @@ export function controlApp(deps: ControlDeps): express.Express {
     const body: StartTaskResponse & { unset: readonly string[] } = {
       taskId: task.taskId,
       expiresAt: task.expiresAt,
+      ...(task.session ? { session: task.session } : {}),
       env: agentEnv({
         port: deps.port(),
         accessKeyId: task.accessKeyId,
@@ -171,6 +192,8 @@ export function controlApp(deps: ControlDeps): express.Express {
       // Calls held for approval are refused (and recorded) while the task's journal is open.
       await deps.approvals.endTask(id);
       deps.decider.forget(id);
+      deps.identity.taskEnded(id);
+      deps.children.endTask(id);
       await deps.journal.record(id, [{ type: 'task.ended', data: { taskId: id, reason: 'ended' } }]);
       await deps.journal.release(id);
       deps.log.log('info', 'task ended', { taskId: id });
@@ -183,6 +206,7 @@ export function controlApp(deps: ControlDeps): express.Express {
   approvalRoutes(router, deps);
   router.get('/events', eventStream(deps.events));
   policyRoute(router, deps);
+  identityRoutes(router, deps.identity);
 
   app.use(CONTROL_PREFIX, router);
   app.use((_req: Request, res: Response) =>

@@ -9,6 +9,7 @@ import {
   type DecideApprovalRequest,
   type DecideApprovalResponse,
   type EffectivePolicyResponse,
+  type IdentityStatus,
   type ListApprovalsResponse,
   type EndTaskResponse,
   type ListTasksResponse,
@@ -130,5 +131,21 @@ export class ControlClient {
 
   policy(timeoutMs?: number): Promise<EffectivePolicyResponse> {
     return this.call('GET', '/policy', undefined, timeoutMs);
+  }
+
+  identity(): Promise<IdentityStatus> {
+    return this.call('GET', '/identity');
+  }
+
+  reloadIdentity(): Promise<IdentityStatus> {
+    return this.call('POST', '/identity/reload');
+  }
+
+  signIn(refreshToken: string): Promise<IdentityStatus> {
+    return this.call('POST', '/identity/sign-in', { refreshToken });
+  }
+
+  signOut(): Promise<IdentityStatus> {
+    return this.call('POST', '/identity/sign-out');
   }
 }

@@ -32,6 +32,7 @@ export type GatewayErrorCode =
   | 'RecordingUnavailable'
   | 'ResponseNotMaskable'
   | 'CredentialsUnavailable'
+  | 'SignedOut'
   | 'UpstreamUnreachable'
   | 'InternalFailure';
 
@@ -63,6 +64,8 @@ const STATUS: Record<GatewayErrorCode, number> = {
   RecordingUnavailable: 503,
   ResponseNotMaskable: 502,
   CredentialsUnavailable: 503,
+  // The user's to fix (sign in again), and not worth an SDK retry.
+  SignedOut: 403,
   UpstreamUnreachable: 502,
   InternalFailure: 500,
 };

@@ -10,7 +10,7 @@
  * fields v2 added are all optional, so one chain may hold both.
  */
 
-import type { BodyBinding, DecisionClient } from '../protocol';
+import type { BodyBinding, DecisionClient, IdentityInfo, TaskSessionInfo } from '../protocol';
 
 export const FORMAT_VERSION = 2;
 export const GENESIS_HASH = '0'.repeat(64);
@@ -96,6 +96,8 @@ export interface ApprovalDecidedData {
   readonly decidedBy: string;
   /** The control-API client the decision came from; absent when the gateway decided (task end). */
   readonly client?: DecisionClient;
+  /** The signed-in person the gateway decided for (OIDC mode). */
+  readonly decidedByIdentity?: IdentityInfo;
   readonly reason?: string;
   /** From the request to the decision. */
   readonly waitedMs: number;
@@ -159,6 +161,26 @@ export interface TaskStartedData {
   readonly scope?: unknown;
   readonly agent?: string;
   readonly workspace?: string;
+  /** Who started it, from their ID token (OIDC mode). */
+  readonly identity?: IdentityInfo;
+}
+
+/**
+ * AWS issued the task (new) STS session credentials (OIDC mode): the session name and key id a
+ * CloudTrail record carries, so each leads to the other. Never the secret or the token.
+ */
+export type TaskSessionData = TaskSessionInfo & { readonly taskId: string };
+
+/** The agent assumed a role through the gateway: a child session of the task, with a derived key. */
+export interface TaskChildData {
+  readonly taskId: string;
+  /** The derived key the agent got (its calls carry it in call.request's accessKeyId). */
+  readonly accessKeyId: string;
+  /** The key AWS issued for the role session (CloudTrail's), never its secret or token. */
+  readonly awsAccessKeyId: string;
+  readonly roleArn?: string;
+  readonly roleSessionName?: string;
+  readonly expiresAt: string;
 }
 
 export interface TaskEndedData {
@@ -169,6 +191,8 @@ export interface TaskEndedData {
 export type EventBody =
   | { readonly type: 'task.started'; readonly data: TaskStartedData }
   | { readonly type: 'task.ended'; readonly data: TaskEndedData }
+  | { readonly type: 'task.session'; readonly data: TaskSessionData }
+  | { readonly type: 'task.child'; readonly data: TaskChildData }
   | { readonly type: 'call.request'; readonly data: CallRequestData }
   | { readonly type: 'call.decision'; readonly data: CallDecisionData }
   | { readonly type: 'call.response'; readonly data: CallResponseData }

@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/gateway-error';
 import type { TaskRegistry } from '../tasks/task-registry';
+import type { ChildSessions } from '../identity/child-sessions';
 import { checkRequestTime, parseAuth, SigV4Error, verifySignature } from '../sigv4';
 import type { CallContext } from './call-context';
 
@@ -36,7 +37,59 @@ function isSigV2(ctx: CallContext): boolean {
   );
 }
 
-export function authenticate(ctx: CallContext, tasks: TaskRegistry, now = Date.now()): string {
+/** The session token the request carries (header, or a presigned URL's query). */
+function securityToken(ctx: CallContext): string | undefined {
+  const h = ctx.req.headers['x-amz-security-token'];
+  if (typeof h === 'string') return h;
+  const q = ctx.raw.rawUrl.indexOf('?');
+  const m = q < 0 ? null : /(?:^|&)X-Amz-Security-Token=([^&]*)/i.exec(ctx.raw.rawUrl.slice(q + 1));
+  try {
+    return m?.[1] === undefined ? undefined : decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A derived key for a role the agent assumed: its parent task answers for it, while both last. */
+function authenticateChild(
+  ctx: CallContext,
+  tasks: TaskRegistry,
+  children: ChildSessions,
+  now: number,
+): string | undefined {
+  const auth = ctx.auth!;
+  const c = children.lookup(auth.accessKeyId, now);
+  if (c.kind === 'unknown') return undefined;
+  const parent = tasks.get(c.child.parentTaskId);
+  if (parent) ctx.task = parent;
+  if (c.kind === 'expired' || parent?.state !== 'active')
+    throw new GatewayError(
+      'ExpiredToken',
+      `The security token included in the request is expired: the role session ${c.child.roleSessionName ?? ''} you assumed through Airlock ` +
+        (c.kind === 'expired' ? 'expired' : 'ended with its task') +
+        '. Assume the role again (within an active task).',
+    );
+  if (securityToken(ctx) !== c.child.sessionToken)
+    throw new GatewayError(
+      unknownKeyCode(auth.scope.service),
+      'The security token included in the request is invalid: send the session token Airlock returned with this role session.',
+    );
+  ctx.child = c.child;
+  try {
+    checkRequestTime(auth, new Date(now));
+  } catch (e) {
+    if (e instanceof SigV4Error) throw toGatewayError(e);
+    throw e;
+  }
+  return c.secret;
+}
+
+export function authenticate(
+  ctx: CallContext,
+  tasks: TaskRegistry,
+  now = Date.now(),
+  children?: ChildSessions,
+): string {
   if (isSigV2(ctx)) {
     throw new GatewayError(
       'InvalidRequest',
@@ -53,6 +106,10 @@ export function authenticate(ctx: CallContext, tasks: TaskRegistry, now = Date.n
   }
   const auth = ctx.auth;
   const found = tasks.lookupKey(auth.accessKeyId, now);
+  if (found.kind === 'unknown' && children) {
+    const secret = authenticateChild(ctx, tasks, children, now);
+    if (secret !== undefined) return secret;
+  }
   if (found.kind === 'unknown' && REAL_AWS_KEY.test(auth.accessKeyId)) {
     throw new GatewayError(
       unknownKeyCode(auth.scope.service),

@@ -4,6 +4,7 @@ import type { TaskInfo } from '../protocol';
 import type { ParsedAuth, RawRequest } from '../sigv4/types';
 import type { AccountView } from '../upstream/account-resolver';
 import type { BodyLease } from './body-budget';
+import type { ChildSession } from '../identity/child-sessions';
 
 export interface Decision {
   readonly decision: 'allow' | 'deny';
@@ -32,6 +33,8 @@ export interface CallContext {
   readonly expectContinue: boolean;
   auth?: ParsedAuth;
   task?: TaskInfo;
+  /** Signed with a key the gateway derived for a role the agent assumed (task = its parent). */
+  child?: ChildSession;
   /** Set when the body was read into memory (non-streaming protocols). */
   body?: Buffer;
   /** True when the body streams through to the upstream untouched. */

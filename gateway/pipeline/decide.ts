@@ -8,6 +8,7 @@ import {
   type RequestContext,
 } from '../policy';
 import { type CompiledRuleSet, type EffectivePolicy, IDENTITY_KEY } from '../policy-file';
+import { identityNames } from '../identity/identity-claims';
 import type { PolicyRule } from '../policy-file/types';
 import type { TaskInfo } from '../protocol';
 import type { Decision } from './call-context';
@@ -32,7 +33,7 @@ export interface ActionResource {
 export interface AskVerdict {
   readonly decision: 'ask';
   readonly reason: string;
-  readonly rule: { readonly id: string; readonly reason: string };
+  readonly rule: { readonly id: string; readonly reason: string; readonly approvers?: readonly string[] };
   /** The action the prompt is about (the first that asked) and the resources it touches. */
   readonly action: string;
   readonly resources: readonly string[];
@@ -55,6 +56,8 @@ export function conditionContext(input: DecisionInput): RequestContext {
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   const identity = [`user:${input.task.startedBy}`];
   if (input.task.agent) identity.push(`agent:${input.task.agent}`);
+  // A signed-in starter is matched by their ID token's claims: subject, email, groups.
+  if (input.task.identity) identity.push(...identityNames(input.task.identity));
   return {
     'aws:RequestedRegion': input.identified.region,
     'aws:CurrentTime': input.now.toISOString(),
@@ -198,7 +201,11 @@ export class CallDecider {
     somePair(mapping, (action, resource) => {
       const rule = matchRule(p.ask, action, resource, ctx);
       if (rule === undefined) return false;
-      asking ??= { id: rule.id, reason: rule.reason };
+      asking ??= {
+        id: rule.id,
+        reason: rule.reason,
+        ...(rule.approvers ? { approvers: rule.approvers } : {}),
+      };
       if (!pairs.some((q) => q.action === action && q.resource === resource))
         pairs.push({ action, resource });
       return false;

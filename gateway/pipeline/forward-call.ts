@@ -8,6 +8,7 @@ import { queueUrlRewriter } from '../sqs/queue-url-stage';
 import { resigningSecrets, scrubSignatureEcho } from '../upstream/scrub-signature-echo';
 import type { CallContext } from './call-context';
 import type { PipelineDeps } from './pipeline-deps';
+import { assumedRoleRewriter } from './assumed-role-stage';
 import { recordResponse } from './record-response';
 import { splitUrl } from './request-view';
 
@@ -61,6 +62,10 @@ async function forwardAndDeliver(
     target,
     { service: auth.scope.service, region: auth.scope.region },
     ctx.body,
+    undefined,
+    // A role the agent assumed: AWS's credentials for it. OIDC mode: the task's own STS session,
+    // so AWS itself holds the call to the task scope.
+    ctx.child?.credentials ?? (deps.taskCredentials ? await deps.taskCredentials(task) : undefined),
   );
   // Only now, with the call decided and journaled, may an upload's body start flowing.
   if (ctx.expectContinue && ctx.streamBody) ctx.res.writeContinue();
@@ -92,7 +97,7 @@ async function forwardAndDeliver(
         arrivedAt: ctx.arrivedAt,
         plan: deps.masking.plan(maskCall, 'response'),
         placeholders: deps.masking.placeholders(task.taskId),
-        rewriteForAgent: queueUrlRewriter(ctx, id, deps.queueUrls),
+        rewriteForAgent: assumedRoleRewriter(ctx, id, deps) ?? queueUrlRewriter(ctx, id, deps.queueUrls),
         // AWS's SignatureDoesNotMatch echoes our re-signed request: real key id, signature, token.
         scrubError: (body) => scrubSignatureEcho(body, resigningSecrets(signed), auth.accessKeyId),
         record: (data) => recordResponse(ctx, deps, task.taskId, { type: 'call.response', data }),

@@ -59,7 +59,7 @@ export async function handleCall(
   const ctx = newContext(req, res, arrival, realHost);
   try {
     checkFraming(ctx);
-    const secret = authenticate(ctx, deps.tasks);
+    const secret = authenticate(ctx, deps.tasks, Date.now(), deps.children);
     checkScopeRegion(ctx);
     await readVerifiedBody(ctx, secret, deps.bodyBudget);
 

@@ -1,4 +1,7 @@
 import type { Agent } from 'node:http';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { TaskInfo } from '../protocol';
+import type { ChildSession, ChildSessions } from '../identity/child-sessions';
 import type { ApprovalManager } from '../approvals/approval-manager';
 import type { EventBus } from '../approvals/event-bus';
 import type { Journal } from '../journal/journal';
@@ -39,4 +42,10 @@ export interface PipelineDeps {
   readonly upstreamAgent?: (target: UpstreamTarget) => Agent | undefined;
   /** Real SQS queue URLs behind the ones agents are given (they point at the gateway). */
   readonly queueUrls: QueueUrlTable;
+  /** OIDC mode: the task's own STS session credentials (absent: the gateway's own credentials). */
+  readonly taskCredentials?: (task: TaskInfo) => Promise<AwsCredentialIdentity>;
+  /** Roles agents assumed through the gateway: derived keys, AWS's credentials held here. */
+  readonly children?: ChildSessions;
+  /** Records that an agent assumed a role (a child session of the task). */
+  readonly childIssued?: (child: ChildSession) => void;
 }

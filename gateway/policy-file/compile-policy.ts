@@ -5,7 +5,8 @@ import { ShapeError } from './shape-checks';
 
 /**
  * The context key carrying who a call is made for: `user:<who started the task>` and, when the
- * task has an agent label, `agent:<label>`. Rules' `identities` compile to a condition on it.
+ * task has an agent label, `agent:<label>`; for a signed-in (OIDC) user also `user:<subject>`,
+ * `user:<email>` and `group:<g>` for each group claim. Rules' `identities` compile to a condition on it.
  */
 export const IDENTITY_KEY = 'airlock:Identity';
 
@@ -73,9 +74,7 @@ function ruleStatement(
   const conditions: Record<string, Record<string, unknown>> = {};
   for (const [op, block] of Object.entries(rule.conditions ?? {})) conditions[op] = { ...block };
   if (rule.identities) {
-    const patterns = rule.identities.flatMap((id, i) =>
-      identityPatterns(id, [...path, 'identities', i], groups),
-    );
+    const patterns = rule.identities.flatMap((id) => identityPatterns(id, groups));
     const op = Object.keys(conditions).find((k) => k.toLowerCase() === 'foranyvalue:stringlike');
     const block = (conditions[op ?? 'ForAnyValue:StringLike'] ??= {});
     if (Object.keys(block).some((k) => k.toLowerCase() === IDENTITY_KEY.toLowerCase()))
@@ -89,17 +88,15 @@ function ruleStatement(
   return statement;
 }
 
-/** `alice` → `user:alice`; `group:ops` → its members; `user:*`, `agent:claude*` as written. */
-function identityPatterns(
-  id: string,
-  path: PathSegment[],
-  groups: Readonly<Record<string, readonly string[]>>,
-): string[] {
+/**
+ * `alice` → `user:alice`; `group:ops` → `group:ops` (the IdP's groups claim of a signed-in user)
+ * plus, when the policy defines `groups.ops`, its members; `user:*`, `agent:claude*` as written.
+ */
+function identityPatterns(id: string, groups: Readonly<Record<string, readonly string[]>>): string[] {
   if (id.startsWith('group:')) {
     const name = id.slice('group:'.length);
     const members = Object.prototype.hasOwnProperty.call(groups, name) ? groups[name] : undefined;
-    if (!members) throw new ShapeError(path, `no group "${name}" in "groups"`);
-    return members.map(normalizeIdentity);
+    return [id, ...(members ?? []).map(normalizeIdentity)];
   }
   return [normalizeIdentity(id)];
 }

@@ -37,6 +37,12 @@ export interface PolicyRule {
    * `group:NAME` (a name from `groups`). A bare `NAME` means `user:NAME`.
    */
   readonly identities?: readonly string[];
+  /**
+   * Ask rules: who may approve the calls the rule holds (`group:NAME`, `user:NAME`, matched like
+   * `identities` against the signed-in approver's ID token). Absent: anyone who can decide.
+   * Denying is open to everyone.
+   */
+  readonly approvers?: readonly string[];
   /** An IAM Condition block over the context keys the gateway knows (`aws:RequestedRegion`, ...). */
   readonly conditions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }

@@ -35,7 +35,7 @@ const TOP_KEYS = [
   'approvalTimeoutSeconds',
   'trustedSigners',
 ] as const;
-const RULE_KEYS = ['id', 'reason', 'actions', 'resources', 'identities', 'conditions'] as const;
+const RULE_KEYS = ['id', 'reason', 'actions', 'resources', 'identities', 'approvers', 'conditions'] as const;
 const MASK_KEYS = [
   'id',
   'reason',
@@ -97,6 +97,8 @@ function rule(v: unknown, path: PathSegment[], ids: Map<string, string>): Policy
     out.resources = stringList(o.resources, [...path, 'resources'], 'resources', checkResource);
   if (o.identities !== undefined)
     out.identities = stringList(o.identities, [...path, 'identities'], 'identities', checkIdentity);
+  if (o.approvers !== undefined)
+    out.approvers = stringList(o.approvers, [...path, 'approvers'], 'approvers', checkIdentity);
   if (o.conditions !== undefined) {
     const c = object(o.conditions, [...path, 'conditions'], 'conditions (an IAM Condition block)');
     for (const [op, block] of Object.entries(c))

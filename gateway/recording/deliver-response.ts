@@ -41,7 +41,7 @@ export interface DeliveryInput {
   readonly plan: MaskPlan;
   readonly placeholders: Placeholders;
   /** Changes the agent's copy of a read answer after masking (SQS queue URLs); the record keeps AWS's. */
-  readonly rewriteForAgent?: (text: string, status: number) => string | undefined;
+  readonly rewriteForAgent?: (text: string, status: number, asReceived: string) => string | undefined;
   /** Makes the call.response event durable; rejects when it cannot. */
   readonly record: (data: CallResponseData) => Promise<void>;
   /** Rewrites an error body (status >= 300) before anything else reads it (upstream/scrub-signature-echo.ts). */
@@ -140,7 +140,9 @@ export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> 
     // `m.agent` undefined means "the bytes as they came"; scrubbing or rewriting changes that.
     let agentText = m.agent ?? (scrubbed !== decoded ? scrubbed.toString('utf8') : undefined);
     if (d.rewriteForAgent && m.readAs !== undefined)
-      agentText = d.rewriteForAgent(agentText ?? scrubbed.toString('utf8'), status) ?? agentText;
+      agentText =
+        d.rewriteForAgent(agentText ?? scrubbed.toString('utf8'), status, scrubbed.toString('utf8')) ??
+        agentText;
     if (agentText !== undefined) {
       agentBody = await encodeBody(Buffer.from(agentText), enc);
       delete headers['content-md5'];

@@ -27,7 +27,9 @@ import { setupProxyMode } from '../proxy/proxy-mode';
 import { QueueUrlTable } from '../sqs/queue-urls';
 import { JournalHeads } from '../tasks/journal-heads';
 import { TaskRegistry } from '../tasks/task-registry';
-import { realCredentials } from '../upstream/credentials';
+import { gatewayIdentity } from '../identity/gateway-identity';
+import { recordChild } from '../identity/child-sessions';
+import type { OidcConfig } from '../identity/oidc-config';
 import { lookupAccount, stsTarget } from '../upstream/account-lookup';
 import { AccountResolver } from '../upstream/account-resolver';
 import { BodyBudget } from '../pipeline/body-budget';
@@ -44,6 +46,8 @@ export interface GatewayOptions {
   readonly host: string;
   readonly region: string;
   readonly profile?: string;
+  /** OIDC mode: credentials from the signed-in user's role session, never from a profile. */
+  readonly oidc?: OidcConfig;
   readonly upstream?: URL;
   readonly upstreamCaFile?: string;
   readonly accountId?: string;
@@ -193,12 +197,13 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     self: () => ({ host: opts.host, port }),
     onAwsRequest: (req, res, realHost) => runCall(req, res, 'proxy', realHost),
   });
-  const credentials = realCredentials(opts.profile);
   const sts = stsTarget(opts.region, opts.upstream);
+  const stsEndpoint = { target: sts, region: opts.region, ca: upstreamCa, agent: proxy.upstreamAgent(sts) };
+  const ids = await gatewayIdentity(opts, stsEndpoint, secrets.masterKey, { journal, tasks, events });
+  const { identity, children } = ids;
   const account = new AccountResolver({
-    credentials,
-    lookup: (c) =>
-      lookupAccount(c, { target: sts, region: opts.region, ca: upstreamCa, agent: proxy.upstreamAgent(sts) }),
+    credentials: identity.credentials,
+    lookup: (c) => lookupAccount(c, stsEndpoint),
     configured: opts.accountId,
     log: opts.log,
   });
@@ -211,7 +216,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     decider,
     approvals,
     events,
-    resigner: new Resigner(credentials),
+    resigner: new Resigner(identity.credentials),
     upstream: opts.upstream,
     upstreamCa,
     account,
@@ -220,6 +225,9 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     masking,
     upstreamAgent: (target) => proxy.upstreamAgent(target),
     queueUrls: new QueueUrlTable(),
+    taskCredentials: identity.taskCredentials,
+    children,
+    childIssued: (c) => recordChild(journal, c, opts.log),
   };
   const control = controlApp({
     token: secrets.controlToken,
@@ -233,6 +241,8 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     region: opts.region,
     port: () => port,
     startedBy: userInfo().username,
+    identity,
+    children,
     log: opts.log,
     dataDir: opts.dataDir,
     caBundle: proxy.caFile,
@@ -288,6 +298,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     async close() {
       // Held calls are refused and event streams end, so connections can drain.
       policy.close();
+      identity.close();
       approvals.close();
       events.close();
       await new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StartTaskRequest, TaskInfo, TaskState } from '../protocol';
+import type { IdentityInfo, StartTaskRequest, TaskInfo, TaskSessionInfo, TaskState } from '../protocol';
 import { DataDirFileError } from '../storage/data-dir-error';
 import { writeFileDurable } from '../storage/durable-file';
 import { deriveTaskSecret, MASTER_KEY_BYTES, newAccessKeyId, newTaskId } from './task-keys';
@@ -21,6 +21,10 @@ export interface StoredTask {
   readonly expiresAt: string;
   endedAt?: string;
   readonly scope?: unknown;
+  /** Who started it (OIDC mode), from their ID token. */
+  readonly identity?: IdentityInfo;
+  /** Its STS session (OIDC mode): names and key ids only, never the secret or token. */
+  session?: TaskSessionInfo;
 }
 
 export type KeyLookup =
@@ -75,6 +79,7 @@ export class TaskRegistry {
   async start(
     req: StartTaskRequest,
     startedBy: string,
+    identity?: IdentityInfo,
     now = new Date(),
   ): Promise<{ task: TaskInfo; secret: string }> {
     const ttl = Math.min(req.ttlSeconds ?? DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS);
@@ -88,6 +93,7 @@ export class TaskRegistry {
       startedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + ttl * 1000).toISOString(),
       scope: req.scope,
+      ...(identity ? { identity } : {}),
     };
     this.index(t);
     await this.save();
@@ -102,6 +108,14 @@ export class TaskRegistry {
       await this.save();
     }
     return this.info(t);
+  }
+
+  /** Keeps what AWS issued the task last (key ids stay listed: CloudTrail search needs them all). */
+  async setSession(taskId: string, session: TaskSessionInfo): Promise<void> {
+    const t = this.byId.get(taskId);
+    if (!t) return;
+    t.session = session;
+    await this.save();
   }
 
   get(taskId: string): TaskInfo | undefined {

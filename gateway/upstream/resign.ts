@@ -109,15 +109,18 @@ export class Resigner {
 
   constructor(private readonly credentials: AwsCredentialIdentityProvider) {}
 
-  private signer(service: string, region: string): SignatureV4 {
-    const key = `${service}\n${region}`;
+  private signer(service: string, region: string, own?: AwsCredentialIdentity): SignatureV4 {
+    // A task's own session credentials get their own signers (the signing key is cached per signer).
+    const key = `${service}\n${region}\n${own?.accessKeyId ?? ''}`;
     let s = this.signers.get(key);
     if (!s) {
       const s3 = S3_LIKE.has(service);
+      // Renewed sessions leave old signers behind; a bound keeps that from growing without end.
+      if (this.signers.size > 4096) this.signers.clear();
       s = new SignatureV4({
         service,
         region,
-        credentials: this.credentials,
+        credentials: own ? () => Promise.resolve(own) : this.credentials,
         sha256: Hash.bind(null, 'sha256'),
         uriEscapePath: !s3,
         applyChecksum: s3,
@@ -139,6 +142,8 @@ export class Resigner {
     signing: { readonly service: string; readonly region: string },
     body: Buffer | undefined,
     now = new Date(),
+    /** Sign with these instead of the gateway's own (a task's STS session). */
+    credentials?: AwsCredentialIdentity,
   ): Promise<Record<string, string>> {
     const headers: Record<string, string> = { ...out.headers, host: target.hostHeader };
     if (S3_LIKE.has(signing.service) && headers['x-amz-content-sha256'] === undefined && !body) {
@@ -154,7 +159,7 @@ export class Resigner {
       headers,
       body,
     });
-    const signed = await this.signer(signing.service, signing.region).sign(request, {
+    const signed = await this.signer(signing.service, signing.region, credentials).sign(request, {
       signingDate: now,
       signingService: signing.service,
       signingRegion: signing.region,

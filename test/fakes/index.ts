@@ -9,6 +9,7 @@ import { createStsStub, newAssumedRoleCredentials, type AssumedRoleCredentials }
 import type { FakeIdentity, ReceivedCall, ServiceStub, StubRequest, StubResponse } from './types';
 import { makeTestTls } from './tls';
 import { startVerifyingFront } from './verifying-front';
+import { FakeWebIdentitySts, type WebIdentityStsOptions } from './web-identity-sts';
 
 export type { ReceivedCall } from './types';
 export type { FakeCredentials } from './credentials';
@@ -30,6 +31,8 @@ export interface FakeAwsOptions {
   sqsQueueUrlOrigin?: (region: string) => string;
   /** Answers chosen by the test for verified non-S3 calls, before any stub (masking canaries). */
   canned?: (service: string, req: StubRequest) => StubResponse | undefined;
+  /** OIDC mode: STS trusts this issuer and client for this role (accountId comes from the fake). */
+  webIdentity?: Omit<WebIdentityStsOptions, 'accountId'>;
 }
 
 /** Values planted in responses, so tests can look for them (or for their absence) downstream. */
@@ -57,6 +60,8 @@ export interface FakeAws {
   planted: FakePlanted;
   /** Every request that reached the front, in arrival order (the array is cleared in place by reset). */
   received: ReceivedCall[];
+  /** With `webIdentity`: the STS that checks tokens and task sessions. */
+  webIdentitySts?: FakeWebIdentitySts;
   /** Forgets received calls and restores the stubs' in-memory state; S3 objects and DynamoDB tables stay. */
   reset(): void;
   close(): Promise<void>;
@@ -103,6 +108,9 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       startDynamoDbBackend().then((b) => (backends.push(b), b)),
     ]);
     const received: ReceivedCall[] = [];
+    const webIdentitySts = opts.webIdentity
+      ? new FakeWebIdentitySts({ ...opts.webIdentity, accountId: identity.accountId })
+      : undefined;
     const tls = opts.tls ? makeTestTls(['127.0.0.1', 'localhost'], 'Airlock fake AWS test CA') : undefined;
     const front = await startVerifyingFront({
       ...(tls ? { tls } : {}),
@@ -112,6 +120,7 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       dynamodbPort: dynamodb.port,
       stubs,
       canned: opts.canned,
+      webIdentitySts,
     });
     let closing: Promise<void> | undefined;
     return {
@@ -124,6 +133,7 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       callerArn: `arn:aws:iam::${identity.accountId}:user/${identity.userName}`,
       planted,
       received,
+      webIdentitySts,
       reset() {
         received.length = 0;
         for (const stub of stubList) stub.reset();

@@ -17,6 +17,7 @@ import { routeS3 } from './s3-route';
 import { checkSignature } from './signature-check';
 import { fallbackResponse, guessOperation } from './stubs/fallback';
 import type { ReceivedCall, ServiceStub, StubRequest, StubResponse } from './types';
+import type { FakeWebIdentitySts } from './web-identity-sts';
 
 export interface FrontConfig {
   credentials: FakeCredentials;
@@ -29,6 +30,8 @@ export interface FrontConfig {
   canned?: (service: string, req: StubRequest) => StubResponse | undefined;
   /** Serve HTTPS with this identity instead of plain HTTP. */
   tls?: { keyPem: string; certPem: string };
+  /** OIDC mode's STS: unsigned AssumeRoleWithWebIdentity, and the session keys it issues (token checked). */
+  webIdentitySts?: FakeWebIdentitySts;
 }
 
 export interface VerifyingFront {
@@ -130,6 +133,37 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     expectContinue: boolean,
   ): Promise<void> {
     const contentType = req.headers['content-type'];
+    const sts = config.webIdentitySts;
+    if (sts && req.headers.authorization === undefined && !call.path.includes('X-Amz-')) {
+      if (expectContinue) res.writeContinue();
+      const body = await readBody(req, MAX_BUFFERED_BODY);
+      const url = new URL(call.path, 'http://fake.invalid');
+      const answer = await sts.unsigned({
+        method: call.method,
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        region: '',
+      });
+      if (answer) {
+        call.service = 'sts';
+        call.operation = 'AssumeRoleWithWebIdentity';
+        call.verified = 'ok';
+        call.backendReached = true;
+        sendStubResponse(req, res, call, answer);
+        return;
+      }
+      refuse(
+        req,
+        res,
+        call,
+        protocolFor('unknown', contentType),
+        { kind: 'missing-auth', reason: 'unsigned' },
+        false,
+      );
+      return;
+    }
 
     const parsed = parseAuthorization(req.headers.authorization);
     if (!parsed.ok) {
@@ -141,12 +175,39 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     call.region = auth.region;
     call.accessKeyId = auth.accessKeyId;
     const protocol = protocolFor(auth.service, contentType);
+    // A session key STS issued counts only with its own token, signed, and until it expires.
+    const session = sts?.issued.get(auth.accessKeyId);
+    if (session) {
+      const token = req.headers['x-amz-security-token'];
+      if (token !== session.sessionToken || !auth.signedHeaders.includes('x-amz-security-token')) {
+        refuse(
+          req,
+          res,
+          call,
+          protocol,
+          { kind: 'unknown-key', reason: 'session token missing, unsigned or wrong' },
+          expectContinue,
+        );
+        return;
+      }
+      if (session.expiration.getTime() <= Date.now()) {
+        refuse(
+          req,
+          res,
+          call,
+          protocol,
+          { kind: 'expired', reason: 'the session credentials expired' },
+          expectContinue,
+        );
+        return;
+      }
+    }
     const base = {
       method: call.method,
       rawPath: call.path,
       headers: req.headersDistinct,
       auth,
-      credentials: config.credentials,
+      credentials: session ?? config.credentials,
     };
 
     if (auth.service === 's3') {
@@ -214,6 +275,12 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     call.operation = guessOperation(stubRequest);
     if (auth.service === 'dynamodb') {
       forwardToDynalite(req, res, call, body);
+      return;
+    }
+    const stsAnswer = auth.service === 'sts' ? sts?.signed(stubRequest, auth.accessKeyId) : undefined;
+    if (stsAnswer) {
+      call.backendReached = true;
+      sendStubResponse(req, res, call, stsAnswer);
       return;
     }
     const canned = config.canned?.(auth.service, stubRequest);

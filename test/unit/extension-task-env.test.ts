@@ -114,6 +114,31 @@ void test('gateway flags are passed only for settings that differ from the defau
   // The runtime flags the gateway starts with are ones Node accepts (a typo would stop every start).
   const run = spawnSync(process.execPath, [...GATEWAY_NODE_FLAGS, '-e', '0']);
   assert.equal(run.status, 0, String(run.stderr));
+  // OIDC settings (all three) replace the profile: the gateway refuses both at once.
+  assert.deepEqual(
+    gatewayArgs(
+      {
+        ...defaults,
+        profile: 'dev',
+        oidcIssuer: 'https://idp.example',
+        oidcClientId: 'airlock',
+        oidcRoleArn: 'arn:aws:iam::123456789012:role/a',
+      },
+      undefined,
+    ),
+    [
+      '--oidc-issuer',
+      'https://idp.example',
+      '--oidc-client-id',
+      'airlock',
+      '--oidc-role-arn',
+      'arn:aws:iam::123456789012:role/a',
+    ],
+  );
+  assert.deepEqual(
+    gatewayArgs({ ...defaults, profile: 'dev', oidcIssuer: 'https://idp.example' }, undefined),
+    ['--profile', 'dev'],
+  );
   const env = gatewayEnv({ PATH: '/bin', VSCODE_PID: '1' });
   assert.equal(env.ELECTRON_RUN_AS_NODE, '1');
   assert.ok(!('VSCODE_PID' in env));

@@ -64,10 +64,6 @@ void test('each refusal names file, line, column, element and what is wrong', ()
       /askRules\[0\]\.resources\[0\]: "prod-bucket" is not an ARN pattern/,
     ],
     [
-      { askRules: [rule({ identities: ['group:ops'] })] },
-      /askRules\[0\]\.identities\[0\]: no group "ops" in "groups"/,
-    ],
-    [
       { askRules: [rule({ conditions: { StringLik: { 'aws:RequestedRegion': 'eu-west-1' } } })] },
       /askRules\[0\]\.conditions\.StringLik: unknown operator StringLik/,
     ],
@@ -215,6 +211,7 @@ void test('the JSON schema and the validator know the same settings', () => {
   assert.equal(schema.properties.unknownOperations?.default, 'ask');
   assert.deepEqual(Object.keys(schema.definitions.rule?.properties ?? {}).sort(), [
     'actions',
+    'approvers',
     'conditions',
     'id',
     'identities',

@@ -237,6 +237,48 @@ void test('identities: rules apply to the users and agents they name (groups exp
   assert.equal(decide(d, run, task()).decision, 'allow');
 });
 
+void test('identities: a signed-in user is matched by the ID token claims (subject, email, groups)', () => {
+  const d = decider(
+    JSON.stringify({
+      groups: { oncall: ['user:dave@example.test'] },
+      askRules: [
+        {
+          id: 'iam-writes-outside-platform',
+          reason: 'IAM writes by people outside platform-admins are asked',
+          actions: ['iam:Create*'],
+          identities: ['group:contractors', 'user:sub-123'],
+        },
+        {
+          id: 'oncall',
+          reason: 'on-call asks for EC2 runs',
+          actions: ['ec2:Run*'],
+          identities: ['group:oncall'],
+        },
+      ],
+    }),
+  );
+  const signedIn = (email: string, groups: string[], subject = 'sub-x'): TaskInfo =>
+    task({ startedBy: email, identity: { issuer: 'https://idp.example', subject, email, groups } });
+  const create = call('iam', 'CreateRole', [{ action: 'iam:CreateRole', resources: [roleArn('x')] }]);
+  assert.equal(decide(d, create, signedIn('erin@example.test', ['contractors'])).decision, 'ask');
+  assert.equal(decide(d, create, signedIn('erin@example.test', ['platform-admins'])).decision, 'allow');
+  assert.equal(decide(d, create, signedIn('frank@example.test', [], 'sub-123')).decision, 'ask');
+  // Without a sign-in, "group:contractors" is nobody's claim: an OS user cannot put themselves in it.
+  assert.equal(decide(d, create, task({ startedBy: 'contractors' })).decision, 'allow');
+  const run = call('ec2', 'RunInstances', [{ action: 'ec2:RunInstances', resources: ['*'] }]);
+  assert.equal(
+    decide(d, run, signedIn('dave@example.test', [])).decision,
+    'ask',
+    'policy groups list emails',
+  );
+  assert.equal(
+    decide(d, run, signedIn('gina@example.test', ['oncall'])).decision,
+    'ask',
+    'and the claim counts too',
+  );
+  assert.equal(decide(d, run, signedIn('hal@example.test', ['dev'])).decision, 'allow');
+});
+
 void test('conditions on rules see the gateway context (region, time)', () => {
   const d = decider(
     JSON.stringify({

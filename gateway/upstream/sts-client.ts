@@ -1,0 +1,163 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { Resigner } from './resign';
+import type { UpstreamTarget } from './upstream-target';
+
+const TIMEOUT_MS = 15_000;
+const MAX_ANSWER_BYTES = 256 * 1024;
+
+export interface StsEndpoint {
+  readonly target: UpstreamTarget;
+  readonly region: string;
+  readonly ca?: string;
+  readonly agent?: http.Agent;
+}
+
+/** Temporary credentials STS issued, with when they stop working and the session they belong to. */
+export interface SessionCredentials extends AwsCredentialIdentity {
+  readonly sessionToken: string;
+  readonly expiration: Date;
+  /** arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION */
+  readonly assumedRoleArn?: string;
+}
+
+/** STS refused (its error code and message), or could not be reached. Never carries a secret. */
+export class StsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StsError';
+  }
+}
+
+function tag(xml: string, name: string): string | undefined {
+  const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
+  return m?.[1]
+    ?.replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+function post(
+  where: StsEndpoint,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  const { target } = where;
+  const lib = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = lib.request({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      method: 'POST',
+      path: `${target.basePath}/`,
+      headers,
+      ca: where.ca,
+      agent: where.agent,
+      timeout: TIMEOUT_MS,
+    });
+    req.on('timeout', () => req.destroy(new Error('STS did not answer in time')));
+    req.on('error', (e) => reject(new StsError('Unreachable', `STS could not be reached: ${e.message}`)));
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        text += d;
+        if (text.length > MAX_ANSWER_BYTES) res.destroy(new Error('STS answered with an oversized body'));
+      });
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.end(body);
+  });
+}
+
+async function call(
+  where: StsEndpoint,
+  action: string,
+  params: ReadonlyArray<readonly [string, string]>,
+  signWith: AwsCredentialIdentity | undefined,
+): Promise<SessionCredentials> {
+  const body = new URLSearchParams([
+    ['Action', action],
+    ['Version', '2011-06-15'],
+    ...params.map(([k, v]) => [k, v]),
+  ]).toString();
+  const base: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    'user-agent': 'airlock-gateway (identity)',
+  };
+  const headers = signWith
+    ? await new Resigner(() => Promise.resolve(signWith)).sign(
+        { method: 'POST', path: `${where.target.basePath}/`, rawQuery: '', headers: base },
+        where.target,
+        { service: 'sts', region: where.region },
+        Buffer.from(body),
+      )
+    : { ...base, host: where.target.hostHeader };
+  const { status, text } = await post(where, headers, body);
+  if (status !== 200) {
+    const code = tag(text, 'Code') ?? `HTTP${status}`;
+    throw new StsError(code, `STS ${action} refused: ${code}: ${tag(text, 'Message') ?? `HTTP ${status}`}`);
+  }
+  const accessKeyId = tag(text, 'AccessKeyId');
+  const secretAccessKey = tag(text, 'SecretAccessKey');
+  const sessionToken = tag(text, 'SessionToken');
+  const expiration = new Date(tag(text, 'Expiration') ?? '');
+  if (!accessKeyId || !secretAccessKey || !sessionToken || Number.isNaN(expiration.getTime()))
+    throw new StsError('MalformedAnswer', `STS ${action} answered without usable credentials`);
+  return { accessKeyId, secretAccessKey, sessionToken, expiration, assumedRoleArn: tag(text, 'Arn') };
+}
+
+/** Exchanges a verified ID token for the role's credentials (the request is not signed: the token is the proof). */
+export function assumeRoleWithWebIdentity(
+  where: StsEndpoint,
+  p: { roleArn: string; roleSessionName: string; webIdentityToken: string; durationSeconds?: number },
+): Promise<SessionCredentials> {
+  return call(
+    where,
+    'AssumeRoleWithWebIdentity',
+    [
+      ['RoleArn', p.roleArn],
+      ['RoleSessionName', p.roleSessionName],
+      ['WebIdentityToken', p.webIdentityToken],
+      ...(p.durationSeconds ? [['DurationSeconds', String(p.durationSeconds)] as const] : []),
+    ],
+    undefined,
+  );
+}
+
+export interface AssumeRoleParams {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  /** A session policy (JSON): the session can do at most what it and the role both allow. */
+  readonly policy?: string;
+  readonly sourceIdentity?: string;
+  readonly tags?: ReadonlyArray<{ readonly key: string; readonly value: string }>;
+  readonly durationSeconds?: number;
+}
+
+export function assumeRole(
+  where: StsEndpoint,
+  signWith: AwsCredentialIdentity,
+  p: AssumeRoleParams,
+): Promise<SessionCredentials> {
+  const params: [string, string][] = [
+    ['RoleArn', p.roleArn],
+    ['RoleSessionName', p.roleSessionName],
+  ];
+  if (p.policy !== undefined) params.push(['Policy', p.policy]);
+  if (p.sourceIdentity !== undefined) params.push(['SourceIdentity', p.sourceIdentity]);
+  if (p.durationSeconds !== undefined) params.push(['DurationSeconds', String(p.durationSeconds)]);
+  (p.tags ?? []).forEach((t, i) => {
+    params.push([`Tags.member.${i + 1}.Key`, t.key], [`Tags.member.${i + 1}.Value`, t.value]);
+  });
+  return call(where, 'AssumeRole', params, signWith);
+}
