@@ -225,6 +225,7 @@ export type ControlErrorCode =
   | 'ApprovalNotPending'
   | 'StorageFull'
   | 'StorageUnavailable'
+  | 'TooManyOpenFiles'
   | 'Internal';
 
 export interface ControlErrorBody {

@@ -121,7 +121,11 @@ export function controlApp(deps: ControlDeps): express.Express {
 
   router.post('/tasks', async (req, res) => {
     const start = withTemplate(parseStart(req.body), deps.policy);
-    const { task, secret } = await deps.tasks.start(start, deps.startedBy);
+    // At the descriptor limit idle journals are closed to make room: starting and ending tasks
+    // is how the user gets out of it.
+    const { task, secret } = await deps.journal.withDescriptors(() =>
+      deps.tasks.start(start, deps.startedBy),
+    );
     try {
       deps.decider.prepare(task.taskId, start.scope);
     } catch (e) {
@@ -166,7 +170,7 @@ export function controlApp(deps: ControlDeps): express.Express {
     const id = String(req.params.id);
     const before = deps.tasks.get(id);
     if (!before) throw new ControlError('NotFound', 404, `No task ${id}.`);
-    const task = await deps.tasks.end(id);
+    const task = await deps.journal.withDescriptors(() => deps.tasks.end(id));
     if (before.state === 'active' && task) {
       // Calls held for approval are refused (and recorded) while the task's journal is open.
       await deps.approvals.endTask(id);

@@ -33,6 +33,7 @@ export type GatewayErrorCode =
   | 'ResponseNotMaskable'
   | 'CredentialsUnavailable'
   | 'UpstreamUnreachable'
+  | 'TooManyOpenFiles'
   | 'InternalFailure';
 
 const STATUS: Record<GatewayErrorCode, number> = {
@@ -64,6 +65,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   ResponseNotMaskable: 502,
   CredentialsUnavailable: 503,
   UpstreamUnreachable: 502,
+  TooManyOpenFiles: 503,
   InternalFailure: 500,
 };
 

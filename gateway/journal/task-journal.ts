@@ -4,7 +4,10 @@ import { type ChainFault, type ChainHead, EMPTY_HEAD, sealEvent } from './chain'
 import type { EventBody, JournalEvent } from './events';
 import { readJournalFile } from './read-journal';
 import { describeEndFault, type EndFault, type HeadRecorder } from './recorded-head';
+import { type JournalEnd, reopenAt } from './reopen-journal';
 import type { SyncPlacement } from './sync-placement';
+
+export type { JournalEnd } from './reopen-journal';
 
 /** Lets tests simulate a full or failing disk without touching the real one. */
 export type WriteFaultHook = () => Error | undefined;
@@ -58,6 +61,13 @@ export class JournalEndError extends Error {
  */
 export const LAZY_COMMIT_MS = 20;
 
+export interface ReopenOptions {
+  /** Where this journal ended when this gateway last closed it (see `TaskJournal.end`). */
+  readonly known?: JournalEnd;
+  /** Told when the journal has nothing queued, unsynced or in flight: it may be closed. */
+  readonly onIdle?: () => void;
+}
+
 interface Pending {
   /** Nobody waits for it: it rides on the next commit, or one of its own after LAZY_COMMIT_MS. */
   readonly lazy: boolean;
@@ -97,6 +107,7 @@ export class TaskJournal {
     private readonly sync: SyncPlacement | undefined,
     private readonly heads: HeadRecorder | undefined,
     private readonly onDurable: DurableHook | undefined,
+    private readonly onIdle: (() => void) | undefined,
   ) {
     this.durableHead = head;
     this.durableSize = size;
@@ -108,6 +119,8 @@ export class TaskJournal {
    * ever answered for it; anything else that fails verification is evidence and is never touched:
    * the journal refuses to open, and calls of that task are refused. So does a journal that ends
    * before the head the gateway recorded for it (`heads`), which every durable head reaches.
+   * A journal this gateway closed itself (`more.known`) is reopened without reading it when it
+   * still ends where it was left (same size, same last hash): reading a big journal costs seconds.
    */
   static async open(
     path: string,
@@ -116,7 +129,21 @@ export class TaskJournal {
     sync?: SyncPlacement,
     heads?: HeadRecorder,
     onDurable?: DurableHook,
+    more: ReopenOptions = {},
   ): Promise<TaskJournal> {
+    const known = more.known && (await reopenAt(path, more.known));
+    if (known)
+      return new TaskJournal(
+        taskId,
+        known,
+        more.known.head,
+        more.known.size,
+        fault,
+        sync,
+        heads,
+        onDurable,
+        more.onIdle,
+      );
     const existing = await readJournalFile(path, { parse: false, recorded: heads?.recorded(taskId) });
     if (existing.fault) throw new JournalCorruptError(path, existing.fault);
     if (existing.endFault) throw new JournalEndError(path, taskId, existing.endFault);
@@ -134,7 +161,20 @@ export class TaskJournal {
       sync,
       heads,
       onDurable,
+      more.onIdle,
     );
+  }
+
+  /** Nothing queued, written but unsynced, or being committed: closing it now loses nothing. */
+  get idle(): boolean {
+    return (
+      this.queue.length === 0 && this.unsynced.length === 0 && !this.flushing && this.lazyTimer === undefined
+    );
+  }
+
+  /** Where the journal ends on disk, durably; what a reopen continues from. */
+  get end(): JournalEnd {
+    return { head: this.durableHead, size: this.durableSize };
   }
 
   get lastSeq(): number {
@@ -262,6 +302,7 @@ export class TaskJournal {
       }
     } finally {
       this.flushing = undefined;
+      if (this.idle) this.onIdle?.();
     }
   }
 
