@@ -75,6 +75,8 @@ interface Pending {
   readonly events: readonly JournalEvent[];
   /** The chain head once this append is on disk. */
   readonly headAfter: ChainHead;
+  /** Bytes of its last line (with the newline). */
+  readonly lastLine: number;
   readonly resolve: () => void;
   readonly reject: (err: Error) => void;
 }
@@ -95,6 +97,8 @@ export class TaskJournal {
   private lazyTimer: NodeJS.Timeout | undefined;
   private durableHead: ChainHead;
   private durableSize: number;
+  /** Bytes of the last durable line; unknown until this handle commits something. */
+  private durableLastLine: number | undefined;
   /** The file's size: durableSize plus the unsynced bytes. */
   private writtenSize: number;
 
@@ -174,7 +178,7 @@ export class TaskJournal {
 
   /** Where the journal ends on disk, durably; what a reopen continues from. */
   get end(): JournalEnd {
-    return { head: this.durableHead, size: this.durableSize };
+    return { head: this.durableHead, size: this.durableSize, lastLine: this.durableLastLine };
   }
 
   get lastSeq(): number {
@@ -202,15 +206,17 @@ export class TaskJournal {
   ): { events: JournalEvent[]; durable: Promise<void> } {
     const sealed: JournalEvent[] = [];
     let text = '';
+    let lastLine = 0;
     for (const body of bodies) {
       const { event, line } = sealEvent(this.taskId, this.head, body, now);
       this.head = { seq: event.seq, hash: event.hash };
       sealed.push(event);
       text += line + '\n';
+      lastLine = Buffer.byteLength(line) + 1;
     }
     const bytes = Buffer.from(text);
     const durable = new Promise<void>((resolve, reject) => {
-      this.queue.push({ lazy, bytes, events: sealed, headAfter: this.head, resolve, reject });
+      this.queue.push({ lazy, bytes, events: sealed, headAfter: this.head, lastLine, resolve, reject });
       if (!lazy) this.flushing ??= this.flushLoop();
       else if (!this.flushing) this.writeLazy();
     });
@@ -278,7 +284,11 @@ export class TaskJournal {
           } else await datasync(this.file.fd);
           const from = this.durableSize;
           this.durableSize = this.writtenSize;
-          this.durableHead = batch[batch.length - 1]?.headAfter ?? this.durableHead;
+          const last = batch[batch.length - 1];
+          if (last) {
+            this.durableHead = last.headAfter;
+            if (last.lastLine > 0) this.durableLastLine = last.lastLine;
+          }
           // In memory only: the anchor goes to disk at the next checkpoint, off the call path.
           this.heads?.durable(this.taskId, this.durableHead);
           this.tellDurable(batch, from);
