@@ -318,6 +318,7 @@ export type ControlErrorCode =
   | 'StorageUnavailable'
   /** OIDC mode: STS would not give the task a session (signed out, or the role refused). */
   | 'SessionUnavailable'
+  | 'TooManyOpenFiles'
   | 'Internal';
 
 export interface ControlErrorBody {

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arnTemplate, type ArnTemplate } from './arn-template';
+import { isOutOfDescriptors } from '../errors/out-of-descriptors';
 import { AwsModelError } from './model';
 
 export interface ResourceType {
@@ -157,10 +158,11 @@ export function resourceCatalogue(): ResourceCatalogue {
   let text: string;
   try {
     text = readFileSync(f, 'utf8');
-  } catch {
+  } catch (e) {
+    if (isOutOfDescriptors(e)) throw e;
     throw new AwsModelError(
       'AWS_MODEL_MISSING',
-      `IAM resource table not found at ${f}; run node scripts/gen-iam-resources.mjs`,
+      `IAM resource table not found at ${f} (${(e as NodeJS.ErrnoException).code ?? String(e)}); run node scripts/gen-iam-resources.mjs`,
     );
   }
   cached = parseResourceCatalogue(text);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isOutOfDescriptors } from '../errors/out-of-descriptors';
 import { decodeEndpointRules, type EndpointRuleSets } from './endpoint-rules';
 import type { AwsProtocol } from './types';
 
@@ -269,10 +270,12 @@ export function awsModel(): AwsModel {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
+  } catch (e) {
+    // Out of descriptors is not a missing file: the caller reports it as what it is.
+    if (isOutOfDescriptors(e)) throw e;
     throw new AwsModelError(
       'AWS_MODEL_MISSING',
-      `AWS model file not found at ${file}; run node scripts/gen-aws-model.mjs`,
+      `AWS model file not found at ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}); run node scripts/gen-aws-model.mjs`,
     );
   }
   cached = parseAwsModel(text);

@@ -131,7 +131,11 @@ export function controlApp(deps: ControlDeps): express.Express {
   router.post('/tasks', async (req, res) => {
     const start = withTemplate(parseStart(req.body), deps.policy);
     const who = deps.identity.identity();
-    const started = await deps.tasks.start(start, who ? displayName(who) : deps.startedBy, who);
+    // At the descriptor limit idle journals are closed to make room: starting and ending tasks
+    // is how the user gets out of it.
+    const started = await deps.journal.withDescriptors(() =>
+      deps.tasks.start(start, who ? displayName(who) : deps.startedBy, who),
+    );
     const { secret } = started;
     let task = started.task;
     try {
@@ -187,7 +191,7 @@ export function controlApp(deps: ControlDeps): express.Express {
     const id = String(req.params.id);
     const before = deps.tasks.get(id);
     if (!before) throw new ControlError('NotFound', 404, `No task ${id}.`);
-    const task = await deps.tasks.end(id);
+    const task = await deps.journal.withDescriptors(() => deps.tasks.end(id));
     if (before.state === 'active' && task) {
       // Calls held for approval are refused (and recorded) while the task's journal is open.
       await deps.approvals.endTask(id);

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { OUT_OF_DESCRIPTORS_ADVICE } from '../errors/out-of-descriptors';
 import type { ControlErrorBody, ControlErrorCode } from '../protocol';
 
 /** A control API failure with its stable code and HTTP status. */
@@ -40,9 +41,9 @@ export function storageError(err: unknown, dataDir: string): ControlError | unde
     case 'EMFILE':
     case 'ENFILE':
       return new ControlError(
-        'StorageUnavailable',
+        'TooManyOpenFiles',
         503,
-        'The gateway has run out of file descriptors. End tasks that are no longer needed or raise the limit (ulimit -n), then try again.',
+        `The request did not complete: ${OUT_OF_DESCRIPTORS_ADVICE}.`,
       );
     case 'EACCES':
     case 'EPERM':

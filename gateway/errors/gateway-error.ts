@@ -34,6 +34,7 @@ export type GatewayErrorCode =
   | 'CredentialsUnavailable'
   | 'SignedOut'
   | 'UpstreamUnreachable'
+  | 'TooManyOpenFiles'
   | 'InternalFailure';
 
 const STATUS: Record<GatewayErrorCode, number> = {
@@ -67,6 +68,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   // The user's to fix (sign in again), and not worth an SDK retry.
   SignedOut: 403,
   UpstreamUnreachable: 502,
+  TooManyOpenFiles: 503,
   InternalFailure: 500,
 };
 

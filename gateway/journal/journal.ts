@@ -5,7 +5,8 @@ import { readJournalFile, type JournalContents } from './read-journal';
 import type { HeadRecorder } from './recorded-head';
 import { SyncPlacement } from './sync-placement';
 import type { ChainHead } from './chain';
-import { TaskJournal, type WriteFaultHook } from './task-journal';
+import { isOutOfDescriptors } from '../errors/out-of-descriptors';
+import { type JournalEnd, TaskJournal, type WriteFaultHook } from './task-journal';
 
 /** Told of each task's durable batches (see DurableHook): what summaries are kept from. */
 export type JournalObserver = (
@@ -22,11 +23,32 @@ export const GATEWAY_STREAM = '_gateway';
 const SAFE_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 
 /**
+ * How many task journals stay open at once (one descriptor each). Idle ones beyond it are closed,
+ * least recently used first, and reopened without a read when next needed. 128 keeps the gateway
+ * well inside the usual 1,024-descriptor limit with room for a few hundred agent connections,
+ * while a working set of 128 busy tasks never pays a reopen.
+ */
+export const DEFAULT_MAX_OPEN_JOURNALS = 128;
+
+interface OpenJournal {
+  readonly journal: Promise<TaskJournal>;
+  /** Set once opened: what eviction checks synchronously. */
+  handle?: TaskJournal;
+  /** Callers between asking for the handle and queuing on it: it is never closed under them. */
+  users: number;
+}
+
+/**
  * The durable journal: one append-only, hash-chained JSONL file per task under `<dataDir>/journal`.
  * This is the source of truth of the recording; indexes (sql.js) are rebuilt from it.
  */
 export class Journal {
-  private readonly open = new Map<string, Promise<TaskJournal>>();
+  /** Open journals, least recently used first. */
+  private readonly open = new Map<string, OpenJournal>();
+  /** Journals being closed: a reopen waits for the close, so it starts from their final end. */
+  private readonly closing = new Map<string, Promise<void>>();
+  /** Where each journal this gateway closed while its task went on ends, to reopen it cheaply. */
+  private readonly ends = new Map<string, JournalEnd>();
 
   constructor(
     private readonly dir: string,
@@ -34,6 +56,7 @@ export class Journal {
     private readonly sync?: SyncPlacement,
     private readonly heads?: HeadRecorder,
     private readonly observer?: JournalObserver,
+    private readonly maxOpen = DEFAULT_MAX_OPEN_JOURNALS,
   ) {}
 
   /**
@@ -47,10 +70,11 @@ export class Journal {
     alone?: () => boolean,
     heads?: HeadRecorder,
     observer?: JournalObserver,
+    maxOpen?: number,
   ): Promise<Journal> {
     const dir = join(dataDir, 'journal');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    return new Journal(dir, fault, alone ? new SyncPlacement(alone) : undefined, heads, observer);
+    return new Journal(dir, fault, alone ? new SyncPlacement(alone) : undefined, heads, observer, maxOpen);
   }
 
   fileOf(taskId: string): string {
@@ -64,7 +88,8 @@ export class Journal {
    * journal (the task.ended event, and the calls before it) is always detectable.
    */
   async record(taskId: string, bodies: readonly EventBody[]): Promise<JournalEvent[]> {
-    const sealed = await (await this.journalOf(taskId)).append(bodies);
+    const { events: sealed, durable } = await this.use(taskId, (j) => j.enqueue(bodies));
+    await durable;
     if (this.heads && bodies.some((b) => b.type === 'task.ended')) await this.heads.flush();
     return sealed;
   }
@@ -79,26 +104,102 @@ export class Journal {
    * crash can be lost, never one in the middle. Rejects only if the journal cannot be opened.
    */
   async queue(taskId: string, bodies: readonly EventBody[]): Promise<{ durable: Promise<void> }> {
-    const { durable } = (await this.journalOf(taskId)).enqueue(bodies, new Date(), true);
+    const { durable } = await this.use(taskId, (j) => j.enqueue(bodies, new Date(), true));
     return { durable };
   }
 
-  private journalOf(taskId: string): Promise<TaskJournal> {
-    let journal = this.open.get(taskId);
-    if (!journal) {
-      const observer = this.observer;
-      journal = TaskJournal.open(
+  /**
+   * Runs `queueOn` on the task's open journal. It must queue synchronously: from then on the
+   * journal is busy until its commit, so it cannot be closed before its events are on disk.
+   */
+  private async use<T>(taskId: string, queueOn: (j: TaskJournal) => T): Promise<T> {
+    let entry = this.open.get(taskId);
+    if (entry) {
+      // Most recently used last.
+      this.open.delete(taskId);
+      this.open.set(taskId, entry);
+    } else entry = this.openEntry(taskId);
+    entry.users++;
+    try {
+      return queueOn(await entry.journal);
+    } finally {
+      entry.users--;
+    }
+  }
+
+  private openEntry(taskId: string): OpenJournal {
+    const entry: OpenJournal = { users: 0, journal: this.reopen(taskId) };
+    entry.journal.then(
+      (j) => (entry.handle = j),
+      () => this.open.get(taskId) === entry && this.open.delete(taskId),
+    );
+    this.open.set(taskId, entry);
+    // Each close settles on its own (never rejects); a reopen waits for it.
+    void this.trim();
+    return entry;
+  }
+
+  private async reopen(taskId: string): Promise<TaskJournal> {
+    await this.closing.get(taskId);
+    const known = this.ends.get(taskId);
+    this.ends.delete(taskId);
+    const observer = this.observer;
+    const openIt = (): Promise<TaskJournal> =>
+      TaskJournal.open(
         this.fileOf(taskId),
         taskId,
         this.fault,
         this.sync,
         this.heads,
         observer && ((events, from, to, head) => observer(taskId, events, from, to, head)),
+        { known, onIdle: () => void this.trim() },
       );
-      this.open.set(taskId, journal);
-      journal.catch(() => this.open.delete(taskId));
+    // At the descriptor limit every idle journal gives its descriptor back for one more try.
+    return this.withDescriptors(openIt);
+  }
+
+  /** Closes idle journals, least recently used first, until at most `keep` are open. */
+  private trim(keep = this.maxOpen): Promise<void>[] {
+    const closed: Promise<void>[] = [];
+    for (const [taskId, entry] of this.open) {
+      if (this.open.size <= keep) break;
+      const j = entry.handle;
+      if (entry.users > 0 || !j?.idle) continue;
+      this.open.delete(taskId);
+      const closing = j.close().then(
+        () => {
+          this.ends.set(taskId, j.end);
+        },
+        () => undefined,
+      );
+      const done = closing.finally(() => this.closing.get(taskId) === done && this.closing.delete(taskId));
+      this.closing.set(taskId, done);
+      closed.push(done);
     }
-    return journal;
+    return closed;
+  }
+
+  /**
+   * Runs `fn`, and once more after closing every idle journal if it ran out of file descriptors:
+   * for what must work at the limit (starting and ending tasks). `fn` must change nothing when it
+   * fails.
+   */
+  async withDescriptors<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isOutOfDescriptors(e)) throw e;
+      await this.closeIdle(0);
+      return fn();
+    }
+  }
+
+  /**
+   * Gives back the descriptors of idle journals (at the descriptor limit, so that something else
+   * can open a file); they reopen when next used.
+   */
+  async closeIdle(keep = 0): Promise<void> {
+    await Promise.all(this.trim(keep));
   }
 
   async read(taskId: string): Promise<JournalContents> {
@@ -112,16 +213,24 @@ export class Journal {
 
   /** Closes a finished task's file handle; later appends reopen it. */
   async release(taskId: string): Promise<void> {
-    const j = this.open.get(taskId);
+    const entry = this.open.get(taskId);
     this.open.delete(taskId);
-    if (j) await (await j).close();
+    if (entry) await (await entry.journal).close();
+    await this.closing.get(taskId);
+    this.ends.delete(taskId);
+  }
+
+  /** How many journals are open now (tests of the bound). */
+  get openCount(): number {
+    return this.open.size;
   }
 
   /** Closes every file; on a clean shutdown every journal's anchor is written last. */
   async close(): Promise<void> {
     const all = [...this.open.values()];
     this.open.clear();
-    await Promise.all(all.map(async (j) => (await j.catch(() => undefined))?.close()));
+    await Promise.all(all.map(async (e) => (await e.journal.catch(() => undefined))?.close()));
+    await Promise.all(this.closing.values());
     await this.heads?.flush();
   }
 }

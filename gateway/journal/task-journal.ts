@@ -4,7 +4,10 @@ import { type ChainFault, type ChainHead, EMPTY_HEAD, sealEvent } from './chain'
 import type { EventBody, JournalEvent } from './events';
 import { readJournalFile } from './read-journal';
 import { describeEndFault, type EndFault, type HeadRecorder } from './recorded-head';
+import { type JournalEnd, reopenAt } from './reopen-journal';
 import type { SyncPlacement } from './sync-placement';
+
+export type { JournalEnd } from './reopen-journal';
 
 /** Lets tests simulate a full or failing disk without touching the real one. */
 export type WriteFaultHook = () => Error | undefined;
@@ -58,6 +61,13 @@ export class JournalEndError extends Error {
  */
 export const LAZY_COMMIT_MS = 20;
 
+export interface ReopenOptions {
+  /** Where this journal ended when this gateway last closed it (see `TaskJournal.end`). */
+  readonly known?: JournalEnd;
+  /** Told when the journal has nothing queued, unsynced or in flight: it may be closed. */
+  readonly onIdle?: () => void;
+}
+
 interface Pending {
   /** Nobody waits for it: it rides on the next commit, or one of its own after LAZY_COMMIT_MS. */
   readonly lazy: boolean;
@@ -65,6 +75,8 @@ interface Pending {
   readonly events: readonly JournalEvent[];
   /** The chain head once this append is on disk. */
   readonly headAfter: ChainHead;
+  /** Bytes of its last line (with the newline). */
+  readonly lastLine: number;
   readonly resolve: () => void;
   readonly reject: (err: Error) => void;
 }
@@ -85,6 +97,8 @@ export class TaskJournal {
   private lazyTimer: NodeJS.Timeout | undefined;
   private durableHead: ChainHead;
   private durableSize: number;
+  /** Bytes of the last durable line; unknown until this handle commits something. */
+  private durableLastLine: number | undefined;
   /** The file's size: durableSize plus the unsynced bytes. */
   private writtenSize: number;
 
@@ -97,6 +111,7 @@ export class TaskJournal {
     private readonly sync: SyncPlacement | undefined,
     private readonly heads: HeadRecorder | undefined,
     private readonly onDurable: DurableHook | undefined,
+    private readonly onIdle: (() => void) | undefined,
   ) {
     this.durableHead = head;
     this.durableSize = size;
@@ -108,6 +123,8 @@ export class TaskJournal {
    * ever answered for it; anything else that fails verification is evidence and is never touched:
    * the journal refuses to open, and calls of that task are refused. So does a journal that ends
    * before the head the gateway recorded for it (`heads`), which every durable head reaches.
+   * A journal this gateway closed itself (`more.known`) is reopened without reading it when it
+   * still ends where it was left (same size, same last hash): reading a big journal costs seconds.
    */
   static async open(
     path: string,
@@ -116,7 +133,21 @@ export class TaskJournal {
     sync?: SyncPlacement,
     heads?: HeadRecorder,
     onDurable?: DurableHook,
+    more: ReopenOptions = {},
   ): Promise<TaskJournal> {
+    const known = more.known && (await reopenAt(path, more.known));
+    if (known)
+      return new TaskJournal(
+        taskId,
+        known,
+        more.known.head,
+        more.known.size,
+        fault,
+        sync,
+        heads,
+        onDurable,
+        more.onIdle,
+      );
     const existing = await readJournalFile(path, { parse: false, recorded: heads?.recorded(taskId) });
     if (existing.fault) throw new JournalCorruptError(path, existing.fault);
     if (existing.endFault) throw new JournalEndError(path, taskId, existing.endFault);
@@ -134,7 +165,20 @@ export class TaskJournal {
       sync,
       heads,
       onDurable,
+      more.onIdle,
     );
+  }
+
+  /** Nothing queued, written but unsynced, or being committed: closing it now loses nothing. */
+  get idle(): boolean {
+    return (
+      this.queue.length === 0 && this.unsynced.length === 0 && !this.flushing && this.lazyTimer === undefined
+    );
+  }
+
+  /** Where the journal ends on disk, durably; what a reopen continues from. */
+  get end(): JournalEnd {
+    return { head: this.durableHead, size: this.durableSize, lastLine: this.durableLastLine };
   }
 
   get lastSeq(): number {
@@ -162,15 +206,17 @@ export class TaskJournal {
   ): { events: JournalEvent[]; durable: Promise<void> } {
     const sealed: JournalEvent[] = [];
     let text = '';
+    let lastLine = 0;
     for (const body of bodies) {
       const { event, line } = sealEvent(this.taskId, this.head, body, now);
       this.head = { seq: event.seq, hash: event.hash };
       sealed.push(event);
       text += line + '\n';
+      lastLine = Buffer.byteLength(line) + 1;
     }
     const bytes = Buffer.from(text);
     const durable = new Promise<void>((resolve, reject) => {
-      this.queue.push({ lazy, bytes, events: sealed, headAfter: this.head, resolve, reject });
+      this.queue.push({ lazy, bytes, events: sealed, headAfter: this.head, lastLine, resolve, reject });
       if (!lazy) this.flushing ??= this.flushLoop();
       else if (!this.flushing) this.writeLazy();
     });
@@ -238,7 +284,11 @@ export class TaskJournal {
           } else await datasync(this.file.fd);
           const from = this.durableSize;
           this.durableSize = this.writtenSize;
-          this.durableHead = batch[batch.length - 1]?.headAfter ?? this.durableHead;
+          const last = batch[batch.length - 1];
+          if (last) {
+            this.durableHead = last.headAfter;
+            if (last.lastLine > 0) this.durableLastLine = last.lastLine;
+          }
           // In memory only: the anchor goes to disk at the next checkpoint, off the call path.
           this.heads?.durable(this.taskId, this.durableHead);
           this.tellDurable(batch, from);
@@ -262,6 +312,7 @@ export class TaskJournal {
       }
     } finally {
       this.flushing = undefined;
+      if (this.idle) this.onIdle?.();
     }
   }
 

@@ -6,6 +6,7 @@ import { withPayloadParams } from '../aws/payload-params';
 import { ambiguityOf } from '../aws/identify-ambiguity';
 import type { AwsProtocol, Identified, RequestView } from '../aws/types';
 import { GatewayError } from '../errors/gateway-error';
+import { isOutOfDescriptors, outOfDescriptorsError } from '../errors/out-of-descriptors';
 import { renderAwsError } from '../errors/render-aws-error';
 import type { CallContext } from './call-context';
 import { authenticate } from './authenticate';
@@ -116,8 +117,10 @@ async function answerWithError(ctx: CallContext, deps: PipelineDeps, e: unknown)
   const err =
     e instanceof GatewayError
       ? e
-      : new GatewayError('InternalFailure', 'Airlock hit an internal error; see the gateway log.');
-  if (!(e instanceof GatewayError)) {
+      : isOutOfDescriptors(e)
+        ? outOfDescriptorsError()
+        : new GatewayError('InternalFailure', 'Airlock hit an internal error; see the gateway log.');
+  if (!(e instanceof GatewayError) && !isOutOfDescriptors(e)) {
     deps.log.log('error', 'internal error in call pipeline', {
       callId: ctx.callId,
       error: e instanceof Error ? e.stack : String(e),

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors/gateway-error';
+import { isOutOfDescriptors, outOfDescriptorsError } from '../errors/out-of-descriptors';
 import type { EventBody } from '../journal/events';
 import type { CallContext } from './call-context';
 import type { PipelineDeps } from './pipeline-deps';
@@ -78,6 +79,7 @@ export async function recordOrRefuse(deps: PipelineDeps, taskId: string, events:
     await deps.journal.record(taskId, maskEventsForRecording(events, deps.masking, taskId));
   } catch (e) {
     deps.log.log('error', 'journal write failed; refusing the call', { taskId, error: String(e) });
+    if (isOutOfDescriptors(e)) throw outOfDescriptorsError();
     throw new GatewayError(
       'RecordingUnavailable',
       'Airlock could not record this call, so it was not sent to AWS. Check free disk space in the Airlock data directory and retry.',

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { readFile, rm } from 'node:fs/promises';
 import { ApprovalManager } from '../approvals/approval-manager';
 import { isRegion, regionProblem } from '../aws/region';
+import { awsModel } from '../aws/model';
+import { resourceCatalogue } from '../aws/iam-resources';
 import { EventBus } from '../approvals/event-bus';
 import { controlApp } from '../control/control-app';
 import { Journal } from '../journal/journal';
@@ -117,6 +119,10 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   });
   const approvalTimeoutSeconds = (): number =>
     opts.approvalTimeoutSeconds ?? policy.current.policy.approvalTimeoutSeconds;
+  // Loaded now, not at the first call: a gateway that reaches the descriptor limit before its
+  // first call must still identify calls, and a missing or stale model stops the start instead.
+  awsModel();
+  resourceCatalogue();
   const secrets = await prepareDataDir(opts.dataDir);
   const tasks = await TaskRegistry.load(opts.dataDir, secrets.masterKey);
   // Calls between arrival and their last journal write; a lone call syncs on the event loop.

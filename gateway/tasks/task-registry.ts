@@ -96,7 +96,14 @@ export class TaskRegistry {
       ...(identity ? { identity } : {}),
     };
     this.index(t);
-    await this.save();
+    try {
+      await this.save();
+    } catch (e) {
+      // A task whose start failed must not hold a working key: the caller was told it failed.
+      this.byId.delete(t.taskId);
+      this.byKey.delete(t.accessKeyId);
+      throw e;
+    }
     return { task: this.info(t), secret: this.secretOf(t.accessKeyId) };
   }
 
@@ -105,7 +112,13 @@ export class TaskRegistry {
     if (!t) return undefined;
     if (!t.endedAt) {
       t.endedAt = now.toISOString();
-      await this.save();
+      try {
+        await this.save();
+      } catch (e) {
+        // Still active, so that a retry ends it (and journals its end) instead of finding it ended.
+        t.endedAt = undefined;
+        throw e;
+      }
     }
     return this.info(t);
   }

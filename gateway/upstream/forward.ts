@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { GatewayError } from '../errors/gateway-error';
+import { isOutOfDescriptors, outOfDescriptorsError } from '../errors/out-of-descriptors';
 import type { UpstreamTarget } from './upstream-target';
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -100,7 +101,11 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
       fail(new GatewayError('UpstreamUnreachable', 'AWS did not answer in time.')),
     );
     upstreamReq.on('error', (e) =>
-      fail(new GatewayError('UpstreamUnreachable', `Could not reach AWS: ${e.message}`)),
+      fail(
+        isOutOfDescriptors(e)
+          ? outOfDescriptorsError()
+          : new GatewayError('UpstreamUnreachable', `Could not reach AWS: ${e.message}`),
+      ),
     );
     upstreamReq.on('response', (up) => {
       if (settled) return;

@@ -41,6 +41,8 @@ export interface StartOptions {
   readonly dataDir?: string;
   /** Extra Node flags for the gateway process (e.g. --cpu-prof for profiling). */
   readonly nodeArgs?: string[];
+  /** Runs the gateway under this file-descriptor limit (`ulimit -n`, soft and hard). */
+  readonly fdLimit?: number;
 }
 
 export function runNode(
@@ -79,7 +81,14 @@ export async function startGatewayProcess(opts: StartOptions = {}): Promise<Gate
     AWS_SECRET_ACCESS_KEY: opts.credentials?.secretAccessKey,
     AWS_SESSION_TOKEN: opts.credentials?.sessionToken,
   });
-  const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The shell sets the limit and execs node in its place, so signals reach the gateway itself.
+  const proc =
+    opts.fdLimit === undefined
+      ? spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', `ulimit -n ${opts.fdLimit} && exec "$0" "$@"`, process.execPath, ...args], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   let err = '';
   const lines: string[] = [];
   proc.stderr.on('data', (d: Buffer) => (err += d.toString()));

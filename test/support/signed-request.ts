@@ -17,6 +17,8 @@ export interface SendOptions {
   readonly signingDate?: Date;
   /** Change the request after signing (tamper tests). */
   readonly mutate?: (r: { path: string; headers: Record<string, string>; body?: string | Buffer }) => void;
+  /** The connection pool to send on (default: Node's global agent). */
+  readonly agent?: http.Agent;
 }
 
 export interface SentResponse {
@@ -49,7 +51,14 @@ export async function sendSigned(o: SendOptions): Promise<SentResponse> {
   const out = { path: signed.path, headers: { ...signed.headers }, body: o.body };
   o.mutate?.(out);
   const qs = new URLSearchParams(o.query ?? {}).toString();
-  return rawRequest(o.endpoint, signed.method, out.path + (qs ? `?${qs}` : ''), out.headers, out.body);
+  return rawRequest(
+    o.endpoint,
+    signed.method,
+    out.path + (qs ? `?${qs}` : ''),
+    out.headers,
+    out.body,
+    o.agent,
+  );
 }
 
 export function rawRequest(
@@ -58,14 +67,18 @@ export function rawRequest(
   path: string,
   headers: Record<string, string>,
   body?: string | Buffer,
+  agent?: http.Agent,
 ): Promise<SentResponse> {
   const url = new URL(endpoint);
   return new Promise((resolve, reject) => {
-    const r = http.request({ hostname: url.hostname, port: url.port, method, path, headers }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const r = http.request(
+      { hostname: url.hostname, port: url.port, method, path, headers, agent },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     r.on('error', reject);
     r.end(body);
   });
