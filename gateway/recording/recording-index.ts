@@ -2,12 +2,10 @@ import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMPORTED_DIR, importedSessionId, readBundleFile } from '../bundle/import-bundle';
 import type { JournalEvent } from '../journal/events';
-import { checkEnd, describeEndFault } from '../journal/recorded-head';
-import { DataDirFileError } from '../storage/data-dir-error';
-import { readRecordedHeads, type RecordedHeads } from '../tasks/journal-heads';
 import type { SearchResult } from './call-search';
 import { ChunkIndex, type ChunkIndexOptions } from './chunk-index';
 import { type Catalog, loadCatalog, saveCatalog, type SourceEntry } from './index-catalog';
+import { JournalEnds } from './journal-ends';
 import {
   type CallFilter,
   type CallRow,
@@ -60,11 +58,8 @@ export class RecordingIndex {
   private readonly chunks: ChunkIndex;
   /** Verified events of bundles read in this run (chunks are built from them). */
   private readonly bundleEvents = new Map<string, readonly JournalEvent[]>();
-  /**
-   * Journals that end before the head the gateway recorded for them (events were removed), as of
-   * the last sync. Not kept in the catalog: the recorded heads move, so it is checked each sync.
-   */
-  private readonly endFaults = new Map<string, string>();
+  /** Journals that end before the head the gateway recorded for them, as of the last sync. */
+  private readonly ends = new JournalEnds();
   /** What the last sync found (the CLI warns about missing journals and unchecked ends). */
   lastSync: SyncReport | undefined;
 
@@ -108,27 +103,17 @@ export class RecordingIndex {
   /** Catches the summaries up with the files on disk (cheap: see the class comment). */
   async syncSummaries(): Promise<Report> {
     const r: Report = { indexedEvents: 0, rebuilt: [], removed: [], faults: [], missing: [] };
-    // Read before the journals: the recorded heads lag them, never lead them.
-    const { heads, problem } = await this.recordedHeads();
+    await this.ends.load(this.dataDir);
     const seen = new Set<string>();
-    this.endFaults.clear();
     for (const name of await listFiles(join(this.dataDir, 'journal'), '.jsonl')) {
       const session = name.slice(0, -'.jsonl'.length);
       seen.add(session);
       await this.syncJournalSummary(session, name, r);
-      this.checkJournalEnd(session, heads, r);
+      const endFault = this.ends.check(session, this.catalog.sources[session]);
+      if (endFault) r.faults.push({ session, fault: endFault });
     }
-    r.missing = (heads?.streams() ?? [])
-      .filter((s) => !seen.has(s) && !heads?.pruned(s) && (heads?.get(s)?.seq ?? 0) > 0)
-      .map((session) => ({
-        session,
-        message: `journal of task ${session} is missing but the gateway recorded seq ${heads?.get(session)?.seq}: events were removed`,
-      }));
-    r.headsUnchecked =
-      problem ??
-      (heads?.missing && seen.size > 0
-        ? `${heads.file} is missing, so the ends of journals cannot be checked for removed events`
-        : undefined);
+    r.missing = this.ends.missing(seen);
+    r.headsUnchecked = this.ends.unchecked(seen.size);
     for (const name of await listFiles(join(this.dataDir, IMPORTED_DIR), '.airlock'))
       seen.add(await this.syncBundleSummary(name, r));
     for (const session of Object.keys(this.catalog.sources).filter((s) => !seen.has(s))) {
@@ -139,32 +124,6 @@ export class RecordingIndex {
     }
     this.lastSync = r;
     return r;
-  }
-
-  /** Where each journal ends according to the gateway (journal-heads.json). */
-  private async recordedHeads(): Promise<{ heads?: RecordedHeads; problem?: string }> {
-    try {
-      return { heads: await readRecordedHeads(this.dataDir) };
-    } catch (e) {
-      if (e instanceof DataDirFileError) return { problem: e.message };
-      throw e;
-    }
-  }
-
-  /**
-   * A journal that ends before its recorded head lost durable events. The seq is always checked;
-   * the hash when the recorded head is the summary's own head (the one event whose hash is known
-   * without reading the journal again). A chain that breaks is its own finding: the verified
-   * prefix then ends early by construction, so comparing its end would only blur the real fault.
-   */
-  private checkJournalEnd(session: string, heads: RecordedHeads | undefined, r: Report): void {
-    const e = this.catalog.sources[session];
-    if (!e || e.kind !== 'journal' || e.fault !== undefined) return;
-    const f = checkEnd({ seq: e.latest.seq, hash: e.latest.hash }, heads?.get(session), undefined);
-    if (!f) return;
-    const text = describeEndFault(session, f);
-    this.endFaults.set(session, text);
-    r.faults.push({ session, fault: text });
   }
 
   private async syncJournalSummary(session: string, name: string, r: Report): Promise<void> {
@@ -255,9 +214,8 @@ export class RecordingIndex {
         // The chain breaks before the summary's checkpoint: count only what verifies.
         e.fault = built.fault;
         e.latest = (await topUp(this.journalFile(e), [], built.validBytes)).checkpoint;
-        // The end was compared before the break was known: the break is the finding (see checkJournalEnd).
-        const endFault = this.endFaults.get(e.session);
-        this.endFaults.delete(e.session);
+        // The end was compared before the break was known: the break is the finding.
+        const endFault = this.ends.withdraw(e.session);
         r.faults = r.faults.filter((f) => !(f.session === e.session && f.fault === endFault));
         r.faults.push({ session: e.session, fault: built.fault });
         this.dirty = true;
@@ -276,7 +234,7 @@ export class RecordingIndex {
         .map((e) =>
           sessionSummary(e.session, e.latest.fold.session, {
             imported: e.imported,
-            fault: joinFaults(this.endFaults.get(e.session), e.fault),
+            fault: this.ends.faultOf(e.session) ?? e.fault,
           }),
         )
         .sort(compareSessions)
@@ -285,7 +243,7 @@ export class RecordingIndex {
 
   /** Why the session's journal ends before its recorded head, as of the last sync. */
   endFaultOf(session: string): string | undefined {
-    return this.endFaults.get(session);
+    return this.ends.faultOf(session);
   }
 
   /** Where the session's chain fails verification (or what its bundle says it lacks). */
@@ -317,10 +275,6 @@ export class RecordingIndex {
   close(): void {
     this.bundleEvents.clear();
   }
-}
-
-function joinFaults(end: string | undefined, chain: string | undefined): string | undefined {
-  return end !== undefined && chain !== undefined ? `${end}; ${chain}` : (end ?? chain);
 }
 
 async function listFiles(dir: string, suffix: string): Promise<string[]> {
