@@ -1,13 +1,15 @@
 import { fdatasync, fdatasyncSync, ftruncateSync, writeSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { type ChainFault, type ChainHead, EMPTY_HEAD, sealEvent } from './chain';
+import { type ChainHead, EMPTY_HEAD, sealEvent } from './chain';
 import type { EventBody, JournalEvent } from './events';
 import { readJournalFile } from './read-journal';
-import { describeEndFault, type EndFault, type HeadRecorder } from './recorded-head';
+import type { HeadRecorder } from './recorded-head';
+import { JournalCorruptError, JournalEndError } from './journal-errors';
 import { type JournalEnd, reopenAt } from './reopen-journal';
 import type { SyncPlacement } from './sync-placement';
 
 export type { JournalEnd } from './reopen-journal';
+export { JournalCorruptError, JournalEndError } from './journal-errors';
 
 /** Lets tests simulate a full or failing disk without touching the real one. */
 export type WriteFaultHook = () => Error | undefined;
@@ -26,31 +28,6 @@ export type DurableHook = (
 function datasync(fd: number): Promise<void> {
   // The callback API: FileHandle.datasync() adds a promise wrapper and handle bookkeeping per call.
   return new Promise((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
-}
-
-export class JournalCorruptError extends Error {
-  constructor(
-    readonly path: string,
-    readonly fault: ChainFault,
-  ) {
-    super(`journal ${path} fails verification at line ${fault.line} (${fault.kind}); it is left untouched`);
-    this.name = 'JournalCorruptError';
-  }
-}
-
-/**
- * The journal ends before the head the gateway recorded for it: durable events were removed.
- * Appending would extend the chain from the cut and hide it for good, so the journal is not opened.
- */
-export class JournalEndError extends Error {
-  constructor(
-    readonly path: string,
-    readonly taskId: string,
-    readonly fault: EndFault,
-  ) {
-    super(`${describeEndFault(taskId, fault)}; ${path} is left untouched and calls of this task are refused`);
-    this.name = 'JournalEndError';
-  }
 }
 
 /**
