@@ -1,22 +1,13 @@
-import http from 'node:http';
-import https from 'node:https';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { Resigner } from './resign';
+import { postToSts, type StsEndpoint } from './sts-post';
 import type { UpstreamTarget } from './upstream-target';
 
 const BODY = 'Action=GetCallerIdentity&Version=2011-06-15';
 const LOOKUP_TIMEOUT_MS = 10_000;
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-export interface AccountLookupTarget {
-  /** Where STS is reached: the --upstream URL, else the region's STS endpoint. */
-  readonly target: UpstreamTarget;
-  readonly region: string;
-  /** Extra CA to trust for an https upstream (tests). */
-  readonly ca?: string;
-  /** The gateway's own parent proxy for this target, if any. */
-  readonly agent?: http.Agent;
-}
+export type AccountLookupTarget = StsEndpoint;
 
 /** The region's STS endpoint (regional: the global one does not serve every partition). */
 export function stsTarget(region: string, upstream: URL | undefined): UpstreamTarget {
@@ -58,32 +49,9 @@ export async function lookupAccount(
     { service: 'sts', region: where.region },
     Buffer.from(BODY),
   );
-  const lib = target.protocol === 'https:' ? https : http;
-  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = lib.request({
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port,
-      method: 'POST',
-      path,
-      headers,
-      ca: where.ca,
-      agent: where.agent,
-      timeout: LOOKUP_TIMEOUT_MS,
-    });
-    req.on('timeout', () => req.destroy(new Error('STS did not answer in time')));
-    req.on('error', reject);
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        text += d;
-        if (text.length > MAX_ANSWER_BYTES) res.destroy(new Error('STS answered with an oversized body'));
-      });
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.end(BODY);
+  const { status, text } = await postToSts(where, headers, BODY, {
+    timeoutMs: LOOKUP_TIMEOUT_MS,
+    maxBytes: MAX_ANSWER_BYTES,
   });
   if (status !== 200) {
     const code = /<Code>([^<]{1,100})<\/Code>/.exec(text)?.[1] ?? 'no error code';

@@ -1,18 +1,11 @@
-import http from 'node:http';
-import https from 'node:https';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { Resigner } from './resign';
-import type { UpstreamTarget } from './upstream-target';
+import { postToSts, type StsEndpoint } from './sts-post';
 
 const TIMEOUT_MS = 15_000;
 const MAX_ANSWER_BYTES = 256 * 1024;
 
-export interface StsEndpoint {
-  readonly target: UpstreamTarget;
-  readonly region: string;
-  readonly ca?: string;
-  readonly agent?: http.Agent;
-}
+export type { StsEndpoint } from './sts-post';
 
 /** Temporary credentials STS issued, with when they stop working and the session they belong to. */
 export interface SessionCredentials extends AwsCredentialIdentity {
@@ -48,34 +41,11 @@ function post(
   headers: Record<string, string>,
   body: string,
 ): Promise<{ status: number; text: string }> {
-  const { target } = where;
-  const lib = target.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = lib.request({
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port,
-      method: 'POST',
-      path: `${target.basePath}/`,
-      headers,
-      ca: where.ca,
-      agent: where.agent,
-      timeout: TIMEOUT_MS,
-    });
-    req.on('timeout', () => req.destroy(new Error('STS did not answer in time')));
-    req.on('error', (e) => reject(new StsError('Unreachable', `STS could not be reached: ${e.message}`)));
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        text += d;
-        if (text.length > MAX_ANSWER_BYTES) res.destroy(new Error('STS answered with an oversized body'));
-      });
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.end(body);
-  });
+  return postToSts(where, headers, body, { timeoutMs: TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES }).catch(
+    (e: Error) => {
+      throw new StsError('Unreachable', `STS could not be reached: ${e.message}`);
+    },
+  );
 }
 
 async function call(
