@@ -44,7 +44,7 @@ interface Report {
 }
 
 /**
- * The query side of the recordings, in two parts of very different cost (see ARCHITECTURE.md):
+ * The query side of the recordings, in two parts of very different cost (see docs/architecture-details.md):
  * - summaries (`syncSummaries`, what `airlock sessions` needs): per session, the counts as of a
  *   checkpoint (the gateway's summary file, or the catalog's own), topped up by reading only the
  *   journal bytes after it, verified from its chain head. O(sessions + recent bytes).
