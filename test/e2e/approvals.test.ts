@@ -141,7 +141,7 @@ void test('the prompt is a decision: buttons, words and real ARNs; hidden, the c
   await shot('approval-prompt-window-dark');
 
   // Put away (Escape): nothing is decided, and the status bar and the Tasks view say it waits.
-  await s.workbench.page.locator('.monaco-workbench').click({ position: { x: 700, y: 300 }, force: true });
+  await s.workbench.focusWorkbench();
   await s.workbench.page.keyboard.press('Escape');
   await toast.waitFor({ state: 'hidden', timeout: 10_000 });
   await s.workbench.statusBarItem(/Airlock · Workspace: project.*1/).waitFor({ timeout: 10_000 });

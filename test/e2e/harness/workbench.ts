@@ -60,6 +60,17 @@ export class Workbench {
   }
 
   /**
+   * Takes keyboard focus out of any webview with a click on the title bar's empty left end: a
+   * click in the editor area would land on whatever a webview shows there (a timeline row).
+   */
+  async focusWorkbench(): Promise<void> {
+    await this.page
+      .locator('.part.titlebar')
+      .click({ position: { x: 150, y: 10 }, force: true })
+      .catch(() => {});
+  }
+
+  /**
    * Runs a command by its palette title (e.g. "Airlock: Start Agent Task…") through F1. An editor
    * that focuses itself once loaded (the walkthrough page does) can close the palette while we
    * type; only then is it opened again.
@@ -67,10 +78,7 @@ export class Workbench {
   async runCommand(title: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       await this.dismissQuickInput();
-      await this.page
-        .locator('.monaco-workbench')
-        .click({ position: { x: 700, y: 300 }, force: true })
-        .catch(() => {});
+      await this.focusWorkbench();
       await this.page.keyboard.press('F1');
       try {
         await this.quickInputBox.waitFor({ state: 'visible' });
