@@ -46,6 +46,11 @@ void test('Sign In: the device flow is completed in "the browser"; the account s
   const opened: string[] = [];
   wb.page.context().on('page', (p) => opened.push(p.url()));
   await wb.runCommand('Airlock: Sign In');
+  // VS Code asks before an extension signs in with a provider, as it would ask the user.
+  await wb.page
+    .locator('.monaco-dialog-box .monaco-button', { hasText: /^Allow$/ })
+    .click({ timeout: 15_000 })
+    .catch((e: unknown) => failWithLog('consent', e));
   const prompt = await eventually('a device code or a browser sign-in', async () => {
     for (const t of await wb.toastTexts()) {
       const m = /enter (\S+) at (\S+)/.exec(t);
