@@ -19,6 +19,17 @@ before(async () => {
   idp = await startTestIdp();
   s = await AirlockSession.start({
     webIdentity: { issuer: idp.issuer, audience: idp.clientId, roleArn: ROLE_ARN },
+    policy: {
+      version: 1,
+      askRules: [
+        {
+          id: 'ask-create-queue',
+          reason: 'queues cost money',
+          actions: ['sqs:CreateQueue'],
+          approvers: ['group:platform-admins'],
+        },
+      ],
+    },
     settings: {
       'airlock.oidc.issuer': idp.issuer,
       'airlock.oidc.clientId': idp.clientId,
@@ -110,7 +121,10 @@ void test('a task started while signed in names the person; its call goes out on
   assert.equal(sqs.at(-1)?.verified, 'ok');
   const sts = s.fake.webIdentitySts!;
   const session = sts.taskSessions.find((t) => t.roleSessionName.includes(taskId));
-  assert.ok(session, `an AssumeRole for the task: ${JSON.stringify(sts.taskSessions.map((t) => t.roleSessionName))}`);
+  assert.ok(
+    session,
+    `an AssumeRole for the task: ${JSON.stringify(sts.taskSessions.map((t) => t.roleSessionName))}`,
+  );
   assert.equal(session.sourceIdentity, EMAIL);
   assert.equal(sqs.at(-1)?.accessKeyId, session.issued.accessKeyId, 're-signed with the task session');
 
@@ -155,4 +169,42 @@ void test('the timeline names the person who started the task and made the call,
     .statusBarItem(/Copied \d CloudTrail lookup-events commands/)
     .waitFor({ timeout: 10_000 })
     .catch((e: unknown) => failWithLog('copy-trail', e));
+});
+
+void test('an approval is decided by the signed-in person: the prompt and the timeline say who asked and who approved', async () => {
+  const wb = s.workbench;
+  await wb.runCommand('Terminal: Focus Terminal');
+  const run = await s.startInTerminal('aws sqs create-queue --queue-name e2e-identity --output json');
+  await wb
+    .toast(/wants to/)
+    .waitFor({ timeout: 30_000 })
+    .catch((e: unknown) => failWithLog('approval-toast', e));
+  // The prompt names who asks: the task and the person who started it.
+  const prompt = (await wb.toastTexts()).find((t) => /wants to/.test(t)) ?? '';
+  assert.match(prompt, new RegExp(`Task "rotate queue keys" · ${EMAIL.replace('.', '\\.')}`));
+  await wb.clickInToast(/wants to/, 'Approve');
+  const r = await run.done;
+  assert.equal(r.code, 0, await s.explain(r));
+
+  const decided = (await s.journal(taskId)).find((e) => e.type === 'approval.decided');
+  const d = decided?.data as {
+    decidedBy?: string;
+    decidedByIdentity?: { email?: string; groups?: string[] };
+  };
+  assert.equal(d.decidedBy, EMAIL);
+  assert.equal(d.decidedByIdentity?.email, EMAIL);
+  assert.deepEqual(d.decidedByIdentity?.groups, ['platform-admins']);
+
+  if (await wb.page.locator('.part.panel').isVisible()) await wb.runCommand('View: Hide Panel');
+  await wb.runCommand('Airlock: Open Timeline');
+  const f = await webview('.session-header');
+  const call = f.locator('.row').filter({ hasText: 'CreateQueue' }).first();
+  await call.waitFor({ timeout: 15_000 });
+  await call.click();
+  const detail = f.locator('section.detail');
+  await detail.getByText(`by ${EMAIL}`).first().waitFor({ timeout: 15_000 });
+  const text = await detail.innerText();
+  assert.match(text, new RegExp(`Outcome\\s+approved once by ${EMAIL.replace('.', '\\.')}`));
+  assert.match(text, new RegExp(`Identity\\s+${EMAIL.replace('.', '\\.')}`), 'who asked');
+  await wb.screenshot('identity-approval');
 });
