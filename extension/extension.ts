@@ -95,6 +95,10 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     onGone: () => tasks.gatewayGone(),
     onEvent,
+    onRefreshToken: (line) =>
+      void auth
+        .refreshTokenRotated(line)
+        .catch((e: unknown) => log.warn(`the rotated refresh token was not stored: ${String(e)}`)),
   });
   running = gateway;
   let identity: IdentityStatus | undefined;

@@ -21,6 +21,18 @@ export interface ReadyLine {
   readonly dataDir: string;
 }
 
+/**
+ * With `--report-refresh-tokens` (the extension launches the gateway so), each later stdout line
+ * is one of these: the IdP rotated the refresh token of the extension's in-memory sign-in, and the
+ * old one is spent. Stdout is a pipe only the launching process reads; the control API never
+ * answers with a token.
+ */
+export interface RefreshTokenLine {
+  readonly refreshToken: string;
+  readonly issuer: string;
+  readonly clientId: string;
+}
+
 /** Written to `<dataDir>/gateway.json` while the gateway runs, so the CLI can find it. */
 export interface GatewayInfo {
   readonly pid: number;

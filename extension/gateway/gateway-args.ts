@@ -46,6 +46,9 @@ export function gatewayArgs(s: GatewaySettings, policyFile: string | undefined):
       s.oidcClientId!.trim(),
       '--oidc-role-arn',
       s.oidcRoleArn!.trim(),
+      // The IdP may rotate refresh tokens: the gateway tells this process (its stdout is a pipe
+      // only the extension reads), which keeps the new one in SecretStorage.
+      '--report-refresh-tokens',
     );
   else if (s.profile.trim()) args.push('--profile', s.profile.trim());
   if (s.upstreamUrl.trim()) args.push('--upstream', s.upstreamUrl.trim());

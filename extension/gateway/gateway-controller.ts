@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { GatewayEvent } from '../../gateway/protocol';
+import type { GatewayEvent, RefreshTokenLine } from '../../gateway/protocol';
 import { ApprovalStore } from '../approvals/approval-store';
 import { AirlockClient, AirlockClientError } from '../control/airlock-client';
 import { EventStream } from '../control/event-stream';
@@ -21,6 +21,8 @@ export interface GatewayControllerDeps {
   readonly onReady: (client: AirlockClient) => Promise<void>;
   readonly onGone: () => void;
   readonly onEvent: (event: GatewayEvent) => void;
+  /** The IdP rotated the refresh token of the extension's sign-in. */
+  readonly onRefreshToken: (line: RefreshTokenLine) => void;
 }
 
 const POLL_MS = 2_000;
@@ -52,6 +54,7 @@ export class GatewayController implements vscode.Disposable {
       },
       onLogLine: (line) => forwardLogLine(deps.log, line),
       onState: (state) => this.onState(state),
+      onRefreshToken: (line) => deps.onRefreshToken(line),
     });
   }
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { ReadyLine } from '../../gateway/protocol';
+import type { ReadyLine, RefreshTokenLine } from '../../gateway/protocol';
+import { parseRefreshTokenLine } from '../identity/refresh-token-secret';
 import { GATEWAY_NODE_FLAGS } from './gateway-args';
 import { stopOrphanGateway } from './orphan-gateway';
 
@@ -28,6 +29,8 @@ export interface SupervisorOptions {
   /** Each line the gateway writes to stderr (its JSON log). */
   readonly onLogLine: (line: string) => void;
   readonly onState: (state: GatewayState) => void;
+  /** A rotated refresh token the gateway reported after its ready line (`--report-refresh-tokens`). */
+  readonly onRefreshToken?: (line: RefreshTokenLine) => void;
   readonly readyTimeoutMs?: number;
 }
 
@@ -150,7 +153,16 @@ export class GatewaySupervisor {
       );
       child.kill('SIGKILL');
     }, this.opts.readyTimeoutMs ?? 30_000);
-    createInterface({ input: child.stdout }).once('line', (line) => {
+    let first = true;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (!first) {
+        // Never logged: a line after the ready line carries a refresh token.
+        const token = parseRefreshTokenLine(line);
+        if (token) this.opts.onRefreshToken?.(token);
+        else this.opts.onLogLine('Airlock: the gateway wrote an unexpected line on stdout (not shown).');
+        return;
+      }
+      first = false;
       clearTimeout(readyTimer);
       let parsed: Partial<ReadyLine>;
       try {

@@ -3,15 +3,12 @@ import { signInWithDevice } from '../../gateway/identity/device-sign-in';
 import { signInWithBrowser } from '../../gateway/identity/loopback-sign-in';
 import { parseOidcConfig, type OidcConfig } from '../../gateway/identity/oidc-config';
 import { discoverIdp } from '../../gateway/identity/oidc-discovery';
-import type { IdentityStatus } from '../../gateway/protocol';
+import type { IdentityStatus, RefreshTokenLine } from '../../gateway/protocol';
 import type { AirlockClient } from '../control/airlock-client';
 import type { GatewaySettings } from '../gateway/gateway-args';
+import { refreshTokenSecretKey as secretKey, storeRotatedRefreshToken } from './refresh-token-secret';
 
 export const AUTH_PROVIDER_ID = 'airlock';
-
-function secretKey(c: OidcConfig): string {
-  return `airlock.oidc.refreshToken ${c.issuer} ${c.clientId}`;
-}
 
 function sessionOf(s: IdentityStatus): vscode.AuthenticationSession | undefined {
   if (s.state !== 'signed-in' || !s.identity) return undefined;
@@ -122,6 +119,22 @@ export class AirlockAuthProvider implements vscode.AuthenticationProvider, vscod
       if (token) status = await client.signIn(token);
     }
     this.update(status);
+  }
+
+  /** The gateway refreshed the sign-in and the IdP rotated the refresh token (a gateway stdout line). */
+  async refreshTokenRotated(line: RefreshTokenLine): Promise<void> {
+    let configured: OidcConfig | undefined;
+    try {
+      configured = this.config();
+    } catch {
+      configured = undefined;
+    }
+    const stored = await storeRotatedRefreshToken(this.deps.secrets, configured, line);
+    this.deps.log.info(
+      stored
+        ? 'the IdP rotated the refresh token: the new one is in SecretStorage'
+        : 'a rotated refresh token for another issuer or client, or after sign-out: not stored',
+    );
   }
 
   /** From GET /identity or an `identity.changed` event. */

@@ -10,6 +10,7 @@ import type {
 } from '../../webview/src/protocol';
 import { WEBVIEW_PROTOCOL_VERSION } from '../../webview/src/protocol';
 import type { ApprovalStore } from '../approvals/approval-store';
+import { cloudTrailCopy } from './cloudtrail-copy';
 import { answerReview, type RecordedEvents } from './review-answer';
 import { compareSessionWithPolicy, openSuggestedPolicy } from './review-requests';
 import { themeKindOf } from './theme-kind';
@@ -155,6 +156,16 @@ export class TimelineHost implements vscode.Disposable {
         case 'comparePolicy':
           await compareSessionWithPolicy(spec.recorded, m.taskId, this.deps.policyFile?.());
           break;
+        case 'copyCloudTrail': {
+          const c = await cloudTrailCopy(spec.recorded, m.taskId, m.callId);
+          if ('error' in c) {
+            void vscode.window.showWarningMessage(`Airlock: ${c.error}`);
+            break;
+          }
+          await vscode.env.clipboard.writeText(c.text);
+          vscode.window.setStatusBarMessage(`Airlock: ${c.note}`, 5000);
+          break;
+        }
         case 'endTask':
           if (!spec.readOnly) await vscode.commands.executeCommand(END_TASK_COMMAND, m.taskId);
           break;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isRegion, regionProblem } from '../aws/region';
 import { MAX_APPROVAL_TIMEOUT_SECONDS, PolicyFileError } from '../policy-file';
-import type { ReadyLine } from '../protocol';
+import type { ReadyLine, RefreshTokenLine } from '../protocol';
 import { stderrLogger } from '../server/logger';
 import { DataDirFileError } from '../storage/data-dir-error';
 import { DataDirInUseError } from '../server/data-dir-lock';
@@ -28,7 +28,15 @@ function retentionFrom(days: string | undefined, mb: string | undefined): Retent
   };
 }
 
-/** `airlock gateway`: runs until SIGINT/SIGTERM; prints exactly one ready line on stdout. */
+/** A rotated refresh token, to the process that launched the gateway with `--report-refresh-tokens`. */
+function writeRefreshTokenLine(line: RefreshTokenLine): void {
+  process.stdout.write(JSON.stringify(line) + '\n');
+}
+
+/**
+ * `airlock gateway`: runs until SIGINT/SIGTERM; prints one ready line on stdout, and nothing
+ * more unless `--report-refresh-tokens` asks for rotated refresh tokens there too.
+ */
 export async function runGatewayCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -47,6 +55,7 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       'approval-timeout': { type: 'string' },
       // Proxy mode: refuse CONNECT / plain-HTTP proxying to non-AWS hosts.
       'no-tunnel': { type: 'boolean', default: false },
+      'report-refresh-tokens': { type: 'boolean', default: false },
       'proxy-handshake-timeout': { type: 'string' },
       'proxy-idle-timeout': { type: 'string' },
       // Retention of ended tasks' recordings: by age (days) and/or total size (MB); 0 or absent keeps all.
@@ -134,6 +143,8 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       syncResponses: values['sync-responses'],
       retention,
       noTunnel: values['no-tunnel'],
+      // Only for a launching process that reads stdout (the extension): never a terminal's.
+      ...(values['report-refresh-tokens'] ? { reportRefreshToken: writeRefreshTokenLine } : {}),
       proxyTimeouts: {
         ...(handshakeMs !== undefined ? { handshakeMs } : {}),
         ...(firstRequestMs !== undefined ? { firstRequestMs } : {}),

@@ -9,6 +9,8 @@ Commands:
              [--policy FILE] [--approval-timeout 50s] [--log-level info] [--no-tunnel]
              [--retention-days N] [--retention-max-mb N] [--upstream-ca FILE]
              [--oidc-issuer URL --oidc-client-id ID --oidc-role-arn ARN | --oidc-config FILE]
+             [--report-refresh-tokens]  (for the extension: rotated refresh tokens of its sign-in as
+                                     JSON lines on stdout, after the ready line)
   login [--device] [--no-browser] [--oidc-* as for gateway]   sign in (OIDC); the refresh token goes
                                      to <data-dir>/oidc-refresh-token.json (0600)
   logout                             drop the sign-in and the gateway's credentials at once

@@ -6,10 +6,18 @@ import type { StsEndpoint } from '../upstream/sts-client';
 import { ChildSessions } from './child-sessions';
 import { identityRecorder, startIdentityMode, type IdentityMode } from './identity-mode';
 import type { OidcConfig } from './oidc-config';
+import type { RefreshTokenLine } from '../protocol';
 
 /** The gateway's credential mode and the role sessions agents assume, wired to its journal and events. */
 export async function gatewayIdentity(
-  opts: { profile?: string; oidc?: OidcConfig; dataDir: string; region: string; log: Logger },
+  opts: {
+    profile?: string;
+    oidc?: OidcConfig;
+    dataDir: string;
+    region: string;
+    log: Logger;
+    reportRefreshToken?: (line: RefreshTokenLine) => void;
+  },
   sts: StsEndpoint,
   masterKey: Buffer,
   state: { journal: Journal; tasks: TaskRegistry; events: EventBus },

@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { IdentityStatus, TaskInfo, TaskSessionInfo } from '../protocol';
+import type { IdentityStatus, RefreshTokenLine, TaskInfo, TaskSessionInfo } from '../protocol';
 import type { Logger } from '../server/logger';
 import { realCredentials } from '../upstream/credentials';
 import { GatewayError } from '../errors/gateway-error';
@@ -43,6 +43,8 @@ export interface IdentityModeOptions {
   readonly onChange: (status: IdentityStatus) => void;
   /** Records that AWS issued a task (new) session credentials. */
   readonly sessionIssued: (taskId: string, info: TaskSessionInfo) => Promise<void>;
+  /** Where rotated refresh tokens of an in-memory sign-in go (none: they are kept in memory only). */
+  readonly reportRefreshToken?: (line: RefreshTokenLine) => void;
 }
 
 /** How identity changes reach the rest of the gateway: live events, the task's journal and tasks.json. */
@@ -102,10 +104,16 @@ export async function startIdentityMode(o: IdentityModeOptions): Promise<Identit
   if (!oidc) return profileMode(o.profile);
   const file = fileStore(o.dataDir, oidc);
   // A sign-in from the extension stays in memory: its keychain is SecretStorage, not the data dir.
+  // The IdP may rotate the token at every refresh (spending the old one): the extension is told
+  // the new one, or its next sign-in (a restarted gateway) would present a spent token.
   let inMemory = false;
+  const report = (refreshToken: string): Promise<void> => {
+    o.reportRefreshToken?.({ refreshToken, issuer: oidc.issuer, clientId: oidc.clientId });
+    return Promise.resolve();
+  };
   const store: RefreshTokenStore = {
     load: () => file.load(),
-    save: (t) => (inMemory ? Promise.resolve() : file.save(t)),
+    save: (t) => (inMemory ? report(t) : file.save(t)),
     clear: () => file.clear(),
   };
   let sessions: TaskSessions | undefined = undefined;

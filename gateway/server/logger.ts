@@ -1,4 +1,4 @@
-/** Structured logs on stderr (stdout carries only the ready line). Callers never pass secrets. */
+/** Structured logs on stderr (stdout carries the ready line, and only with --report-refresh-tokens more). Callers never pass secrets. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {

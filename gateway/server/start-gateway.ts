@@ -12,18 +12,15 @@ import { controlApp } from '../control/control-app';
 import { Journal } from '../journal/journal';
 import { Masking } from '../masking';
 import { loadOrCreateSigningKey } from '../bundle/signing-key';
-import type { RetentionPolicy } from '../recording/retention';
 import { startRetention } from '../recording/retention-timer';
 import { SummaryKeeper } from '../recording/summary-keeper';
 import { maskRequestParams } from '../recording/request-record';
 import { redactSecretFields } from '../approvals/redact-params';
-import type { WriteFaultHook } from '../journal/task-journal';
 import { CallDecider } from '../pipeline/decide';
 import { handleCall } from '../pipeline/handle-call';
 import { PolicyStore } from '../policy-file/policy-store';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import { CONTROL_PREFIX, type GatewayInfo, PROTOCOL_VERSION } from '../protocol';
-import type { ProxyTimeouts } from '../proxy/proxy-front';
 import { ProxyFront } from '../proxy/proxy-front';
 import { setupProxyMode } from '../proxy/proxy-mode';
 import { QueueUrlTable } from '../sqs/queue-urls';
@@ -31,7 +28,6 @@ import { JournalHeads } from '../tasks/journal-heads';
 import { TaskRegistry } from '../tasks/task-registry';
 import { gatewayIdentity } from '../identity/gateway-identity';
 import { recordChild } from '../identity/child-sessions';
-import type { OidcConfig } from '../identity/oidc-config';
 import { lookupAccount, stsTarget } from '../upstream/account-lookup';
 import { AccountResolver } from '../upstream/account-resolver';
 import { BodyBudget } from '../pipeline/body-budget';
@@ -40,41 +36,9 @@ import { onClientError } from './client-error';
 import { GATEWAY_INFO_FILE, prepareDataDir } from './data-dir';
 import { writeFileDurable } from '../storage/durable-file';
 import { lockDataDir } from './data-dir-lock';
-import type { Logger } from './logger';
+import type { GatewayOptions, RunningGateway } from './gateway-options';
 
-export interface GatewayOptions {
-  readonly dataDir: string;
-  readonly port: number;
-  readonly host: string;
-  readonly region: string;
-  readonly profile?: string;
-  /** OIDC mode: credentials from the signed-in user's role session, never from a profile. */
-  readonly oidc?: OidcConfig;
-  readonly upstream?: URL;
-  readonly upstreamCaFile?: string;
-  readonly accountId?: string;
-  readonly log: Logger;
-  readonly journalFault?: WriteFaultHook;
-  /** Answers wait for their response event's fdatasync too (two durability points per call). */
-  readonly syncResponses?: boolean;
-  /** Prune recordings of ended tasks past this age or beyond this total size (none: keep all). */
-  readonly retention?: RetentionPolicy;
-  /** The workspace policy file (`.airlock/policy.json`); absent: the built-in default. */
-  readonly policyFile?: string;
-  /** Overrides the policy's approvalTimeoutSeconds. */
-  readonly approvalTimeoutSeconds?: number;
-  /** Proxy mode: refuse tunnels to non-AWS hosts instead of passing them through. */
-  readonly noTunnel?: boolean;
-  readonly proxyTimeouts?: Partial<ProxyTimeouts>;
-  /** Where the gateway's own corporate proxy is read from (default: process.env). */
-  readonly env?: NodeJS.ProcessEnv;
-}
-
-export interface RunningGateway {
-  readonly port: number;
-  readonly server: http.Server;
-  close(): Promise<void>;
-}
+export type { GatewayOptions, RunningGateway } from './gateway-options';
 
 /**
  * Starts a gateway that holds its data dir for as long as it runs: a second one on the same dir

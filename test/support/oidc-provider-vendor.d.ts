@@ -17,6 +17,7 @@ declare module 'oidc-provider' {
     features?: Record<string, unknown>;
     ttl?: Record<string, number>;
     cookies?: { keys: string[] };
+    rotateRefreshToken?: boolean | ((ctx: unknown) => boolean | Promise<boolean>);
     issueRefreshToken?: (ctx: unknown, client: ProviderClient, code: unknown) => Promise<boolean>;
     findAccount?: (ctx: unknown, sub: string) => Account | Promise<Account | undefined>;
     jwks?: { keys: Record<string, unknown>[] };

@@ -25,6 +25,11 @@ export interface TestIdpOptions {
   /** ID token lifetime in seconds (default 300). */
   readonly idTokenTtl?: number;
   readonly users?: readonly TestUser[];
+  /**
+   * true: every refresh issues a new refresh token and spends the old one (presenting a spent one
+   * revokes the grant, as oidc-provider does); false: never. Absent: oidc-provider's default.
+   */
+  readonly rotateRefreshTokens?: boolean;
 }
 
 /**
@@ -40,6 +45,7 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
     ]),
   );
   const grants: string[] = [];
+  const rotate = opts.rotateRefreshTokens;
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -70,6 +76,7 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
       Session: 3600,
     },
     issueRefreshToken: (_ctx, client) => Promise.resolve(client.grantTypeAllowed('refresh_token')),
+    ...(rotate !== undefined ? { rotateRefreshToken: () => rotate } : {}),
     findAccount: (_ctx, sub) => {
       const u = users.get(sub) ?? { sub, email: `${sub}@example.test`, groups: [] };
       return {

@@ -133,6 +133,7 @@ void test('gateway flags are passed only for settings that differ from the defau
       'airlock',
       '--oidc-role-arn',
       'arn:aws:iam::123456789012:role/a',
+      '--report-refresh-tokens',
     ],
   );
   assert.deepEqual(

@@ -32,6 +32,10 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
       return str(data, 'taskId') ? (data as unknown as WebviewMessage) : undefined;
     case 'requestDetail':
       return str(data, 'taskId') && str(data, 'callId') ? (data as unknown as WebviewMessage) : undefined;
+    case 'copyCloudTrail':
+      return str(data, 'taskId') && (data.callId === undefined || str(data, 'callId'))
+        ? (data as unknown as WebviewMessage)
+        : undefined;
     case 'decideApproval':
       return str(data, 'approvalId') &&
         str(data, 'taskId') &&

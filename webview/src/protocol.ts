@@ -251,8 +251,19 @@ export interface EndTaskMessage {
   readonly taskId: string;
 }
 
+/**
+ * "Copy CloudTrail command": the host puts a ready `aws cloudtrail lookup-events` command on the
+ * clipboard, for the task's STS session or (with `callId`) for one recorded call.
+ */
+export interface CopyCloudTrailMessage {
+  readonly type: 'copyCloudTrail';
+  readonly taskId: string;
+  readonly callId?: string;
+}
+
 export type WebviewMessage =
   | ReadyMessage
+  | CopyCloudTrailMessage
   | OpenTaskMessage
   | DecideApprovalMessage
   | RequestDetailMessage

@@ -181,6 +181,17 @@ void test('the host rejects malformed webview messages; the webview ignores unkn
     taskId: 't-1',
   });
   assert.equal(parseWebviewMessage({ type: 'openTask', taskId: '' }), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: 'copyCloudTrail', taskId: 't-1', callId: 'c-1' }), {
+    type: 'copyCloudTrail',
+    taskId: 't-1',
+    callId: 'c-1',
+  });
+  assert.deepEqual(parseWebviewMessage({ type: 'copyCloudTrail', taskId: 't-1' }), {
+    type: 'copyCloudTrail',
+    taskId: 't-1',
+  });
+  assert.equal(parseWebviewMessage({ type: 'copyCloudTrail', taskId: 't-1', callId: 7 }), undefined);
+  assert.equal(parseWebviewMessage({ type: 'copyCloudTrail', taskId: '' }), undefined);
   assert.equal(
     parseWebviewMessage({
       type: 'decideApproval',

@@ -486,3 +486,40 @@ void test('task rows: limits, plurals, a pending badge that keeps the name whole
   assert.deepEqual(posted.at(-1), { type: 'endTask', taskId: 't-live' });
   ui.destroy();
 });
+
+void test('a task with an STS session offers "Copy CloudTrail command" for itself and for each call; one without does not', () => {
+  const { app, ui, posted } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  assert.equal(ui.target.querySelector('.session-header .trail'), null, 'profile mode: nothing to look up');
+  ui.act(() => row(ui, 'c-1').click());
+  assert.equal(ui.target.querySelector('.detail .trail'), null);
+  const session = {
+    type: 'task.session',
+    ts: new Date(T0 + 500).toISOString(),
+    task: 't-1',
+    data: {
+      taskId: 't-1',
+      roleArn: 'arn:aws:iam::123456789012:role/dev',
+      roleSessionName: 'airlock-t-1',
+      sourceIdentity: 'alice@example.test',
+      accessKeyIds: ['ASIASESSION1'],
+      sessionPolicy: true,
+      region: 'us-east-1',
+    },
+  };
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: [session] }));
+  const header = ui.target.querySelector<HTMLElement>('.session-header .trail');
+  assert.ok(header, 'the header offers the task command');
+  ui.act(() => header.click());
+  assert.deepEqual(posted.at(-1), { type: 'copyCloudTrail', taskId: 't-1' });
+  const perCall = ui.target.querySelector<HTMLElement>('.detail .trail');
+  assert.ok(perCall, 'the open call offers its own command');
+  ui.act(() => perCall.click());
+  assert.deepEqual(posted.at(-1), { type: 'copyCloudTrail', taskId: 't-1', callId: 'c-1' });
+  ui.destroy();
+});

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type FakeAws, startFakeAws } from '../../fakes/index';
+import { type FakeAws, type FakeAwsOptions, startFakeAws } from '../../fakes/index';
 import { type LooseEvent, readJournalEvents } from '../../support/journal';
 import { startVsCode, type VsCodeServer } from './code-server';
 import { ensureVsix } from './vsix';
@@ -15,6 +15,11 @@ export interface AirlockSessionOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
   /** Open VS Code on no folder at all (the extension then keeps its data in global storage). */
   readonly noFolder?: boolean;
+  /**
+   * OIDC mode: the fake's STS trusts this IdP, and the editor's environment has no AWS
+   * credentials at all (the gateway has only what STS gives the signed-in user).
+   */
+  readonly webIdentity?: FakeAwsOptions['webIdentity'];
 }
 
 interface StoredTask {
@@ -67,7 +72,7 @@ export class AirlockSession {
       await mkdir(join(workspace, '.airlock'), { recursive: true });
       await writeFile(join(workspace, '.airlock', 'policy.json'), JSON.stringify(opts.policy, null, 2));
     }
-    const fake = await startFakeAws();
+    const fake = await startFakeAws(opts.webIdentity ? { webIdentity: opts.webIdentity } : {});
     let server: VsCodeServer | undefined;
     try {
       server = await startVsCode({
@@ -79,10 +84,12 @@ export class AirlockSession {
           'airlock.aws.region': 'us-east-1',
           ...opts.settings,
         },
-        env: {
-          AWS_ACCESS_KEY_ID: fake.credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: fake.credentials.secretAccessKey,
-        },
+        env: opts.webIdentity
+          ? {}
+          : {
+              AWS_ACCESS_KEY_ID: fake.credentials.accessKeyId,
+              AWS_SECRET_ACCESS_KEY: fake.credentials.secretAccessKey,
+            },
       });
       const workbench = await Workbench.open(server, opts.noFolder ? undefined : workspace);
       return new AirlockSession(fake, server, workbench, workspace, scratch);

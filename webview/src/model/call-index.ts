@@ -24,6 +24,8 @@ export interface TaskFacts {
   endReason?: string;
   identity?: string;
   agent?: string;
+  /** The task's STS role session name (OIDC mode): CloudTrail can find its calls. */
+  roleSessionName?: string;
 }
 
 const F_ALLOWED = 1;
@@ -124,6 +126,9 @@ export class CallIndex {
         this.task.startedAt = e.ts;
         this.task.identity = readString(d, 'startedBy');
         this.task.agent = readString(d, 'agent');
+        return undefined;
+      case 'task.session':
+        this.task.roleSessionName = readString(d, 'roleSessionName') ?? this.task.roleSessionName;
         return undefined;
       case 'task.ended':
         this.task.endedAt = e.ts;

@@ -117,6 +117,11 @@ export class AppState {
     this.#post({ type: 'exportBundle', taskId });
   }
 
+  /** Asks the host to copy the CloudTrail lookup command for the task, or for one of its calls. */
+  copyCloudTrail(taskId: string, callId?: string): void {
+    this.#post({ type: 'copyCloudTrail', taskId, ...(callId !== undefined ? { callId } : {}) });
+  }
+
   endTask(taskId: string): void {
     if (!this.readOnly) this.#post({ type: 'endTask', taskId });
   }
