@@ -10,6 +10,7 @@ import { IMPORTED_DIR } from '../bundle/import-bundle';
 import type { BundlePolicy } from '../bundle/format';
 import { verifyBundle } from '../bundle/verify-bundle';
 import type { JournalEvent } from '../journal/events';
+import type { TaskReview } from '../review/review-types';
 import { readJournalFile } from '../journal/read-journal';
 import { describeEndFault } from '../journal/recorded-head';
 import { readRecordedHeads } from '../tasks/journal-heads';
@@ -23,6 +24,8 @@ export interface LoadedSession {
   readonly events: JournalEvent[];
   /** What a bundle's signed header says about the policy in force (bundles only). */
   readonly policy?: BundlePolicy;
+  /** The review a bundle carries, checked equal to the one its events give (bundles from version 2). */
+  readonly review?: TaskReview;
   readonly warnings: readonly string[];
 }
 
@@ -44,9 +47,10 @@ async function loadBundle(
   if (!v.ok) throw new CliError(`${session} does not verify: ${v.fault.message}`);
   const warnings: string[] = [];
   if (v.incomplete) warnings.push(v.incomplete);
+  if (v.reviewNote) warnings.push(v.reviewNote);
   if (source === 'bundle' && !v.signer.known)
     warnings.push(`${file} is signed by ${v.fingerprint}, a key this airlock does not know`);
-  return { session, source, events: v.events ?? [], policy: v.header.policy, warnings };
+  return { session, source, events: v.events ?? [], policy: v.header.policy, review: v.review, warnings };
 }
 
 async function loadJournal(dataDir: string, taskId: string): Promise<LoadedSession> {
