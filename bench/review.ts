@@ -12,6 +12,7 @@ import type { EventBody } from '../gateway/journal/events';
 import { Journal } from '../gateway/journal/journal';
 import { readJournalFile } from '../gateway/journal/read-journal';
 import { loadPolicyText } from '../gateway/policy-file';
+import { neededEvents } from '../gateway/review/needed-events';
 import { reviewMarkdown } from '../gateway/review/review-markdown';
 import { collectCalls } from '../gateway/review/session-calls';
 import { suggestPolicy } from '../gateway/review/suggest-policy';
@@ -144,8 +145,15 @@ export async function reviewBench(
     await readJournalFile(file, { parse: false });
     const verifyOnlyMs = performance.now() - t;
     t = performance.now();
-    const { events } = await readJournalFile(file);
+    const { events: all } = await readJournalFile(file);
+    const fullReadMs = performance.now() - t;
+    // What the commands read (gateway/cli/session-events.ts): only the events each one looks at.
+    t = performance.now();
+    const { events } = await readJournalFile(file, { select: neededEvents('decisions') });
     const readMs = performance.now() - t;
+    t = performance.now();
+    const { events: reviewEvents } = await readJournalFile(file, { select: neededEvents('review') });
+    const reviewReadMs = performance.now() - t;
 
     const timed = <T>(f: () => T): { value: T; ms: number } => {
       const start = performance.now();
@@ -153,7 +161,7 @@ export async function reviewBench(
       return { value, ms: performance.now() - start };
     };
     const review = timed(() => {
-      const r = reviewTask(collectCalls(events));
+      const r = reviewTask(collectCalls(reviewEvents));
       return { r, markdown: reviewMarkdown(r) };
     });
     const suggest = timed(() => {
@@ -175,8 +183,12 @@ export async function reviewBench(
     const actions = [...new Set(suggestion.policy.Statement.flatMap((s) => s.Action))];
     return {
       calls,
-      events: events.length,
+      events: all.length,
+      eventsReadForDecisions: events.length,
+      eventsReadForReview: reviewEvents.length,
+      fullVerifiedReadMs: ms(fullReadMs),
       verifiedReadMs: ms(readMs),
+      reviewReadMs: ms(reviewReadMs),
       verifyOnlyFloorMs: ms(verifyOnlyMs),
       reviewMs: ms(review.ms),
       reviewMarkdownBytes: review.value.markdown.length,

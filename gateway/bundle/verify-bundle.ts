@@ -178,7 +178,7 @@ function lineRanges(raw: Buffer): Range[] {
 function envelope(raw: Buffer, [start, end]: Range): Parsed | undefined {
   if (raw[end - 1] === 0x7d) {
     const m = ENVELOPE_TAIL.exec(raw.toString('latin1', Math.max(start, end - 1 - TAIL_WINDOW), end - 1));
-    if (m) return { prev: m[1] ?? '', seq: Number(m[2]), task: m[3] ?? '', v: Number(m[5]) };
+    if (m) return { prev: m[1] ?? '', seq: Number(m[2]), task: m[3] ?? '', v: Number(m[6]) };
   }
   try {
     return JSON.parse(raw.toString('utf8', start, end)) as Parsed;

@@ -96,7 +96,7 @@ export async function runWhatIfCommand(args: string[]): Promise<number> {
   const sessions: SessionCalls[] = [];
   const recorded = new Map<SessionCalls, EffectivePolicy>();
   for (const wanted of values.all ? await localTaskIds(dataDir) : positionals) {
-    const s = await loadSession(dataDir, wanted);
+    const s = await loadSession(dataDir, wanted, 'decisions');
     printWarnings(s);
     const calls = collectCalls(s.events, s.session);
     sessions.push(calls);
