@@ -36,7 +36,7 @@ export interface ReadOptions {
    * Which verified events to materialise, by type and line bytes (every line is still verified):
    * parsing is most of a read, and a reader that needs a third of the events skips the rest.
    */
-  readonly select?: (type: string, line: Buffer) => boolean;
+  readonly select?: (type: string, line: () => Buffer) => boolean;
   /**
    * The head the gateway recorded for this journal (read before the journal, so it cannot be
    * newer than what is read): the journal must reach it, through the same event.
@@ -110,7 +110,7 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
   let hashAtRecorded = recordedSeq === from.seq && from.seq > 0 ? from.hash : undefined;
   const r = scanLines(buf, from, from.seq, (line) => {
     if (line.seq === recordedSeq) hashAtRecorded = line.hash;
-    if (parse && (!opts.select || opts.select(line.type, buf.subarray(line.start, line.end))))
+    if (parse && (!opts.select || opts.select(line.type, () => buf.subarray(line.start, line.end))))
       events.push(materialise(buf, line));
     if (canonical) {
       if (line.canonicalEnd !== undefined)
