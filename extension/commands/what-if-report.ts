@@ -26,7 +26,7 @@ export async function whatIfReport(
   // Task ids begin with their start time in base 36, so name order is start order.
   const ids = (await localTaskIds(dataDir)).slice(-last);
   const sessions: SessionCalls[] = [];
-  for (const id of ids) sessions.push(collectCalls((await loadSession(dataDir, id)).events, id));
+  for (const id of ids) sessions.push(collectCalls((await loadSession(dataDir, id, 'decisions')).events, id));
   return whatIfText(sessions, policy, label, `the last ${ids.length} task(s)`);
 }
 

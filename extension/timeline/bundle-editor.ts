@@ -81,7 +81,8 @@ export class BundleEditorProvider implements vscode.CustomReadonlyEditorProvider
         const s = await doc.open();
         if (!s.verifiedEvents) throw new Error('the bundle does not verify, so it has no review');
         const incomplete = s.verification.state === 'verified' ? s.verification.incomplete : undefined;
-        return { events: s.verifiedEvents, warnings: incomplete ? [incomplete] : [] };
+        const warnings = [incomplete, s.reviewNote].filter((w): w is string => w !== undefined);
+        return { events: s.verifiedEvents, warnings, carried: s.carriedReview };
       },
     });
     panel.onDidDispose(() => channel.dispose());

@@ -4,6 +4,7 @@ import { readUnverified } from '../../gateway/bundle/read-unverified';
 import type { SignerTrust } from '../../gateway/bundle/signer-trust';
 import { verifyBundle } from '../../gateway/bundle/verify-bundle';
 import type { JournalEvent } from '../../gateway/journal/events';
+import type { TaskReview } from '../../gateway/review/review-types';
 import type { TaskState } from '../../gateway/protocol';
 import { summarizeTask } from '../../webview/src/model/task-summary';
 import type { BodyDetail, BundleVerification, TaskSummary, WireEvent } from '../../webview/src/protocol';
@@ -17,6 +18,9 @@ export interface BundleSession {
   readonly events: readonly WireEvent[];
   /** The bundle's events as verified (chain and signature), for its access review; absent when it failed. */
   readonly verifiedEvents?: readonly JournalEvent[];
+  /** The review the bundle carries (checked against its events), or why it is not shown. */
+  readonly carriedReview?: TaskReview;
+  readonly reviewNote?: string;
   readonly verification: BundleVerification & { state: 'verified' | 'failed' };
   detail(callId: string): { request?: BodyDetail; response?: BodyDetail };
 }
@@ -106,6 +110,8 @@ export async function openBundle(
     summary,
     events,
     verifiedEvents: v.ok ? (v.events ?? []) : undefined,
+    carriedReview: v.ok ? v.review : undefined,
+    reviewNote: v.ok ? v.reviewNote : undefined,
     verification,
     detail: (callId) => detailFrom(bodies.get(callId) ?? []),
   };

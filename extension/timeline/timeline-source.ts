@@ -7,6 +7,7 @@ import { runningGatewaySince } from '../../gateway/server/data-dir-lock';
 import { readRecordedHeads } from '../../gateway/tasks/journal-heads';
 import { loadSession } from '../../gateway/cli/session-events';
 import type { JournalEvent } from '../../gateway/journal/events';
+import type { TaskReview } from '../../gateway/review/review-types';
 import { ImportedBundles } from './imported-bundles';
 import { JournalFeed } from './journal-feed';
 import type { TrustSource } from './signer-trust';
@@ -197,11 +198,14 @@ export class TimelineSource {
   }
 
   /** A session's verified events (its journal, or its imported bundle), for its access review. */
-  async recordedEvents(
-    taskId: string,
-  ): Promise<{ readonly events: readonly JournalEvent[]; readonly warnings: readonly string[] }> {
-    const s = await loadSession(this.deps.dataDir, taskId);
-    return { events: s.events, warnings: s.warnings };
+  async recordedEvents(taskId: string): Promise<{
+    readonly events: readonly JournalEvent[];
+    readonly warnings: readonly string[];
+    readonly carried?: TaskReview;
+  }> {
+    // The review's events are a superset of what a suggestion or a what-if reads.
+    const s = await loadSession(this.deps.dataDir, taskId, 'review');
+    return { events: s.events, warnings: s.warnings, carried: s.review };
   }
 
   async detail(taskId: string, callId: string): Promise<{ request?: BodyDetail; response?: BodyDetail }> {

@@ -12,7 +12,9 @@ export type BundleFaultKind =
   | 'edited-event'
   | 'dropped-events'
   | 'reordered-events'
-  | 'extra-events';
+  | 'extra-events'
+  /** The review the bundle carries differs from the review its (verified) events give. */
+  | 'review-mismatch';
 
 export interface BundleFault {
   readonly kind: BundleFaultKind;

@@ -9,6 +9,7 @@ import { scanLines } from '../journal/scan-lines';
 import { writeFileDurable } from '../storage/durable-file';
 import { readRecordedHeads } from '../tasks/journal-heads';
 import { BundleError } from './bundle-error';
+import { reviewForBundle } from './carried-review';
 import { BUNDLE_FORMAT, BUNDLE_MAGIC, BUNDLE_VERSION, type BundleHeader, type BundlePolicy } from './format';
 import { gzipCanonical } from './gzip-frame';
 import { loadOrCreateSigningKey } from './signing-key';
@@ -62,7 +63,7 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
         : `No recording for task ${o.taskId} in ${o.dataDir}.`,
     );
   const key = await loadOrCreateSigningKey(o.dataDir);
-  const { parts, head, count, summaryEvents, versions, endFault } = await readForExport(
+  const { parts, head, count, events, versions, endFault } = await readForExport(
     journalFile,
     o.taskId,
     recorded,
@@ -73,7 +74,11 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
       'JournalTruncated',
       `${incomplete}; it is not exported as a complete session. To export what is left, marked as incomplete in the signed header, export with --allow-truncated.`,
     );
-  const summary = summariseEvents(o.taskId, summaryEvents, versions);
+  const summary = summariseEvents(
+    o.taskId,
+    events.filter((e) => SUMMARY_TYPES.has(e.type) || hasMasked(e)),
+    versions,
+  );
   const policy: BundlePolicy = {
     taskScope: summary.taskScope,
     workspace: o.workspacePolicy?.policy,
@@ -92,6 +97,7 @@ export async function exportBundle(o: ExportOptions): Promise<ExportResult> {
     approvals: summary.approvals,
     masked: summary.masked,
     events: { count, head, recorded, formatVersions: summary.formatVersions },
+    review: reviewForBundle(events, o.taskId),
     signer: {
       algorithm: 'ed25519',
       publicKey: key.publicKeyDer.toString('base64'),
@@ -123,10 +129,14 @@ const SUMMARY_TYPES = new Set([
   'approval.expired',
 ]);
 
+function hasMasked(e: JournalEvent): boolean {
+  return (e.type === 'call.request' || e.type === 'call.response') && (e.data.masked?.length ?? 0) > 0;
+}
+
 /**
  * Reads and verifies a journal for export. Its lines already are the canonical bytes each hash
- * covers plus the hash, so the bundle's event lines are slices of the file; only the events the
- * header summarises (task, approvals, masked fields) are parsed.
+ * covers plus the hash, so the bundle's event lines are slices of the file; every event is parsed
+ * once, for the header's summary and the review it carries.
  */
 async function readForExport(
   file: string,
@@ -136,13 +146,13 @@ async function readForExport(
   parts: Buffer[];
   head: ChainHead;
   count: number;
-  summaryEvents: JournalEvent[];
+  events: JournalEvent[];
   versions: number[];
   endFault?: EndFault;
 }> {
   const buf = await readFile(file);
   const parts: Buffer[] = [];
-  const summaryEvents: JournalEvent[] = [];
+  const events: JournalEvent[] = [];
   const versions = new Set<number>();
   const parse = (start: number, end: number, parsed: unknown): JournalEvent =>
     (parsed ?? JSON.parse(buf.toString('utf8', start, end))) as JournalEvent;
@@ -155,11 +165,7 @@ async function readForExport(
       const { hash: _hash, ...rest } = parse(line.start, line.end, line.parsed);
       parts.push(Buffer.from(canonicalJson(rest)), NL);
     }
-    const wanted =
-      SUMMARY_TYPES.has(line.type) ||
-      ((line.type === 'call.request' || line.type === 'call.response') &&
-        buf.subarray(line.start, line.end).includes('"masked":['));
-    if (wanted) summaryEvents.push(parse(line.start, line.end, line.parsed));
+    events.push(parse(line.start, line.end, line.parsed));
   });
   if (r.fault)
     throw new BundleError(
@@ -173,7 +179,7 @@ async function readForExport(
     parts,
     head: r.head,
     count: r.lines,
-    summaryEvents,
+    events,
     versions: [...versions],
     endFault,
   };

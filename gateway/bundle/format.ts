@@ -1,9 +1,10 @@
 /**
- * The session bundle (`*.airlock`), format version 1:
+ * The session bundle (`*.airlock`), format version 2 (version 1 is the same without `review`):
  *
- *   AIRLOCK-BUNDLE/1\n                        plain-text magic and version (readable without inflating)
+ *   AIRLOCK-BUNDLE/2\n                        plain-text magic and version (readable without inflating)
  *   gzip(                                      exactly one member, header bytes fixed (gzip-frame.ts)
- *     <header: canonical JSON, one line>\n    task, policy, approvals, masked fields, chain head, signer
+ *     <header: canonical JSON, one line>\n    task, policy, approvals, masked fields, chain head,
+ *                                              the access review as exported, signer
  *     <event 1: canonical JSON without hash>\n   exactly the bytes its chain hash covers
  *     ...
  *     <event N>\n
@@ -17,8 +18,12 @@
  * the exporter writes, nothing after it), so no byte of the file escapes both; only the deflate
  * encoding is free, and whatever it encodes is the very text that is verified.
  */
+import type { TaskReview } from '../review/review-types';
+
 export const BUNDLE_MAGIC = 'AIRLOCK-BUNDLE/';
-export const BUNDLE_VERSION = 1;
+export const BUNDLE_VERSION = 2;
+/** Versions this airlock reads: 1 carried no review (a reader computes it from the events). */
+export const READABLE_BUNDLE_VERSIONS: readonly number[] = [1, 2];
 export const BUNDLE_FORMAT = 'airlock-bundle';
 
 export interface BundleTask {
@@ -83,6 +88,12 @@ export interface BundleHeader {
     /** Recording format versions of the events inside. */
     readonly formatVersions: readonly number[];
   };
+  /**
+   * The task's access review as the exporting airlock computed it from these very events
+   * (version 2 on), so a reviewer with only the bundle sees the review made where it was
+   * recorded. The events stay the record: a reader recomputes it and flags any difference.
+   */
+  readonly review?: TaskReview;
   readonly signer: {
     readonly algorithm: 'ed25519';
     /** SubjectPublicKeyInfo DER, base64. */

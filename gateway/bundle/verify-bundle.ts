@@ -4,7 +4,9 @@ import { FORMAT_VERSION, GENESIS_HASH, type JournalEvent } from '../journal/even
 import { checkEnd, describeEndFault } from '../journal/recorded-head';
 import { ENVELOPE_TAIL, TAIL_WINDOW } from '../journal/scan-lines';
 import type { BundleFault } from './bundle-error';
-import { BUNDLE_FORMAT, BUNDLE_MAGIC, BUNDLE_VERSION, type BundleHeader } from './format';
+import type { TaskReview } from '../review/review-types';
+import { checkCarriedReview } from './carried-review';
+import { BUNDLE_FORMAT, BUNDLE_MAGIC, type BundleHeader, READABLE_BUNDLE_VERSIONS } from './format';
 import { gunzipCanonical } from './gzip-frame';
 import { judgeSigner, type SignerStatus, type SignerTrust } from './signer-trust';
 import { fingerprintOf, publicKeyFromDer } from './signing-key';
@@ -24,6 +26,10 @@ export type VerifyResult =
       readonly incomplete?: string;
       /** With `keepEvents`: the events, their hashes restored (as a journal holds them). */
       readonly events?: JournalEvent[];
+      /** The review the bundle carries (version 2 on), checked equal to the one its events give. */
+      readonly review?: TaskReview;
+      /** Why the carried review is not shown (made by an airlock with another review version). */
+      readonly reviewNote?: string;
     }
   | { readonly ok: false; readonly fault: BundleFault };
 
@@ -67,10 +73,10 @@ export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promi
   }
   if (nl < 0) return fault('truncated', 'truncated file: it ends after the bundle marker');
   const version = magicLine.slice(BUNDLE_MAGIC.length);
-  if (version !== String(BUNDLE_VERSION))
+  if (!READABLE_BUNDLE_VERSIONS.some((v) => String(v) === version))
     return fault(
       'unknown-version',
-      `unknown bundle version ${JSON.stringify(version)} (this airlock reads ${BUNDLE_VERSION})`,
+      `unknown bundle version ${JSON.stringify(version)} (this airlock reads ${READABLE_BUNDLE_VERSIONS.join(' and ')})`,
     );
   const inflated = await gunzipCanonical(buf.subarray(nl + 1));
   if (!inflated.ok) return fault(inflated.kind, inflated.message);
@@ -88,8 +94,16 @@ export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promi
   }
   if (header.format !== BUNDLE_FORMAT)
     return fault('bad-header', 'the header is not an Airlock bundle header');
-  if (header.version !== BUNDLE_VERSION)
-    return fault('unknown-version', `unknown bundle version ${String(header.version)} in the header`);
+  if (String(header.version) !== version)
+    return fault(
+      'unknown-version',
+      `bundle version ${String(header.version)} in the header, ${version} in the marker`,
+    );
+  if (header.version >= 2 && (header.review === null || typeof header.review !== 'object'))
+    return fault(
+      'bad-header',
+      `a version ${header.version} bundle carries its review, and this one does not`,
+    );
   const sigRange = lines.length >= 2 ? lines[lines.length - 1] : undefined;
   const sigLine = sigRange ? raw.toString('utf8', sigRange[0], sigRange[1]) : '';
   let signature: string | undefined;
@@ -120,13 +134,30 @@ export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promi
     return fault('bad-signature', 'bad signature: the fingerprint in the header does not match its key');
   if (opts.expectSigner && opts.expectSigner !== fingerprint)
     return fault('untrusted-signer', `signed by ${fingerprint}, not by the expected ${opts.expectSigner}`);
-  return verifyEvents(
-    header,
-    raw,
-    lines.slice(1, -1),
-    judgeSigner(fingerprint, opts.trust, opts.expectSigner),
-    opts.keepEvents === true,
+  // A carried review is checked against the events, so they are parsed even when not kept.
+  const keep = opts.keepEvents === true;
+  return withReview(
+    verifyEvents(
+      header,
+      raw,
+      lines.slice(1, -1),
+      judgeSigner(fingerprint, opts.trust, opts.expectSigner),
+      keep || header.review !== undefined,
+    ),
+    keep,
   );
+}
+
+/** The carried review, checked against the events (which verifyEvents kept for it). */
+function withReview(r: VerifyResult, keep: boolean): VerifyResult {
+  if (!r.ok || r.header.review === undefined) return r;
+  const events = r.events ?? [];
+  const c = checkCarriedReview(r.header.review, events, r.header.task.taskId);
+  if (c.kind === 'differs') return fault('review-mismatch', c.message);
+  const kept = keep ? events : undefined;
+  return c.kind === 'same'
+    ? { ...r, events: kept, review: c.review }
+    : { ...r, events: kept, reviewNote: c.note };
 }
 
 type Range = readonly [number, number];
@@ -147,7 +178,7 @@ function lineRanges(raw: Buffer): Range[] {
 function envelope(raw: Buffer, [start, end]: Range): Parsed | undefined {
   if (raw[end - 1] === 0x7d) {
     const m = ENVELOPE_TAIL.exec(raw.toString('latin1', Math.max(start, end - 1 - TAIL_WINDOW), end - 1));
-    if (m) return { prev: m[1] ?? '', seq: Number(m[2]), task: m[3] ?? '', v: Number(m[5]) };
+    if (m) return { prev: m[1] ?? '', seq: Number(m[2]), task: m[3] ?? '', v: Number(m[6]) };
   }
   try {
     return JSON.parse(raw.toString('utf8', start, end)) as Parsed;

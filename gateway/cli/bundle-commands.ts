@@ -103,6 +103,9 @@ export async function runVerifyCommand(args: string[]): Promise<number> {
           fingerprint: v.fingerprint,
           signer: v.signer,
           incomplete: v.incomplete,
+          review: v.review
+            ? 'carried, matches the events'
+            : (v.reviewNote ?? 'not carried (version 1 bundle)'),
           task: v.header.task,
         }
       : { ok: false, fault: v.fault };
@@ -117,6 +120,7 @@ export async function runVerifyCommand(args: string[]): Promise<number> {
   }
   if (v.ok && !v.signer.known) process.stderr.write(`airlock: warning: ${describeSigner(v.signer)}\n`);
   if (v.ok && v.incomplete) process.stderr.write(`airlock: warning: INCOMPLETE: ${v.incomplete}\n`);
+  if (v.ok && v.reviewNote) process.stderr.write(`airlock: note: ${v.reviewNote}\n`);
   return v.ok ? (v.incomplete ? EXIT_INCOMPLETE : 0) : 1;
 }
 

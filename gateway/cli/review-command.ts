@@ -26,9 +26,10 @@ export async function runReviewCommand(args: string[]): Promise<number> {
   });
   const wanted = positionals[0];
   if (!wanted || positionals.length > 1 || (values.json && values.markdown)) throw new CliError(USAGE, 2);
-  const s = await loadSession(resolveDataDir(values['data-dir']), wanted);
+  const s = await loadSession(resolveDataDir(values['data-dir']), wanted, 'review');
   printWarnings(s);
-  const computed = reviewTask(collectCalls(s.events, s.session));
+  // A bundle's carried review is shown as exported (verification checked it against the events).
+  const computed = s.review ?? reviewTask(collectCalls(s.events, s.session));
   const review = s.warnings.length > 0 ? { ...computed, warnings: s.warnings } : computed;
   process.stdout.write(values.json ? `${JSON.stringify(review, null, 2)}\n` : reviewMarkdown(review));
   return 0;

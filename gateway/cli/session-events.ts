@@ -10,8 +10,10 @@ import { IMPORTED_DIR } from '../bundle/import-bundle';
 import type { BundlePolicy } from '../bundle/format';
 import { verifyBundle } from '../bundle/verify-bundle';
 import type { JournalEvent } from '../journal/events';
+import type { TaskReview } from '../review/review-types';
 import { readJournalFile } from '../journal/read-journal';
 import { describeEndFault } from '../journal/recorded-head';
+import { neededEvents } from '../review/needed-events';
 import { readRecordedHeads } from '../tasks/journal-heads';
 import { CliError } from './cli-error';
 import { signerTrustFor } from './signer-trust-source';
@@ -23,8 +25,12 @@ export interface LoadedSession {
   readonly events: JournalEvent[];
   /** What a bundle's signed header says about the policy in force (bundles only). */
   readonly policy?: BundlePolicy;
+  /** The review a bundle carries, checked equal to the one its events give (bundles from version 2). */
+  readonly review?: TaskReview;
   readonly warnings: readonly string[];
 }
+
+type Purpose = Parameters<typeof neededEvents>[0];
 
 const SAFE = /^[A-Za-z0-9_.@-]{1,160}$/;
 
@@ -44,16 +50,18 @@ async function loadBundle(
   if (!v.ok) throw new CliError(`${session} does not verify: ${v.fault.message}`);
   const warnings: string[] = [];
   if (v.incomplete) warnings.push(v.incomplete);
+  if (v.reviewNote) warnings.push(v.reviewNote);
   if (source === 'bundle' && !v.signer.known)
     warnings.push(`${file} is signed by ${v.fingerprint}, a key this airlock does not know`);
-  return { session, source, events: v.events ?? [], policy: v.header.policy, warnings };
+  return { session, source, events: v.events ?? [], policy: v.header.policy, review: v.review, warnings };
 }
 
-async function loadJournal(dataDir: string, taskId: string): Promise<LoadedSession> {
+async function loadJournal(dataDir: string, taskId: string, purpose: Purpose): Promise<LoadedSession> {
   // The recorded head first: it can only lag the journal read after it, never lead it.
   const heads = await readRecordedHeads(dataDir);
   const c = await readJournalFile(join(dataDir, 'journal', `${taskId}.jsonl`), {
     recorded: heads.get(taskId),
+    select: neededEvents(purpose),
   });
   const warnings: string[] = [];
   if (c.endFault) warnings.push(describeEndFault(taskId, c.endFault));
@@ -64,13 +72,16 @@ async function loadJournal(dataDir: string, taskId: string): Promise<LoadedSessi
   return { session: taskId, source: 'journal', events: c.events, warnings };
 }
 
-/** A session by task id, imported session id (`TASK@signer`), or path to a `.airlock` file. */
-export async function loadSession(dataDir: string, wanted: string): Promise<LoadedSession> {
+/**
+ * A session by task id, imported session id (`TASK@signer`), or path to a `.airlock` file. A
+ * journal is read for `purpose`: only the events it needs are parsed (all are verified).
+ */
+export async function loadSession(dataDir: string, wanted: string, purpose: Purpose): Promise<LoadedSession> {
   if (wanted.endsWith('.airlock') && (await exists(wanted)))
     return loadBundle(dataDir, wanted, wanted, 'bundle');
   if (!SAFE.test(wanted)) throw new CliError(`"${wanted}" is not a task id (see: airlock sessions)`, 2);
   if (!wanted.includes('@') && (await exists(join(dataDir, 'journal', `${wanted}.jsonl`))))
-    return loadJournal(dataDir, wanted);
+    return loadJournal(dataDir, wanted, purpose);
   const dir = join(dataDir, IMPORTED_DIR);
   const files = await readdir(dir).catch(() => [] as string[]);
   const exact = files.find((f) => f === `${wanted}.airlock`);

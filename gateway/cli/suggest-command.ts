@@ -38,7 +38,7 @@ export async function runSuggestCommand(args: string[]): Promise<number> {
   const dataDir = resolveDataDir(values['data-dir']);
   const sessions: SessionCalls[] = [];
   for (const wanted of positionals) {
-    const s = await loadSession(dataDir, wanted);
+    const s = await loadSession(dataDir, wanted, 'decisions');
     printWarnings(s);
     sessions.push(collectCalls(s.events, s.session));
   }

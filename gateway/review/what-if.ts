@@ -15,6 +15,11 @@ export interface WhatIfOptions {
   readonly policy: EffectivePolicy;
   /** A scope to decide every task with instead of the one it started with. */
   readonly scope?: { readonly scope: unknown };
+  /**
+   * The workspace policy to decide one session with instead of `policy` (a bundle's recorded
+   * policy, when only the scope is proposed).
+   */
+  readonly policyFor?: (s: SessionCalls) => EffectivePolicy | undefined;
 }
 
 export interface ChangedCall {
@@ -43,11 +48,13 @@ export interface WhatIfResult {
 }
 
 export function whatIf(sessions: readonly SessionCalls[], o: WhatIfOptions): WhatIfResult {
-  const decider = new CallDecider(() => o.policy);
+  let current = o.policy;
+  const decider = new CallDecider(() => current);
   const changed: ChangedCall[] = [];
   const verdicts: { session: string; callId: string; verdict: Verdict }[] = [];
   let calls = 0;
   for (const s of sessions) {
+    current = o.policyFor?.(s) ?? o.policy;
     const task = taskInfoOf(s.task, o.scope);
     // Invalid scopes throw here (the policy core's typed error), before any call is judged.
     decider.prepare(task.taskId, task.scope);

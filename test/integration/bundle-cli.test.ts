@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
+import type { JournalEvent } from '../../gateway/journal/events';
+import { collectCalls } from '../../gateway/review/session-calls';
+import { reviewTask } from '../../gateway/review/task-review';
 import { awsV1 } from '../support/aws-clients';
 import { packBundle, resignBundle } from '../support/bundle-forge';
 import { AIRLOCK_BIN, isolatedEnv, runNode } from '../support/gateway-process';
@@ -108,7 +111,7 @@ void describe('recording CLI: sessions, show, export, verify, import', () => {
     assert.deepEqual(header.policy.workspace, (JSON.parse(effective.stdout) as { policy: unknown }).policy);
     const text = plain.replace('"GetCallerIdentity"', '"GetSessionToken"');
     const tampered = join(work, 'tampered.airlock');
-    await writeFile(tampered, packBundle('AIRLOCK-BUNDLE/1', text.slice(0, -1).split('\n')));
+    await writeFile(tampered, packBundle('AIRLOCK-BUNDLE/2', text.slice(0, -1).split('\n')));
     const bad = await airlock(['verify', tampered]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /not verified: edited event: seq \d+ was changed.*\[edited-event\]/);
@@ -155,9 +158,25 @@ void describe('recording CLI: sessions, show, export, verify, import', () => {
     const file = join(work, 'mine.airlock');
     assert.equal((await airlock(['export', s.task.taskId, '-o', file])).code, 0);
     // Someone edits the session (the denied call becomes an allowed one) and re-signs it.
-    const { bundle, fingerprint } = resignBundle(await readFile(file), undefined, (lines) =>
-      lines.map((l) => l.replace('"decision":"deny"', '"decision":"allow"')),
+    const allow = (lines: string[]): string[] =>
+      lines.map((l) => l.replace('"decision":"deny"', '"decision":"allow"'));
+    // Left as it was, the review the bundle carries still shows the denial: caught.
+    const naive = join(work, 'naive-forgery.airlock');
+    await writeFile(naive, resignBundle(await readFile(file), undefined, allow).bundle);
+    const caught = await airlock(['verify', naive]);
+    assert.equal(caught.code, 1);
+    assert.match(
+      caught.stderr,
+      /review carried in the bundle does not match its events.*\[review-mismatch\]/,
     );
+    // A careful forger recomputes the review too.
+    const { bundle, fingerprint } = resignBundle(await readFile(file), undefined, (lines) => {
+      const edited = allow(lines);
+      const events = edited.slice(1, -1).map((l) => JSON.parse(l) as JournalEvent);
+      const header = JSON.parse(edited[0] ?? '{}') as { review: unknown };
+      header.review = reviewTask(collectCalls(events));
+      return [JSON.stringify(header), ...edited.slice(1)];
+    });
     const forged = join(work, 'forged.airlock');
     await writeFile(forged, bundle);
     const v = await airlock(['verify', forged]);

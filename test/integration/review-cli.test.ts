@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TaskReview } from '../../gateway/review/task-review';
 import { awsV1, boto3 } from '../support/aws-clients';
+import { resignBundle, unpackBundle } from '../support/bundle-forge';
 import { startTask, type StartedTask } from '../support/gateway-process';
 import { type Stack, startStack } from '../support/stack';
 import { prepareResources, runSteps, SESSION_SCOPE, sessionFiles, sessionSteps } from './review-session';
@@ -249,7 +251,29 @@ void describe('access review and least privilege from a recorded session', () =>
     const local = await reviewOf(task.taskId);
     assert.deepEqual(imported, local);
     assert.deepEqual(fromFile, local);
+    // The review travels in the signed header, as made here; reading the bundle shows that one.
+    const { magic, lines } = unpackBundle(await readFile(file));
+    assert.equal(magic, 'AIRLOCK-BUNDLE/2');
+    assert.deepEqual((JSON.parse(lines[0] ?? '{}') as { review: unknown }).review, local);
     const suggested = await s.gw.cli(['policy', 'suggest', session]);
     assert.deepEqual(JSON.parse(suggested.stdout), expected());
+  });
+
+  void test('a bundle whose carried review was edited and re-signed is flagged, not shown', async () => {
+    const file = join(files.dir, 'session.airlock');
+    const forgedFile = join(files.dir, 'forged-review.airlock');
+    const { bundle } = resignBundle(await readFile(file), undefined, (lines) => {
+      const h = JSON.parse(lines[0] ?? '{}') as { review: TaskReview };
+      // Hide the denials from a reviewer: the events still hold them.
+      h.review = { ...h.review, judged: [], totals: { ...h.review.totals, denied: 0 } };
+      return [JSON.stringify(h), ...lines.slice(1)];
+    });
+    await writeFile(forgedFile, bundle);
+    const review = await s.gw.cli(['review', forgedFile, '--json']);
+    assert.equal(review.code, 1);
+    assert.match(review.stderr, /does not match its events \(differs in: totals, judged\)/);
+    const verify = await s.gw.cli(['verify', forgedFile]);
+    assert.equal(verify.code, 1);
+    assert.match(verify.stderr, /\[review-mismatch\]/);
   });
 });

@@ -186,6 +186,46 @@ void describe('what-if agrees with a live gateway', () => {
     );
   });
 
+  void test('--scope on a bundle: decided under the workspace policy the bundle recorded, not the local one', async () => {
+    const gw2 = await startGatewayProcess({
+      upstream: s.fake.url,
+      credentials: s.fake.credentials,
+      args: ['--account-id', s.fake.accountId, '--policy', policyFile],
+    });
+    const file = join(files.dir, 'recorded-under-proposed.airlock');
+    try {
+      const recorded = await startTask(gw2, ['--name', 'quarterly report', '--scope', files.scope]);
+      const answering = answerApprovals(gw2);
+      try {
+        await runSteps(sessionSteps(files.body), recorded.env, s.fake);
+      } finally {
+        await answering.stop();
+      }
+      const ex = await gw2.cli(['export', recorded.taskId, '-o', file]);
+      assert.equal(ex.code, 0, ex.stderr);
+    } finally {
+      await gw2.dispose();
+    }
+    // The local gateway runs the default policy (no deny or ask rule for these calls); the bundle
+    // says writes were asked for and secrets refused, and only the scope is proposed here.
+    const r = await s.gw.cli(['what-if', '--scope', narrowerFile, file, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as WhatIfResult;
+    assert.deepEqual(
+      result.changed.map((c) => [c.action, c.from, c.to, c.toRule]),
+      [
+        ['sqs:GetQueueUrl', 'allow', 'deny', 'scope'],
+        ['sqs:SendMessage', 'allow', 'deny', 'scope'],
+      ],
+    );
+    assert.deepEqual(
+      result.verdicts.filter((v) => v.verdict !== 'allow').length,
+      7,
+      'the writes still asked for, the secret and the out-of-scope calls still refused',
+    );
+    assert.match(r.stderr, /deciding with the workspace policy the bundle recorded/);
+  });
+
   const recordedOps = async (): Promise<(string | undefined)[]> =>
     collectCalls((await readJournalEvents(s.gw.dataDir, task.taskId)) as unknown as JournalEvent[]).calls.map(
       (c) => c.request.operation,

@@ -168,7 +168,7 @@ void describe('bundles: export, verify, tampering, import', () => {
     corrupt[corrupt.length - 100] = (corrupt[corrupt.length - 100] ?? 0) ^ 0xff;
     const v = await verifyBundle(corrupt);
     assert.ok(!v.ok && (v.fault.kind === 'corrupt' || v.fault.kind === 'truncated'));
-    await fails(pack('AIRLOCK-BUNDLE/2', lines), 'unknown-version', /unknown bundle version "2"/);
+    await fails(pack('AIRLOCK-BUNDLE/3', lines), 'unknown-version', /unknown bundle version "3"/);
     await fails(Buffer.from('{"hello":1}\n'), 'not-a-bundle', /not an Airlock bundle/);
   });
 
