@@ -251,6 +251,18 @@ export interface EndTaskMessage {
   readonly taskId: string;
 }
 
+/** "Copy as AWS CLI command": the page built the text; the host puts it on the clipboard. */
+export interface CopyCliCommandMessage {
+  readonly type: 'copyCliCommand';
+  readonly text: string;
+}
+
+/** A rule id was clicked: the host opens `.airlock/policy.json` at that rule. */
+export interface OpenRuleMessage {
+  readonly type: 'openRule';
+  readonly ruleId: string;
+}
+
 export type WebviewMessage =
   | ReadyMessage
   | OpenTaskMessage
@@ -260,4 +272,6 @@ export type WebviewMessage =
   | RequestReviewMessage
   | SuggestPolicyMessage
   | ComparePolicyMessage
-  | EndTaskMessage;
+  | EndTaskMessage
+  | CopyCliCommandMessage
+  | OpenRuleMessage;

@@ -486,3 +486,30 @@ void test('task rows: limits, plurals, a pending badge that keeps the name whole
   assert.deepEqual(posted.at(-1), { type: 'endTask', taskId: 't-live' });
   ui.destroy();
 });
+
+void test('the detail pane copies the call as an AWS CLI command and opens its rule in the policy', () => {
+  const { app, posted, ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  ui.act(() => row(ui, 'c-2').click());
+  const detail = ui.target.querySelector<HTMLElement>('.detail')!;
+  const copy = detail.querySelector<HTMLElement>('[label="Copy as AWS CLI command"]');
+  assert.ok(copy, 'a Copy as AWS CLI command button');
+  ui.act(() => copy.click());
+  const copied = posted.find((m) => m.type === 'copyCliCommand');
+  assert.ok(copied && copied.type === 'copyCliCommand');
+  assert.equal(copied.text, 'aws iam delete-role --region us-east-1');
+  const rule = detail.querySelector<HTMLElement>('.verdict button.rule-link');
+  assert.ok(rule, 'the rule id is a link');
+  assert.equal(rule.textContent, 'no-destructive');
+  ui.act(() => rule.click());
+  assert.deepEqual(
+    posted.find((m) => m.type === 'openRule'),
+    { type: 'openRule', ruleId: 'no-destructive' },
+  );
+  ui.destroy();
+});

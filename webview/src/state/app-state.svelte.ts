@@ -117,6 +117,14 @@ export class AppState {
     this.#post({ type: 'exportBundle', taskId });
   }
 
+  copyCliCommand(text: string): void {
+    this.#post({ type: 'copyCliCommand', text });
+  }
+
+  openRule(ruleId: string): void {
+    this.#post({ type: 'openRule', ruleId });
+  }
+
   endTask(taskId: string): void {
     if (!this.readOnly) this.#post({ type: 'endTask', taskId });
   }
