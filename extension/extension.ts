@@ -10,6 +10,7 @@ import { showStatusMenu } from './commands/status-menu';
 import { endTask, startAgentTask } from './commands/task-commands';
 import { GATEWAY_SETTINGS, readSettings } from './config';
 import { GatewayController } from './gateway/gateway-controller';
+import { PolicyDiagnostics } from './policy/policy-diagnostics';
 import { POLICY_RELATIVE_PATH } from './policy/policy-file';
 import { scopeTemplateNames } from './policy/scope-templates';
 import { TaskManager } from './tasks/task-manager';
@@ -164,6 +165,7 @@ export function activate(context: vscode.ExtensionContext): void {
   command('airlock.exportBundle', (arg?: TaskArg) => exportSessionBundle(bundles, taskIdOf(arg)));
   command('airlock.importBundle', (uri?: vscode.Uri) => importSessionBundle(bundles, uri));
   command('airlock.openPolicy', () => openPolicy(policyFile(), () => policyChanged('created')));
+  context.subscriptions.push(new PolicyDiagnostics(policyFile));
   command('airlock.showLog', () => log.show());
   command('airlock.signIn', async () => {
     try {

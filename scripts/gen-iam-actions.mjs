@@ -32,6 +32,7 @@ for (const file of readdirSync(join(dataDir, 'data', 'resourceTypes'))) {
 }
 writeFileSync(
   outFile,
-  JSON.stringify({ format: 1, iamDataVersion: version, prefixes, arnServices: [...arnServices].sort() }) + '\n',
+  JSON.stringify({ format: 1, iamDataVersion: version, prefixes, arnServices: [...arnServices].sort() }) +
+    '\n',
 );
 console.log(`wrote ${outFile}: ${Object.keys(prefixes).length} prefixes`);

@@ -35,7 +35,11 @@ export function parseIamActionNames(text: string): IamActionNames | undefined {
   if (format !== 1 || typeof prefixes !== 'object' || prefixes === null) return undefined;
   const table = new Map<string, readonly string[]>();
   for (const [prefix, names] of Object.entries(prefixes))
-    if (Array.isArray(names)) table.set(prefix, names.filter((n): n is string => typeof n === 'string'));
+    if (Array.isArray(names))
+      table.set(
+        prefix,
+        names.filter((n): n is string => typeof n === 'string'),
+      );
   return {
     actionsOf: (prefix) => table.get(prefix.toLowerCase()),
     prefixes: [...table.keys()],

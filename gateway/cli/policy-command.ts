@@ -53,7 +53,8 @@ export async function runPolicyCommand(args: string[]): Promise<number> {
       const where = w.position ? `${file}:${w.position.line}:${w.position.column}` : file;
       process.stdout.write(`${where}: warning: ${w.path}: ${w.message}\n`);
     }
-    const warned = warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
+    const warned =
+      warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
     process.stdout.write(
       `${file}: ok (${denyRules.length} deny rules, ${askRules.length} ask rules, ${maskRules.length} mask rules, ${Object.keys(scopeTemplates).length} scope templates${warned})\n`,
     );

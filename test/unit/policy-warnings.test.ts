@@ -49,8 +49,14 @@ void test('an action pattern or ARN that matches nothing known is a warning on i
     ],
   );
   const [prefix, action, anyService, arn, partition] = warnings.map((w) => w.message);
-  assert.match(prefix!, /no AWS service has the IAM prefix "organisations" \(did you mean "organizations"\?\)/);
-  assert.match(action!, /"organizations:Atach\*" matches no organizations action \(did you mean "organizations:Attach/);
+  assert.match(
+    prefix!,
+    /no AWS service has the IAM prefix "organisations" \(did you mean "organizations"\?\)/,
+  );
+  assert.match(
+    action!,
+    /"organizations:Atach\*" matches no organizations action \(did you mean "organizations:Attach/,
+  );
   assert.match(anyService!, /"\*:Dleete\*" matches no action/);
   assert.match(arn!, /no AWS service names its ARNs "s4"/);
   assert.match(partition!, /"amazon" is not an AWS partition/);
