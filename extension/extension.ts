@@ -10,6 +10,8 @@ import { showStatusMenu } from './commands/status-menu';
 import { endTask, startAgentTask } from './commands/task-commands';
 import { GATEWAY_SETTINGS, readSettings } from './config';
 import { GatewayController } from './gateway/gateway-controller';
+import { nextRefusalMs } from './approvals/pending-rows';
+import { PendingApprovalsView } from './approvals/pending-view';
 import { PolicyDiagnostics } from './policy/policy-diagnostics';
 import { POLICY_RELATIVE_PATH } from './policy/policy-file';
 import { scopeTemplateNames } from './policy/scope-templates';
@@ -118,21 +120,34 @@ export function activate(context: vscode.ExtensionContext): void {
     decideApproval(gateway, gateway.approvals, approvalId, decision),
   );
 
+  const pendingView = new PendingApprovalsView(gateway.approvals);
   const refresh = (): void =>
     statusBar.update({
       gateway: gateway.state,
       taskName: tasks.current?.name,
       pending: gateway.approvals.size,
+      nextRefusalMs: nextRefusalMs(gateway.approvals.all, Date.now()),
       dataDir,
       identity,
     });
-  const unsubscribeApprovals = gateway.approvals.onChange(refresh);
+  // The status bar counts down to the first automatic refusal while a call waits.
+  let countdownTimer: NodeJS.Timeout | undefined;
+  const unsubscribeApprovals = gateway.approvals.onChange(() => {
+    refresh();
+    if (gateway.approvals.size > 0) countdownTimer ??= setInterval(refresh, 1_000);
+    else if (countdownTimer) {
+      clearInterval(countdownTimer);
+      countdownTimer = undefined;
+    }
+  });
   context.subscriptions.push(
     tasks,
     statusBar,
     gateway,
     notifier,
+    pendingView,
     { dispose: unsubscribeApprovals },
+    { dispose: () => clearInterval(countdownTimer) },
     gateway.onDidChangeState(refresh),
     tasks.onDidChange(refresh),
   );
