@@ -513,3 +513,39 @@ void test('the detail pane copies the call as an AWS CLI command and opens its r
   );
   ui.destroy();
 });
+
+void test('masked fields say why in plain words, not the recording terms', () => {
+  const { app, ui } = mountApp({
+    mode: 'live',
+    theme: 'light',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  const events = smallSession().map((e) =>
+    e.type === 'call.response' && (e.data as { callId?: string }).callId === 'c-1'
+      ? {
+          ...e,
+          data: {
+            ...e.data,
+            masked: [
+              { where: 'response', field: 'Credentials.SecretAccessKey', source: 'catalogue', count: 1 },
+              { where: 'response', field: 'Token', source: 'shape:jwt', count: 1 },
+              { where: 'request', field: 'Password', source: 'rule:mask-passwords', count: 1 },
+            ],
+          },
+        }
+      : e,
+  );
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events }));
+  ui.act(() => row(ui, 'c-1').click());
+  const masked = ui.target.querySelector<HTMLElement>('.detail .masked')!;
+  assert.ok(masked, 'a Masked list');
+  assert.match(
+    masked.textContent,
+    /Credentials\.SecretAccessKey\s*— a secret field of this operation, always masked/,
+  );
+  assert.match(masked.textContent, /Token\s*— the value looks like a JSON Web Token/);
+  assert.match(masked.textContent, /Password\s*— masked by workspace rule mask-passwords/);
+  assert.doesNotMatch(masked.textContent, /catalogue|shape:|rule:/);
+  ui.destroy();
+});
