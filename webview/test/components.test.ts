@@ -269,6 +269,7 @@ void test('a bundle shows who signed it, or exactly what failed; nothing can be 
   const ok = ui.target.querySelector('.banner.verified')!;
   assert.match(ok.textContent.replace(/\s+/g, ' '), /Verified — signed by alice, key 01234567…opqrstuv/);
   assert.equal(ok.querySelector('code')?.getAttribute('title'), 'SHA256:0123456789abcdefghijklmnopqrstuv');
+  assert.equal(ui.target.querySelector('.untrusted-tag'), null, 'a verified bundle is not marked untrusted');
   ui.act(() =>
     app.receive({
       type: 'bundleVerification',
@@ -286,6 +287,9 @@ void test('a bundle shows who signed it, or exactly what failed; nothing can be 
     bad.textContent,
     /Verification failed: ChainBroken — event 7 does not hash to the prev of event 8\./,
   );
+  // Untrusted throughout: marked beside the calls, not only in the banner above them.
+  assert.match(ui.target.querySelector('.untrusted-tag')?.textContent ?? '', /Untrusted recording/);
+  assert.ok(ui.target.querySelector('.fill.untrusted'), 'the calls area is marked');
   ui.act(() => row(ui, 'c-4').click());
   assert.equal(ui.target.querySelector('.detail vscode-button'), null, 'no decision buttons in a recording');
   assert.equal(ui.target.querySelector('.session-header vscode-button'), null, 'no export of a bundle');
@@ -547,5 +551,29 @@ void test('masked fields say why in plain words, not the recording terms', () =>
   assert.match(masked.textContent, /Token\s*— the value looks like a JSON Web Token/);
   assert.match(masked.textContent, /Password\s*— masked by workspace rule mask-passwords/);
   assert.doesNotMatch(masked.textContent, /catalogue|shape:|rule:/);
+  ui.destroy();
+});
+
+void test('a file that cannot be read as a bundle is an error page, with no session controls', () => {
+  const { app, ui } = mountApp({
+    mode: 'bundle',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 'broken' },
+    tasks: [],
+  });
+  ui.act(() =>
+    app.receive({
+      type: 'bundleVerification',
+      taskId: 'broken',
+      verification: { state: 'failed', code: 'unreadable', message: 'not an Airlock bundle: bad magic' },
+    }),
+  );
+  const page = ui.target.querySelector<HTMLElement>('.unreadable');
+  assert.ok(page, 'an error page');
+  assert.equal(page.getAttribute('role'), 'alert');
+  assert.match(page.textContent, /cannot be opened as an Airlock\s+session bundle/);
+  assert.match(page.textContent, /not an Airlock bundle: bad magic/);
+  for (const sel of ['[role="tablist"]', '.filters', '.calls', '.replay', '.banner'])
+    assert.equal(ui.target.querySelector(sel), null, `no ${sel}`);
   ui.destroy();
 });
