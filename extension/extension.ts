@@ -12,6 +12,8 @@ import { GATEWAY_SETTINGS, readSettings } from './config';
 import { GatewayController } from './gateway/gateway-controller';
 import { nextRefusalMs } from './approvals/pending-rows';
 import { PendingApprovalsView } from './approvals/pending-view';
+import { offerWalkthroughOnFirstRun, walkthroughDone } from './ui/walkthrough';
+import { walkthroughKeyForEvent, walkthroughKeyForState } from './ui/walkthrough-progress';
 import { PolicyDiagnostics } from './policy/policy-diagnostics';
 import { POLICY_RELATIVE_PATH } from './policy/policy-file';
 import { scopeTemplateNames } from './policy/scope-templates';
@@ -54,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const onEvent = (event: GatewayEvent): void => {
     timeline.gatewayEvent(event);
+    walkthroughDone(walkthroughKeyForEvent(event, tasks.workspaceTask?.taskId));
     switch (event.type) {
       case 'task.ended':
         tasks.taskEnded(event.task.taskId, event.task.state === 'expired' ? 'expired' : 'ended');
@@ -149,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: unsubscribeApprovals },
     { dispose: () => clearInterval(countdownTimer) },
     gateway.onDidChangeState(refresh),
+    gateway.onDidChangeState((state) => walkthroughDone(walkthroughKeyForState(state))),
     tasks.onDidChange(refresh),
   );
 
@@ -181,6 +185,7 @@ export function activate(context: vscode.ExtensionContext): void {
   command('airlock.importBundle', (uri?: vscode.Uri) => importSessionBundle(bundles, uri));
   command('airlock.openPolicy', () => openPolicy(policyFile(), () => policyChanged('created')));
   context.subscriptions.push(new PolicyDiagnostics(policyFile));
+  offerWalkthroughOnFirstRun(context);
   command('airlock.showLog', () => log.show());
   command('airlock.signIn', async () => {
     try {
