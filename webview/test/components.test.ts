@@ -485,7 +485,10 @@ void test('task rows: limits, plurals, a pending badge that keeps the name whole
     preventDefaultContextMenuItems: true,
   });
   const end = item.querySelector<HTMLElement>('vscode-toolbar-button[icon="debug-stop"]')!;
-  assert.ok(item.querySelector('vscode-toolbar-button[icon="export"]'), 'export reads as export, not as saving');
+  assert.ok(
+    item.querySelector('vscode-toolbar-button[icon="export"]'),
+    'export reads as export, not as saving',
+  );
   ui.act(() => end.click());
   assert.deepEqual(posted.at(-1), { type: 'endTask', taskId: 't-live' });
   ui.destroy();
