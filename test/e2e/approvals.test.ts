@@ -318,6 +318,13 @@ void test('light theme: the prompt, the details panel and the Tasks view', async
   await showAll(panel);
   await s.workbench.page.waitForTimeout(500);
   await shot('approval-details-light');
+  // With the details pane open the list is at its narrowest: offsets and decisions still read whole.
+  const clipped = await panel
+    .locator('.calls .row .offset, .calls .row .outcome')
+    .evaluateAll((els) =>
+      els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent?.trim()),
+    );
+  assert.deepEqual(clipped, [], 'no clipped offset or decision in the call list');
   await panel.locator('section.detail vscode-button', { hasText: 'Deny' }).click();
   assert.notEqual((await run.done).code, 0);
 });
