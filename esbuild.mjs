@@ -23,6 +23,8 @@ await mkdir('dist', { recursive: true });
 await copyFile('gateway/aws/model.generated.json', 'dist/model.generated.json');
 // So does the IAM resource table (gateway/aws/iam-resources.ts), from scripts/gen-iam-resources.mjs.
 await copyFile('gateway/aws/iam-resources.generated.json', 'dist/iam-resources.generated.json');
+// And the IAM action names policy checks match patterns against (scripts/gen-iam-actions.mjs).
+await copyFile('gateway/aws/iam-actions.generated.json', 'dist/iam-actions.generated.json');
 // sql.js (the recording index) loads its wasm from next to the bundle (gateway/recording/sqljs.ts).
 await copyFile('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
 await Promise.all([

@@ -10,6 +10,11 @@ import { showStatusMenu } from './commands/status-menu';
 import { endTask, startAgentTask } from './commands/task-commands';
 import { GATEWAY_SETTINGS, readSettings } from './config';
 import { GatewayController } from './gateway/gateway-controller';
+import { nextRefusalMs } from './approvals/pending-rows';
+import { PendingApprovalsView } from './approvals/pending-view';
+import { offerWalkthroughOnFirstRun, walkthroughDone } from './ui/walkthrough';
+import { walkthroughKeyForEvent, walkthroughKeyForState } from './ui/walkthrough-progress';
+import { PolicyDiagnostics } from './policy/policy-diagnostics';
 import { POLICY_RELATIVE_PATH } from './policy/policy-file';
 import { scopeTemplateNames } from './policy/scope-templates';
 import { TaskManager } from './tasks/task-manager';
@@ -51,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const onEvent = (event: GatewayEvent): void => {
     timeline.gatewayEvent(event);
+    walkthroughDone(walkthroughKeyForEvent(event, tasks.workspaceTask?.taskId));
     switch (event.type) {
       case 'task.ended':
         tasks.taskEnded(event.task.taskId, event.task.state === 'expired' ? 'expired' : 'ended');
@@ -121,22 +127,36 @@ export function activate(context: vscode.ExtensionContext): void {
     decideApproval(gateway, gateway.approvals, approvalId, decision),
   );
 
+  const pendingView = new PendingApprovalsView(gateway.approvals);
   const refresh = (): void =>
     statusBar.update({
       gateway: gateway.state,
       taskName: tasks.current?.name,
       pending: gateway.approvals.size,
+      nextRefusalMs: nextRefusalMs(gateway.approvals.all, Date.now()),
       dataDir,
       identity,
     });
-  const unsubscribeApprovals = gateway.approvals.onChange(refresh);
+  // The status bar counts down to the first automatic refusal while a call waits.
+  let countdownTimer: NodeJS.Timeout | undefined;
+  const unsubscribeApprovals = gateway.approvals.onChange(() => {
+    refresh();
+    if (gateway.approvals.size > 0) countdownTimer ??= setInterval(refresh, 1_000);
+    else if (countdownTimer) {
+      clearInterval(countdownTimer);
+      countdownTimer = undefined;
+    }
+  });
   context.subscriptions.push(
     tasks,
     statusBar,
     gateway,
     notifier,
+    pendingView,
     { dispose: unsubscribeApprovals },
+    { dispose: () => clearInterval(countdownTimer) },
     gateway.onDidChangeState(refresh),
+    gateway.onDidChangeState((state) => walkthroughDone(walkthroughKeyForState(state))),
     tasks.onDidChange(refresh),
   );
 
@@ -168,6 +188,8 @@ export function activate(context: vscode.ExtensionContext): void {
   command('airlock.exportBundle', (arg?: TaskArg) => exportSessionBundle(bundles, taskIdOf(arg)));
   command('airlock.importBundle', (uri?: vscode.Uri) => importSessionBundle(bundles, uri));
   command('airlock.openPolicy', () => openPolicy(policyFile(), () => policyChanged('created')));
+  context.subscriptions.push(new PolicyDiagnostics(policyFile));
+  offerWalkthroughOnFirstRun(context);
   command('airlock.showLog', () => log.show());
   command('airlock.signIn', async () => {
     try {

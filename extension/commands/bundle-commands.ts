@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { BundleError } from '../../gateway/bundle/bundle-error';
@@ -8,6 +9,7 @@ import { describeSigner } from '../../gateway/bundle/signer-trust';
 import type { TaskInfo } from '../../gateway/protocol';
 import type { AirlockClient } from '../control/airlock-client';
 import { BUNDLE_VIEW_TYPE } from '../timeline/bundle-editor';
+import { ensureIgnoredExportDir, proposedExportPath } from './export-location';
 import { REFRESH_TIMELINE_COMMAND } from '../timeline/register-timeline';
 import { signerTrustSource } from '../timeline/signer-trust';
 
@@ -85,10 +87,12 @@ export async function exportSessionBundle(deps: BundleCommandDeps, taskId?: stri
       ? (known.find((t) => idOf(t) === taskId) ?? taskId)
       : await pickTask(deps, known);
   if (task === undefined) return;
-  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+  const proposed = proposedExportPath(homedir(), folder, fileNameFor(task));
+  if (folder) await ensureIgnoredExportDir(proposed, folder);
   const target = await vscode.window.showSaveDialog({
     title: 'Airlock: Save Session Bundle',
-    defaultUri: folder ? vscode.Uri.joinPath(folder.uri, fileNameFor(task)) : undefined,
+    defaultUri: vscode.Uri.file(proposed),
     filters: { 'Airlock session bundles': ['airlock'] },
     saveLabel: 'Export',
   });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { scopeTemplateNames } from '../policy/scope-templates';
 import type { TaskManager } from '../tasks/task-manager';
+import { taskStartedText } from '../tasks/task-started-text';
 
 export const UNRESTRICTED_LABEL = 'unrestricted';
 
@@ -64,7 +65,18 @@ export async function startAgentTask(tasks: TaskManager, policyFile: string | un
   if (!ttl) return;
 
   try {
-    await tasks.startAgentTask(name.trim(), scope.template, ttl.seconds);
+    const task = await tasks.startAgentTask(name.trim(), scope.template, ttl.seconds);
+    void vscode.window
+      .showInformationMessage(
+        taskStartedText(
+          task.name,
+          scope.template,
+          task.expiresAt,
+          task.terminal?.name ?? `Airlock: ${task.name}`,
+        ),
+        'Open Timeline',
+      )
+      .then((pick) => pick && vscode.commands.executeCommand('airlock.openTimeline'));
   } catch (e) {
     void vscode.window.showErrorMessage(`Airlock: could not start the task: ${errorText(e)}`);
   }

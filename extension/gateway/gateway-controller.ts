@@ -6,6 +6,7 @@ import type { GatewayEvent, RefreshTokenLine } from '../../gateway/protocol';
 import { ApprovalStore } from '../approvals/approval-store';
 import { AirlockClient, AirlockClientError } from '../control/airlock-client';
 import { EventStream } from '../control/event-stream';
+import { CrashLoopWatch } from './crash-loop';
 import { type GatewaySettings, gatewayArgs, gatewayEnv } from './gateway-args';
 import { forwardLogLine } from './gateway-log';
 import { type GatewayState, GatewaySupervisor } from './gateway-supervisor';
@@ -38,6 +39,7 @@ export class GatewayController implements vscode.Disposable {
   private events: EventStream | undefined;
   private poller: NodeJS.Timeout | undefined;
   private readonly stateChanged = new vscode.EventEmitter<GatewayState>();
+  private readonly crashLoop = new CrashLoopWatch();
   readonly onDidChangeState = this.stateChanged.event;
 
   constructor(private readonly deps: GatewayControllerDeps) {
@@ -95,13 +97,21 @@ export class GatewayController implements vscode.Disposable {
         this.deps.log.info(`gateway ready on 127.0.0.1:${state.port} (pid ${state.pid})`);
         void this.attach(state.port);
         break;
-      case 'restarting':
+      case 'restarting': {
         this.detach();
         this.deps.log.warn(
           `${state.reason} Restarting it in ${Math.round(state.delayMs / 1000)} s (attempt ${state.attempt}).`,
         );
+        const notice = this.crashLoop.next(state);
+        if (notice)
+          void vscode.window.showWarningMessage(notice, 'Restart Now', 'Show Log').then((pick) => {
+            if (pick === 'Show Log') this.deps.log.show();
+            else if (pick === 'Restart Now') void this.restart();
+          });
         break;
+      }
       case 'failed':
+        this.crashLoop.next(state);
         this.detach();
         this.deps.log.error(state.reason);
         // Terminals' AWS calls fail from now on: say so once, where the user looks.
@@ -117,6 +127,7 @@ export class GatewayController implements vscode.Disposable {
           });
         break;
       default:
+        this.crashLoop.next(state);
         this.detach();
     }
     this.stateChanged.fire(state);

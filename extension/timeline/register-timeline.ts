@@ -69,7 +69,6 @@ export function registerTimeline(deps: TimelineDeps): Timeline {
     extensionUri,
     host,
     source,
-    gateway.approvals,
     (taskId) => taskId !== deps.tasks.workspaceTask?.taskId,
   );
   context.subscriptions.push(

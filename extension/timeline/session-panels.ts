@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { walkthroughDone } from '../ui/walkthrough';
+import { WALKTHROUGH } from '../ui/walkthrough-progress';
 import type { TimelineSource } from './timeline-source';
 import type { TimelineHost } from './timeline-host';
 import type { WebviewChannel } from './webview-channel';
@@ -63,6 +65,7 @@ export class SessionPanels implements vscode.Disposable {
   }
 
   private create(taskId: string): Open {
+    walkthroughDone(WALKTHROUGH.timelineShown);
     const name = this.source.task(taskId)?.task.name ?? taskId;
     const panel = vscode.window.createWebviewPanel(SESSION_VIEW_TYPE, title(name), vscode.ViewColumn.Active, {
       ...webviewOptions(this.extensionUri),

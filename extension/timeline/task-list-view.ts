@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { TaskSummary } from '../../webview/src/protocol';
-import type { ApprovalStore } from '../approvals/approval-store';
 import type { TimelineHost } from './timeline-host';
 import type { TimelineSource } from './timeline-source';
 import type { WebviewChannel } from './webview-channel';
@@ -15,15 +14,12 @@ export const TASKS_VIEW_ID = 'airlock.timeline';
  */
 export class TaskListView implements vscode.WebviewViewProvider, vscode.Disposable {
   private channel: WebviewChannel | undefined;
-  private view: vscode.WebviewView | undefined;
   private readonly unsubscribe: () => void;
-  private readonly unsubscribeApprovals: () => void;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly host: TimelineHost,
     private readonly source: TimelineSource,
-    private readonly approvals: ApprovalStore,
     /** Whether the user may end this task here (agent tasks, not the always-on workspace task). */
     private readonly endable: (taskId: string) => boolean,
   ) {
@@ -31,12 +27,10 @@ export class TaskListView implements vscode.WebviewViewProvider, vscode.Disposab
       tasks: (tasks) => this.channel?.post({ type: 'tasks', tasks: this.marked(tasks) }),
       approval: (approval) => this.channel?.post({ type: 'approvalChanged', approval }),
     });
-    this.unsubscribeApprovals = approvals.onChange(() => this.showBadge());
   }
 
   dispose(): void {
     this.unsubscribe();
-    this.unsubscribeApprovals();
     this.channel?.dispose();
   }
 
@@ -46,17 +40,7 @@ export class TaskListView implements vscode.WebviewViewProvider, vscode.Disposab
     );
   }
 
-  /** Calls waiting for a decision, on the view's icon: a hidden prompt still shows here. */
-  private showBadge(): void {
-    if (!this.view) return;
-    const n = this.approvals.size;
-    this.view.badge =
-      n === 0 ? undefined : { value: n, tooltip: `${n} call${n === 1 ? '' : 's'} waiting for your approval` };
-  }
-
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    this.showBadge();
     view.webview.options = webviewOptions(this.extensionUri);
     this.channel?.dispose();
     const channel = this.host.connect(view.webview, {
@@ -69,7 +53,6 @@ export class TaskListView implements vscode.WebviewViewProvider, vscode.Disposab
     });
     this.channel = channel;
     view.onDidDispose(() => {
-      if (this.view === view) this.view = undefined;
       channel.dispose();
       if (this.channel === channel) this.channel = undefined;
     });

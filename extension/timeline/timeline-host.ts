@@ -11,6 +11,7 @@ import type {
 import { WEBVIEW_PROTOCOL_VERSION } from '../../webview/src/protocol';
 import type { ApprovalStore } from '../approvals/approval-store';
 import { cloudTrailCopy } from './cloudtrail-copy';
+import { copyCliCommand, openRuleInPolicy } from '../policy/open-rule';
 import { answerReview, type RecordedEvents } from './review-answer';
 import { compareSessionWithPolicy, openSuggestedPolicy } from './review-requests';
 import { themeKindOf } from './theme-kind';
@@ -168,6 +169,12 @@ export class TimelineHost implements vscode.Disposable {
         }
         case 'endTask':
           if (!spec.readOnly) await vscode.commands.executeCommand(END_TASK_COMMAND, m.taskId);
+          break;
+        case 'copyCliCommand':
+          await copyCliCommand(m.text);
+          break;
+        case 'openRule':
+          await openRuleInPolicy(this.deps.policyFile?.(), m.ruleId);
           break;
       }
     } catch (e) {

@@ -144,8 +144,13 @@ void test('the prompt is a decision: buttons, words and real ARNs; hidden, the c
   await s.workbench.focusWorkbench();
   await s.workbench.page.keyboard.press('Escape');
   await toast.waitFor({ state: 'hidden', timeout: 10_000 });
-  await s.workbench.statusBarItem(/Airlock · Workspace: project.*1/).waitFor({ timeout: 10_000 });
-  await s.workbench.runCommand('Airlock: Focus on Tasks View');
+  await s.workbench.statusBarItem(/Airlock · Workspace: project.*1 · \d+ s/).waitFor({ timeout: 10_000 });
+  // The activity bar's badge shows without the Airlock side bar ever having been opened.
+  assert.equal(
+    await s.workbench.page.locator('.sidebar .pane-header', { hasText: /Waiting for You/i }).count(),
+    0,
+    'the Airlock side bar was not opened',
+  );
   const badge = s.workbench.page
     .locator('.activitybar .action-item')
     .filter({ has: s.workbench.page.locator('.badge-content', { hasText: /^1$/ }) })
@@ -155,6 +160,16 @@ void test('the prompt is a decision: buttons, words and real ARNs; hidden, the c
   assert.match(labels, /Airlock/);
   await shot('approval-pending-badge-dark', s.workbench.page.locator('.activitybar'));
   await shot('status-bar-pending', s.workbench.page.locator('.statusbar'));
+  // "Waiting for You" lists the call with the time left before the automatic refusal.
+  await badge.click();
+  const row = s.workbench.page.locator('.pane-body .monaco-list-row', {
+    hasText: /Create IAM role e2e-hidden/,
+  });
+  await row.waitFor({ timeout: 10_000 });
+  assert.match(await row.innerText(), /refused in \d+ s · iam:CreateRole/);
+  const header = s.workbench.page.locator('.sidebar .pane-header', { hasText: /Waiting for You/i });
+  assert.match(await header.innerText(), /first refused in \d+ s/);
+  await shot('waiting-for-you-dark', s.workbench.page.locator('.sidebar'));
   assert.ok(
     (await s.control<ListApprovalsResponse>('GET', '/approvals')).json.approvals.length === 1,
     'still waiting',
@@ -303,6 +318,13 @@ void test('light theme: the prompt, the details panel and the Tasks view', async
   await showAll(panel);
   await s.workbench.page.waitForTimeout(500);
   await shot('approval-details-light');
+  // With the details pane open the list is at its narrowest: offsets and decisions still read whole.
+  const clipped = await panel
+    .locator('.calls .row .offset, .calls .row .outcome')
+    .evaluateAll((els) =>
+      els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent?.trim()),
+    );
+  assert.deepEqual(clipped, [], 'no clipped offset or decision in the call list');
   await panel.locator('section.detail vscode-button', { hasText: 'Deny' }).click();
   assert.notEqual((await run.done).code, 0);
 });

@@ -9,7 +9,8 @@ import { AirlockSession, eventually } from './harness/airlock-session';
 let s: AirlockSession;
 
 before(async () => {
-  s = await AirlockSession.start();
+  // As a new user's editor starts (a Welcome page): Airlock's walkthrough opens at its first run.
+  s = await AirlockSession.start({ settings: { 'workbench.startupEditor': 'welcomePage' } });
 });
 
 after(async () => {
@@ -30,6 +31,11 @@ void test('the extension starts the gateway and the status bar shows the workspa
   const ws = await s.taskNamed('Workspace: project');
   assert.match(ws.taskId, /^t-/);
   await s.workbench.screenshot('status-bar', s.workbench.page.locator('.statusbar'));
+  // A first run opens Airlock's walkthrough by itself (no command was run).
+  await s.workbench.page
+    .locator('.getting-started-step', { hasText: 'The gateway is already running' })
+    .waitFor({ timeout: 15_000 });
+  await s.workbench.screenshot('walkthrough-first-run');
 });
 
 void test('a workspace terminal runs a real AWS CLI call and it is recorded under the workspace task', async () => {
@@ -166,6 +172,18 @@ void test('the walkthrough takes a new user from the gateway to a first recorded
     'See what was recorded',
     'Give agents a task and a policy',
   ]);
+  // Each step is ticked by what happened in the tests before (gateway up, a call recorded, the
+  // timeline shown, a task started), none by a click on the step's button.
+  await eventually('every walkthrough step ticked', async () => {
+    const done = await steps.evaluateAll((els) =>
+      els.map(
+        (e) =>
+          e.classList.contains('complete') ||
+          e.querySelector('.codicon-getting-started-step-checked, .codicon-pass-filled') !== null,
+      ),
+    );
+    return done.length === 4 && done.every(Boolean) ? true : undefined;
+  });
   await wb.screenshot('walkthrough');
 });
 
@@ -200,4 +218,18 @@ void test('Open Workspace Policy creates .airlock/policy.json from the default, 
     .filter({ hasText: /Value is not accepted/ })
     .waitFor({ timeout: 20_000 });
   await wb.screenshot('policy-schema-problem');
+
+  // A valid file whose pattern matches no AWS action: Airlock's own warning, on its line.
+  const typo = {
+    ...policy,
+    denyRules: [{ id: 'no-org', reason: 'org changes', actions: ['organisations:Atach*'] }],
+  };
+  await writeFile(file, JSON.stringify(typo, null, 2));
+  await wb.page
+    .locator('.markers-panel')
+    .filter({
+      hasText: /no AWS service has the IAM prefix "organisations" \(did you mean "organizations"\?\)/,
+    })
+    .waitFor({ timeout: 20_000 });
+  await wb.screenshot('policy-unknown-action-warning');
 });

@@ -245,4 +245,20 @@ void describe('workspace policy file: refused at start', () => {
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /missing\.json: cannot read the policy file: no such file/);
   });
+
+  void test('airlock policy check warns, with the line, of a pattern that matches no AWS action', async () => {
+    const file = join(dir, 'typo.json');
+    await writeFile(
+      file,
+      '{\n  "denyRules": [\n    {\n      "id": "no-org",\n      "reason": "organization changes",\n      "actions": ["organisations:Atach*", "organizations:Attach*"]\n    }\n  ]\n}\n',
+    );
+    const r = await runNode([AIRLOCK_BIN, 'policy', 'check', file], isolatedEnv());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /typo\.json:6:19: warning: denyRules\[0\]\.actions\[0\]: no AWS service has the IAM prefix "organisations" \(did you mean "organizations"\?\)/,
+    );
+    assert.doesNotMatch(r.stdout, /actions\[1\]/, 'a pattern that matches is not warned of');
+    assert.match(r.stdout, /typo\.json: ok \(1 deny rules, .*, 1 warning\)/);
+  });
 });

@@ -15,6 +15,9 @@ function str(o: Obj, key: string): boolean {
   return typeof o[key] === 'string' && o[key].length > 0;
 }
 
+/** A command line longer than this is not one a person pastes; the page never builds one. */
+const MAX_COPY_TEXT = 1_000_000;
+
 const DECISIONS = new Set(['approve-once', 'approve-for-task', 'deny']);
 
 /** The message a webview posted, or undefined when it is not one the protocol defines. */
@@ -30,6 +33,12 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
     case 'comparePolicy':
     case 'endTask':
       return str(data, 'taskId') ? (data as unknown as WebviewMessage) : undefined;
+    case 'copyCliCommand':
+      return str(data, 'text') && (data.text as string).length <= MAX_COPY_TEXT
+        ? (data as unknown as WebviewMessage)
+        : undefined;
+    case 'openRule':
+      return str(data, 'ruleId') ? (data as unknown as WebviewMessage) : undefined;
     case 'requestDetail':
       return str(data, 'taskId') && str(data, 'callId') ? (data as unknown as WebviewMessage) : undefined;
     case 'copyCloudTrail':

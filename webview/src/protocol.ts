@@ -261,6 +261,18 @@ export interface CopyCloudTrailMessage {
   readonly callId?: string;
 }
 
+/** "Copy as AWS CLI command": the page built the text; the host puts it on the clipboard. */
+export interface CopyCliCommandMessage {
+  readonly type: 'copyCliCommand';
+  readonly text: string;
+}
+
+/** A rule id was clicked: the host opens `.airlock/policy.json` at that rule. */
+export interface OpenRuleMessage {
+  readonly type: 'openRule';
+  readonly ruleId: string;
+}
+
 export type WebviewMessage =
   | ReadyMessage
   | CopyCloudTrailMessage
@@ -271,4 +283,6 @@ export type WebviewMessage =
   | RequestReviewMessage
   | SuggestPolicyMessage
   | ComparePolicyMessage
-  | EndTaskMessage;
+  | EndTaskMessage
+  | CopyCliCommandMessage
+  | OpenRuleMessage;

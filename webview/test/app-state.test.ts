@@ -192,6 +192,17 @@ void test('the host rejects malformed webview messages; the webview ignores unkn
   });
   assert.equal(parseWebviewMessage({ type: 'copyCloudTrail', taskId: 't-1', callId: 7 }), undefined);
   assert.equal(parseWebviewMessage({ type: 'copyCloudTrail', taskId: '' }), undefined);
+  assert.deepEqual(parseWebviewMessage({ type: 'openRule', ruleId: 'iam-writes' }), {
+    type: 'openRule',
+    ruleId: 'iam-writes',
+  });
+  assert.equal(parseWebviewMessage({ type: 'openRule', ruleId: 7 }), undefined);
+  assert.equal(
+    parseWebviewMessage({ type: 'copyCliCommand', text: 'aws sts get-caller-identity' })?.type,
+    'copyCliCommand',
+  );
+  assert.equal(parseWebviewMessage({ type: 'copyCliCommand', text: '' }), undefined);
+  assert.equal(parseWebviewMessage({ type: 'copyCliCommand', text: 'x'.repeat(1_000_001) }), undefined);
   assert.equal(
     parseWebviewMessage({
       type: 'decideApproval',

@@ -269,6 +269,7 @@ void test('a bundle shows who signed it, or exactly what failed; nothing can be 
   const ok = ui.target.querySelector('.banner.verified')!;
   assert.match(ok.textContent.replace(/\s+/g, ' '), /Verified — signed by alice, key 01234567…opqrstuv/);
   assert.equal(ok.querySelector('code')?.getAttribute('title'), 'SHA256:0123456789abcdefghijklmnopqrstuv');
+  assert.equal(ui.target.querySelector('.untrusted-tag'), null, 'a verified bundle is not marked untrusted');
   ui.act(() =>
     app.receive({
       type: 'bundleVerification',
@@ -286,6 +287,9 @@ void test('a bundle shows who signed it, or exactly what failed; nothing can be 
     bad.textContent,
     /Verification failed: ChainBroken — event 7 does not hash to the prev of event 8\./,
   );
+  // Untrusted throughout: marked beside the calls, not only in the banner above them.
+  assert.match(ui.target.querySelector('.untrusted-tag')?.textContent ?? '', /Untrusted recording/);
+  assert.ok(ui.target.querySelector('.fill.untrusted'), 'the calls area is marked');
   ui.act(() => row(ui, 'c-4').click());
   assert.equal(ui.target.querySelector('.detail vscode-button'), null, 'no decision buttons in a recording');
   assert.equal(ui.target.querySelector('.session-header vscode-button'), null, 'no export of a bundle');
@@ -481,9 +485,99 @@ void test('task rows: limits, plurals, a pending badge that keeps the name whole
     preventDefaultContextMenuItems: true,
   });
   const end = item.querySelector<HTMLElement>('vscode-toolbar-button[icon="debug-stop"]')!;
-  assert.ok(item.querySelector('vscode-toolbar-button[icon="save-as"]'), 'export reads as saving a file');
+  assert.ok(
+    item.querySelector('vscode-toolbar-button[icon="export"]'),
+    'export reads as export, not as saving',
+  );
   ui.act(() => end.click());
   assert.deepEqual(posted.at(-1), { type: 'endTask', taskId: 't-live' });
+  ui.destroy();
+});
+
+void test('the detail pane copies the call as an AWS CLI command and opens its rule in the policy', () => {
+  const { app, posted, ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  ui.act(() => row(ui, 'c-2').click());
+  const detail = ui.target.querySelector<HTMLElement>('.detail')!;
+  const copy = detail.querySelector<HTMLElement>('[label="Copy as AWS CLI command"]');
+  assert.ok(copy, 'a Copy as AWS CLI command button');
+  ui.act(() => copy.click());
+  const copied = posted.find((m) => m.type === 'copyCliCommand');
+  assert.ok(copied && copied.type === 'copyCliCommand');
+  assert.equal(copied.text, 'aws iam delete-role --region us-east-1');
+  const rule = detail.querySelector<HTMLElement>('.verdict button.rule-link');
+  assert.ok(rule, 'the rule id is a link');
+  assert.equal(rule.textContent, 'no-destructive');
+  ui.act(() => rule.click());
+  assert.deepEqual(
+    posted.find((m) => m.type === 'openRule'),
+    { type: 'openRule', ruleId: 'no-destructive' },
+  );
+  ui.destroy();
+});
+
+void test('masked fields say why in plain words, not the recording terms', () => {
+  const { app, ui } = mountApp({
+    mode: 'live',
+    theme: 'light',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  const events = smallSession().map((e) =>
+    e.type === 'call.response' && (e.data as { callId?: string }).callId === 'c-1'
+      ? {
+          ...e,
+          data: {
+            ...e.data,
+            masked: [
+              { where: 'response', field: 'Credentials.SecretAccessKey', source: 'catalogue', count: 1 },
+              { where: 'response', field: 'Token', source: 'shape:jwt', count: 1 },
+              { where: 'request', field: 'Password', source: 'rule:mask-passwords', count: 1 },
+            ],
+          },
+        }
+      : e,
+  );
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events }));
+  ui.act(() => row(ui, 'c-1').click());
+  const masked = ui.target.querySelector<HTMLElement>('.detail .masked')!;
+  assert.ok(masked, 'a Masked list');
+  assert.match(
+    masked.textContent,
+    /Credentials\.SecretAccessKey\s*— a secret field of this operation, always masked/,
+  );
+  assert.match(masked.textContent, /Token\s*— the value looks like a JSON Web Token/);
+  assert.match(masked.textContent, /Password\s*— masked by workspace rule mask-passwords/);
+  assert.doesNotMatch(masked.textContent, /catalogue|shape:|rule:/);
+  ui.destroy();
+});
+
+void test('a file that cannot be read as a bundle is an error page, with no session controls', () => {
+  const { app, ui } = mountApp({
+    mode: 'bundle',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 'broken' },
+    tasks: [],
+  });
+  ui.act(() =>
+    app.receive({
+      type: 'bundleVerification',
+      taskId: 'broken',
+      verification: { state: 'failed', code: 'unreadable', message: 'not an Airlock bundle: bad magic' },
+    }),
+  );
+  const page = ui.target.querySelector<HTMLElement>('.unreadable');
+  assert.ok(page, 'an error page');
+  assert.equal(page.getAttribute('role'), 'alert');
+  assert.match(page.textContent, /cannot be opened as an Airlock\s+session bundle/);
+  assert.match(page.textContent, /not an Airlock bundle: bad magic/);
+  for (const sel of ['[role="tablist"]', '.filters', '.calls', '.replay', '.banner'])
+    assert.equal(ui.target.querySelector(sel), null, `no ${sel}`);
   ui.destroy();
 });
 

@@ -14,7 +14,10 @@ function newer(a: string, b: string): boolean {
  * newer than the .vsix (the bundles themselves come from `npm run build`, which e2e never runs).
  */
 export async function ensureVsix(): Promise<string> {
-  const bundles = ['extension.js', 'gateway.js'].map((f) => join(REPO_ROOT, 'dist', f));
+  // The timeline webview too: a change to it alone must not leave the old page in the package.
+  const bundles = ['extension.js', 'gateway.js', 'webview/timeline.js', 'webview/timeline.css'].map((f) =>
+    join(REPO_ROOT, 'dist', f),
+  );
   for (const b of bundles) if (!existsSync(b)) throw new Error(`${b} is missing: run "npm run build" first.`);
   if (existsSync(VSIX_PATH) && !bundles.some((b) => newer(b, VSIX_PATH))) return VSIX_PATH;
   await new Promise<void>((done, fail) => {

@@ -122,6 +122,14 @@ export class AppState {
     this.#post({ type: 'copyCloudTrail', taskId, ...(callId !== undefined ? { callId } : {}) });
   }
 
+  copyCliCommand(text: string): void {
+    this.#post({ type: 'copyCliCommand', text });
+  }
+
+  openRule(ruleId: string): void {
+    this.#post({ type: 'openRule', ruleId });
+  }
+
   endTask(taskId: string): void {
     if (!this.readOnly) this.#post({ type: 'endTask', taskId });
   }
