@@ -617,3 +617,18 @@ void test('a task with an STS session offers "Copy CloudTrail command" for itsel
   assert.deepEqual(posted.at(-1), { type: 'copyCloudTrail', taskId: 't-1', callId: 'c-1' });
   ui.destroy();
 });
+
+void test('the call count reads "1 call", not "1 calls"', () => {
+  const { app, ui } = mountApp({
+    mode: 'live',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  const oneCall = smallSession().filter(
+    (e) => e.type === 'task.started' || (e.data as { callId?: string }).callId === 'c-1',
+  );
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: oneCall }));
+  assert.equal(ui.target.querySelector('.filters .shown')!.textContent.trim(), '1 call');
+  ui.destroy();
+});
