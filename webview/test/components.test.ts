@@ -296,6 +296,48 @@ void test('a bundle shows who signed it, or exactly what failed; nothing can be 
   ui.destroy();
 });
 
+void test('a tampered bundle marks the calls whose events were changed after signing, apart from the rest', () => {
+  const { app, ui } = mountApp({
+    mode: 'bundle',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  ui.act(() =>
+    app.receive({
+      type: 'bundleVerification',
+      taskId: 't-1',
+      verification: {
+        state: 'failed',
+        code: 'edited-event',
+        message: 'edited event: seq 5 was changed (seq 6 no longer links to it)',
+        changedEvents: [5],
+        changedCalls: ['c-2'],
+      },
+    }),
+  );
+  const edited = row(ui, 'c-2');
+  assert.ok(edited.classList.contains('changed'), 'the changed call has its own mark');
+  assert.match(edited.getAttribute('aria-label') ?? '', /, changed after signing$/);
+  assert.ok(edited.querySelector('.changed-mark[title="Changed after signing"]'));
+  for (const other of ['c-1', 'c-3', 'c-4']) {
+    const r = row(ui, other);
+    assert.equal(r.classList.contains('changed'), false, `${other} is only untrusted`);
+    assert.doesNotMatch(r.getAttribute('aria-label') ?? '', /changed after signing/);
+  }
+  assert.ok(ui.target.querySelector('.fill.untrusted'), 'every call is still in the untrusted area');
+  assert.match(
+    ui.target.querySelector('.untrusted-tag')?.textContent ?? '',
+    /One call is marked as changed after signing/,
+  );
+  ui.act(() => edited.click());
+  assert.match(ui.target.querySelector('.detail .changed-note')?.textContent ?? '', /Changed after signing/);
+  ui.act(() => row(ui, 'c-3').click());
+  assert.equal(ui.target.querySelector('.detail .changed-note'), null, 'an unchanged call has no such note');
+  ui.destroy();
+});
+
 void test("a running task's duration keeps counting while nothing is recorded", (t) => {
   const started = Date.parse('2026-11-22T10:00:00Z');
   t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: started + 15_000 });
