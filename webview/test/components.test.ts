@@ -460,7 +460,7 @@ void test('an approval that expired is its own outcome, with its own filter valu
   ui.destroy();
 });
 
-void test('a pending approval shows its risk, who asks, the facts that matter and a countdown', () => {
+void test('a pending approval shows its risk, who asks (Identity, Client), the facts that matter and a countdown', () => {
   const { app, ui } = mountApp({
     mode: 'live',
     theme: 'dark',
@@ -486,13 +486,30 @@ void test('a pending approval shows its risk, who asks, the facts that matter an
             ],
           },
         }
-      : e,
+      : e.type === 'call.request' && (e.data as { callId: string }).callId === 'c-4'
+        ? { ...e, data: { ...(e.data as object), userAgent: 'aws-cli/1.32.0 Python/3.11.4 Linux/6.1' } }
+        : e,
   );
   ui.act(() => app.receive({ type: 'events', taskId: 't-1', events }));
   ui.act(() => row(ui, 'c-4').click());
   const text = ui.target.querySelector('.detail')!.textContent.replace(/\s+/g, ' ');
   assert.match(text, /High risk: grants s3:\* \(every s3 action\) on \*/);
-  assert.match(text, /Who asks ?dev · aws-cli\/1\.32\.0/);
+  // The caller is named the same in the approval and in the call's facts: Identity, then Client.
+  const labels = (dl: Element | null | undefined): Record<string, string> =>
+    Object.fromEntries(
+      [...(dl?.querySelectorAll('dt') ?? [])].map((dt) => [
+        dt.textContent.trim(),
+        dt.nextElementSibling?.textContent.trim() ?? '',
+      ]),
+    );
+  const lists = [...ui.target.querySelectorAll('.detail dl')];
+  const approval = labels(lists.find((dl) => dl.textContent.includes('Asked by')));
+  assert.equal(approval.Identity, 'dev');
+  assert.equal(approval.Client, 'aws-cli/1.32.0');
+  assert.equal(approval['Who asks'], undefined);
+  const facts = labels(lists.find((dl) => dl.textContent.includes('Call id')));
+  assert.equal(facts.Client, 'aws-cli/1.32.0 Python/3.11.4 Linux/6.1');
+  assert.equal(facts.Identity, 'dev');
   assert.match(text, /Broad: s3:\*/);
   assert.match(text, /refused automatically in 2 min 0\d s/);
   assert.ok(ui.target.querySelector('.detail pre.doc'), 'the document is pretty-printed');
