@@ -40,9 +40,13 @@ function capitalized(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** Who is asking: the task, the person or agent behind it, and the program that called. */
+/**
+ * Who is asking: the task, the identity (with its agent, `alice (agent claude)`) and the client
+ * program, named "client" as in the timeline's call details.
+ */
 export function askedBy(a: ApprovalInfo): string {
-  return [`task "${a.taskName}"`, a.identity, a.caller].filter((x) => x && x.trim() !== '').join(' · ');
+  const client = a.caller && a.caller.trim() !== '' ? `client ${a.caller}` : undefined;
+  return [`task "${a.taskName}"`, a.identity, client].filter((x) => x && x.trim() !== '').join(' · ');
 }
 
 /**

@@ -47,6 +47,19 @@ function taskInfo(
   };
 }
 
+/** The calls the given events (by seq) belong to, in order of first appearance. */
+function callsOf(raws: readonly unknown[], seqs: readonly number[]): string[] {
+  const wanted = new Set(seqs);
+  const calls = new Set<string>();
+  for (const raw of raws) {
+    const w = toWire(raw)?.wire;
+    if (w?.seq === undefined || !wanted.has(w.seq)) continue;
+    const data = w.data as { callId?: unknown } | undefined;
+    if (typeof data?.callId === 'string') calls.add(data.callId);
+  }
+  return [...calls];
+}
+
 /** Verifies a bundle in process (gateway/bundle/verify-bundle.ts) and prepares it for the timeline. */
 export async function openBundleFile(
   file: string,
@@ -62,7 +75,7 @@ export async function openBundle(
   sessionId?: string,
   trust?: SignerTrust,
 ): Promise<BundleSession> {
-  const v = await verifyBundle(buf, { keepEvents: true, trust });
+  const v = await verifyBundle(buf, { keepEvents: true, trust, locateChanges: true });
   let raws: readonly unknown[];
   let task: BundleTask | undefined;
   let verification: BundleSession['verification'];
@@ -79,7 +92,14 @@ export async function openBundle(
     };
   } else {
     ({ events: raws, task } = readUnverified(buf));
-    verification = { state: 'failed', code: v.fault.kind, message: v.fault.message };
+    verification = {
+      state: 'failed',
+      code: v.fault.kind,
+      message: v.fault.message,
+      ...(v.changed && v.changed.length > 0
+        ? { changedEvents: v.changed, changedCalls: callsOf(raws, v.changed) }
+        : {}),
+    };
   }
   const events: WireEvent[] = [];
   const bodies = new Map<string, unknown[]>();

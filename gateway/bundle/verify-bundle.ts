@@ -8,6 +8,7 @@ import type { TaskReview } from '../review/review-types';
 import { checkCarriedReview } from './carried-review';
 import { BUNDLE_FORMAT, BUNDLE_MAGIC, type BundleHeader, READABLE_BUNDLE_VERSIONS } from './format';
 import { gunzipCanonical } from './gzip-frame';
+import { locateChanges } from './locate-changes';
 import { judgeSigner, type SignerStatus, type SignerTrust } from './signer-trust';
 import { fingerprintOf, publicKeyFromDer } from './signing-key';
 
@@ -31,7 +32,15 @@ export type VerifyResult =
       /** Why the carried review is not shown (made by an airlock with another review version). */
       readonly reviewNote?: string;
     }
-  | { readonly ok: false; readonly fault: BundleFault };
+  | {
+      readonly ok: false;
+      readonly fault: BundleFault;
+      /**
+       * With `locateChanges`, when the signed header verified but its events did not: the seqs of
+       * the events changed after signing, as far as the chain can locate them (locate-changes.ts).
+       */
+      readonly changed?: readonly number[];
+    };
 
 export interface VerifyOptions {
   readonly keepEvents?: boolean;
@@ -39,6 +48,11 @@ export interface VerifyOptions {
   readonly expectSigner?: string;
   /** Whom this reader trusts, to say whether the signer is known. */
   readonly trust?: SignerTrust;
+  /**
+   * On a failure in the events, list every event whose content no longer matches the chain,
+   * not only the first fault. Changes nothing about what verifies.
+   */
+  readonly locateChanges?: boolean;
 }
 
 const fault = (kind: BundleFault['kind'], message: string, seq?: number): VerifyResult => ({
@@ -136,16 +150,17 @@ export async function verifyBundle(buf: Buffer, opts: VerifyOptions = {}): Promi
     return fault('untrusted-signer', `signed by ${fingerprint}, not by the expected ${opts.expectSigner}`);
   // A carried review is checked against the events, so they are parsed even when not kept.
   const keep = opts.keepEvents === true;
-  return withReview(
-    verifyEvents(
-      header,
-      raw,
-      lines.slice(1, -1),
-      judgeSigner(fingerprint, opts.trust, opts.expectSigner),
-      keep || header.review !== undefined,
-    ),
-    keep,
+  const eventLines = lines.slice(1, -1);
+  const r = verifyEvents(
+    header,
+    raw,
+    eventLines,
+    judgeSigner(fingerprint, opts.trust, opts.expectSigner),
+    keep || header.review !== undefined,
   );
+  if (!r.ok && opts.locateChanges === true)
+    return { ...r, changed: locateChanges(raw, eventLines, header.events.head) };
+  return withReview(r, keep);
 }
 
 /** The carried review, checked against the events (which verifyEvents kept for it). */

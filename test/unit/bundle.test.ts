@@ -114,6 +114,31 @@ void describe('bundles: export, verify, tampering, import', () => {
     await fails(pack(magic, last), 'edited-event', /seq 19 was changed/);
   });
 
+  void test('locateChanges lists every event edited after signing, and only those', async () => {
+    const { magic, lines } = unpack(bundle);
+    const changedOf = async (edited: string[]): Promise<readonly number[] | undefined> => {
+      const v = await verifyBundle(pack(magic, edited), { locateChanges: true, keepEvents: true });
+      assert.equal(v.ok, false);
+      if (v.ok) return undefined;
+      // Locating changes does not change the verdict: still the first fault, as without it.
+      assert.equal(v.fault.kind, 'edited-event');
+      return v.changed;
+    };
+    const one = [...lines];
+    one[5] = (one[5] ?? '').replace('"o-2"', '"o-X"');
+    assert.notEqual(one[5], lines[5]);
+    assert.deepEqual(await changedOf(one), [5]);
+    const two = [...one];
+    two[14] = (two[14] ?? '').replace('"TableName":"orders"', '"TableName":"payroll"');
+    assert.notEqual(two[14], lines[14]);
+    assert.deepEqual(await changedOf(two), [5, 14]);
+    const last = [...lines];
+    last[19] = (last[19] ?? '').replace('"status":200', '"status":201');
+    assert.deepEqual(await changedOf(last), [19]);
+    const untouched = await verifyBundle(bundle, { locateChanges: true });
+    assert.ok(untouched.ok);
+  });
+
   void test('a dropped event, reordered events', async () => {
     const { magic, lines } = unpack(bundle);
     await fails(

@@ -31,7 +31,7 @@ void test('the prompt says who asks for what, the exact action and ARN, the rule
   const text = approvalPromptText(BASE, NOW);
   assert.match(
     text,
-    /^Task "fix upload" · alice \(agent claude\) · aws-cli\/1\.32\.0 wants to create IAM role deploy-bot/,
+    /^Task "fix upload" · alice \(agent claude\) · client aws-cli\/1\.32\.0 wants to create IAM role deploy-bot/,
   );
   assert.match(text, /iam:CreateRole on arn:aws:iam::123456789012:role\/deploy-bot\./);
   assert.match(text, /Asked by rule ask-iam-writes: IAM writes change who may do what\./);

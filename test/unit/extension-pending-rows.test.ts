@@ -41,7 +41,7 @@ void test('a waiting call is a row: what it wants, the action, and the time left
   assert.match(row.tooltip, /^HIGH RISK/);
   assert.equal(
     row.ariaLabel,
-    'high risk, Create IAM role deploy-bot, iam:CreateRole, asked by task "fix upload" · alice · aws-cli/1.32.0, refused automatically in 50 s',
+    'high risk, Create IAM role deploy-bot, iam:CreateRole, asked by task "fix upload" · alice · client aws-cli/1.32.0, refused automatically in 50 s',
   );
   assert.doesNotMatch(row.ariaLabel, /\$\(|<|\*\*/, 'no codicons or markup for a screen reader');
 });

@@ -301,6 +301,9 @@ void describe('bundles in the editor and the task list', () => {
     assert.match(s.verification.message, /^edited event: seq \d+ was changed/);
     assert.equal(s.summary.imported?.signer.verified, false);
     assert.ok(s.events.length > 0, 'what can be read is shown under the banner');
+    // The edited event is located, and named by its call for the rows to mark.
+    assert.equal(s.verification.changedEvents?.length, 1);
+    assert.deepEqual(s.verification.changedCalls, ['call-2']);
 
     const garbage = await openBundle(Buffer.from('not a bundle at all'));
     assert.equal(garbage.verification.state, 'failed');

@@ -96,6 +96,10 @@ export type BundleVerification =
       /** Exactly what failed, in words (which event, which hash, which key). */
       readonly message: string;
       readonly fingerprint?: string;
+      /** Events (seqs) the verifier located as changed after signing, when it could locate them. */
+      readonly changedEvents?: readonly number[];
+      /** The calls those events belong to: their rows and details are marked "changed after signing". */
+      readonly changedCalls?: readonly string[];
     };
 
 /** A masked request or response body, as the recording keeps it. */

@@ -296,6 +296,48 @@ void test('a bundle shows who signed it, or exactly what failed; nothing can be 
   ui.destroy();
 });
 
+void test('a tampered bundle marks the calls whose events were changed after signing, apart from the rest', () => {
+  const { app, ui } = mountApp({
+    mode: 'bundle',
+    theme: 'dark',
+    view: { kind: 'session', taskId: 't-1' },
+    tasks: [],
+  });
+  ui.act(() => app.receive({ type: 'events', taskId: 't-1', events: smallSession() }));
+  ui.act(() =>
+    app.receive({
+      type: 'bundleVerification',
+      taskId: 't-1',
+      verification: {
+        state: 'failed',
+        code: 'edited-event',
+        message: 'edited event: seq 5 was changed (seq 6 no longer links to it)',
+        changedEvents: [5],
+        changedCalls: ['c-2'],
+      },
+    }),
+  );
+  const edited = row(ui, 'c-2');
+  assert.ok(edited.classList.contains('changed'), 'the changed call has its own mark');
+  assert.match(edited.getAttribute('aria-label') ?? '', /, changed after signing$/);
+  assert.ok(edited.querySelector('.changed-mark[title="Changed after signing"]'));
+  for (const other of ['c-1', 'c-3', 'c-4']) {
+    const r = row(ui, other);
+    assert.equal(r.classList.contains('changed'), false, `${other} is only untrusted`);
+    assert.doesNotMatch(r.getAttribute('aria-label') ?? '', /changed after signing/);
+  }
+  assert.ok(ui.target.querySelector('.fill.untrusted'), 'every call is still in the untrusted area');
+  assert.match(
+    ui.target.querySelector('.untrusted-tag')?.textContent ?? '',
+    /One call is marked as changed after signing/,
+  );
+  ui.act(() => edited.click());
+  assert.match(ui.target.querySelector('.detail .changed-note')?.textContent ?? '', /Changed after signing/);
+  ui.act(() => row(ui, 'c-3').click());
+  assert.equal(ui.target.querySelector('.detail .changed-note'), null, 'an unchanged call has no such note');
+  ui.destroy();
+});
+
 void test("a running task's duration keeps counting while nothing is recorded", (t) => {
   const started = Date.parse('2026-11-22T10:00:00Z');
   t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: started + 15_000 });
@@ -418,7 +460,7 @@ void test('an approval that expired is its own outcome, with its own filter valu
   ui.destroy();
 });
 
-void test('a pending approval shows its risk, who asks, the facts that matter and a countdown', () => {
+void test('a pending approval shows its risk, who asks (Identity, Client), the facts that matter and a countdown', () => {
   const { app, ui } = mountApp({
     mode: 'live',
     theme: 'dark',
@@ -444,13 +486,30 @@ void test('a pending approval shows its risk, who asks, the facts that matter an
             ],
           },
         }
-      : e,
+      : e.type === 'call.request' && (e.data as { callId: string }).callId === 'c-4'
+        ? { ...e, data: { ...(e.data as object), userAgent: 'aws-cli/1.32.0 Python/3.11.4 Linux/6.1' } }
+        : e,
   );
   ui.act(() => app.receive({ type: 'events', taskId: 't-1', events }));
   ui.act(() => row(ui, 'c-4').click());
   const text = ui.target.querySelector('.detail')!.textContent.replace(/\s+/g, ' ');
   assert.match(text, /High risk: grants s3:\* \(every s3 action\) on \*/);
-  assert.match(text, /Who asks ?dev · aws-cli\/1\.32\.0/);
+  // The caller is named the same in the approval and in the call's facts: Identity, then Client.
+  const labels = (dl: Element | null | undefined): Record<string, string> =>
+    Object.fromEntries(
+      [...(dl?.querySelectorAll('dt') ?? [])].map((dt) => [
+        dt.textContent.trim(),
+        dt.nextElementSibling?.textContent.trim() ?? '',
+      ]),
+    );
+  const lists = [...ui.target.querySelectorAll('.detail dl')];
+  const approval = labels(lists.find((dl) => dl.textContent.includes('Asked by')));
+  assert.equal(approval.Identity, 'dev');
+  assert.equal(approval.Client, 'aws-cli/1.32.0');
+  assert.equal(approval['Who asks'], undefined);
+  const facts = labels(lists.find((dl) => dl.textContent.includes('Call id')));
+  assert.equal(facts.Client, 'aws-cli/1.32.0 Python/3.11.4 Linux/6.1');
+  assert.equal(facts.Identity, 'dev');
   assert.match(text, /Broad: s3:\*/);
   assert.match(text, /refused automatically in 2 min 0\d s/);
   assert.ok(ui.target.querySelector('.detail pre.doc'), 'the document is pretty-printed');
