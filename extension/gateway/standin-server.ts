@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 export const STANDIN_CODE = 'AirlockGatewayDown';
 
 export const STANDIN_MESSAGE =
-  "The Airlock gateway is not running (it is restarting or it stopped: see 'Airlock: Show Log'); " +
+  "The Airlock gateway is not running (it is restarting or it stopped: see 'Airlock: Show Gateway Log'); " +
   "the call was not sent to AWS. Retry in a moment or run 'Airlock: Restart Gateway'.";
 
 /**
