@@ -81,13 +81,14 @@ export class GatewayController implements vscode.Disposable {
     return this.supervisor.restart();
   }
 
+  /** Stops the gateway for good (deactivation): its port is left free. */
   async stop(): Promise<void> {
-    await this.supervisor.stop();
+    await this.supervisor.dispose();
   }
 
   dispose(): void {
     this.detach();
-    void this.supervisor.stop();
+    void this.supervisor.dispose();
     this.stateChanged.dispose();
   }
 

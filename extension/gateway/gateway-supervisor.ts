@@ -4,6 +4,7 @@ import type { ReadyLine, RefreshTokenLine } from '../../gateway/protocol';
 import { parseRefreshTokenLine } from '../identity/refresh-token-secret';
 import { GATEWAY_NODE_FLAGS } from './gateway-args';
 import { stopOrphanGateway } from './orphan-gateway';
+import { StandInServer } from './standin-server';
 
 export type GatewayState =
   | { readonly kind: 'stopped' }
@@ -58,6 +59,9 @@ export class GatewaySupervisor {
   private stopping = false;
   private stderrTail: string[] = [];
   private reaped = false;
+  private readonly standIn = new StandInServer();
+  /** Opening and closing the stand-in, in order: a close must never overtake a pending open. */
+  private standInOps: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: SupervisorOptions) {}
 
@@ -82,7 +86,22 @@ export class GatewaySupervisor {
     this.start();
   }
 
+  /**
+   * Stops the gateway; its port then answers AWS calls with an error naming Airlock (see
+   * `StandInServer`) until it starts again or `dispose` is called.
+   */
   async stop(): Promise<void> {
+    await this.halt();
+    this.holdPort();
+  }
+
+  /** Stops the gateway and frees its port (the extension is going away). */
+  async dispose(): Promise<void> {
+    await this.halt();
+    await this.releasePort();
+  }
+
+  private async halt(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -96,6 +115,35 @@ export class GatewaySupervisor {
     }
     this.child = undefined;
     this.setState({ kind: 'stopped' });
+  }
+
+  /**
+   * While the gateway is not running, terminals' AWS calls still go to its port: answer them at
+   * once with an error naming Airlock, rather than let SDKs retry a closed port for seconds.
+   */
+  private holdPort(): void {
+    const port = this.lastPort;
+    if (port === undefined) return;
+    this.standInOps = this.standInOps.then(() =>
+      this.standIn
+        .open(port)
+        .catch((e: unknown) =>
+          this.opts.onLogLine(
+            `Airlock: could not answer on port ${port} while the gateway is down (${(e as Error).message}); AWS calls from terminals fail without saying why until it runs.`,
+          ),
+        ),
+    );
+  }
+
+  /** Whether the stand-in answers on the gateway's port, once pending opens and closes are done. */
+  async holdsPort(): Promise<boolean> {
+    await this.standInOps;
+    return this.standIn.listening;
+  }
+
+  private releasePort(): Promise<void> {
+    this.standInOps = this.standInOps.then(() => this.standIn.close());
+    return this.standInOps;
   }
 
   private setState(state: GatewayState): void {
@@ -119,6 +167,8 @@ export class GatewaySupervisor {
         () => undefined,
       );
     }
+    if (this.stopping) return;
+    await this.releasePort();
     if (this.stopping) return;
     const port = this.lastPort ?? 0;
     const args = [
@@ -189,10 +239,12 @@ export class GatewaySupervisor {
       const portTaken = !ready && /already in use/i.test(tail);
       if (!ready && !portTaken && (code === USAGE_EXIT_CODE || refusedToStart(tail))) {
         this.setState({ kind: 'failed', reason: `The gateway refused to start: ${lastMessage(tail)}` });
+        this.holdPort();
         return;
       }
       // A port taken meanwhile: the next attempt takes any free port (terminals go stale, and say so).
       if (portTaken) this.lastPort = undefined;
+      this.holdPort();
       if (ready && Date.now() - startedAt > HEALTHY_AFTER_MS) this.failures = 0;
       this.failures++;
       const delayMs = backoffDelay(this.failures);

@@ -9,6 +9,7 @@ import {
   GatewaySupervisor,
 } from '../../extension/gateway/gateway-supervisor';
 import { isolatedEnv, REPO_ROOT, startGatewayProcess } from '../support/gateway-process';
+import { STANDIN_CODE } from '../../extension/gateway/standin-server';
 
 // The extension's supervisor against the real bundled gateway (dist/gateway.js, from `npm run build`).
 const SCRIPT = join(REPO_ROOT, 'dist', 'gateway.js');
@@ -86,6 +87,7 @@ void test('reads the ready line, restarts a killed gateway on the same port, and
   await sup.stop();
   assert.equal(sup.state.kind, 'stopped');
   assert.throws(() => process.kill(second.kind === 'running' ? second.pid : -1, 0), /ESRCH/);
+  await sup.dispose();
 });
 
 void test('a flag the gateway refuses is a failure, not a restart loop', async () => {
@@ -95,7 +97,7 @@ void test('a flag the gateway refuses is a failure, not a restart loop', async (
   const f = await failed;
   assert.match(f.kind === 'failed' ? f.reason : '', /no-such-flag/);
   assert.ok(!states.some((s) => s.kind === 'restarting'));
-  await sup.stop();
+  await sup.dispose();
 });
 
 void test('a gateway that refuses to start (a broken policy file) is a failure, not a restart loop', async () => {
@@ -107,7 +109,7 @@ void test('a gateway that refuses to start (a broken policy file) is a failure, 
   const f = await failed;
   assert.match(f.kind === 'failed' ? f.reason : '', /outOfScope/);
   assert.ok(!states.some((s) => s.kind === 'restarting'));
-  await sup.stop();
+  await sup.dispose();
 });
 
 void test('a gateway orphaned by a dead extension host is stopped, and its port taken over', async () => {
@@ -125,5 +127,65 @@ void test('a gateway orphaned by a dead extension host is stopped, and its port 
     orphan.port,
     'terminals of the old session keep their endpoint',
   );
-  await sup.stop();
+  await sup.dispose();
 });
+
+/** A DynamoDB-shaped call: answered by the gateway (its own auth error) or by the stand-in. */
+async function dynamoCall(port: number): Promise<{ status: number; type: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': 'DynamoDB_20120810.ListTables',
+    },
+    body: '{}',
+    signal: AbortSignal.timeout(5_000),
+  });
+  const j = (await res.json()) as { __type?: string };
+  return { status: res.status, type: j.__type ?? '' };
+}
+
+void test('while the gateway is down its port answers with an error naming Airlock; once back, the gateway answers', async () => {
+  const { sup, next } = supervise();
+  try {
+    await downAndBack(sup, next);
+  } finally {
+    await sup.dispose();
+  }
+});
+
+async function downAndBack(
+  sup: GatewaySupervisor,
+  next: (kind: GatewayState['kind']) => Promise<GatewayState>,
+): Promise<void> {
+  const running = next('running');
+  sup.start();
+  const first = await running;
+  if (first.kind !== 'running') assert.fail('not running');
+  assert.equal(await sup.holdsPort(), false);
+  assert.notEqual((await dynamoCall(first.port)).type, STANDIN_CODE, 'the gateway itself answers');
+
+  const restarting = next('restarting');
+  const back = next('running');
+  process.kill(first.pid, 'SIGKILL');
+  await restarting;
+  assert.equal(await sup.holdsPort(), true, 'the stand-in holds the port during the back-off');
+  const started = Date.now();
+  const down = await dynamoCall(first.port);
+  assert.deepEqual(down, { status: 400, type: STANDIN_CODE });
+  console.log(`call while the gateway was down answered in ${Date.now() - started} ms`);
+
+  const second = await back;
+  assert.ok(second.kind === 'running' && second.port === first.port, 'the gateway got its port back');
+  assert.equal(await sup.holdsPort(), false);
+  const up = await dynamoCall(first.port);
+  assert.notEqual(up.type, STANDIN_CODE, 'calls reach the gateway again');
+  assert.match(up.type, /MissingAuthenticationToken|InvalidClientTokenId|IncompleteSignature|AccessDenied/);
+
+  // Stopped by the user: the port still answers, and names Airlock.
+  await sup.stop();
+  assert.deepEqual(await dynamoCall(first.port), { status: 400, type: STANDIN_CODE });
+  // Disposed (the extension is going away): the port is free.
+  await sup.dispose();
+  await assert.rejects(dynamoCall(first.port), /fetch failed/);
+}
