@@ -104,7 +104,7 @@ before(async () => {
 });
 
 after(async () => {
-  await sup?.stop();
+  await sup?.dispose();
   await fake?.close();
   await idp?.close();
   await policy?.cleanup();
