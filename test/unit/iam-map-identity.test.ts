@@ -1,39 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mapToIam } from '../../gateway/aws/iam-map';
-import type { Identified, IamRequirement } from '../../gateway/aws/types';
-
-const ACCT = '123456789012';
-
-function call(
-  iamPrefix: string,
-  operation: string | undefined,
-  params: Record<string, unknown> = {},
-  region = 'us-east-1',
-): Identified {
-  return {
-    service: iamPrefix,
-    protocol: 'json',
-    operation,
-    signingName: iamPrefix,
-    region,
-    iamPrefix,
-    endpointPrefix: iamPrefix,
-    params,
-  };
-}
-
-function map(id: Identified, partition?: string): IamRequirement[] {
-  return [
-    ...mapToIam(id, partition === undefined ? { accountId: ACCT } : { accountId: ACCT, partition })
-      .requirements,
-  ];
-}
-
-const r = (action: string, ...resources: string[]): IamRequirement => ({
-  action,
-  resources: resources.length > 0 ? resources : ['*'],
-});
+import type { IamRequirement } from '../../gateway/aws/types';
+import { ACCT, call, map, r } from './support/iam-map-helpers';
 
 void test('IAM entities (no region in the ARN), paths on create, STS role and session extras', () => {
   const iam = (op: string, p: Record<string, unknown>, region = 'us-east-1'): IamRequirement[] =>

@@ -7,33 +7,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { identify } from '../../gateway/aws/identify';
-import { mapToIam } from '../../gateway/aws/iam-map';
 import type { IamRequirement, RequestView } from '../../gateway/aws/types';
-import { sdkRequest } from './support/sdk-sample-requests';
+import { ACCT, mapView, viaSdk, r } from './support/iam-map-helpers';
 
-const ACCT = '123456789012';
 const OTHER = '210987654321';
-
-function mapView(view: RequestView, accountId = ACCT): IamRequirement[] {
-  return [...mapToIam(identify(view), { accountId }).requirements];
-}
-
-/** What the gateway decides on for the request the SDK builds. */
-function viaSdk(
-  serviceId: string,
-  signingName: string,
-  op: string,
-  params: object,
-  accountId = ACCT,
-): IamRequirement[] {
-  return mapView(sdkRequest(serviceId, signingName, op, params), accountId);
-}
-
-const r = (action: string, ...resources: string[]): IamRequirement => ({
-  action,
-  resources: resources.length > 0 ? resources : ['*'],
-});
 
 void test('Kinesis: streams by name or ARN (each one named), consumers, stream-wide calls, opaque iterators', () => {
   const k = (op: string, p: object, accountId?: string): IamRequirement[] =>

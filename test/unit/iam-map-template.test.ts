@@ -6,35 +6,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { identify } from '../../gateway/aws/identify';
 import { mapToIam } from '../../gateway/aws/iam-map';
 import { setResourceCatalogueFile } from '../../gateway/aws/iam-resources';
 import { AwsModelError } from '../../gateway/aws/model';
 import { templateResources } from '../../gateway/aws/resource-template';
 import type { IamRequirement, Identified, RequestView } from '../../gateway/aws/types';
-import { sdkRequest } from './support/sdk-sample-requests';
-
-const ACCT = '123456789012';
-
-function mapView(view: RequestView, accountId = ACCT): IamRequirement[] {
-  return [...mapToIam(identify(view), { accountId }).requirements];
-}
-
-/** What the gateway decides on for the request the SDK builds. */
-function viaSdk(
-  serviceId: string,
-  signingName: string,
-  op: string,
-  params: object,
-  accountId = ACCT,
-): IamRequirement[] {
-  return mapView(sdkRequest(serviceId, signingName, op, params), accountId);
-}
-
-const r = (action: string, ...resources: string[]): IamRequirement => ({
-  action,
-  resources: resources.length > 0 ? resources : ['*'],
-});
+import { ACCT, mapView, viaSdk, r } from './support/iam-map-helpers';
 
 void test('EC2 RunInstances names every resource the launch touches; new ones and AWS-picked defaults as type/*', () => {
   const e = (op: string, p: object): IamRequirement[] => viaSdk('ec2', 'ec2', op, p);
