@@ -13,38 +13,7 @@ import AWS from 'aws-sdk';
 
 import type { ServiceModel } from '../../../gateway/aws/model';
 import type { RequestView } from '../../../gateway/aws/types';
-
-export interface V2Shape {
-  type: string;
-  members?: Record<string, V2Shape>;
-  member?: V2Shape;
-  location?: string;
-  name?: string;
-  isJsonValue?: boolean;
-}
-
-interface V2Operation {
-  name: string;
-  httpPath: string;
-  input?: V2Shape;
-}
-
-interface V2Request {
-  httpRequest: {
-    method: string;
-    path: string;
-    headers: Record<string, string | number>;
-    body?: string | Buffer;
-  };
-  build(cb: (err?: Error) => void): void;
-}
-
-interface V2Service {
-  api: { operations: Record<string, V2Operation> };
-  makeRequest(op: string, params: Record<string, unknown>): V2Request;
-}
-
-type V2Constructor = new (config: Record<string, unknown>) => V2Service;
+import type { V2Constructor, V2Request, V2Service, V2Shape } from './aws-sdk-v2-types';
 
 const requireHere = createRequire(import.meta.url);
 

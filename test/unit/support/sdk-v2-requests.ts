@@ -11,40 +11,7 @@ import { createRequire } from 'node:module';
 import AWS from 'aws-sdk';
 
 import { awsModel, type ServiceModel } from '../../../gateway/aws/model';
-
-interface V2Shape {
-  type: string;
-  members?: Record<string, V2Shape>;
-  required?: string[];
-  member?: V2Shape;
-  value?: V2Shape;
-  location?: string;
-  name?: string;
-  isJsonValue?: boolean;
-}
-
-interface V2Operation {
-  name: string;
-  httpPath: string;
-  input?: V2Shape;
-}
-
-interface V2Request {
-  httpRequest: {
-    method: string;
-    path: string;
-    headers: Record<string, string | number>;
-    body?: string | Buffer;
-  };
-  build(cb: (err?: Error) => void): void;
-}
-
-interface V2Service {
-  api: { operations: Record<string, V2Operation> };
-  makeRequest(op: string, params: Record<string, unknown>): V2Request;
-}
-
-type V2Constructor = new (config: Record<string, unknown>) => V2Service;
+import type { V2Constructor, V2Shape } from './aws-sdk-v2-types';
 
 /** A request as the SDK would put it on the wire (before signing). */
 export interface SdkRequest {
