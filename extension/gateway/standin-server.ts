@@ -39,7 +39,6 @@ export class StandInServer {
   private readonly sockets = new Set<Socket>();
   /** Parses the requests that arrive inside TLS tunnels; it never listens. */
   private readonly tunnelled = createServer({ keepAlive: false }, answer);
-  private tls: StandInTls | undefined;
   private tunnelCount = 0;
 
   constructor() {
@@ -57,25 +56,28 @@ export class StandInServer {
 
   /**
    * Listens on 127.0.0.1:port; rejects when the port is taken (the caller decides what to say).
-   * The stand-in certificate is read now: the gateway renews it at each start, before which the
-   * stand-in is closed.
+   * The stand-in certificate is read now (the gateway renews it at each start, before which the
+   * stand-in is closed), while the port is already taken: the port is bound in the same tick the
+   * caller opens it, so no call finds it closed between the gateway's exit and the stand-in.
    */
   async open(port: number, opts: StandInOptions = {}): Promise<void> {
     if (this.server) return;
-    this.tls = opts.dataDir === undefined ? undefined : await loadStandInTls(opts.dataDir);
+    const tls = opts.dataDir === undefined ? Promise.resolve(undefined) : loadStandInTls(opts.dataDir);
     const server = createServer({ keepAlive: false }, answer);
     server.on('connection', (socket: Socket) => this.track(socket));
-    server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) =>
-      this.onConnect(req, socket, head),
-    );
+    server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      socket.on('error', () => undefined);
+      void tls.then((t) => this.onConnect(req, socket, head, t));
+    });
     server.on('clientError', (_e, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
+    const listening = new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
     });
+    await Promise.all([listening, tls]);
     this.server = server;
   }
 
@@ -90,10 +92,9 @@ export class StandInServer {
    * not retry. Anything else is refused: a refused CONNECT is a connection error that SDKs retry
    * whatever its status (measured with AWS CLI v1 and v2: 400, 403, 407, 501, 502, 503 alike).
    */
-  private onConnect(req: IncomingMessage, socket: Socket, head: Buffer): void {
-    socket.on('error', () => undefined);
+  private onConnect(req: IncomingMessage, socket: Socket, head: Buffer, tls: StandInTls | undefined): void {
+    if (socket.destroyed) return;
     const target = parseAuthority(req.url ?? '', 443);
-    const tls = this.tls;
     if (!tls || !target || !tls.covers(target.host)) {
       const body = `${STANDIN_MESSAGE}\n`;
       socket.end(
@@ -123,7 +124,6 @@ export class StandInServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    this.tls = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
