@@ -126,7 +126,7 @@ export class GatewaySupervisor {
     if (port === undefined) return;
     this.standInOps = this.standInOps.then(() =>
       this.standIn
-        .open(port)
+        .open(port, { dataDir: this.opts.dataDir })
         .catch((e: unknown) =>
           this.opts.onLogLine(
             `Airlock: could not answer on port ${port} while the gateway is down (${(e as Error).message}); AWS calls from terminals fail without saying why until it runs.`,

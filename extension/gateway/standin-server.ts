@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { parseAuthority } from '../../gateway/proxy/proxy-target';
+import { loadStandInTls, type StandInTls } from './standin-tls';
 
 /** The error code an agent sees while the gateway is down. */
 export const STANDIN_CODE = 'AirlockGatewayDown';
@@ -15,6 +18,16 @@ export const STANDIN_MESSAGE =
  */
 const STATUS = 400;
 const RETRY_AFTER_S = '2';
+/** A tunnel that has not finished its request this long after CONNECT is dropped. */
+const TUNNEL_IDLE_MS = 30_000;
+
+export interface StandInOptions {
+  /**
+   * The gateway's data dir: with the stand-in certificate the gateway left there, proxy-mode
+   * calls (CONNECT to an AWS host) are answered inside TLS with the same AWS-shaped error.
+   */
+  readonly dataDir?: string;
+}
 
 /**
  * Holds the gateway's port while the gateway is not running, so that a terminal's AWS call is
@@ -24,38 +37,86 @@ const RETRY_AFTER_S = '2';
 export class StandInServer {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** Parses the requests that arrive inside TLS tunnels; it never listens. */
+  private readonly tunnelled = createServer({ keepAlive: false }, answer);
+  private tunnelCount = 0;
+
+  constructor() {
+    this.tunnelled.on('clientError', (_e, socket) => socket.destroy());
+  }
+
+  /** How many CONNECTs were answered inside TLS since construction (a client retrying shows here). */
+  get tunnels(): number {
+    return this.tunnelCount;
+  }
 
   get listening(): boolean {
     return this.server !== undefined;
   }
 
-  /** Listens on 127.0.0.1:port; rejects when the port is taken (the caller decides what to say). */
-  async open(port: number): Promise<void> {
+  /**
+   * Listens on 127.0.0.1:port; rejects when the port is taken (the caller decides what to say).
+   * The stand-in certificate is read now (the gateway renews it at each start, before which the
+   * stand-in is closed), while the port is already taken: the port is bound in the same tick the
+   * caller opens it, so no call finds it closed between the gateway's exit and the stand-in.
+   */
+  async open(port: number, opts: StandInOptions = {}): Promise<void> {
     if (this.server) return;
+    const tls = opts.dataDir === undefined ? Promise.resolve(undefined) : loadStandInTls(opts.dataDir);
     const server = createServer({ keepAlive: false }, answer);
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-      // Proxy mode: refuse the tunnel; the SDK reports the proxy's status line.
+    server.on('connection', (socket: Socket) => this.track(socket));
+    server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       socket.on('error', () => undefined);
-      const body = `${STANDIN_MESSAGE}\n`;
-      socket.end(
-        `HTTP/1.1 503 ${STANDIN_CODE}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nRetry-After: ${RETRY_AFTER_S}\r\n` +
-          `Connection: close\r\n\r\n${body}`,
-      );
+      void tls.then((t) => this.onConnect(req, socket, head, t));
     });
     server.on('clientError', (_e, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
+    const listening = new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
     });
+    await Promise.all([listening, tls]);
     this.server = server;
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  /**
+   * Proxy mode. For an AWS host the stand-in certificate names, the tunnel is accepted and the
+   * call inside it gets the same AWS-shaped error as endpoint mode, which SDKs show as is and do
+   * not retry. Anything else is refused: a refused CONNECT is a connection error that SDKs retry
+   * whatever its status (measured with AWS CLI v1 and v2: 400, 403, 407, 501, 502, 503 alike).
+   */
+  private onConnect(req: IncomingMessage, socket: Socket, head: Buffer, tls: StandInTls | undefined): void {
+    if (socket.destroyed) return;
+    const target = parseAuthority(req.url ?? '', 443);
+    if (!tls || !target || !tls.covers(target.host)) {
+      const body = `${STANDIN_MESSAGE}\n`;
+      socket.end(
+        `HTTP/1.1 503 ${STANDIN_CODE}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nRetry-After: ${RETRY_AFTER_S}\r\n` +
+          `Connection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    this.tunnelCount++;
+    socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+    // Bytes the client sent right behind the CONNECT (its ClientHello) belong to the tunnel.
+    if (head.length > 0) socket.unshift(head);
+    const secure = new TLSSocket(socket, {
+      isServer: true,
+      secureContext: tls.context,
+      ALPNProtocols: ['http/1.1'],
+    });
+    secure.on('error', () => secure.destroy());
+    secure.setTimeout(TUNNEL_IDLE_MS, () => secure.destroy());
+    this.track(secure);
+    this.tunnelled.emit('connection', secure);
   }
 
   /** Resolves when the port is free again. */

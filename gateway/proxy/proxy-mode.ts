@@ -7,6 +7,7 @@ import { loadOrCreateCa } from './local-ca';
 import { parentProxyFromEnv } from './parent-proxy';
 import { publishCaCert } from './public-ca';
 import { DEFAULT_PROXY_TIMEOUTS, ProxyFront, type ProxyTimeouts } from './proxy-front';
+import { STANDIN_LEAF_RENEW_MS, writeStandInLeaf } from './standin-leaf';
 
 export interface ProxyModeOptions {
   readonly dataDir: string;
@@ -26,6 +27,8 @@ export interface ProxyMode {
   readonly caFile: string;
   /** The agent for a forward to this target: through the parent proxy when one applies. */
   upstreamAgent(target: UpstreamTarget): Agent | undefined;
+  /** Stops renewing the stand-in's certificate. */
+  close(): void;
 }
 
 /** Proxy mode's parts: the local CA (created at first start), leaf certificates, parent proxy. */
@@ -33,6 +36,18 @@ export async function setupProxyMode(opts: ProxyModeOptions): Promise<ProxyMode>
   const ca = await loadOrCreateCa(opts.dataDir);
   const caFile = await publishCaCert(opts.dataDir, ca.certPem, opts.env);
   const leaves = new LeafCertificates(ca);
+  // The extension's stand-in answers proxy-mode calls inside TLS with this while the gateway is
+  // down; it is short-lived, so it is renewed while the gateway runs, and never fails a start.
+  const issueStandIn = (): Promise<void> =>
+    writeStandInLeaf(opts.dataDir, ca).then(
+      () => undefined,
+      (e: unknown) =>
+        opts.log.log('warn', 'could not write the stand-in certificate', {
+          error: (e as Error).message,
+          effect: 'while the gateway is down, proxy-mode calls fail without naming Airlock',
+        }),
+    );
+  await issueStandIn();
   const parent = parentProxyFromEnv(opts.env, opts.self);
   if (parent)
     opts.log.log('info', 'chaining to the parent proxy of the gateway environment', {
@@ -49,6 +64,8 @@ export async function setupProxyMode(opts: ProxyModeOptions): Promise<ProxyMode>
     onAwsRequest: opts.onAwsRequest,
   });
   const agents = new Map<string, TunnelAgent>();
+  const renew = setInterval(() => void issueStandIn(), STANDIN_LEAF_RENEW_MS);
+  renew.unref();
   return {
     front,
     caFile,
@@ -63,6 +80,9 @@ export async function setupProxyMode(opts: ProxyModeOptions): Promise<ProxyMode>
         agents.set(via.href, agent);
       }
       return agent;
+    },
+    close() {
+      clearInterval(renew);
     },
   };
 }

@@ -281,6 +281,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
         }, 5_000).unref();
       });
       retention.stop();
+      proxy.close();
       await journal.close();
       await summaries.close();
       await rm(infoFile, { force: true });

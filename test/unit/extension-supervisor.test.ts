@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -145,6 +146,20 @@ async function dynamoCall(port: number): Promise<{ status: number; type: string 
   return { status: res.status, type: j.__type ?? '' };
 }
 
+/** The status line a CONNECT (proxy mode) gets. */
+function connectStatus(port: number, authority: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('data', (d: Buffer) => {
+      socket.destroy();
+      resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(d.toString('latin1'))?.[1] ?? 0));
+    });
+    socket.once('error', reject);
+    socket.setTimeout(5_000, () => reject(new Error('no answer to CONNECT')));
+    socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
+  });
+}
+
 void test('while the gateway is down its port answers with an error naming Airlock; once back, the gateway answers', async () => {
   const { sup, next } = supervise();
   try {
@@ -185,6 +200,9 @@ async function downAndBack(
   // Stopped by the user: the port still answers, and names Airlock.
   await sup.stop();
   assert.deepEqual(await dynamoCall(first.port), { status: 400, type: STANDIN_CODE });
+  // Proxy mode too: the stand-in found the gateway's data dir and its leaf for AWS hosts.
+  assert.equal(await connectStatus(first.port, 'sts.us-east-1.amazonaws.com:443'), 200);
+  assert.equal(await connectStatus(first.port, 'example.com:443'), 503);
   // Disposed (the extension is going away): the port is free.
   await sup.dispose();
   await assert.rejects(dynamoCall(first.port), /fetch failed/);
