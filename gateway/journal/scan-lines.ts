@@ -40,6 +40,11 @@ export interface LineEnvelope {
   readonly envelopeAt?: number;
   /** The parsed event when the slow path had to parse it anyway. */
   readonly parsed?: unknown;
+  /**
+   * With `deferHashes`: the line was accepted without hashing it, and its reader must hold it to
+   * `markHashedLines` before trusting it (fast path only).
+   */
+  readonly hashPending?: true;
 }
 
 export interface ScanResult {
@@ -68,7 +73,7 @@ function sha256Canonical(buf: Buffer, start: number, canonicalEnd: number): stri
 }
 
 /** The fast path: the journal's own layout, checked by hashing bytes; undefined when it does not apply. */
-function fastEnvelope(buf: Buffer, start: number, end: number): LineEnvelope | undefined {
+function fastEnvelope(buf: Buffer, start: number, end: number, defer: boolean): LineEnvelope | undefined {
   if (end - start < SUFFIX_BYTES + 40 || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22) return undefined;
   const canonicalEnd = end - SUFFIX_BYTES;
   if (buf.compare(HASH_SUFFIX, 0, HASH_SUFFIX.length, canonicalEnd, canonicalEnd + HASH_SUFFIX.length) !== 0)
@@ -79,7 +84,7 @@ function fastEnvelope(buf: Buffer, start: number, end: number): LineEnvelope | u
   const at = buf.lastIndexOf(PREV_MARK, canonicalEnd - PREV_MARK.length);
   if (at < Math.max(start, canonicalEnd - TAIL_WINDOW)) return undefined;
   const m = ENVELOPE_TAIL.exec(buf.toString('latin1', at, canonicalEnd));
-  if (!m || sha256Canonical(buf, start, canonicalEnd) !== hash) return undefined;
+  if (!m || (!defer && sha256Canonical(buf, start, canonicalEnd) !== hash)) return undefined;
   return {
     start,
     end,
@@ -92,19 +97,23 @@ function fastEnvelope(buf: Buffer, start: number, end: number): LineEnvelope | u
     v: Number(m[6]),
     canonicalEnd,
     envelopeAt: at,
+    hashPending: defer || undefined,
   };
 }
 
 /**
  * Verifies journal lines in a buffer against the chain from `head`: canonical lines (the layout
  * the journal writes) by hashing their bytes, anything else by parsing and re-serialising. Calls
- * `visit` for each verified line, in order; stops at the first fault.
+ * `visit` for each verified line, in order; stops at the first fault. With `deferHashes`, canonical
+ * lines are not hashed here but marked `hashPending` (the links are still checked in order): for
+ * a reader that has them hashed on another thread (line-hashes.ts).
  */
 export function scanLines(
   buf: Buffer,
   head: ChainHead,
   lineBase: number,
   visit: (line: LineEnvelope) => void,
+  deferHashes = false,
 ): ScanResult {
   let offset = 0;
   let validBytes = 0;
@@ -114,7 +123,7 @@ export function scanLines(
     const nl = buf.indexOf(0x0a, offset);
     if (nl < 0) break;
     const lineNo = lineBase + lines + 1;
-    let env = fastEnvelope(buf, offset, nl);
+    let env = fastEnvelope(buf, offset, nl, deferHashes);
     if (env && (env.seq !== head.seq + 1 || env.prev !== head.hash || env.v < 1 || env.v > FORMAT_VERSION)) {
       env = undefined; // let the slow path name the fault precisely
     }
