@@ -46,7 +46,8 @@ export function markHashedLines(buf: Buffer, sha256Hex: (data: Uint8Array) => st
       if (scratch.length < len + 1) scratch = Buffer.alloc(Math.max(len + 1, scratch.length * 2));
       buf.copy(scratch, 0, offset, canonicalEnd);
       scratch[len] = 0x7d;
-      if (sha256Hex(scratch.subarray(0, len + 1)) === buf.toString('latin1', end - 66, end - 2)) ok[lines] = 1;
+      if (sha256Hex(scratch.subarray(0, len + 1)) === buf.toString('latin1', end - 66, end - 2))
+        ok[lines] = 1;
     }
     lines++;
     offset = end + 1;
@@ -83,7 +84,7 @@ export interface SharedRead {
   readonly bytes: Buffer;
   readonly size: number;
   /** `markHashedLines` of `bytes`: from the worker, or computed here if it could not answer. */
-  marks(): Promise<Uint8Array>;
+  marks(): Promise<{ readonly marks: Uint8Array; readonly by: 'worker' | 'here' }>;
 }
 
 /**
@@ -130,6 +131,11 @@ export async function readShared(path: string, offset: number): Promise<SharedRe
   return {
     bytes,
     size,
-    marks: async () => (await answer) ?? markHashedLines(bytes, sha256HexHere),
+    marks: async () => {
+      const fromWorker = await answer;
+      return fromWorker
+        ? { marks: fromWorker, by: 'worker' }
+        : { marks: markHashedLines(bytes, sha256HexHere), by: 'here' };
+    },
   };
 }

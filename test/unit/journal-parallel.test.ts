@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { EventBody } from '../../gateway/journal/events';
+import { Journal } from '../../gateway/journal/journal';
+import { markHashedLines, readShared } from '../../gateway/journal/line-hashes';
+import { readJournalFile } from '../../gateway/journal/read-journal';
+import { sha256Hex } from '../../gateway/crypto/sha256-hex';
+import { neededEvents } from '../../gateway/review/needed-events';
+import { callEvents, taskStarted } from './recording-support';
+
+// Large journals are hashed on a worker thread while the reader parses (line-hashes.ts): the
+// read must verify exactly what a read hashing in line verifies, and name faults the same way.
+const TASK = 't-parallel';
+let dir: string;
+let file: string;
+let lines: string[];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'airlock-journal-parallel-'));
+  const j = await Journal.create(dir);
+  await j.record(TASK, [taskStarted(TASK)]);
+  for (let n = 0; n < 3333;) {
+    const batch: EventBody[] = [];
+    for (; batch.length < 600 && n < 3333; n++) batch.push(...callEvents(n));
+    await j.record(TASK, batch);
+  }
+  await j.close();
+  file = join(dir, 'journal', `${TASK}.jsonl`);
+  lines = (await readFile(file, 'utf8')).split('\n');
+  assert.equal(lines.length, 10_001); // 10,000 lines and the empty string after the last newline
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The journal with one byte of line `lineNo` (1-based) changed, JSON and layout kept. */
+async function edited(name: string, lineNo: number, from: string, to: string): Promise<string> {
+  const copy = [...lines];
+  const line = copy[lineNo - 1] ?? '';
+  assert.ok(line.includes(from), `line ${lineNo} has ${from}`);
+  copy[lineNo - 1] = line.replace(from, to);
+  assert.equal(Buffer.byteLength(copy[lineNo - 1] ?? ''), Buffer.byteLength(line));
+  const path = join(dir, name);
+  await writeFile(path, copy.join('\n'));
+  return path;
+}
+
+void test('a journal read with a worker hashing its lines is the journal read hashing in line', async () => {
+  const inLine = await readJournalFile(file, { parallel: false });
+  const parallel = await readJournalFile(file, { parallel: true });
+  assert.equal(parallel.fault, undefined);
+  assert.equal(parallel.events.length, 10_000);
+  assert.deepEqual(parallel, inLine);
+  assert.deepEqual(
+    parallel.events.map((e) => JSON.stringify(e)),
+    lines.slice(0, -1),
+  );
+  const select = neededEvents('decisions');
+  assert.deepEqual(
+    await readJournalFile(file, { parallel: true, select }),
+    await readJournalFile(file, { parallel: false, select }),
+  );
+});
+
+void test('a one-byte edit in the middle of a 10,000-line journal fails the parallel read at its line', async () => {
+  // Line 5,002 is a response (a line a policy suggestion does not parse): only its hash betrays it.
+  assert.match(lines[5001] ?? '', /"type":"call\.response"/);
+  const path = await edited('edited.jsonl', 5002, '"status":200', '"status":500');
+  for (const select of [undefined, neededEvents('decisions')]) {
+    const r = await readJournalFile(path, { parallel: true, select });
+    assert.deepEqual(r.fault, { kind: 'bad-hash', line: 5002, seq: 5002 });
+    assert.equal(r.head?.seq, 5001);
+    assert.equal(r.validBytes, Buffer.byteLength(lines.slice(0, 5001).join('\n')) + 1);
+    assert.equal(r.events.length, select ? 3335 : 5001);
+    assert.equal(r.events.at(-1)?.seq, 5001);
+    assert.deepEqual(r, await readJournalFile(path, { parallel: false, select }));
+  }
+});
+
+void test('an edit to the last line and to the first are found the same way', async () => {
+  const last = await edited('last.jsonl', 10_000, '"status":200', '"status":201');
+  const r = await readJournalFile(last, { parallel: true });
+  assert.deepEqual(r.fault, { kind: 'bad-hash', line: 10_000, seq: 10_000 });
+  assert.equal(r.events.length, 9_999);
+  const first = await edited('first.jsonl', 1, '"name":"test task"', '"name":"test tasK"');
+  const f = await readJournalFile(first, { parallel: true });
+  assert.deepEqual(f.fault, { kind: 'bad-hash', line: 1, seq: 1 });
+  assert.equal(f.events.length, 0);
+  assert.equal(f.head, undefined);
+});
+
+void test('the worker answers for every line, and marks the edited one unhashed', async () => {
+  const path = await edited('marks.jsonl', 6999, '"decision":"allow"', '"decision":"allOw"');
+  const shared = await readShared(path, 0);
+  const { marks, by } = await shared.marks();
+  assert.equal(by, 'worker');
+  assert.equal(marks.length, 10_000);
+  assert.deepEqual(
+    [...marks.keys()].filter((i) => marks[i] !== 1),
+    [6998],
+  );
+  assert.deepEqual(markHashedLines(shared.bytes, sha256Hex), marks);
+});
+
+void test('lines not in the journal layout are never marked hashed', () => {
+  const body = '{"data":1,"v":2}';
+  const hash = sha256Hex(body);
+  const good = `${body.slice(0, -1)},"hash":"${hash}"}`;
+  const buf = Buffer.from(
+    [good, good.replace('"hash"', '"hasH"'), `${good} `, good.toUpperCase(), good, 'x', ''].join('\n') + good, // unterminated: not a line yet
+  );
+  assert.deepEqual([...markHashedLines(buf, sha256Hex)], [1, 0, 0, 0, 1, 0]);
+});
