@@ -13,25 +13,20 @@ export interface EnvelopeFields {
   readonly v: number;
 }
 
-const Q = 0x22; // "
-const BACKSLASH = 0x5c;
+const PREV = Buffer.from(',"prev":"');
+const SEQ = Buffer.from('","seq":');
+const TASK = Buffer.from(',"task":"');
+const TS = Buffer.from('","ts":"');
+const TYPE = Buffer.from('","type":"');
+const V = Buffer.from('","v":');
 
-function isDigit(b: number | undefined): boolean {
-  return b !== undefined && b >= 0x30 && b <= 0x39;
-}
+// Byte loops kept flat (no helpers taking `number | undefined`): this runs on every line.
 
-function isHexLower(b: number | undefined): boolean {
-  return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66));
-}
-
-function isTypeChar(b: number | undefined): boolean {
-  return b !== undefined && ((b >= 0x61 && b <= 0x7a) || b === 0x2e);
-}
-
-/** True when buf[at, at + text.length) is `text` (ASCII), within the envelope's end. */
-function bytesAre(buf: Buffer, at: number, end: number, text: string): boolean {
-  if (at + text.length > end) return false;
-  for (let i = 0; i < text.length; i++) if (buf[at + i] !== text.charCodeAt(i)) return false;
+/** True when buf[at, at + lit.length) is `lit`, within the envelope's end. */
+function bytesAre(buf: Buffer, at: number, end: number, lit: Buffer): boolean {
+  const n = lit.length;
+  if (at + n > end) return false;
+  for (let i = 0; i < n; i++) if (buf[at + i] !== lit[i]) return false;
   return true;
 }
 
@@ -77,41 +72,66 @@ export function readEnvelope(
   expectPrev: string,
   strings: { readonly task: Interned; readonly ts: Interned; readonly type: Interned },
 ): EnvelopeFields | undefined {
-  if (!bytesAre(buf, at, end, ',"prev":"')) return undefined;
+  if (!bytesAre(buf, at, end, PREV)) return undefined;
   let p = at + 9;
+  if (p + 64 > end) return undefined;
   let same = expectPrev.length === 64;
   for (let i = 0; i < 64; i++) {
-    const b = buf[p + i];
-    if (!isHexLower(b)) return undefined;
+    const b = buf[p + i] as number;
+    if (!((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66))) return undefined;
     if (same && b !== expectPrev.charCodeAt(i)) same = false;
   }
   const prev = same ? expectPrev : buf.toString('latin1', p, p + 64);
   p += 64;
-  if (!bytesAre(buf, p, end, '","seq":')) return undefined;
+  if (!bytesAre(buf, p, end, SEQ)) return undefined;
   p += 8;
   let seq = 0;
   const seqAt = p;
-  while (p < end && isDigit(buf[p])) seq = seq * 10 + (buf[p++] ?? 0) - 0x30;
-  if (p === seqAt || p - seqAt > 15 || !bytesAre(buf, p, end, ',"task":"')) return undefined;
+  for (; p < end; p++) {
+    const b = buf[p] as number;
+    if (b < 0x30 || b > 0x39) break;
+    seq = seq * 10 + b - 0x30;
+  }
+  if (p === seqAt || p - seqAt > 15 || !bytesAre(buf, p, end, TASK)) return undefined;
   p += 9;
   const taskAt = p;
-  while (p < end && buf[p] !== Q && buf[p] !== BACKSLASH) p++;
-  if (p === taskAt || p - taskAt > 128 || !bytesAre(buf, p, end, '","ts":"')) return undefined;
-  const task = strings.task.get(buf, taskAt, p);
+  for (; p < end; p++) {
+    const b = buf[p] as number;
+    if (b === 0x22 || b === 0x5c) break;
+  }
+  if (p === taskAt || p - taskAt > 128 || !bytesAre(buf, p, end, TS)) return undefined;
+  const taskEnd = p;
   p += 8;
   const tsAt = p;
-  while (p < end && buf[p] !== Q && buf[p] !== BACKSLASH) p++;
-  if (p === tsAt || p - tsAt > 40 || !bytesAre(buf, p, end, '","type":"')) return undefined;
-  const ts = strings.ts.get(buf, tsAt, p);
+  for (; p < end; p++) {
+    const b = buf[p] as number;
+    if (b === 0x22 || b === 0x5c) break;
+  }
+  if (p === tsAt || p - tsAt > 40 || !bytesAre(buf, p, end, TYPE)) return undefined;
+  const tsEnd = p;
   p += 10;
   const typeAt = p;
-  while (p < end && isTypeChar(buf[p])) p++;
-  if (p === typeAt || p - typeAt > 40 || !bytesAre(buf, p, end, '","v":')) return undefined;
-  const type = strings.type.get(buf, typeAt, p);
+  for (; p < end; p++) {
+    const b = buf[p] as number;
+    if (!((b >= 0x61 && b <= 0x7a) || b === 0x2e)) break;
+  }
+  if (p === typeAt || p - typeAt > 40 || !bytesAre(buf, p, end, V)) return undefined;
+  const typeEnd = p;
   p += 6;
   let v = 0;
   const vAt = p;
-  while (p < end && isDigit(buf[p])) v = v * 10 + (buf[p++] ?? 0) - 0x30;
+  for (; p < end; p++) {
+    const b = buf[p] as number;
+    if (b < 0x30 || b > 0x39) break;
+    v = v * 10 + b - 0x30;
+  }
   if (p === vAt || p - vAt > 4 || p !== end) return undefined;
-  return { prev, seq, task, ts, type, v };
+  return {
+    prev,
+    seq,
+    task: strings.task.get(buf, taskAt, taskEnd),
+    ts: strings.ts.get(buf, tsAt, tsEnd),
+    type: strings.type.get(buf, typeAt, typeEnd),
+    v,
+  };
 }
