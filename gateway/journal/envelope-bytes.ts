@@ -62,8 +62,9 @@ export class Interned {
 /**
  * The envelope `,"prev":"<64 hex>","seq":<1-15 digits>,"task":"<1-128>","ts":"<1-40>",
  * "type":"<1-40 of a-z.>","v":<1-4 digits>` spanning exactly buf[at, end), strings with no `"`
- * or `\`: exactly what ENVELOPE_TAIL accepts, with the same captures; undefined otherwise.
- * `prev` is `expectPrev` itself when the bytes spell it (the previous line's hash, shared).
+ * or `\`, and prev equal to `expectPrev` (the hash of the line before, 64 lowercase hex): what
+ * ENVELOPE_TAIL accepts and then the chain check, with the same captures; undefined otherwise.
+ * `prev` is `expectPrev` itself: the string the line before holds as its hash, not a copy.
  */
 export function readEnvelope(
   buf: Buffer,
@@ -74,14 +75,10 @@ export function readEnvelope(
 ): EnvelopeFields | undefined {
   if (!bytesAre(buf, at, end, PREV)) return undefined;
   let p = at + 9;
-  if (p + 64 > end) return undefined;
-  let same = expectPrev.length === 64;
-  for (let i = 0; i < 64; i++) {
-    const b = buf[p + i] as number;
-    if (!((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66))) return undefined;
-    if (same && b !== expectPrev.charCodeAt(i)) same = false;
-  }
-  const prev = same ? expectPrev : buf.toString('latin1', p, p + 64);
+  // Only a line that links to the one before can take the fast path, and what it links to is a
+  // verified hash (lowercase hex): equal to it, prev is hex too, and no byte needs looking at.
+  if (p + 64 > end || buf.toString('latin1', p, p + 64) !== expectPrev) return undefined;
+  const prev = expectPrev;
   p += 64;
   if (!bytesAre(buf, p, end, SEQ)) return undefined;
   p += 8;

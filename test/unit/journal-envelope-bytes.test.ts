@@ -4,8 +4,9 @@ import { Interned, readEnvelope } from '../../gateway/journal/envelope-bytes';
 import { ENVELOPE_TAIL } from '../../gateway/journal/scan-lines';
 
 // readEnvelope replaced the ENVELOPE_TAIL regex on the read path: it must accept exactly what the
-// regex accepts, with the same captures. Checked on real envelopes and every one-character
-// mutation of them (each position replaced, dropped or doubled).
+// regex accepts and links to the line before (prev equal to that line's hash), with the same
+// captures. Checked on real envelopes and every one-character mutation of them (each position
+// replaced, dropped or doubled), against the hash they should link to and others.
 const PREV = 'a'.repeat(32) + '0123456789abcdef'.repeat(2);
 const ENVELOPES = [
   `,"prev":"${PREV}","seq":42,"task":"t-abc","ts":"2026-01-02T03:04:05.678Z","type":"call.request","v":2`,
@@ -14,9 +15,9 @@ const ENVELOPES = [
 ];
 const SUBSTITUTES = ['"', '\\', ',', ':', 'x', 'A', '0', '9', '.', 'g', 'é'];
 
-function regexFields(text: string): unknown {
+function regexFields(text: string, expectPrev: string): unknown {
   const m = ENVELOPE_TAIL.exec(text);
-  if (!m) return undefined;
+  if (!m || m[1] !== expectPrev) return undefined;
   return { prev: m[1], seq: Number(m[2]), task: m[3], ts: m[4], type: m[5], v: Number(m[6]) };
 }
 
@@ -51,13 +52,14 @@ void test('the envelope read from bytes is what ENVELOPE_TAIL matches, mutation 
     for (const text of mutations(envelope)) {
       // Only envelopes that start where the reader starts them (at the last `,"prev":"`).
       if (text.lastIndexOf(',"prev":"') !== 0) continue;
-      const want = regexFields(text);
-      for (const expectPrev of [PREV, 'b'.repeat(64), ''])
+      for (const expectPrev of [PREV, '0'.repeat(64), 'b'.repeat(64), PREV.slice(1), '']) {
+        const want = regexFields(text, expectPrev);
         assert.deepEqual(bytesFields(text, expectPrev), want, `${JSON.stringify(text)} (prev ${expectPrev})`);
-      checked++;
-      if (want) accepted++;
+        checked++;
+        if (want) accepted++;
+      }
     }
-  assert.ok(checked > 3000 && accepted > 100, `${checked} checked, ${accepted} accepted`);
+  assert.ok(checked > 10_000 && accepted > 100, `${checked} checked, ${accepted} accepted`);
 });
 
 void test('interned strings and a shared prev read as fresh ones would', () => {
@@ -71,6 +73,6 @@ void test('interned strings and a shared prev read as fresh ones would', () => {
   const strings = { task: new Interned(2), ts: new Interned(2), type: new Interned(16) };
   const text = ENVELOPES[0] ?? '';
   const line = Buffer.from(text, 'latin1');
-  const expectPrev = [...PREV].join('');
-  assert.equal(readEnvelope(line, 0, line.length, expectPrev, strings)?.prev, expectPrev);
+  assert.equal(readEnvelope(line, 0, line.length, PREV, strings)?.prev, PREV);
+  assert.equal(readEnvelope(line, 0, line.length, 'f'.repeat(64), strings), undefined);
 });
