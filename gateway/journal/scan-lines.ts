@@ -86,7 +86,12 @@ function fastEnvelope(
 ): LineEnvelope | undefined {
   if (end - start < SUFFIX_BYTES + 40 || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22) return undefined;
   const canonicalEnd = end - SUFFIX_BYTES;
-  if (buf.compare(HASH_SUFFIX, 0, HASH_SUFFIX.length, canonicalEnd, canonicalEnd + HASH_SUFFIX.length) !== 0)
+  // Deferred, the suffix is checked where the line is hashed: a line is only marked hashed when its
+  // suffix is the journal's (markHashedLines), and an unmarked line sends the read back in line.
+  if (
+    !defer &&
+    buf.compare(HASH_SUFFIX, 0, HASH_SUFFIX.length, canonicalEnd, canonicalEnd + HASH_SUFFIX.length) !== 0
+  )
     return undefined;
   const hash = buf.toString('latin1', end - 66, end - 2);
   // The envelope starts at the last `,"prev":"` of the line (a quote inside a string is always

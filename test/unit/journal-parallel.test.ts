@@ -93,6 +93,15 @@ void test('an edit to the last line and to the first are found the same way', as
   assert.equal(f.head, undefined);
 });
 
+void test("a line whose hash suffix is not the journal's fails the parallel read at its line", async () => {
+  // The reader leaves the suffix to the worker: this line must come back unmarked and be named.
+  const path = await edited('suffix.jsonl', 4000, '"hash":"', '"hasH":"');
+  const r = await readJournalFile(path, { parallel: true });
+  assert.equal(r.fault?.line, 4000);
+  assert.equal(r.events.length, 3999);
+  assert.deepEqual(r, await readJournalFile(path, { parallel: false }));
+});
+
 void test('the worker answers for every line, and marks the edited one unhashed', async () => {
   const path = await edited('marks.jsonl', 6999, '"decision":"allow"', '"decision":"allOw"');
   const shared = await readShared(path, 0);
