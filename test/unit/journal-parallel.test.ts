@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
+import { build } from 'esbuild';
 import type { EventBody } from '../../gateway/journal/events';
 import { Journal } from '../../gateway/journal/journal';
 import { markHashedLines, readShared } from '../../gateway/journal/line-hashes';
@@ -123,4 +125,26 @@ void test('lines not in the journal layout are never marked hashed', () => {
     [good, good.replace('"hash"', '"hasH"'), `${good} `, good.toUpperCase(), good, 'x', ''].join('\n') + good, // unterminated: not a line yet
   );
   assert.deepEqual([...markHashedLines(buf, sha256Hex)], [1, 0, 0, 0, 1, 0]);
+});
+
+void test('bundled as esbuild.mjs bundles it (minified too), the worker still answers', async () => {
+  // The worker's source is markHashedLines' own text: it must survive bundling and minifying.
+  for (const minify of [false, true]) {
+    const out = join(dir, `line-hashes-${String(minify)}.cjs`);
+    await build({
+      entryPoints: [join(import.meta.dirname, '../../gateway/journal/line-hashes.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify,
+      outfile: out,
+      logLevel: 'warning',
+    });
+    const bundled = createRequire(import.meta.url)(out) as { readShared: typeof readShared };
+    const { marks, by } = await (await bundled.readShared(file, 0)).marks();
+    assert.equal(by, 'worker', `minify: ${String(minify)}`);
+    assert.equal(marks.length, 10_000);
+    assert.ok(marks.every((m) => m === 1));
+  }
 });
