@@ -162,7 +162,7 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
   }
   let s = scanContents(buf, opts, shared !== undefined);
   if (shared) {
-    const { marks } = await shared.marks();
+    const { marks } = shared.finish(s.r.lines);
     if (!s.pending.every((line) => marks[line] === 1)) s = scanContents(buf, opts, false);
   }
   const { r } = s;

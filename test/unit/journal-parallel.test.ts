@@ -107,14 +107,45 @@ void test("a line whose hash suffix is not the journal's fails the parallel read
 void test('the worker answers for every line, and marks the edited one unhashed', async () => {
   const path = await edited('marks.jsonl', 6999, '"decision":"allow"', '"decision":"allOw"');
   const shared = await readShared(path, 0);
-  const { marks, by } = await shared.marks();
-  assert.equal(by, 'worker');
-  assert.equal(marks.length, 10_000);
+  await shared.exited;
+  const { marks, byWorker } = shared.finish(10_000);
+  assert.equal(byWorker, 10_000);
   assert.deepEqual(
     [...marks.keys()].filter((i) => marks[i] !== 1),
     [6998],
   );
-  assert.deepEqual(markHashedLines(shared.bytes, sha256Hex), marks);
+  const here = new Uint8Array(10_000);
+  assert.deepEqual(markHashedLines(shared.bytes, sha256Hex, here), {
+    lines: 10_000,
+    bytes: shared.bytes.length,
+  });
+  assert.deepEqual(here, marks);
+});
+
+void test('the lines the worker has not reached when it is stopped are hashed by the reader', async () => {
+  // The worker hashes the first 5,000 lines; the reader the rest. An edit on either side is found.
+  for (const lineNo of [2001, 9000]) {
+    const path = await edited(`split-${lineNo}.jsonl`, lineNo, '"decision":"allow"', '"decision":"allOw"');
+    const shared = await readShared(path, 0, { workerLines: 5000 });
+    await shared.exited;
+    const { marks, byWorker } = shared.finish(10_000);
+    assert.equal(byWorker, 5000);
+    assert.deepEqual(
+      [...marks.keys()].filter((i) => marks[i] !== 1),
+      [lineNo - 1],
+    );
+  }
+  // Stopped at once: the worker has hashed anything from none to all of the lines.
+  const path = join(dir, 'split-2001.jsonl');
+  const early = (await readShared(path, 0)).finish(10_000);
+  assert.deepEqual(
+    [...early.marks.keys()].filter((i) => early.marks[i] !== 1),
+    [2000],
+  );
+  // Asked for fewer lines than there are (a read that stopped at a fault): only those.
+  const again = await readShared(path, 0);
+  assert.equal(again.finish(1000).marks.length, 1000);
+  await again.exited;
 });
 
 void test('lines not in the journal layout are never marked hashed', () => {
@@ -124,7 +155,12 @@ void test('lines not in the journal layout are never marked hashed', () => {
   const buf = Buffer.from(
     [good, good.replace('"hash"', '"hasH"'), `${good} `, good.toUpperCase(), good, 'x', ''].join('\n') + good, // unterminated: not a line yet
   );
-  assert.deepEqual([...markHashedLines(buf, sha256Hex)], [1, 0, 0, 0, 1, 0]);
+  const marks = new Uint8Array(10);
+  assert.equal(markHashedLines(buf, sha256Hex, marks).lines, 6);
+  assert.deepEqual([...marks.subarray(0, 6)], [1, 0, 0, 0, 1, 0]);
+  // A full mark array stops the marking: the caller hashes the rest.
+  const two = new Uint8Array(2);
+  assert.deepEqual(markHashedLines(buf, sha256Hex, two), { lines: 2, bytes: good.length * 2 + 2 });
 });
 
 void test('bundled as esbuild.mjs bundles it (minified too), the worker still answers', async () => {
@@ -142,8 +178,10 @@ void test('bundled as esbuild.mjs bundles it (minified too), the worker still an
       logLevel: 'warning',
     });
     const bundled = createRequire(import.meta.url)(out) as { readShared: typeof readShared };
-    const { marks, by } = await (await bundled.readShared(file, 0)).marks();
-    assert.equal(by, 'worker', `minify: ${String(minify)}`);
+    const shared = await bundled.readShared(file, 0);
+    await shared.exited;
+    const { marks, byWorker } = shared.finish(10_000);
+    assert.equal(byWorker, 10_000, `minify: ${String(minify)}`);
     assert.equal(marks.length, 10_000);
     assert.ok(marks.every((m) => m === 1));
   }
