@@ -137,15 +137,20 @@ function scanContents(buf: Buffer, opts: ReadOptions, deferHashes: boolean): Sca
  *
  * A large journal has its lines hashed by a worker while this thread checks the links and parses
  * (line-hashes.ts); nothing is returned before every line accepted is known to hash to its
- * recorded hash. Should any not, the read starts over hashing in line, so a fault is named
- * exactly as a read without the worker names it.
+ * recorded hash (hashed by the worker, or here for the lines it had not reached). Should any not,
+ * the read starts over hashing in line, so a fault is named exactly as a read without the worker
+ * names it.
  */
 export async function readJournalFile(path: string, opts: ReadOptions = {}): Promise<JournalContents> {
   const start = opts.from?.offset ?? 0;
   let buf: Buffer;
   let shared: SharedRead | undefined;
   try {
-    if (opts.parallel ?? (await sizeOf(path)) - start >= PARALLEL_HASH_BYTES) {
+    // Shared memory is what the worker hashes from; a host without it reads in line.
+    const parallel =
+      typeof SharedArrayBuffer === 'function' &&
+      (opts.parallel ?? (await sizeOf(path)) - start >= PARALLEL_HASH_BYTES);
+    if (parallel) {
       shared = await readShared(path, start);
       buf = shared.bytes;
     } else buf = start === 0 ? await readFile(path) : (await readJournalTail(path, start)).bytes;
@@ -160,7 +165,13 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
       };
     throw e;
   }
-  let s = scanContents(buf, opts, shared !== undefined);
+  let s: Scanned;
+  try {
+    s = scanContents(buf, opts, shared !== undefined);
+  } catch (e) {
+    shared?.finish(0); // the worker stopped, not left hashing for a read that is not coming back
+    throw e;
+  }
   if (shared) {
     const { marks } = shared.finish(s.r.lines);
     if (!s.pending.every((line) => marks[line] === 1)) s = scanContents(buf, opts, false);
