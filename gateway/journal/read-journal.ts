@@ -1,4 +1,5 @@
 import { open, readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { type ChainFault, type ChainHead, EMPTY_HEAD } from './chain';
 import { canonicalJson } from './canonical-json';
 import type { JournalEvent } from './events';
@@ -146,10 +147,11 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
   let buf: Buffer;
   let shared: SharedRead | undefined;
   try {
-    // Shared memory is what the worker hashes from; a host without it reads in line.
+    // Shared memory is what the worker hashes from; a host without it reads in line, and so does
+    // a process allowed one CPU (a worker there only takes turns with the reader).
     const parallel =
       typeof SharedArrayBuffer === 'function' &&
-      (opts.parallel ?? (await sizeOf(path)) - start >= PARALLEL_HASH_BYTES);
+      (opts.parallel ?? (availableParallelism() > 1 && (await sizeOf(path)) - start >= PARALLEL_HASH_BYTES));
     if (parallel) {
       shared = await readShared(path, start);
       buf = shared.bytes;
