@@ -68,6 +68,21 @@ void test('a journal read with a worker hashing its lines is the journal read ha
   );
 });
 
+void test('resumed from a position, the parallel read is the in-line read (offsets stay absolute)', async () => {
+  const half = join(dir, 'half.jsonl');
+  await writeFile(half, lines.slice(0, 6000).join('\n') + '\n');
+  const first = await readJournalFile(half, { parse: false });
+  assert.ok(first.head);
+  const from = { offset: first.validBytes, head: first.head };
+  const edited6501 = await edited('resume.jsonl', 6501, '"decision":"allow"', '"decision":"allOw"');
+  for (const path of [file, edited6501]) {
+    const parallel = await readJournalFile(path, { from, parallel: true });
+    assert.deepEqual(parallel, await readJournalFile(path, { from, parallel: false }));
+    assert.equal(parallel.events[0]?.seq, 6001);
+    assert.equal(parallel.fault?.line, path === file ? undefined : 6501);
+  }
+});
+
 void test('a one-byte edit in the middle of a 10,000-line journal fails the parallel read at its line', async () => {
   // Line 5,002 is a response (a line a policy suggestion does not parse): only its hash betrays it.
   assert.match(lines[5001] ?? '', /"type":"call\.response"/);
