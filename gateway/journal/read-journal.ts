@@ -1,9 +1,11 @@
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { type ChainFault, type ChainHead, EMPTY_HEAD } from './chain';
 import { canonicalJson } from './canonical-json';
 import type { JournalEvent } from './events';
+import { PARALLEL_HASH_BYTES, readShared, type SharedRead } from './line-hashes';
 import { checkEnd, type EndFault, type RecordedHead } from './recorded-head';
-import { type LineEnvelope, scanLines } from './scan-lines';
+import { type LineEnvelope, scanLines, type ScanResult } from './scan-lines';
 
 export interface JournalContents {
   readonly events: JournalEvent[];
@@ -42,6 +44,11 @@ export interface ReadOptions {
    * newer than what is read): the journal must reach it, through the same event.
    */
   readonly recorded?: RecordedHead;
+  /**
+   * Hash lines on a worker thread while parsing (verification is the same either way). Default:
+   * for journals of PARALLEL_HASH_BYTES or more.
+   */
+  readonly parallel?: boolean;
 }
 
 const DATA_KEY = Buffer.from('{"data":');
@@ -80,17 +87,75 @@ function materialise(buf: Buffer, line: LineEnvelope): JournalEvent {
   return JSON.parse(buf.toString('utf8', line.start, line.end)) as JournalEvent;
 }
 
+interface Scanned {
+  readonly events: JournalEvent[];
+  readonly canonical?: string[];
+  readonly r: ScanResult;
+  readonly hashAtRecorded?: string;
+  /** Buffer line numbers (from 0) accepted unhashed: each must be marked hashed. */
+  readonly pending: number[];
+}
+
+function scanContents(buf: Buffer, opts: ReadOptions, deferHashes: boolean): Scanned {
+  const parse = opts.parse ?? true;
+  const events: JournalEvent[] = [];
+  const canonical: string[] | undefined = opts.keepCanonical ? [] : undefined;
+  const pending: number[] = [];
+  const from = opts.from?.head ?? EMPTY_HEAD;
+  const recordedSeq = opts.recorded?.seq;
+  let hashAtRecorded = recordedSeq === from.seq && from.seq > 0 ? from.hash : undefined;
+  let n = 0;
+  const r = scanLines(
+    buf,
+    from,
+    from.seq,
+    (line) => {
+      if (line.hashPending) pending.push(n);
+      n++;
+      if (line.seq === recordedSeq) hashAtRecorded = line.hash;
+      if (parse && (!opts.select || opts.select(line.type, () => buf.subarray(line.start, line.end))))
+        events.push(materialise(buf, line));
+      if (canonical) {
+        if (line.canonicalEnd !== undefined)
+          canonical.push(`${buf.toString('utf8', line.start, line.canonicalEnd)}}`);
+        else {
+          const { hash: _hash, ...rest } = (line.parsed ??
+            JSON.parse(buf.toString('utf8', line.start, line.end))) as JournalEvent;
+          canonical.push(canonicalJson(rest));
+        }
+      }
+    },
+    deferHashes,
+  );
+  return { events, canonical, r, hashAtRecorded, pending };
+}
+
 /**
  * Reads a journal file and verifies its chain. A partial last line (crash mid-write) is reported
  * as a torn tail, not an error: it was never acknowledged to any agent. With `from`, reading
  * resumes at a known position (indexes catching up on what was appended since); offsets and
  * line numbers stay absolute to the file.
+ *
+ * A large journal has its lines hashed by a worker while this thread checks the links and parses
+ * (line-hashes.ts); nothing is returned before every line accepted is known to hash to its
+ * recorded hash (hashed by the worker, or here for the lines it had not reached). Should any not,
+ * the read starts over hashing in line, so a fault is named exactly as a read without the worker
+ * names it.
  */
 export async function readJournalFile(path: string, opts: ReadOptions = {}): Promise<JournalContents> {
   const start = opts.from?.offset ?? 0;
   let buf: Buffer;
+  let shared: SharedRead | undefined;
   try {
-    buf = start === 0 ? await readFile(path) : (await readJournalTail(path, start)).bytes;
+    // Shared memory is what the worker hashes from; a host without it reads in line, and so does
+    // a process allowed one CPU (a worker there only takes turns with the reader).
+    const parallel =
+      typeof SharedArrayBuffer === 'function' &&
+      (opts.parallel ?? (availableParallelism() > 1 && (await sizeOf(path)) - start >= PARALLEL_HASH_BYTES));
+    if (parallel) {
+      shared = await readShared(path, start);
+      buf = shared.bytes;
+    } else buf = start === 0 ? await readFile(path) : (await readJournalTail(path, start)).bytes;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
       return {
@@ -102,37 +167,35 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
       };
     throw e;
   }
-  const parse = opts.parse ?? true;
-  const events: JournalEvent[] = [];
-  const canonical: string[] | undefined = opts.keepCanonical ? [] : undefined;
+  let s: Scanned;
+  try {
+    s = scanContents(buf, opts, shared !== undefined);
+  } catch (e) {
+    shared?.finish(0); // the worker stopped, not left hashing for a read that is not coming back
+    throw e;
+  }
+  if (shared) {
+    const { marks } = shared.finish(s.r.lines);
+    if (!s.pending.every((line) => marks[line] === 1)) s = scanContents(buf, opts, false);
+  }
+  const { r } = s;
   const from = opts.from?.head ?? EMPTY_HEAD;
-  const recordedSeq = opts.recorded?.seq;
-  let hashAtRecorded = recordedSeq === from.seq && from.seq > 0 ? from.hash : undefined;
-  const r = scanLines(buf, from, from.seq, (line) => {
-    if (line.seq === recordedSeq) hashAtRecorded = line.hash;
-    if (parse && (!opts.select || opts.select(line.type, () => buf.subarray(line.start, line.end))))
-      events.push(materialise(buf, line));
-    if (canonical) {
-      if (line.canonicalEnd !== undefined)
-        canonical.push(`${buf.toString('utf8', line.start, line.canonicalEnd)}}`);
-      else {
-        const { hash: _hash, ...rest } = (line.parsed ??
-          JSON.parse(buf.toString('utf8', line.start, line.end))) as JournalEvent;
-        canonical.push(canonicalJson(rest));
-      }
-    }
-  });
   const head = r.lines > 0 || from.seq > 0 ? r.head : undefined;
   return {
-    events,
+    events: s.events,
     head,
     totalBytes: start + buf.length,
     validBytes: start + r.validBytes,
     fault: r.fault,
     tornTail: r.tornTail,
-    canonical,
-    endFault: checkEnd(head, opts.recorded, hashAtRecorded),
+    canonical: s.canonical,
+    endFault: checkEnd(head, opts.recorded, s.hashAtRecorded),
   };
+}
+
+/** The file's size, or 0 when it is missing (the read that follows reports that). */
+async function sizeOf(path: string): Promise<number> {
+  return (await stat(path).catch(() => undefined))?.size ?? 0;
 }
 
 /**

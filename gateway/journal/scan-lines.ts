@@ -1,6 +1,9 @@
 import crypto, { createHash } from 'node:crypto';
 import { type ChainFault, type ChainHead, checkLink, isFault } from './chain';
+import { Interned, readEnvelope } from './envelope-bytes';
 import { FORMAT_VERSION } from './events';
+
+type Strings = Parameters<typeof readEnvelope>[4];
 
 /**
  * The tail every canonical event has: after `data` (always the first key), the envelope keys in
@@ -40,6 +43,11 @@ export interface LineEnvelope {
   readonly envelopeAt?: number;
   /** The parsed event when the slow path had to parse it anyway. */
   readonly parsed?: unknown;
+  /**
+   * With `deferHashes`: the line was accepted without hashing it, and its reader must hold it to
+   * `markHashedLines` before trusting it (fast path only).
+   */
+  readonly hashPending?: true;
 }
 
 export interface ScanResult {
@@ -68,53 +76,70 @@ function sha256Canonical(buf: Buffer, start: number, canonicalEnd: number): stri
 }
 
 /** The fast path: the journal's own layout, checked by hashing bytes; undefined when it does not apply. */
-function fastEnvelope(buf: Buffer, start: number, end: number): LineEnvelope | undefined {
+function fastEnvelope(
+  buf: Buffer,
+  start: number,
+  end: number,
+  defer: boolean,
+  expectPrev: string,
+  strings: Strings,
+): LineEnvelope | undefined {
   if (end - start < SUFFIX_BYTES + 40 || buf[end - 1] !== 0x7d || buf[end - 2] !== 0x22) return undefined;
   const canonicalEnd = end - SUFFIX_BYTES;
-  if (buf.compare(HASH_SUFFIX, 0, HASH_SUFFIX.length, canonicalEnd, canonicalEnd + HASH_SUFFIX.length) !== 0)
+  // Deferred, the suffix is checked where the line is hashed: a line is only marked hashed when its
+  // suffix is the journal's (markHashedLines), and an unmarked line sends the read back in line.
+  if (
+    !defer &&
+    buf.compare(HASH_SUFFIX, 0, HASH_SUFFIX.length, canonicalEnd, canonicalEnd + HASH_SUFFIX.length) !== 0
+  )
     return undefined;
   const hash = buf.toString('latin1', end - 66, end - 2);
   // The envelope starts at the last `,"prev":"` of the line (a quote inside a string is always
-  // escaped, and `data` comes first): the regex then runs on the envelope alone, not the window.
+  // escaped, and `data` comes first): ENVELOPE_TAIL must then match from there to the end.
   const at = buf.lastIndexOf(PREV_MARK, canonicalEnd - PREV_MARK.length);
   if (at < Math.max(start, canonicalEnd - TAIL_WINDOW)) return undefined;
-  const m = ENVELOPE_TAIL.exec(buf.toString('latin1', at, canonicalEnd));
-  if (!m || sha256Canonical(buf, start, canonicalEnd) !== hash) return undefined;
+  const m = readEnvelope(buf, at, canonicalEnd, expectPrev, strings);
+  if (!m || (!defer && sha256Canonical(buf, start, canonicalEnd) !== hash)) return undefined;
   return {
     start,
     end,
-    seq: Number(m[2]),
-    prev: m[1] ?? '',
+    seq: m.seq,
+    prev: m.prev,
     hash,
-    task: m[3] ?? '',
-    ts: m[4] ?? '',
-    type: m[5] ?? '',
-    v: Number(m[6]),
+    task: m.task,
+    ts: m.ts,
+    type: m.type,
+    v: m.v,
     canonicalEnd,
     envelopeAt: at,
+    hashPending: defer || undefined,
   };
 }
 
 /**
  * Verifies journal lines in a buffer against the chain from `head`: canonical lines (the layout
  * the journal writes) by hashing their bytes, anything else by parsing and re-serialising. Calls
- * `visit` for each verified line, in order; stops at the first fault.
+ * `visit` for each verified line, in order; stops at the first fault. With `deferHashes`, canonical
+ * lines are not hashed here but marked `hashPending` (the links are still checked in order): for
+ * a reader that has them hashed on another thread (line-hashes.ts).
  */
 export function scanLines(
   buf: Buffer,
   head: ChainHead,
   lineBase: number,
   visit: (line: LineEnvelope) => void,
+  deferHashes = false,
 ): ScanResult {
   let offset = 0;
   let validBytes = 0;
   let lines = 0;
   let fault: ChainFault | undefined;
+  const strings: Strings = { task: new Interned(2), ts: new Interned(2), type: new Interned(16) };
   while (offset < buf.length) {
     const nl = buf.indexOf(0x0a, offset);
     if (nl < 0) break;
     const lineNo = lineBase + lines + 1;
-    let env = fastEnvelope(buf, offset, nl);
+    let env = fastEnvelope(buf, offset, nl, deferHashes, head.hash, strings);
     if (env && (env.seq !== head.seq + 1 || env.prev !== head.hash || env.v < 1 || env.v > FORMAT_VERSION)) {
       env = undefined; // let the slow path name the fault precisely
     }
