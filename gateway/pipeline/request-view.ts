@@ -41,19 +41,22 @@ function headerValues(rawHeaders: readonly string[]): Map<string, string[]> {
   return values;
 }
 
+/** One header's value as AWS reads it: distinct values joined with ",". */
+function setHeader(out: Record<string, string>, name: string, list: readonly string[]): void {
+  const value = list.length === 1 ? list[0]! : list.join(',');
+  // Plain assignment keeps the object fast; only `__proto__` would hit Object.prototype's setter.
+  if (name === '__proto__')
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
+}
+
 /**
  * Lower-cased headers from the raw header list; a header repeated with different values has them
  * joined with ",", one repeated with the same value is that value (AWS reads it either way).
  */
 export function headerMap(rawHeaders: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, list] of headerValues(rawHeaders))
-    Object.defineProperty(out, name, {
-      value: list.join(','),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+  for (const [name, list] of headerValues(rawHeaders)) setHeader(out, name, list);
   return out;
 }
 
@@ -62,6 +65,20 @@ export function repeatedHeaderNames(rawHeaders: readonly string[]): string[] {
   const out: string[] = [];
   for (const [name, list] of headerValues(rawHeaders)) if (list.length > 1) out.push(name);
   return out;
+}
+
+/** headerMap and repeatedHeaderNames from one pass over the raw list (the call path needs both). */
+function headersAndRepeats(rawHeaders: readonly string[]): {
+  headers: Record<string, string>;
+  repeated: string[];
+} {
+  const headers: Record<string, string> = {};
+  const repeated: string[] = [];
+  for (const [name, list] of headerValues(rawHeaders)) {
+    setHeader(headers, name, list);
+    if (list.length > 1) repeated.push(name);
+  }
+  return { headers, repeated };
 }
 
 export type IdentifyBody =
@@ -118,8 +135,7 @@ export interface ReceivedRequest {
 
 export function requestViewOf(r: ReceivedRequest): RequestView {
   const { path, rawQuery } = splitUrl(r.rawUrl);
-  const headers = headerMap(r.rawHeaders);
-  const repeated = repeatedHeaderNames(r.rawHeaders);
+  const { headers, repeated } = headersAndRepeats(r.rawHeaders);
   const decoded = bodyForIdentify(
     r.body,
     Object.hasOwn(headers, 'content-encoding') ? headers['content-encoding'] : undefined,
