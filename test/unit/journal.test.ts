@@ -73,6 +73,54 @@ void describe('journal', () => {
     }
   });
 
+  void test('canonical JSON orders keys as Array.prototype.sort does, for few keys and many', () => {
+    // The plain form of the algorithm, as first written: what every recorded hash was computed over.
+    const reference = (v: unknown): string => {
+      if (v === null || typeof v !== 'object')
+        return typeof v === 'number' && !Number.isFinite(v) ? 'null' : (JSON.stringify(v) ?? 'null');
+      if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : reference(x))).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      const members = Object.keys(o)
+        .sort()
+        .filter((k) => o[k] !== undefined)
+        .map((k) => `${JSON.stringify(k)}:${reference(o[k])}`);
+      return `{${members.join(',')}}`;
+    };
+    // Keys whose code-unit order differs from code-point and numeric order, and integer-like keys
+    // (which objects enumerate first); numbers JSON writes in exponent form, -0 and non-finite.
+    const keys = ['b', 'a', 'B', '_', '0', '10', '9', '01', 'é', '\ud83d\ude00', '\uffff', 'aa', 'a.b', ''];
+    const values: unknown[] = [
+      1,
+      -0,
+      1e21,
+      5e-7,
+      0.1 + 0.2,
+      NaN,
+      -Infinity,
+      true,
+      false,
+      null,
+      'x',
+      undefined,
+    ];
+    let seed = 11;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const build = (depth: number): unknown => {
+      const o: Record<string, unknown> = {};
+      // 0 to 40 keys: both sides of the insertion-sort cut-off.
+      const n = rand(41);
+      for (let i = 0; i < n; i++) {
+        const k = `${keys[rand(keys.length)]}${rand(3) === 0 ? String(rand(30)) : ''}`;
+        o[k] = depth > 0 && rand(4) === 0 ? build(depth - 1) : values[rand(values.length)];
+      }
+      return rand(5) === 0 ? [o, undefined, values[rand(values.length)]] : o;
+    };
+    for (let i = 0; i < 500; i++) {
+      const v = build(2);
+      assert.equal(canonicalJson(v), reference(v));
+    }
+  });
+
   void test('concurrent appends form one verified chain in call order', async () => {
     const j = await Journal.create(join(dir, 'a'));
     await Promise.all(Array.from({ length: 200 }, (_, i) => j.record('t1', [err(i)])));
