@@ -34,10 +34,11 @@ export function sealEvent(
   };
   const canonical = canonicalJson(unsealed);
   const hash = sha256Hex(canonical);
-  return {
-    event: { ...unsealed, hash },
-    line: `${canonical.slice(0, -1)},"hash":"${hash}"}`,
-  };
+  // The hash is added to the object just serialised rather than to a copy of it: one object per
+  // event instead of two (the event is the same: same keys, same order, same values).
+  const event = unsealed as typeof unsealed & { hash: string };
+  event.hash = hash;
+  return { event, line: `${canonical.slice(0, -1)},"hash":"${hash}"}` };
 }
 
 export type ChainFault =
