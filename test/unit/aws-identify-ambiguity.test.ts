@@ -125,6 +125,8 @@ void test('repeated headers AWS reads are ambiguous; others are not', () => {
   assert.equal(same.headers['x-amz-target'], 'DynamoDB_20120810.DeleteItem');
   assert.equal(same.headers.constructor, 'x');
   assert.equal(Object.getPrototypeOf(same.headers), Object.prototype);
+  // A header named __proto__ is kept as an ordinary header, not lost to the prototype setter.
+  assert.equal(Object.getOwnPropertyDescriptor(same.headers, '__proto__')?.value, 'y');
   assert.equal(identify(same).operation, 'DeleteItem');
   assert.equal(ambiguityOf(same, identify(same)), undefined);
 });
