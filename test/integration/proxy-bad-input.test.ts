@@ -5,14 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { run } from '../support/aws-clients';
 import { readJournalEvents } from '../support/journal';
-import {
-  boto3Proxy,
-  closed,
-  proxyShellEnv,
-  type ProxyStack,
-  rawConnect,
-  startProxyStack,
-} from './proxy-support';
+import { rawConnect } from '../support/loopback';
+import { boto3Proxy, closed, proxyShellEnv, type ProxyStack, startProxyStack } from './proxy-support';
 
 /** TLS through a CONNECT tunnel to the gateway, trusting its CA. */
 async function tlsThrough(s: ProxyStack, host: string): Promise<TLSSocket> {

@@ -12,7 +12,8 @@ import { run } from '../support/aws-clients';
 import { AIRLOCK_BIN, startGatewayProcess } from '../support/gateway-process';
 import { readJournalEvents } from '../support/journal';
 import { sendSigned } from '../support/signed-request';
-import { boto3Proxy, proxyShellEnv, type ProxyStack, rawConnect, startProxyStack } from './proxy-support';
+import { rawConnect } from '../support/loopback';
+import { boto3Proxy, proxyShellEnv, type ProxyStack, startProxyStack } from './proxy-support';
 
 const STS_BODY = 'Action=GetCallerIdentity&Version=2011-06-15';
 

@@ -1,6 +1,6 @@
 // Helpers for the proxy-mode suites (test/integration/proxy-*.test.ts).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeAws, type FakeAws } from '../fakes';
@@ -84,28 +84,6 @@ export async function boto3Proxy(snippet: string, taskEnv: Record<string, string
   const r = await run('python3', ['-c', program], proxyShellEnv(taskEnv));
   if (r.code !== 0) throw new Error(`boto3 failed (${r.code}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null') as unknown;
-}
-
-/** Sends `CONNECT authority` to the gateway and resolves with the status line and the socket. */
-export function rawConnect(
-  port: number,
-  authority: string,
-): Promise<{ status: number; head: string; socket: Socket }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let buf = '';
-    const onData = (d: Buffer): void => {
-      buf += d.toString('latin1');
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      socket.off('data', onData);
-      socket.pause();
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(buf)?.[1] ?? 0), head: buf, socket });
-    };
-    socket.on('data', onData);
-    socket.once('error', reject);
-    socket.once('connect', () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
-  });
 }
 
 /** Resolves once the socket is closed by the other side (or errors). */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { StandInServer } from '../../extension/gateway/standin-server';
 import { run } from '../support/aws-clients';
 import { isolatedEnv } from '../support/gateway-process';
+import { freePort } from '../support/loopback';
 
 // The real AWS CLI v1 against the stand-in that holds the gateway's port while it is down. The
 // CLI's own retry settings are left at their defaults (legacy mode): that is what an agent's
@@ -12,10 +12,7 @@ let standIn: StandInServer;
 let port: number;
 
 before(async () => {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
+  port = await freePort();
   standIn = new StandInServer();
   await standIn.open(port);
 });

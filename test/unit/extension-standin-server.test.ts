@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { after, before, test } from 'node:test';
 import { STANDIN_CODE, StandInServer } from '../../extension/gateway/standin-server';
+import { freePort } from '../support/loopback';
 
 let standIn: StandInServer;
 let port: number;
-
-/** A free port: listen on 0, note it, let it go. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
 
 before(async () => {
   port = await freePort();

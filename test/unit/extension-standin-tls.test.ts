@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { connect as netConnect, createServer, type AddressInfo, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -10,38 +10,7 @@ import { StandInServer } from '../../extension/gateway/standin-server';
 import { CA_KEY_FILE, loadOrCreateCa } from '../../gateway/proxy/local-ca';
 import { issueStandInLeaf, writeStandInLeaf } from '../../gateway/proxy/standin-leaf';
 import { STANDIN_TLS_FILE } from '../../gateway/proxy/standin-tls-file';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
-
-/** Sends CONNECT and resolves with the status and the socket, paused right after the header. */
-function connectThrough(
-  port: number,
-  authority: string,
-): Promise<{ status: number; head: string; socket: Socket }> {
-  return new Promise((resolve, reject) => {
-    const socket = netConnect(port, '127.0.0.1');
-    let buf = '';
-    const onData = (d: Buffer): void => {
-      buf += d.toString('latin1');
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      socket.off('data', onData);
-      socket.pause();
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(buf)?.[1] ?? 0), head: buf, socket });
-    };
-    socket.on('data', onData);
-    socket.once('error', reject);
-    socket.once('close', () => reject(new Error(`closed without an answer: ${buf}`)));
-    socket.setTimeout(3_000, () => reject(new Error('the CONNECT was not answered within 3 s')));
-    socket.once('connect', () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
-  });
-}
+import { freePort, rawConnect } from '../support/loopback';
 
 /** TLS inside the tunnel, trusting only the local CA, and one HTTP/1.1 request; the raw answer. */
 function callInside(socket: Socket, host: string, ca: string, request: string): Promise<string> {
@@ -90,7 +59,7 @@ void describe('stand-in in proxy mode: the AWS error inside TLS', () => {
   void test('a CONNECT to an AWS host gets 200, then a query call inside TLS gets the XML error', async () => {
     const host = 'sts.us-east-1.amazonaws.com';
     const tunnels = standIn.tunnels;
-    const c = await connectThrough(port, `${host}:443`);
+    const c = await rawConnect(port, `${host}:443`);
     assert.equal(c.status, 200, c.head);
     const answer = await callInside(c.socket, host, caPem, STS_CALL(host));
     assert.match(answer, /^HTTP\/1\.1 400 /);
@@ -101,7 +70,7 @@ void describe('stand-in in proxy mode: the AWS error inside TLS', () => {
 
   void test('a JSON call to a regional S3-style or DynamoDB host gets the JSON error', async () => {
     for (const host of ['dynamodb.eu-west-2.amazonaws.com', 'my-bucket.s3.ap-southeast-2.amazonaws.com']) {
-      const c = await connectThrough(port, `${host}:443`);
+      const c = await rawConnect(port, `${host}:443`);
       assert.equal(c.status, 200, host);
       const answer = await callInside(c.socket, host, caPem, DDB_CALL(host));
       assert.match(answer, /^HTTP\/1\.1 400 /);
@@ -117,7 +86,7 @@ void describe('stand-in in proxy mode: the AWS error inside TLS', () => {
       '127.0.0.1:443',
       'sts.amazonaws.com:99999',
     ]) {
-      const c = await connectThrough(port, authority);
+      const c = await rawConnect(port, authority);
       c.socket.destroy();
       assert.equal(c.status, 503, authority);
       assert.match(c.head, /AirlockGatewayDown/);
@@ -140,7 +109,7 @@ void describe('stand-in in proxy mode: no usable certificate, the tunnel is refu
     const port = await freePort();
     await standIn.open(port, { dataDir: dir });
     try {
-      const c = await connectThrough(port, 'sts.us-east-1.amazonaws.com:443');
+      const c = await rawConnect(port, 'sts.us-east-1.amazonaws.com:443');
       c.socket.destroy();
       return c.status;
     } finally {

