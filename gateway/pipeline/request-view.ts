@@ -51,23 +51,10 @@ function setHeader(out: Record<string, string>, name: string, list: readonly str
 }
 
 /**
- * Lower-cased headers from the raw header list; a header repeated with different values has them
- * joined with ",", one repeated with the same value is that value (AWS reads it either way).
+ * Lower-cased headers from the raw header list (a header repeated with different values has them
+ * joined with ",", one repeated with the same value is that value: AWS reads it either way), and
+ * the names of those repeated with different values; one pass, as the call path needs both.
  */
-export function headerMap(rawHeaders: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, list] of headerValues(rawHeaders)) setHeader(out, name, list);
-  return out;
-}
-
-/** Lower-cased names of headers that arrived more than once with different values. */
-export function repeatedHeaderNames(rawHeaders: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const [name, list] of headerValues(rawHeaders)) if (list.length > 1) out.push(name);
-  return out;
-}
-
-/** headerMap and repeatedHeaderNames from one pass over the raw list (the call path needs both). */
 function headersAndRepeats(rawHeaders: readonly string[]): {
   headers: Record<string, string>;
   repeated: string[];
@@ -79,6 +66,15 @@ function headersAndRepeats(rawHeaders: readonly string[]): {
     if (list.length > 1) repeated.push(name);
   }
   return { headers, repeated };
+}
+
+export function headerMap(rawHeaders: readonly string[]): Record<string, string> {
+  return headersAndRepeats(rawHeaders).headers;
+}
+
+/** Lower-cased names of headers that arrived more than once with different values. */
+export function repeatedHeaderNames(rawHeaders: readonly string[]): string[] {
+  return headersAndRepeats(rawHeaders).repeated;
 }
 
 export type IdentifyBody =
