@@ -1,6 +1,7 @@
 import crypto, { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import { readRange } from './read-range';
 
 /**
  * Hashing a journal's lines on a second thread while the first reads them. A canonical line's
@@ -154,12 +155,7 @@ export async function readShared(
       worker = undefined; // no thread to be had: hashed here instead
     }
     const buf = Buffer.from(shared);
-    let got = 0;
-    while (got < len) {
-      const { bytesRead } = await fh.read(buf, got, len - got, offset + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
+    const got = await readRange(fh, buf, offset);
     bytes = buf.subarray(0, got);
     worker?.postMessage(got);
   } catch (e) {

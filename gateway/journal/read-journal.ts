@@ -4,6 +4,7 @@ import { type ChainFault, type ChainHead, EMPTY_HEAD } from './chain';
 import { canonicalJson } from './canonical-json';
 import type { JournalEvent } from './events';
 import { PARALLEL_HASH_BYTES, readShared, type SharedRead } from './line-hashes';
+import { readRange } from './read-range';
 import { checkEnd, type EndFault, type RecordedHead } from './recorded-head';
 import { type LineEnvelope, scanLines, type ScanResult } from './scan-lines';
 
@@ -211,13 +212,7 @@ export async function readJournalTail(
     const size = (await fh.stat()).size;
     const len = Math.max(0, size - offset);
     const buf = Buffer.alloc(len);
-    let got = 0;
-    while (got < len) {
-      const { bytesRead } = await fh.read(buf, got, len - got, offset + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    return { bytes: buf.subarray(0, got), size };
+    return { bytes: buf.subarray(0, await readRange(fh, buf, offset)), size };
   } finally {
     await fh.close();
   }
