@@ -16,7 +16,8 @@ export interface PreparedRequest {
   readonly body: Buffer;
 }
 
-function once(agent: http.Agent, r: PreparedRequest): Promise<number> {
+/** One request on `agent`; its latency in ms. */
+export function once(agent: http.Agent, r: PreparedRequest): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const req = http.request(

@@ -79,7 +79,8 @@ function stageOf(node: ProfileNode, parent: ReadonlyMap<number, ProfileNode>): S
       write = false;
     }
     if (RESIGN.has(name)) return 're-sign';
-    const stage = MARKERS[name];
+    // Own keys only: a function named `toString` must not find Object.prototype's.
+    const stage = Object.hasOwn(MARKERS, name) ? MARKERS[name] : undefined;
     if (stage && n.callFrame.url.endsWith('gateway.js')) return stage;
   }
   return write ? 'socket-write' : 'node-http';
