@@ -93,7 +93,15 @@ for (const [kind, backgrounds] of Object.entries(BACKGROUNDS)) {
 }
 
 void test('components colour decision text with the palette, not VS Code icon colours', () => {
-  const components = ['CallRow', 'OutcomeBadge', 'BundleBanner', 'DetailPane', 'PendingStrip', 'TaskList'];
+  const components = [
+    'CallRow',
+    'OutcomeBadge',
+    'BundleBanner',
+    'DetailPane',
+    'ApprovalDetail',
+    'PendingStrip',
+    'TaskList',
+  ];
   for (const name of components) {
     const source = readFileSync(new URL(`../src/components/${name}.svelte`, import.meta.url), 'utf8');
     for (const m of source.matchAll(
