@@ -92,7 +92,15 @@ function decodeMembers(where: string, raw: unknown): InputMember[] {
   });
 }
 
-/** Builds the catalogue from the generated JSON text. Services are decoded on first use. */
+/**
+ * Keeps each entry's JSON text and decodes it on first use. Parsed whole and kept, the table held
+ * about 5 MB of heap for the few services one gateway is asked about.
+ */
+function textsOf(raw: Record<string, unknown>): Map<string, string> {
+  return new Map(Object.entries(raw).map(([k, v]) => [k, JSON.stringify(v)]));
+}
+
+/** Builds the catalogue from the generated JSON text. Entries are decoded on first use. */
 export function parseResourceCatalogue(text: string): ResourceCatalogue {
   let raw: unknown;
   try {
@@ -102,22 +110,27 @@ export function parseResourceCatalogue(text: string): ResourceCatalogue {
   }
   if (!isRecord(raw) || raw.format !== 1 || !isRecord(raw.prefixes) || !isRecord(raw.services))
     invalid('unknown format');
-  const rawPrefixes = raw.prefixes;
-  const rawServices = raw.services;
+  const prefixTexts = textsOf(raw.prefixes);
+  const serviceTexts = textsOf(raw.services);
   const prefixes = new Map<string, PrefixData | undefined>();
   const services = new Map<string, ReadonlyMap<string, readonly InputMember[]>>();
   const prefix = (p: string): PrefixData | undefined => {
-    if (!prefixes.has(p))
-      prefixes.set(p, Object.hasOwn(rawPrefixes, p) ? decodePrefix(p, rawPrefixes[p]) : undefined);
+    if (!prefixes.has(p)) {
+      const t = prefixTexts.get(p);
+      prefixes.set(p, t === undefined ? undefined : decodePrefix(p, JSON.parse(t)));
+      prefixTexts.delete(p);
+    }
     return prefixes.get(p);
   };
   const service = (id: string): ReadonlyMap<string, readonly InputMember[]> => {
     let s = services.get(id);
     if (s === undefined) {
-      const entry = Object.hasOwn(rawServices, id) ? rawServices[id] : { ops: {} };
+      const t = serviceTexts.get(id);
+      const entry: unknown = t === undefined ? { ops: {} } : JSON.parse(t);
       if (!isRecord(entry) || !isRecord(entry.ops)) invalid(`service ${id}`);
       s = new Map(Object.entries(entry.ops).map(([op, m]) => [op, decodeMembers(`${id}.${op}`, m)]));
       services.set(id, s);
+      serviceTexts.delete(id);
     }
     return s;
   };

@@ -42,14 +42,9 @@ let headerRules: HeaderRules | undefined;
 /** Every header any operation of the model reads, and every header-map prefix (`x-amz-meta-`). */
 function rules(): HeaderRules {
   if (headerRules) return headerRules;
-  const names = new Set(FIXED_HEADERS);
-  const prefixes = new Set(['x-amz-', 'x-amzn-']);
-  for (const svc of awsModel().services)
-    for (const op of svc.restOperations)
-      for (const m of op.members) {
-        if (m.location === 'header') names.add(m.locationName.toLowerCase());
-        else if (m.location === 'headers') prefixes.add(m.locationName.toLowerCase());
-      }
+  const { restHeaders } = awsModel();
+  const names = new Set([...FIXED_HEADERS, ...restHeaders.names]);
+  const prefixes = new Set(['x-amz-', 'x-amzn-', ...restHeaders.prefixes]);
   headerRules = { names, prefixes: [...prefixes] };
   return headerRules;
 }

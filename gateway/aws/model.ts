@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isOutOfDescriptors } from '../errors/out-of-descriptors';
 import { decodeEndpointRules, type EndpointRuleSets } from './endpoint-rules';
+import { AwsModelError, decodeService, invalid, isRecord, str } from './model-decode';
 import type { AwsProtocol } from './types';
+
+export { AwsModelError, type AwsModelErrorCode } from './model-decode';
 
 export type MemberLocation = 'uri' | 'querystring' | 'querystring-map' | 'header' | 'headers';
 
@@ -71,126 +74,8 @@ export interface AwsModel {
   readonly bySigningName: ReadonlyMap<string, readonly ServiceModel[]>;
   readonly byEndpointPrefix: ReadonlyMap<string, readonly ServiceModel[]>;
   readonly byTargetPrefix: ReadonlyMap<string, readonly ServiceModel[]>;
-}
-
-export type AwsModelErrorCode = 'AWS_MODEL_MISSING' | 'AWS_MODEL_INVALID';
-
-export class AwsModelError extends Error {
-  constructor(
-    readonly code: AwsModelErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AwsModelError';
-  }
-}
-
-const LOCATIONS: Readonly<Record<string, MemberLocation>> = {
-  u: 'uri',
-  q: 'querystring',
-  Q: 'querystring-map',
-  h: 'header',
-  H: 'headers',
-};
-const PROTOCOLS: ReadonlySet<string> = new Set(['json', 'query', 'ec2', 'rest-json', 'rest-xml']);
-
-function invalid(what: string): never {
-  throw new AwsModelError(
-    'AWS_MODEL_INVALID',
-    `AWS model file is invalid (${what}); rerun node scripts/gen-aws-model.mjs`,
-  );
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function str(v: unknown, what: string): string {
-  return typeof v === 'string' ? v : invalid(what);
-}
-
-function optStr(v: unknown, what: string): string | undefined {
-  return v === undefined ? undefined : str(v, what);
-}
-
-function decodeMember(raw: unknown, where: string): RestMember {
-  if (!Array.isArray(raw) || raw.length !== 4) invalid(`member of ${where}`);
-  const [name, loc, locationName, flags] = raw as unknown[];
-  const location = LOCATIONS[str(loc, `location in ${where}`)] ?? invalid(`location in ${where}`);
-  if (typeof flags !== 'number') invalid(`flags in ${where}`);
-  const ln = str(locationName, `locationName in ${where}`);
-  return {
-    name: str(name, `member name in ${where}`),
-    location,
-    // Header names arrive lower-cased in RequestView; query keys and labels keep their case.
-    locationName: location === 'header' || location === 'headers' ? ln.toLowerCase() : ln,
-    required: (flags & 1) !== 0,
-    list: (flags & 2) !== 0,
-  };
-}
-
-function decodeRestOperation(raw: unknown, svc: string): RestOperation {
-  if (!Array.isArray(raw) || raw.length < 4) invalid(`operation of ${svc}`);
-  const row = raw as unknown[];
-  const name = str(row[0], `operation name in ${svc}`);
-  const where = `${svc}.${name}`;
-  const membersRaw = row[3];
-  if (!Array.isArray(membersRaw)) invalid(`members of ${where}`);
-  let payload: RestOperation['payload'];
-  const p = row[4];
-  if (Array.isArray(p)) payload = { member: str(p[0], `payload of ${where}`), structure: p[1] === 's' };
-  return {
-    name,
-    method: str(row[1], `method of ${where}`).toUpperCase(),
-    requestUri: str(row[2], `requestUri of ${where}`),
-    members: membersRaw.map((m) => decodeMember(m, where)),
-    ...(payload ? { payload } : {}),
-    ...(typeof row[5] === 'string' ? { hostPrefix: row[5] } : {}),
-    deprecated: row[6] === 1,
-  };
-}
-
-function decodeService(raw: unknown): ServiceModel {
-  if (!isRecord(raw)) invalid('service entry');
-  const id = str(raw.id, 'service id');
-  const protocol = str(raw.protocol, `protocol of ${id}`);
-  if (!PROTOCOLS.has(protocol)) invalid(`protocol of ${id}`);
-  const ops = raw.ops;
-  if (!Array.isArray(ops)) invalid(`operations of ${id}`);
-  const rest = protocol === 'rest-json' || protocol === 'rest-xml';
-  const restOperations = rest ? ops.map((o) => decodeRestOperation(o, id)) : [];
-  const hostPrefixes = new Map<string, string>();
-  const plainNames = rest
-    ? []
-    : ops.map((o) => {
-        if (!Array.isArray(o)) return str(o, `operation of ${id}`);
-        const [n, hp] = o as unknown[];
-        hostPrefixes.set(str(n, `operation of ${id}`), str(hp, `host prefix in ${id}`));
-        return n as string;
-      });
-  const operationNames = new Set(rest ? restOperations.map((o) => o.name) : plainNames);
-  const targetPrefix = optStr(raw.targetPrefix, `targetPrefix of ${id}`);
-  const jsonVersion = optStr(raw.jsonVersion, `jsonVersion of ${id}`);
-  const globalEndpoint = optStr(raw.globalEndpoint, `globalEndpoint of ${id}`);
-  const globalRegion = optStr(raw.globalRegion, `globalRegion of ${id}`);
-  return {
-    id,
-    fullName: str(raw.name, `name of ${id}`),
-    protocol: protocol as AwsProtocol,
-    signingName: str(raw.signingName, `signingName of ${id}`),
-    endpointPrefix: str(raw.endpointPrefix, `endpointPrefix of ${id}`),
-    apiVersion: str(raw.apiVersion, `apiVersion of ${id}`),
-    iamPrefix: str(raw.iamPrefix, `iamPrefix of ${id}`),
-    ...(targetPrefix !== undefined ? { targetPrefix } : {}),
-    ...(jsonVersion !== undefined ? { jsonVersion } : {}),
-    queryCompatible: raw.queryCompatible === true,
-    bearer: raw.bearer === true,
-    ...(globalEndpoint !== undefined ? { globalEndpoint } : {}),
-    ...(globalRegion !== undefined ? { globalRegion } : {}),
-    operationNames,
-    hostPrefixes,
-    restOperations,
-  };
+  /** Every header (lower-cased) some REST operation reads, and every header-map prefix (`x-amz-meta-`). */
+  readonly restHeaders: { readonly names: ReadonlySet<string>; readonly prefixes: ReadonlySet<string> };
 }
 
 function group(
@@ -227,7 +112,8 @@ export function parseAwsModel(text: string): AwsModel {
     invalid('not JSON');
   }
   if (!isRecord(raw) || raw.format !== 1 || !Array.isArray(raw.services)) invalid('unknown format');
-  const services = raw.services.map(decodeService);
+  const decoded = raw.services.map(decodeService);
+  const services = decoded.map((d) => d.service);
   const bySigningName = group(services, (s) => s.signingName);
   for (const [k, v] of bySigningName) primaryFirst(k, v);
   const byEndpointPrefix = group(services, (s) => s.endpointPrefix);
@@ -240,6 +126,10 @@ export function parseAwsModel(text: string): AwsModel {
     bySigningName,
     byEndpointPrefix,
     byTargetPrefix: group(services, (s) => s.targetPrefix),
+    restHeaders: {
+      names: new Set(decoded.flatMap((d) => d.headers.names)),
+      prefixes: new Set(decoded.flatMap((d) => d.headers.prefixes)),
+    },
   };
 }
 

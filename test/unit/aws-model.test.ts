@@ -131,3 +131,50 @@ void test('protocolOfSigningName gives the main service protocol, undefined when
   assert.equal(protocolOfSigningName('rds'), 'query');
   assert.equal(protocolOfSigningName('no-such'), undefined);
 });
+
+void test('a bad operation fails the load even though operations are decoded again only on use', () => {
+  const svc = (ops: unknown): string =>
+    JSON.stringify({
+      format: 1,
+      sdkVersion: 'x',
+      endpointRules: JSON.parse(readFileSync(join(root, 'gateway/aws/model.generated.json'), 'utf8'))
+        .endpointRules as unknown,
+      services: [
+        {
+          id: 'demo',
+          name: 'Demo',
+          protocol: 'rest-json',
+          signingName: 'demo',
+          endpointPrefix: 'demo',
+          apiVersion: '2020-01-01',
+          iamPrefix: 'demo',
+          ops,
+        },
+      ],
+    });
+  const good = parseAwsModel(svc([['GetThing', 'get', '/things/{Id}', [['Id', 'u', 'Id', 1]]]]));
+  const demo = good.byId.get('demo')!;
+  assert.deepEqual([...demo.operationNames], ['GetThing']);
+  assert.equal(demo.restOperations[0]?.method, 'GET');
+  // Decoded once and kept: route tables and lookups key on these objects.
+  assert.equal(demo.restOperations, demo.restOperations);
+  assert.throws(
+    () => parseAwsModel(svc([['GetThing', 'GET', '/things/{Id}', [['Id', 'z', 'Id', 1]]]])),
+    (e: unknown) => e instanceof AwsModelError && /location in demo\.GetThing/.test(e.message),
+  );
+});
+
+void test('the headers REST operations read are known without decoding the services again', () => {
+  const model = awsModel();
+  const names = new Set<string>();
+  const prefixes = new Set<string>();
+  for (const svc of model.services)
+    for (const op of svc.restOperations)
+      for (const m of op.members)
+        if (m.location === 'header') names.add(m.locationName);
+        else if (m.location === 'headers') prefixes.add(m.locationName);
+  assert.deepEqual([...model.restHeaders.names].sort(), [...names].sort());
+  assert.deepEqual([...model.restHeaders.prefixes].sort(), [...prefixes].sort());
+  assert.ok(model.restHeaders.names.has('x-amz-copy-source'));
+  assert.ok(model.restHeaders.prefixes.has('x-amz-meta-'));
+});
