@@ -5,6 +5,7 @@
 // Output is deterministic: same node_modules in, same bytes out.
 import { Buffer } from 'node:buffer';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { stringifyEntryLines } from './entry-lines.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -214,13 +215,25 @@ function main() {
     }
     services.push(svc);
   }
+  // Which headers some REST operation reads: known at load without decoding any operations.
+  const headerNames = new Set();
+  const headerPrefixes = new Set();
+  for (const svc of services)
+    if (svc.protocol === 'rest-json' || svc.protocol === 'rest-xml')
+      for (const op of svc.ops)
+        for (const [, loc, locationName] of op[3])
+          if (loc === 'h') headerNames.add(locationName.toLowerCase());
+          else if (loc === 'H') headerPrefixes.add(locationName.toLowerCase());
   const out = {
-    format: 1,
+    format: 2,
     sdkVersion: readJson(join(root, 'node_modules', 'aws-sdk', 'package.json')).version,
-    services,
+    restHeaders: { names: [...headerNames].sort(), prefixes: [...headerPrefixes].sort() },
+    // The operations live in their own collection so a service's meta decodes without them.
+    services: services.map(({ ops: _ops, ...meta }) => meta),
+    operations: Object.fromEntries(services.map((s) => [s.id, s.ops])),
     endpointRules: endpointRules(),
   };
-  const text = JSON.stringify(out);
+  const text = stringifyEntryLines(out, ['services', 'operations']);
   writeFileSync(outFile, text);
   const iamNote = iam
     ? `${services.length - noIam.length} with IAM prefix, ${noIam.length} without (${noIam.join(', ')})`

@@ -7,6 +7,7 @@
 // reads into params (strings and lists of strings), keyed as identify keys them. Deterministic.
 import { Buffer } from 'node:buffer';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { stringifyEntryLines } from './entry-lines.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -151,7 +152,7 @@ function main() {
     prefixes,
     services,
   };
-  const text = JSON.stringify(out);
+  const text = stringifyEntryLines(out, ['prefixes', 'services']);
   writeFileSync(outFile, text);
   process.stdout.write(
     `gen-iam-resources: ${Object.keys(services).length} services, ${operations} operations (${withTypes} actions with resource types), ${Buffer.byteLength(text)} bytes\n`,

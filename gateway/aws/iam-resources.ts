@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arnTemplate, type ArnTemplate } from './arn-template';
 import { isOutOfDescriptors } from '../errors/out-of-descriptors';
+import { EntryLinesError, parseEntryLines, type EntryLines } from './entry-lines';
 import { AwsModelError } from './model';
 
 export interface ResourceType {
@@ -92,33 +93,36 @@ function decodeMembers(where: string, raw: unknown): InputMember[] {
   });
 }
 
-/**
- * Keeps each entry's JSON text and decodes it on first use. Parsed whole and kept, the table held
- * about 5 MB of heap for the few services one gateway is asked about.
- */
-function textsOf(raw: Record<string, unknown>): Map<string, string> {
-  return new Map(Object.entries(raw).map(([k, v]) => [k, JSON.stringify(v)]));
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return invalid(what);
+  }
 }
 
-/** Builds the catalogue from the generated JSON text. Entries are decoded on first use. */
+/**
+ * Builds the catalogue from the generated file's text, laid out by line
+ * (scripts/gen-iam-resources.mjs). Each prefix and service stays JSON text until first used:
+ * parsed whole, the table held about 5 MB of heap for the few services one gateway is asked about.
+ */
 export function parseResourceCatalogue(text: string): ResourceCatalogue {
-  let raw: unknown;
+  let file: EntryLines;
   try {
-    raw = JSON.parse(text);
-  } catch {
-    invalid('not JSON');
+    file = parseEntryLines(text);
+  } catch (e) {
+    if (e instanceof EntryLinesError) invalid(e.message);
+    throw e;
   }
-  if (!isRecord(raw) || raw.format !== 1 || !isRecord(raw.prefixes) || !isRecord(raw.services))
-    invalid('unknown format');
-  const prefixTexts = textsOf(raw.prefixes);
-  const serviceTexts = textsOf(raw.services);
+  const prefixTexts = file.objects.get('prefixes');
+  const serviceTexts = file.objects.get('services');
+  if (file.values.get('format') !== 1 || !prefixTexts || !serviceTexts) invalid('unknown format');
   const prefixes = new Map<string, PrefixData | undefined>();
   const services = new Map<string, ReadonlyMap<string, readonly InputMember[]>>();
   const prefix = (p: string): PrefixData | undefined => {
     if (!prefixes.has(p)) {
       const t = prefixTexts.get(p);
-      prefixes.set(p, t === undefined ? undefined : decodePrefix(p, JSON.parse(t)));
-      prefixTexts.delete(p);
+      prefixes.set(p, t === undefined ? undefined : decodePrefix(p, parseJson(t, `prefix ${p}`)));
     }
     return prefixes.get(p);
   };
@@ -126,18 +130,17 @@ export function parseResourceCatalogue(text: string): ResourceCatalogue {
     let s = services.get(id);
     if (s === undefined) {
       const t = serviceTexts.get(id);
-      const entry: unknown = t === undefined ? { ops: {} } : JSON.parse(t);
+      const entry = t === undefined ? { ops: {} } : parseJson(t, `service ${id}`);
       if (!isRecord(entry) || !isRecord(entry.ops)) invalid(`service ${id}`);
       s = new Map(Object.entries(entry.ops).map(([op, m]) => [op, decodeMembers(`${id}.${op}`, m)]));
       services.set(id, s);
-      serviceTexts.delete(id);
     }
     return s;
   };
   const version = (v: unknown, what: string): string => (typeof v === 'string' ? v : invalid(what));
   return {
-    sdkVersion: version(raw.sdkVersion, 'sdkVersion'),
-    iamDataVersion: version(raw.iamDataVersion, 'iamDataVersion'),
+    sdkVersion: version(file.values.get('sdkVersion'), 'sdkVersion'),
+    iamDataVersion: version(file.values.get('iamDataVersion'), 'iamDataVersion'),
     actionTypes: (p, action) => prefix(p)?.actions.get(action) ?? [],
     resourceType: (p, key) => {
       const template = prefix(p)?.types.get(key);

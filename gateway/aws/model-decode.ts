@@ -1,9 +1,8 @@
 /**
- * Decodes one service of gateway/aws/model.generated.json. Every service is decoded and checked
- * when the model loads, so a stale or truncated build output fails loudly at start; but only the
- * services the gateway is asked about keep their decoded operations. The others keep the JSON
- * text of their operations and decode it again on first use: decoded, the whole model held about
- * 4 MB of heap the gateway never reads (385 services, most never called).
+ * Decodes one service of gateway/aws/model.generated.json. What identifies a service (ids,
+ * protocol, signing and endpoint names) is checked when the model loads, so a stale or truncated
+ * build output fails loudly at start. Its operations stay JSON text until a call needs them:
+ * decoded, all 385 services held about 4 MB of heap, and a gateway is asked about a few.
  */
 import type { AwsProtocol } from './types';
 import type { MemberLocation, RestMember, RestOperation, ServiceModel } from './model';
@@ -107,35 +106,27 @@ function decodeOperations(id: string, rest: boolean, ops: unknown): Operations {
   return { operationNames, hostPrefixes, restOperations };
 }
 
-/** Header names and header-map prefixes (lower-cased) that the service's operations read. */
-export interface ServiceHeaders {
-  readonly names: readonly string[];
-  readonly prefixes: readonly string[];
-}
-
 /**
- * One service, checked whole. `headers` is taken from the decoded operations before they are
- * dropped, so asking which headers the model reads (identify-ambiguity) decodes no service again.
+ * One service: its description checked now, its operations (`opsText`, JSON) on first use. A
+ * service the file gives no operations for is invalid now, not later.
  */
-export function decodeService(raw: unknown): { service: ServiceModel; headers: ServiceHeaders } {
+export function decodeService(raw: unknown, opsText: string | undefined): ServiceModel {
   if (!isRecord(raw)) invalid('service entry');
   const id = str(raw.id, 'service id');
   const protocol = str(raw.protocol, `protocol of ${id}`);
   if (!PROTOCOLS.has(protocol)) invalid(`protocol of ${id}`);
+  if (opsText === undefined) invalid(`operations of ${id}`);
   const rest = protocol === 'rest-json' || protocol === 'rest-xml';
-  const checked = decodeOperations(id, rest, raw.ops);
-  const names: string[] = [];
-  const prefixes: string[] = [];
-  for (const op of checked.restOperations)
-    for (const m of op.members)
-      if (m.location === 'header') names.push(m.locationName);
-      else if (m.location === 'headers') prefixes.push(m.locationName);
-  let opsText: string | undefined = JSON.stringify(raw.ops);
   let decoded: Operations | undefined;
   const operations = (): Operations => {
     if (decoded === undefined) {
-      decoded = decodeOperations(id, rest, JSON.parse(opsText!));
-      opsText = undefined;
+      let ops: unknown;
+      try {
+        ops = JSON.parse(opsText);
+      } catch {
+        invalid(`operations of ${id}`);
+      }
+      decoded = decodeOperations(id, rest, ops);
     }
     return decoded;
   };
@@ -143,7 +134,7 @@ export function decodeService(raw: unknown): { service: ServiceModel; headers: S
   const jsonVersion = optStr(raw.jsonVersion, `jsonVersion of ${id}`);
   const globalEndpoint = optStr(raw.globalEndpoint, `globalEndpoint of ${id}`);
   const globalRegion = optStr(raw.globalRegion, `globalRegion of ${id}`);
-  const service: ServiceModel = {
+  return {
     id,
     fullName: str(raw.name, `name of ${id}`),
     protocol: protocol as AwsProtocol,
@@ -167,5 +158,4 @@ export function decodeService(raw: unknown): { service: ServiceModel; headers: S
       return operations().restOperations;
     },
   };
-  return { service, headers: { names, prefixes } };
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isOutOfDescriptors } from '../errors/out-of-descriptors';
 import { decodeEndpointRules, type EndpointRuleSets } from './endpoint-rules';
+import { EntryLinesError, parseEntryLines, type EntryLines } from './entry-lines';
 import { AwsModelError, decodeService, invalid, isRecord, str } from './model-decode';
 import type { AwsProtocol } from './types';
 
@@ -103,34 +104,52 @@ function primaryFirst(name: string, list: ServiceModel[]): ServiceModel[] {
   return list.sort((a, b) => rank(a) - rank(b) || cmp(b.apiVersion, a.apiVersion) || cmp(a.id, b.id));
 }
 
-/** Builds the model from the generated JSON text. */
-export function parseAwsModel(text: string): AwsModel {
-  let raw: unknown;
+function rawValue(text: string, what: string): unknown {
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    invalid('not JSON');
+    return invalid(what);
   }
-  if (!isRecord(raw) || raw.format !== 1 || !Array.isArray(raw.services)) invalid('unknown format');
-  const decoded = raw.services.map(decodeService);
-  const services = decoded.map((d) => d.service);
+}
+
+/** Builds the model from the generated file's text (scripts/gen-aws-model.mjs lays it out by line). */
+export function parseAwsModel(text: string): AwsModel {
+  let file: EntryLines;
+  try {
+    file = parseEntryLines(text);
+  } catch (e) {
+    if (e instanceof EntryLinesError) invalid(e.message);
+    throw e;
+  }
+  if (file.values.get('format') !== 2) invalid('unknown format');
+  const operations = file.objects.get('operations') ?? invalid('no operations');
+  const services = (file.lists.get('services') ?? invalid('no services')).map((t) => {
+    const raw = rawValue(t, 'service entry');
+    return decodeService(
+      raw,
+      isRecord(raw) && typeof raw.id === 'string' ? operations.get(raw.id) : undefined,
+    );
+  });
   const bySigningName = group(services, (s) => s.signingName);
   for (const [k, v] of bySigningName) primaryFirst(k, v);
   const byEndpointPrefix = group(services, (s) => s.endpointPrefix);
   for (const [k, v] of byEndpointPrefix) primaryFirst(k, v);
+  const headers = file.values.get('restHeaders');
+  if (!isRecord(headers) || !isStrings(headers.names) || !isStrings(headers.prefixes)) invalid('restHeaders');
   return {
-    sdkVersion: str(raw.sdkVersion, 'sdkVersion'),
-    endpointRules: decodeEndpointRules(raw.endpointRules, invalid),
+    sdkVersion: str(file.values.get('sdkVersion'), 'sdkVersion'),
+    endpointRules: decodeEndpointRules(file.values.get('endpointRules'), invalid),
     services,
     byId: new Map(services.map((s) => [s.id, s])),
     bySigningName,
     byEndpointPrefix,
     byTargetPrefix: group(services, (s) => s.targetPrefix),
-    restHeaders: {
-      names: new Set(decoded.flatMap((d) => d.headers.names)),
-      prefixes: new Set(decoded.flatMap((d) => d.headers.prefixes)),
-    },
+    restHeaders: { names: new Set(headers.names), prefixes: new Set(headers.prefixes) },
   };
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
 let modelFile: string | undefined;

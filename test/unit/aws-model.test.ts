@@ -14,6 +14,7 @@ import {
   setAwsModelFile,
 } from '../../gateway/aws/model';
 import { compileRoute } from '../../gateway/aws/route-template';
+import { stringifyEntryLines } from '../../scripts/entry-lines.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -132,36 +133,77 @@ void test('protocolOfSigningName gives the main service protocol, undefined when
   assert.equal(protocolOfSigningName('no-such'), undefined);
 });
 
-void test('a bad operation fails the load even though operations are decoded again only on use', () => {
-  const svc = (ops: unknown): string =>
-    JSON.stringify({
-      format: 1,
+const endpointRules = (): unknown =>
+  (
+    JSON.parse(readFileSync(join(root, 'gateway/aws/model.generated.json'), 'utf8')) as {
+      endpointRules: unknown;
+    }
+  ).endpointRules;
+
+/** A model file with one REST service, laid out as the generator writes it. */
+function modelText(service: Record<string, unknown>, operations: Record<string, unknown>): string {
+  return stringifyEntryLines(
+    {
+      format: 2,
       sdkVersion: 'x',
-      endpointRules: JSON.parse(readFileSync(join(root, 'gateway/aws/model.generated.json'), 'utf8'))
-        .endpointRules as unknown,
-      services: [
-        {
-          id: 'demo',
-          name: 'Demo',
-          protocol: 'rest-json',
-          signingName: 'demo',
-          endpointPrefix: 'demo',
-          apiVersion: '2020-01-01',
-          iamPrefix: 'demo',
-          ops,
-        },
-      ],
-    });
-  const good = parseAwsModel(svc([['GetThing', 'get', '/things/{Id}', [['Id', 'u', 'Id', 1]]]]));
-  const demo = good.byId.get('demo')!;
-  assert.deepEqual([...demo.operationNames], ['GetThing']);
-  assert.equal(demo.restOperations[0]?.method, 'GET');
+      restHeaders: { names: [], prefixes: [] },
+      services: [service],
+      operations,
+      endpointRules: endpointRules(),
+    },
+    ['services', 'operations'],
+  );
+}
+
+const demo = {
+  id: 'demo',
+  name: 'Demo',
+  protocol: 'rest-json',
+  signingName: 'demo',
+  endpointPrefix: 'demo',
+  apiVersion: '2020-01-01',
+  iamPrefix: 'demo',
+};
+
+void test('operations are decoded on first use, once, and a bad one fails then as a model error', () => {
+  const good = parseAwsModel(
+    modelText(demo, { demo: [['GetThing', 'get', '/things/{Id}', [['Id', 'u', 'Id', 1]]]] }),
+  );
+  const svc = good.byId.get('demo')!;
+  assert.deepEqual([...svc.operationNames], ['GetThing']);
+  assert.equal(svc.restOperations[0]?.method, 'GET');
   // Decoded once and kept: route tables and lookups key on these objects.
-  assert.equal(demo.restOperations, demo.restOperations);
+  assert.equal(svc.restOperations, svc.restOperations);
+  const bad = parseAwsModel(
+    modelText(demo, { demo: [['GetThing', 'GET', '/things/{Id}', [['Id', 'z', 'Id', 1]]]] }),
+  );
   assert.throws(
-    () => parseAwsModel(svc([['GetThing', 'GET', '/things/{Id}', [['Id', 'z', 'Id', 1]]]])),
+    () => bad.byId.get('demo')!.restOperations,
     (e: unknown) => e instanceof AwsModelError && /location in demo\.GetThing/.test(e.message),
   );
+  // What identifies a service is checked at load, and a service needs its operations entry.
+  for (const text of [
+    modelText({ ...demo, protocol: 'soap' }, { demo: [] }),
+    modelText({ ...demo, signingName: 7 }, { demo: [] }),
+    modelText(demo, { other: [] }),
+    modelText(demo, { demo: [] }).replace('"format":2', '"format":1'),
+  ])
+    assert.throws(
+      () => parseAwsModel(text),
+      (e: unknown) => e instanceof AwsModelError && e.code === 'AWS_MODEL_INVALID',
+    );
+});
+
+void test('every service of the generated model decodes its operations', () => {
+  let operations = 0;
+  for (const svc of awsModel().services) {
+    const names = svc.operationNames;
+    assert.ok(names.size > 0, svc.id);
+    operations += names.size;
+    if (svc.protocol === 'rest-json' || svc.protocol === 'rest-xml')
+      assert.equal(svc.restOperations.length, names.size);
+  }
+  assert.ok(operations > 15000, `${operations} operations`);
 });
 
 void test('the headers REST operations read are known without decoding the services again', () => {
