@@ -1,44 +1,21 @@
 import type { ApprovalDecision, ApprovalInfo, DecisionClient, IdentityInfo } from '../protocol';
 import {
+  ApprovalEntries,
+  type Entry,
+  mapKeyOf,
+  type Mutable,
+  snapshot,
+  type Waiter,
+} from './approval-entries';
+import {
   ApprovalError,
   type ApprovalManagerOptions,
   type ApprovalRequest,
   type HoldOutcome,
 } from './approval-types';
 import { decidedEvent, expiredEvent, newApproval, requestedEvent } from './new-approval';
-import { type AttemptOutcome, RIDE_WINDOW_MS, RideState } from './retry-rides';
+import { type AttemptOutcome, RIDE_WINDOW_MS } from './retry-rides';
 import { type Grant, type GrantPair, grantProblem, TaskGrants } from './task-grants';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-interface Waiter {
-  readonly callId: string;
-  readonly resolve: (o: HoldOutcome) => void;
-}
-
-interface Entry {
-  readonly info: Mutable<ApprovalInfo>;
-  readonly mapKey: string;
-  readonly pairs: readonly GrantPair[];
-  readonly timeoutSeconds: number;
-  readonly requestedMs: number;
-  readonly recorded: Promise<void>;
-  waiters: Waiter[];
-  /** An approve-once decision already let one call through. */
-  consumed: boolean;
-  deciding: boolean;
-  /** The attempt let through and the retries that may ride on it (retry-rides.ts). */
-  readonly rides: RideState;
-  /** Its time is up but an attempt it let through is still in flight: dropped when that ends. */
-  dropWhenIdle: boolean;
-  cancelTimer: () => void;
-}
-
-const defaultTimer = (fn: () => void, ms: number): (() => void) => {
-  const t = setTimeout(fn, ms);
-  t.unref();
-  return () => clearTimeout(t);
-};
 
 /**
  * Pending approvals and their waiting calls. One approval per call (retries attach to it by
@@ -47,27 +24,25 @@ const defaultTimer = (fn: () => void, ms: number): (() => void) => {
  * a retry that arrives after its first attempt gave up still gets the answer, then it is gone.
  */
 export class ApprovalManager {
-  private readonly byId = new Map<string, Entry>();
-  private readonly byKey = new Map<string, Entry>();
+  private readonly entries: ApprovalEntries;
   readonly grants = new TaskGrants();
   private readonly now: () => number;
-  private readonly setTimer: (fn: () => void, ms: number) => () => void;
 
   constructor(private readonly opts: ApprovalManagerOptions) {
     this.now = opts.now ?? Date.now;
-    this.setTimer = opts.setTimer ?? defaultTimer;
+    this.entries = new ApprovalEntries(opts.setTimer);
   }
 
   /** Pending approvals, oldest first. */
   pending(): ApprovalInfo[] {
-    return [...this.byId.values()]
+    return [...this.entries.all()]
       .filter((e) => e.info.state === 'pending')
       .map((e) => snapshot(e))
       .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
   }
 
   get(approvalId: string): ApprovalInfo | undefined {
-    const e = this.byId.get(approvalId);
+    const e = this.entries.get(approvalId);
     return e ? snapshot(e) : undefined;
   }
 
@@ -81,8 +56,8 @@ export class ApprovalManager {
    * Throws when the request cannot be recorded (the caller refuses the call).
    */
   async hold(req: ApprovalRequest, signal: AbortSignal): Promise<HoldOutcome> {
-    const mapKey = `${req.task.taskId}\n${req.key}`;
-    let e = this.byKey.get(mapKey);
+    const mapKey = mapKeyOf(req.task.taskId, req.key);
+    let e = this.entries.forKey(mapKey);
     if (e?.info.state === 'approved' && !e.consumed) {
       this.release(e, req.callId);
       return { kind: 'approved', approval: snapshot(e) };
@@ -101,7 +76,7 @@ export class ApprovalManager {
     try {
       await e.recorded;
     } catch (err) {
-      this.drop(e);
+      this.entries.drop(e);
       throw err;
     }
     if (e.info.state !== 'pending') return this.hold(req, signal);
@@ -129,27 +104,12 @@ export class ApprovalManager {
     const requestedMs = this.now();
     const info: Mutable<ApprovalInfo> = newApproval(req, requestedMs, timeoutSeconds, this.opts.maskParams);
     const recorded = this.opts.record(info.taskId, [requestedEvent(info, req.rule, timeoutSeconds)]);
-    const e: Entry = {
-      info,
-      mapKey,
-      pairs: req.pairs,
-      timeoutSeconds,
-      requestedMs,
-      recorded,
-      waiters: [],
-      consumed: false,
-      deciding: false,
-      rides: new RideState(),
-      dropWhenIdle: false,
-      cancelTimer: () => undefined,
-    };
-    this.byId.set(info.approvalId, e);
-    this.byKey.set(mapKey, e);
+    const e = this.entries.add({ info, mapKey, pairs: req.pairs, timeoutSeconds, requestedMs, recorded });
     // Prompt only once the request is durable: a prompt for an unrecorded call must not exist.
     recorded.then(
       () => {
         if (e.info.state !== 'pending') return;
-        e.cancelTimer = this.setTimer(() => void this.expire(e), timeoutSeconds * 1000);
+        this.entries.schedule(e, () => void this.expire(e), timeoutSeconds * 1000);
         this.opts.publish({ type: 'approval.requested', approval: snapshot(e) });
       },
       () => undefined,
@@ -170,10 +130,10 @@ export class ApprovalManager {
     grantResources?: readonly string[],
     decidedByIdentity?: IdentityInfo,
   ): Promise<ApprovalInfo> {
-    const e = this.byId.get(approvalId);
+    const e = this.entries.get(approvalId);
     if (!e) throw new ApprovalError('NotFound', `No approval ${approvalId}.`);
     await e.recorded.catch(() => undefined);
-    if (this.byId.get(approvalId) !== e) throw new ApprovalError('NotFound', `No approval ${approvalId}.`);
+    if (this.entries.get(approvalId) !== e) throw new ApprovalError('NotFound', `No approval ${approvalId}.`);
     if (e.info.state !== 'pending' || e.deciding)
       throw new ApprovalError(
         'ApprovalNotPending',
@@ -238,7 +198,7 @@ export class ApprovalManager {
       for (const w of waiters) w.resolve({ kind: 'superseded', approval });
     }
     this.opts.publish({ type: 'approval.decided', approval });
-    this.dropAfter(e, e.timeoutSeconds * 1000);
+    this.entries.dropAfter(e, e.timeoutSeconds * 1000);
     return approval;
   }
 
@@ -252,30 +212,20 @@ export class ApprovalManager {
    * When AWS failed an approve-once call, its retry may ride on the approval for a while.
    */
   attemptFinished(approvalId: string, callId: string, outcome: AttemptOutcome): void {
-    const e = this.byId.get(approvalId);
+    const e = this.entries.get(approvalId);
     if (!e) return;
-    const mayRide = e.info.decision === 'approve-once' && this.byKey.get(e.mapKey) === e;
+    const mayRide = e.info.decision === 'approve-once' && this.entries.isCurrent(e);
     if (e.rides.finished(callId, outcome, this.now(), mayRide)) {
-      this.dropAfter(e, RIDE_WINDOW_MS);
+      this.entries.dropAfter(e, RIDE_WINDOW_MS);
     } else if (e.dropWhenIdle && !e.rides.busy) {
-      this.drop(e);
+      this.entries.drop(e);
     }
-  }
-
-  /** Forgets a decided approval after `ms`, but never while an attempt it let through is in flight. */
-  private dropAfter(e: Entry, ms: number): void {
-    e.cancelTimer();
-    e.dropWhenIdle = false;
-    e.cancelTimer = this.setTimer(() => {
-      if (e.rides.busy) e.dropWhenIdle = true;
-      else this.drop(e);
-    }, ms);
   }
 
   private async expire(e: Entry): Promise<void> {
     if (e.info.state !== 'pending' || e.deciding) return;
     e.info.state = 'expired';
-    this.drop(e);
+    this.entries.drop(e);
     const waiters = e.waiters;
     e.waiters = [];
     const approval = snapshot(e);
@@ -291,15 +241,9 @@ export class ApprovalManager {
       );
   }
 
-  private drop(e: Entry): void {
-    e.cancelTimer();
-    if (this.byKey.get(e.mapKey) === e) this.byKey.delete(e.mapKey);
-    if (this.byId.get(e.info.approvalId) === e) this.byId.delete(e.info.approvalId);
-  }
-
   /** The task ended: its pending approvals are denied (recorded) and its grants forgotten. */
   async endTask(taskId: string): Promise<void> {
-    for (const e of [...this.byId.values()]) {
+    for (const e of [...this.entries.all()]) {
       if (e.info.taskId !== taskId || e.info.state !== 'pending') continue;
       await this.decide(e.info.approvalId, 'deny', 'airlock', 'the task ended').catch((err: unknown) =>
         this.opts.log.log('warn', 'could not close an approval of an ended task', { error: String(err) }),
@@ -310,7 +254,7 @@ export class ApprovalManager {
 
   /** The gateway stops: every waiting call is refused; nothing stays scheduled. */
   close(): void {
-    for (const e of this.byId.values()) {
+    for (const e of this.entries.all()) {
       e.cancelTimer();
       if (e.info.state !== 'pending') continue;
       Object.assign(e.info, { state: 'denied', decidedBy: 'airlock', reason: 'the gateway is stopping' });
@@ -318,11 +262,6 @@ export class ApprovalManager {
       for (const w of e.waiters) w.resolve({ kind: 'denied', approval });
       e.waiters = [];
     }
-    this.byId.clear();
-    this.byKey.clear();
+    this.entries.clear();
   }
-}
-
-function snapshot(e: Entry): ApprovalInfo {
-  return { ...e.info, resources: [...e.info.resources], grantable: e.pairs.length > 0 };
 }

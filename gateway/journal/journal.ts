@@ -6,7 +6,9 @@ import type { HeadRecorder } from './recorded-head';
 import { SyncPlacement } from './sync-placement';
 import type { ChainHead } from './chain';
 import { isOutOfDescriptors } from '../errors/out-of-descriptors';
-import { type JournalEnd, TaskJournal, type WriteFaultHook } from './task-journal';
+import type { JournalEnd } from './reopen-journal';
+import { TaskJournal } from './task-journal';
+import type { WriteFaultHook } from './task-journal-options';
 
 /** Told of each task's durable batches (see DurableHook): what summaries are kept from. */
 export type JournalObserver = (
@@ -145,15 +147,14 @@ export class Journal {
     this.ends.delete(taskId);
     const observer = this.observer;
     const openIt = (): Promise<TaskJournal> =>
-      TaskJournal.open(
-        this.fileOf(taskId),
-        taskId,
-        this.fault,
-        this.sync,
-        this.heads,
-        observer && ((events, from, to, head) => observer(taskId, events, from, to, head)),
-        { known, onIdle: () => void this.trim() },
-      );
+      TaskJournal.open(this.fileOf(taskId), taskId, {
+        fault: this.fault,
+        sync: this.sync,
+        heads: this.heads,
+        onDurable: observer && ((events, from, to, head) => observer(taskId, events, from, to, head)),
+        known,
+        onIdle: () => void this.trim(),
+      });
     // At the descriptor limit every idle journal gives its descriptor back for one more try.
     return this.withDescriptors(openIt);
   }

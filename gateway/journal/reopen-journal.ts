@@ -13,7 +13,7 @@ export interface JournalEnd {
 /**
  * Opens a journal this gateway closed itself, if it still ends as it was left: the same size, and
  * a last line that is the event it wrote last (its bytes hash to the head's hash). Anything else
- * gets the full read and verification of `TaskJournal.open`. One line is read, not the journal:
+ * gets the full read and verification of `openJournalFile`. One line is read, not the journal:
  * tasks closed for the open-journal bound are reopened often, and a big journal takes seconds.
  */
 export async function reopenAt(path: string, known: JournalEnd): Promise<FileHandle | undefined> {

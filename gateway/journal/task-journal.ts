@@ -1,29 +1,10 @@
 import { fdatasync, fdatasyncSync, ftruncateSync, writeSync } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
-import { type ChainHead, EMPTY_HEAD, sealEvent } from './chain';
+import type { FileHandle } from 'node:fs/promises';
+import { type ChainHead, sealEvent } from './chain';
 import type { EventBody, JournalEvent } from './events';
-import { readJournalFile } from './read-journal';
-import type { HeadRecorder } from './recorded-head';
-import { JournalCorruptError, JournalEndError } from './journal-errors';
-import { type JournalEnd, reopenAt } from './reopen-journal';
-import type { SyncPlacement } from './sync-placement';
-
-export type { JournalEnd } from './reopen-journal';
-export { JournalCorruptError, JournalEndError } from './journal-errors';
-
-/** Lets tests simulate a full or failing disk without touching the real one. */
-export type WriteFaultHook = () => Error | undefined;
-
-/**
- * Told of every batch once it is durable, in chain order: its events and the byte range they
- * took (`from`..`to`, `head` after them). Runs on the hot path: it must be cheap and not throw.
- */
-export type DurableHook = (
-  events: readonly JournalEvent[],
-  from: number,
-  to: number,
-  head: ChainHead,
-) => void;
+import { openJournalFile } from './open-journal-file';
+import type { JournalEnd } from './reopen-journal';
+import type { TaskJournalOptions } from './task-journal-options';
 
 function datasync(fd: number): Promise<void> {
   // The callback API: FileHandle.datasync() adds a promise wrapper and handle bookkeeping per call.
@@ -37,13 +18,6 @@ function datasync(fd: number): Promise<void> {
  * not two.
  */
 export const LAZY_COMMIT_MS = 20;
-
-export interface ReopenOptions {
-  /** Where this journal ended when this gateway last closed it (see `TaskJournal.end`). */
-  readonly known?: JournalEnd;
-  /** Told when the journal has nothing queued, unsynced or in flight: it may be closed. */
-  readonly onIdle?: () => void;
-}
 
 interface Pending {
   /** Nobody waits for it: it rides on the next commit, or one of its own after LAZY_COMMIT_MS. */
@@ -84,66 +58,17 @@ export class TaskJournal {
     private readonly file: FileHandle,
     private head: ChainHead,
     size: number,
-    private readonly fault: WriteFaultHook | undefined,
-    private readonly sync: SyncPlacement | undefined,
-    private readonly heads: HeadRecorder | undefined,
-    private readonly onDurable: DurableHook | undefined,
-    private readonly onIdle: (() => void) | undefined,
+    private readonly opts: TaskJournalOptions,
   ) {
     this.durableHead = head;
     this.durableSize = size;
     this.writtenSize = size;
   }
 
-  /**
-   * Opens (or creates) a journal. A torn last line left by a crash is cut off, since no agent was
-   * ever answered for it; anything else that fails verification is evidence and is never touched:
-   * the journal refuses to open, and calls of that task are refused. So does a journal that ends
-   * before the head the gateway recorded for it (`heads`), which every durable head reaches.
-   * A journal this gateway closed itself (`more.known`) is reopened without reading it when it
-   * still ends where it was left (same size, same last hash): reading a big journal costs seconds.
-   */
-  static async open(
-    path: string,
-    taskId: string,
-    fault?: WriteFaultHook,
-    sync?: SyncPlacement,
-    heads?: HeadRecorder,
-    onDurable?: DurableHook,
-    more: ReopenOptions = {},
-  ): Promise<TaskJournal> {
-    const known = more.known && (await reopenAt(path, more.known));
-    if (known)
-      return new TaskJournal(
-        taskId,
-        known,
-        more.known.head,
-        more.known.size,
-        fault,
-        sync,
-        heads,
-        onDurable,
-        more.onIdle,
-      );
-    const existing = await readJournalFile(path, { parse: false, recorded: heads?.recorded(taskId) });
-    if (existing.fault) throw new JournalCorruptError(path, existing.fault);
-    if (existing.endFault) throw new JournalEndError(path, taskId, existing.endFault);
-    const file = await open(path, 'a+', 0o600);
-    if (existing.tornTail) {
-      await file.truncate(existing.validBytes);
-      await file.datasync();
-    }
-    return new TaskJournal(
-      taskId,
-      file,
-      existing.head ?? EMPTY_HEAD,
-      existing.validBytes,
-      fault,
-      sync,
-      heads,
-      onDurable,
-      more.onIdle,
-    );
+  /** Opens (or creates) a task's journal, verified or reopened as `openJournalFile` says. */
+  static async open(path: string, taskId: string, opts: TaskJournalOptions = {}): Promise<TaskJournal> {
+    const { file, head, size } = await openJournalFile(path, taskId, opts);
+    return new TaskJournal(taskId, file, head, size, opts);
   }
 
   /** Nothing queued, written but unsynced, or being committed: closing it now loses nothing. */
@@ -254,10 +179,10 @@ export class TaskJournal {
             this.write(bytes);
             this.writtenSize += bytes.length;
           }
-          if (!lazyOnly && this.sync?.onLoop() === true) {
+          if (!lazyOnly && this.opts.sync?.onLoop() === true) {
             const t0 = performance.now();
             fdatasyncSync(this.file.fd);
-            this.sync.tookOnLoop(performance.now() - t0);
+            this.opts.sync.tookOnLoop(performance.now() - t0);
           } else await datasync(this.file.fd);
           const from = this.durableSize;
           this.durableSize = this.writtenSize;
@@ -267,7 +192,7 @@ export class TaskJournal {
             if (last.lastLine > 0) this.durableLastLine = last.lastLine;
           }
           // In memory only: the anchor goes to disk at the next checkpoint, off the call path.
-          this.heads?.durable(this.taskId, this.durableHead);
+          this.opts.heads?.durable(this.taskId, this.durableHead);
           this.tellDurable(batch, from);
           for (const p of batch) p.resolve();
           // What queued meanwhile goes out now if someone waits for it; lazy appends alone are
@@ -289,14 +214,15 @@ export class TaskJournal {
       }
     } finally {
       this.flushing = undefined;
-      if (this.idle) this.onIdle?.();
+      if (this.idle) this.opts.onIdle?.();
     }
   }
 
   private tellDurable(batch: readonly Pending[], from: number): void {
-    if (!this.onDurable) return;
+    const onDurable = this.opts.onDurable;
+    if (!onDurable) return;
     try {
-      this.onDurable(
+      onDurable(
         batch.length === 1 ? (batch[0]?.events ?? []) : batch.flatMap((p) => p.events),
         from,
         this.durableSize,
@@ -315,7 +241,7 @@ export class TaskJournal {
    * unless SyncPlacement keeps it here.
    */
   private write(bytes: Buffer): void {
-    const injected = this.fault?.();
+    const injected = this.opts.fault?.();
     if (injected) throw injected;
     // A short write is not an error for write(2); the rest goes out after it.
     let done = 0;

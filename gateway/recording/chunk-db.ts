@@ -1,5 +1,6 @@
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { JournalEvent } from '../journal/events';
+import { applyChange, changeOf, type Draft, draftOf } from './call-draft';
 import { CHUNK_SCHEMA, CHUNK_SCHEMA_VERSION } from './index-schema';
 
 /** Free-text per call is capped: enough to find a call, never a second copy of the recording. */
@@ -7,32 +8,6 @@ const TEXT_CAP = 4096;
 
 function clip(s: string): string {
   return s.length > TEXT_CAP ? s.slice(0, TEXT_CAP) : s;
-}
-
-/** A call whose answer has not come yet: kept in memory, written once when it is complete. */
-interface Draft {
-  readonly callId: string;
-  readonly seq: number;
-  readonly ts: string;
-  readonly at?: number;
-  readonly prev: string;
-  readonly identity?: string;
-  readonly service?: string;
-  readonly region?: string;
-  readonly operation?: string;
-  readonly method?: string;
-  readonly actions: readonly string[];
-  readonly resources: readonly string[];
-  decision?: string;
-  reason?: string;
-  rule?: string;
-  status?: number;
-  errorCode?: string;
-  awsRequestId?: string;
-  upstreamMs?: number;
-  gatewayMs?: number;
-  masked: number;
-  readonly text: string[];
 }
 
 export interface ChunkMeta {
@@ -44,10 +19,10 @@ export interface ChunkMeta {
 const nil = (v: string | number | undefined): SqlValue => (v === undefined ? null : v);
 
 /**
- * One chunk's sql.js database and how call events become its rows. A call is held as a draft
- * until its response (or error) arrives and then written in one insert, so most calls cost one
- * row, one action row each and one free-text insert; calls still open when the chunk is saved are
- * written as they stand and updated in place later.
+ * One chunk's sql.js database and how calls (drafted from their events, call-draft.ts) become its
+ * rows. A call is held as a draft until its response (or error) arrives and then written in one
+ * insert, so most calls cost one row, one action row each and one free-text insert; calls still
+ * open when the chunk is saved are written as they stand and updated in place later.
  */
 export class ChunkDb {
   private readonly drafts = new Map<string, Draft>();
@@ -145,98 +120,20 @@ export class ChunkDb {
 
   /** A call's first event (its request, or the error that refused it): a new call of this chunk. */
   begin(session: string, e: JournalEvent, at?: number): void {
-    if (e.type === 'call.request') {
-      const d = e.data;
-      const actions = d.actions.map((a) => a.action);
-      const resources = d.actions.flatMap((a) => a.resources).filter((r) => r !== '*');
-      this.drafts.set(d.callId, {
-        callId: d.callId,
-        seq: e.seq,
-        ts: e.ts,
-        at,
-        prev: e.prev,
-        identity: d.identity,
-        service: d.service,
-        region: d.region,
-        operation: d.operation,
-        method: d.method,
-        actions,
-        resources,
-        masked: 0,
-        text: [
-          d.service,
-          d.operation ?? '',
-          d.target,
-          actions.join(' '),
-          resources.join(' '),
-          JSON.stringify(d.params),
-        ],
-      });
-    } else if (e.type === 'call.error') {
-      const d = e.data;
-      const callId = d.callId ?? `error-${e.seq}`;
-      this.drafts.set(callId, {
-        callId,
-        seq: e.seq,
-        ts: e.ts,
-        at,
-        prev: e.prev,
-        actions: [],
-        resources: [],
-        errorCode: d.code,
-        masked: 0,
-        text: [`${d.code} ${d.message}`],
-      });
-      this.write(session, callId);
-    }
+    const draft = draftOf(e, at);
+    if (!draft) return;
+    this.drafts.set(draft.callId, draft);
+    // Its error is its outcome: there is no answer to wait for.
+    if (e.type === 'call.error') this.write(session, draft.callId);
   }
 
   /** A later event of a call this chunk holds (decision, response, error). */
   update(session: string, e: JournalEvent, callId: string): void {
+    const u = changeOf(e);
+    if (!u) return;
     const draft = this.drafts.get(callId);
-    const u: Partial<Draft> & { text?: string; masked?: number } = {};
-    switch (e.type) {
-      case 'call.decision':
-        Object.assign(u, {
-          decision: e.data.decision,
-          reason: e.data.reason,
-          rule: e.data.rule,
-          text: e.data.reason,
-        });
-        break;
-      case 'call.response': {
-        const d = e.data;
-        Object.assign(u, {
-          status: d.status,
-          errorCode: d.errorCode,
-          awsRequestId: d.awsRequestId,
-          upstreamMs: d.upstreamMs,
-          gatewayMs: d.gatewayMs,
-          masked: d.masked?.length ? 1 : 0,
-          text: [d.errorCode ?? '', d.awsRequestId ?? '', d.body ?? ''].join(' ').trim() || undefined,
-        });
-        break;
-      }
-      case 'call.error':
-        Object.assign(u, { errorCode: e.data.code, text: `${e.data.code} ${e.data.message}` });
-        break;
-      default:
-        return;
-    }
     if (draft) {
-      for (const k of [
-        'decision',
-        'reason',
-        'rule',
-        'status',
-        'errorCode',
-        'awsRequestId',
-        'upstreamMs',
-        'gatewayMs',
-      ] as const)
-        if (u[k] !== undefined) (draft as unknown as Record<string, unknown>)[k] = u[k];
-      draft.masked += u.masked ?? 0;
-      if (u.text) draft.text.push(u.text);
+      applyChange(draft, u);
       if (e.type !== 'call.decision') this.write(session, callId);
       return;
     }

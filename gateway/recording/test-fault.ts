@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { WriteFaultHook } from '../journal/task-journal';
+import type { WriteFaultHook } from '../journal/task-journal-options';
 
 /**
  * TEST ONLY. `AIRLOCK_TEST_FAIL_JOURNAL=<file>`: while `<file>` exists, every journal write fails

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { OidcConfig } from '../identity/oidc-config';
-import type { WriteFaultHook } from '../journal/task-journal';
+import type { WriteFaultHook } from '../journal/task-journal-options';
 import type { RefreshTokenLine } from '../protocol';
 import type { ProxyTimeouts } from '../proxy/proxy-front';
 import type { RetentionPolicy } from '../recording/retention';

@@ -11,7 +11,7 @@ import { sealEvent, EMPTY_HEAD, type ChainHead } from '../../gateway/journal/cha
 import type { EventBody } from '../../gateway/journal/events';
 import { Journal } from '../../gateway/journal/journal';
 import { readJournalFile } from '../../gateway/journal/read-journal';
-import { JournalEndError } from '../../gateway/journal/task-journal';
+import { JournalEndError } from '../../gateway/journal/journal-errors';
 import { RecordingIndex } from '../../gateway/recording/recording-index';
 import { JOURNAL_HEADS_FILE, JournalHeads, readRecordedHeads } from '../../gateway/tasks/journal-heads';
 import { callEvents, taskStarted } from './recording-support';
