@@ -1,7 +1,7 @@
 // The processes a bench run talks to: helper servers (stubs, the plain proxy) and gateways.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { GATEWAY_NODE_FLAGS } from '../extension/gateway/gateway-args';
+import { GATEWAY_NODE_FLAGS } from '../gateway/server/runtime-flags';
 import { type GatewayProcess, startGatewayProcess } from '../test/support/gateway-process';
 
 /**
@@ -38,7 +38,7 @@ export function startBenchGateway(
     upstream: `http://127.0.0.1:${stubPort}`,
     credentials: realCreds,
     args: ['--log-level', 'warn', ...args],
-    // As the extension starts it (its young-generation size, extension/gateway/gateway-args.ts).
+    // As the extension starts it (its runtime flags, gateway/server/runtime-flags.ts).
     nodeArgs: [
       ...GATEWAY_NODE_FLAGS,
       ...nodeArgs,
