@@ -1,6 +1,6 @@
-// Bundles the three deliverables: the gateway CLI (dist/gateway.js), the extension host code
-// (dist/extension.js) and, once it exists, the webview. Node 20 is the floor for the gateway
-// (VS Code's runtime is newer).
+// Bundles the three deliverables: the gateway CLI (dist/gateway.js, with dist/relaunch-gateway.js
+// in front of it), the extension host code (dist/extension.js) and, once it exists, the webview.
+// Node 20 is the floor for the gateway (VS Code's runtime is newer).
 import { copyFile, mkdir } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
 
@@ -29,6 +29,13 @@ await copyFile('gateway/aws/iam-actions.generated.json', 'dist/iam-actions.gener
 await copyFile('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['gateway/cli/main.ts'], outfile: 'dist/gateway.js' }),
+  // What bin/airlock.js loads first for `airlock gateway`: a process that restarts itself with the
+  // gateway's runtime flags loads only this.
+  esbuild.build({
+    ...common,
+    entryPoints: ['gateway/cli/relaunch-gateway.ts'],
+    outfile: 'dist/relaunch-gateway.js',
+  }),
   esbuild.build({
     ...common,
     entryPoints: ['extension/extension.ts'],

@@ -1,7 +1,6 @@
 // The processes a bench run talks to: helper servers (stubs, the plain proxy) and gateways.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { GATEWAY_NODE_FLAGS } from '../extension/gateway/gateway-args';
 import { type GatewayProcess, startGatewayProcess } from '../test/support/gateway-process';
 
 /**
@@ -38,9 +37,8 @@ export function startBenchGateway(
     upstream: `http://127.0.0.1:${stubPort}`,
     credentials: realCreds,
     args: ['--log-level', 'warn', ...args],
-    // As the extension starts it (its young-generation size, extension/gateway/gateway-args.ts).
+    // With the gateway's runtime flags, as the extension starts it (the harness adds them).
     nodeArgs: [
-      ...GATEWAY_NODE_FLAGS,
       ...nodeArgs,
       ...(process.env.BENCH_PROFILE_DIR
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]

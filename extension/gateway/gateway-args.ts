@@ -21,21 +21,6 @@ export function oidcConfigured(s: GatewaySettings): boolean {
 }
 
 /**
- * Runtime flags the gateway is started with.
- * - A young generation of 2 MB semi-spaces instead of V8's default 16 MB: the gateway allocates
- *   many short-lived objects per call, and with the default the heap grows to its largest young
- *   generation under load and keeps it (RSS after the first call 85 MB instead of 91 MB).
- * - The old generation may grow by 60% between full collections instead of V8's own factor (up to
- *   4x for a fast-allocating process): under load the gateway's old space filled with garbage up
- *   to 85 MB around 50 MB live. Measured on a 2-vCPU VM, three runs each of 150,000 calls at 32
- *   connections then a 256 MiB S3 transfer: RSS under load 113-114 MB instead of 159-184, peak
- *   during the transfer 146-149 instead of 191-207, CPU per call 282-327 µs instead of 264-296,
- *   uploads through the gateway 670-690 MB/s instead of 1,070-1,200 (more collections while
- *   buffers stream). A 30% factor cut RSS by a further 8 MB for 10% more CPU per call.
- */
-export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=60'];
-
-/**
  * Flags for `airlock gateway` after `--data-dir` and `--port`. A flag is passed only when its
  * setting differs from the gateway's own default, so a gateway that predates a flag still starts
  * for users who never touched that setting.

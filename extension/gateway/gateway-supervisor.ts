@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ReadyLine, RefreshTokenLine } from '../../gateway/protocol';
 import { parseRefreshTokenLine } from '../identity/refresh-token-secret';
-import { GATEWAY_NODE_FLAGS } from './gateway-args';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/server/runtime-flags';
 import { stopOrphanGateway } from './orphan-gateway';
 import { StandInServer } from './standin-server';
 

@@ -12,6 +12,7 @@ import { parseDuration } from '../tasks/parse-duration';
 import { CliError } from './cli-error';
 import { resolveDataDir } from './data-dir-option';
 import { OIDC_FLAGS, oidcFromFlags } from './oidc-options';
+import { stopRequest } from './stop-request';
 
 function retentionFrom(days: string | undefined, mb: string | undefined): RetentionPolicy {
   const num = (v: string | undefined, flag: string): number | undefined => {
@@ -34,8 +35,9 @@ function writeRefreshTokenLine(line: RefreshTokenLine): void {
 }
 
 /**
- * `airlock gateway`: runs until SIGINT/SIGTERM; prints one ready line on stdout, and nothing
- * more unless `--report-refresh-tokens` asks for rotated refresh tokens there too.
+ * `airlock gateway`: runs until SIGINT/SIGTERM or its launcher's exit (stop-request.ts); prints
+ * one ready line on stdout, and nothing more unless `--report-refresh-tokens` asks for rotated
+ * refresh tokens there too.
  */
 export async function runGatewayCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -163,6 +165,7 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       throw new CliError(`Not allowed to use ${dataDir} or port ${port}: ${(e as Error).message}`);
     throw e;
   }
+  const stopping = stopRequest();
   const ready: ReadyLine = { ready: true, port: gateway.port, dataDir };
   process.stdout.write(JSON.stringify(ready) + '\n');
   log.log('info', 'gateway ready', {
@@ -173,20 +176,9 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
     credentials: oidc ? `oidc ${oidc.issuer} → ${oidc.roleArn}` : 'profile',
   });
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      log.log('info', 'stopping', { signal });
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      gateway.close().then(resolve, (e: unknown) => {
-        log.log('error', 'error while stopping', { error: String(e) });
-        resolve();
-      });
-    };
-    const onInt = (): void => stop('SIGINT');
-    const onTerm = (): void => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+  log.log('info', 'stopping', { reason: await stopping });
+  await gateway.close().catch((e: unknown) => {
+    log.log('error', 'error while stopping', { error: String(e) });
   });
   return 0;
 }

@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/server/runtime-flags';
 import { startFakeAws, type FakeAws } from '../fakes';
 import {
   AIRLOCK_BIN,
@@ -44,9 +45,13 @@ async function checkFiles(dir: string): Promise<string[]> {
   return present;
 }
 
-/** `airlock gateway` as a user starts it, killed with SIGKILL after `delayMs` (not waiting for ready). */
+/**
+ * `airlock gateway` killed with SIGKILL after `delayMs` (not waiting for ready). With the runtime
+ * flags, so the process killed is the gateway itself, not a relaunching parent.
+ */
 async function startAndKill(dataDir: string, delayMs: number, alsoStartTask: boolean): Promise<void> {
-  const proc = spawn(process.execPath, [AIRLOCK_BIN, 'gateway', '--data-dir', dataDir, '--port', '0'], {
+  const args = [...GATEWAY_NODE_FLAGS, AIRLOCK_BIN, 'gateway', '--data-dir', dataDir, '--port', '0'];
+  const proc = spawn(process.execPath, args, {
     env: isolatedEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,9 +4,13 @@ import { createInterface } from 'node:readline';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/server/runtime-flags';
 import { AIRLOCK_BIN, isolatedEnv, runNode } from '../support/gateway-process';
 
-/** A gateway process started as a user would, with extra environment (test-only switches). */
+/**
+ * A gateway process started as the extension would (with the runtime flags, so `proc` is the
+ * gateway itself and a SIGKILL reaches it), with extra environment (test-only switches).
+ */
 export interface RawGateway {
   readonly port: number;
   readonly proc: ChildProcess;
@@ -22,6 +26,7 @@ export async function spawnGateway(o: {
   args?: string[];
 }): Promise<RawGateway> {
   const args = [
+    ...GATEWAY_NODE_FLAGS,
     AIRLOCK_BIN,
     'gateway',
     '--data-dir',

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/server/runtime-flags';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const AIRLOCK_BIN = join(REPO_ROOT, 'bin/airlock.js');
@@ -39,8 +40,18 @@ export interface StartOptions {
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   readonly args?: string[];
   readonly dataDir?: string;
-  /** Extra Node flags for the gateway process (e.g. --cpu-prof for profiling). */
+  /**
+   * Starts Node with the gateway's runtime flags, as the extension does (default), so the gateway
+   * runs in the process started; false starts it as a user's bare `airlock gateway`, which then
+   * runs the gateway in a child of its own with them (gateway/cli/relaunch-gateway.ts).
+   */
+  readonly runtimeFlags?: boolean;
+  /** Extra Node flags for the gateway process (e.g. --cpu-prof for profiling), after those. */
   readonly nodeArgs?: string[];
+  /** More environment for the gateway process (after the isolated one). */
+  readonly env?: Record<string, string>;
+  /** Starts it in a process group of its own, which a test may signal as a terminal does. */
+  readonly ownProcessGroup?: boolean;
   /** Runs the gateway under this file-descriptor limit (`ulimit -n`, soft and hard). */
   readonly fdLimit?: number;
 }
@@ -66,6 +77,7 @@ export function runNode(
 export async function startGatewayProcess(opts: StartOptions = {}): Promise<GatewayProcess> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'airlock-gw-')));
   const args = [
+    ...(opts.runtimeFlags === false ? [] : GATEWAY_NODE_FLAGS),
     ...(opts.nodeArgs ?? []),
     AIRLOCK_BIN,
     'gateway',
@@ -80,11 +92,16 @@ export async function startGatewayProcess(opts: StartOptions = {}): Promise<Gate
     AWS_ACCESS_KEY_ID: opts.credentials?.accessKeyId,
     AWS_SECRET_ACCESS_KEY: opts.credentials?.secretAccessKey,
     AWS_SESSION_TOKEN: opts.credentials?.sessionToken,
+    ...opts.env,
   });
   // The shell sets the limit and execs node in its place, so signals reach the gateway itself.
   const proc =
     opts.fdLimit === undefined
-      ? spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn(process.execPath, args, {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: opts.ownProcessGroup,
+        })
       : spawn('/bin/sh', ['-c', `ulimit -n ${opts.fdLimit} && exec "$0" "$@"`, process.execPath, ...args], {
           env,
           stdio: ['ignore', 'pipe', 'pipe'],

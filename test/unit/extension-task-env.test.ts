@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { GATEWAY_NODE_FLAGS, gatewayArgs, gatewayEnv } from '../../extension/gateway/gateway-args';
+import { gatewayArgs, gatewayEnv } from '../../extension/gateway/gateway-args';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/server/runtime-flags';
 import { readPolicy } from '../../extension/policy/policy-file';
 import {
   collectionPlan,
