@@ -72,3 +72,25 @@ export function parseEntryLines(text: string): EntryLines {
   }
   return { values, lists, objects };
 }
+
+/** Throws the caller's own error for what is wrong, naming its file and how to regenerate it. */
+export type Invalid = (why: string) => never;
+
+/** `parseEntryLines`, its faults reported through `invalid`. */
+export function readEntryLines(text: string, invalid: Invalid): EntryLines {
+  try {
+    return parseEntryLines(text);
+  } catch (e) {
+    if (e instanceof EntryLinesError) return invalid(e.message);
+    throw e;
+  }
+}
+
+/** One entry's value, or `invalid(what)` when its text is not JSON. */
+export function entryValue(text: string, what: string, invalid: Invalid): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return invalid(what);
+  }
+}

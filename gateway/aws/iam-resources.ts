@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arnTemplate, type ArnTemplate } from './arn-template';
 import { isOutOfDescriptors } from '../errors/out-of-descriptors';
-import { EntryLinesError, parseEntryLines, type EntryLines } from './entry-lines';
+import { entryValue, readEntryLines } from './entry-lines';
 import { AwsModelError } from './model';
 
 export interface ResourceType {
@@ -93,27 +93,13 @@ function decodeMembers(where: string, raw: unknown): InputMember[] {
   });
 }
 
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return invalid(what);
-  }
-}
-
 /**
  * Builds the catalogue from the generated file's text, laid out by line
  * (scripts/gen-iam-resources.mjs). Each prefix and service stays JSON text until first used:
  * parsed whole, the table held about 5 MB of heap for the few services one gateway is asked about.
  */
 export function parseResourceCatalogue(text: string): ResourceCatalogue {
-  let file: EntryLines;
-  try {
-    file = parseEntryLines(text);
-  } catch (e) {
-    if (e instanceof EntryLinesError) invalid(e.message);
-    throw e;
-  }
+  const file = readEntryLines(text, invalid);
   const prefixTexts = file.objects.get('prefixes');
   const serviceTexts = file.objects.get('services');
   if (file.values.get('format') !== 1 || !prefixTexts || !serviceTexts) invalid('unknown format');
@@ -122,7 +108,7 @@ export function parseResourceCatalogue(text: string): ResourceCatalogue {
   const prefix = (p: string): PrefixData | undefined => {
     if (!prefixes.has(p)) {
       const t = prefixTexts.get(p);
-      prefixes.set(p, t === undefined ? undefined : decodePrefix(p, parseJson(t, `prefix ${p}`)));
+      prefixes.set(p, t === undefined ? undefined : decodePrefix(p, entryValue(t, `prefix ${p}`, invalid)));
     }
     return prefixes.get(p);
   };
@@ -130,7 +116,7 @@ export function parseResourceCatalogue(text: string): ResourceCatalogue {
     let s = services.get(id);
     if (s === undefined) {
       const t = serviceTexts.get(id);
-      const entry = t === undefined ? { ops: {} } : parseJson(t, `service ${id}`);
+      const entry = t === undefined ? { ops: {} } : entryValue(t, `service ${id}`, invalid);
       if (!isRecord(entry) || !isRecord(entry.ops)) invalid(`service ${id}`);
       s = new Map(Object.entries(entry.ops).map(([op, m]) => [op, decodeMembers(`${id}.${op}`, m)]));
       services.set(id, s);

@@ -4,6 +4,7 @@
  * build output fails loudly at start. Its operations stay JSON text until a call needs them:
  * decoded, all 385 services held about 4 MB of heap, and a gateway is asked about a few.
  */
+import { entryValue } from './entry-lines';
 import type { AwsProtocol } from './types';
 import type { MemberLocation, RestMember, RestOperation, ServiceModel } from './model';
 
@@ -119,15 +120,7 @@ export function decodeService(raw: unknown, opsText: string | undefined): Servic
   const rest = protocol === 'rest-json' || protocol === 'rest-xml';
   let decoded: Operations | undefined;
   const operations = (): Operations => {
-    if (decoded === undefined) {
-      let ops: unknown;
-      try {
-        ops = JSON.parse(opsText);
-      } catch {
-        invalid(`operations of ${id}`);
-      }
-      decoded = decodeOperations(id, rest, ops);
-    }
+    decoded ??= decodeOperations(id, rest, entryValue(opsText, `operations of ${id}`, invalid));
     return decoded;
   };
   const targetPrefix = optStr(raw.targetPrefix, `targetPrefix of ${id}`);

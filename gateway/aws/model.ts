@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isOutOfDescriptors } from '../errors/out-of-descriptors';
 import { decodeEndpointRules, type EndpointRuleSets } from './endpoint-rules';
-import { EntryLinesError, parseEntryLines, type EntryLines } from './entry-lines';
+import { entryValue, readEntryLines } from './entry-lines';
 import { AwsModelError, decodeService, invalid, isRecord, str } from './model-decode';
 import type { AwsProtocol } from './types';
 
@@ -104,27 +104,13 @@ function primaryFirst(name: string, list: ServiceModel[]): ServiceModel[] {
   return list.sort((a, b) => rank(a) - rank(b) || cmp(b.apiVersion, a.apiVersion) || cmp(a.id, b.id));
 }
 
-function rawValue(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return invalid(what);
-  }
-}
-
 /** Builds the model from the generated file's text (scripts/gen-aws-model.mjs lays it out by line). */
 export function parseAwsModel(text: string): AwsModel {
-  let file: EntryLines;
-  try {
-    file = parseEntryLines(text);
-  } catch (e) {
-    if (e instanceof EntryLinesError) invalid(e.message);
-    throw e;
-  }
+  const file = readEntryLines(text, invalid);
   if (file.values.get('format') !== 2) invalid('unknown format');
   const operations = file.objects.get('operations') ?? invalid('no operations');
   const services = (file.lists.get('services') ?? invalid('no services')).map((t) => {
-    const raw = rawValue(t, 'service entry');
+    const raw = entryValue(t, 'service entry', invalid);
     return decodeService(
       raw,
       isRecord(raw) && typeof raw.id === 'string' ? operations.get(raw.id) : undefined,
