@@ -35,7 +35,7 @@ function writeRefreshTokenLine(line: RefreshTokenLine): void {
 }
 
 /**
- * `airlock gateway`: runs until SIGINT/SIGTERM or its launcher's exit (stop-request.ts); prints
+ * `airlock gateway`: runs until SIGINT/SIGTERM/SIGHUP or its launcher's exit (stop-request.ts); prints
  * one ready line on stdout, and nothing more unless `--report-refresh-tokens` asks for rotated
  * refresh tokens there too.
  */

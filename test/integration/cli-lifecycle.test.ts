@@ -18,8 +18,8 @@ void describe('the airlock CLI', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
-  void test('gateway prints exactly one ready line, keeps secrets 0600, stops cleanly on SIGINT and SIGTERM', async () => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  void test('gateway prints exactly one ready line, keeps secrets 0600, stops cleanly on SIGINT, SIGTERM and SIGHUP', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       const dataDir = await mkdtemp(join(tmpdir(), 'airlock-cli-'));
       dirs.push(dataDir);
       const gw = await startGatewayProcess({ dataDir });

@@ -92,7 +92,7 @@ void describe('airlock gateway and its runtime flags', { skip: process.platform 
   });
   after(() => rm(work, { recursive: true, force: true }));
 
-  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
     void test(
       `started bare, it serves from a child with the flags and the user's Node flags; ${signal} to it stops both cleanly`,
       T,
