@@ -4,6 +4,7 @@ import { benchGateway } from './gateway-bench';
 import { recordingBench } from './recording';
 import { reviewBench } from './review';
 import { storeBench } from './store';
+import { benchUpstreamClient } from './upstream-client';
 import { benchWebview } from './webview';
 
 /** `npm run bench -- gateway` (or any of the part names) runs only those parts; none: all. */
@@ -22,9 +23,15 @@ async function main(): Promise<void> {
   // The timeline in headless Chromium, also before the gateway runs (both cores free).
   const webview = wanted('webview') ? await benchWebview() : undefined;
   const gateway = wanted('gateway') ? await benchGateway() : undefined;
+  // The upstream leg alone: node:http (what the gateway uses) against undici's Pool.
+  const upstreamClient = wanted('upstream-client') ? await benchUpstreamClient() : undefined;
   const machine = { node: process.version, cpus: (await import('node:os')).cpus().length };
   process.stdout.write(
-    JSON.stringify({ gateway, decision, recording, store, review, webview, machine }, null, 2) + '\n',
+    JSON.stringify(
+      { gateway, upstreamClient, decision, recording, store, review, webview, machine },
+      null,
+      2,
+    ) + '\n',
   );
 }
 
