@@ -3,16 +3,10 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseAuthorization } from './auth-header';
-import {
-  failureCode,
-  protocolFor,
-  renderAwsError,
-  signatureEcho,
-  type FailureKind,
-  type Protocol,
-} from './aws-errors';
+import { protocolFor, renderAwsError } from './aws-errors';
 import type { FakeCredentials } from './credentials';
 import { BodyTooLargeError, forwardHeaders, readBody, relayResponse, sendStubResponse } from './proxy';
+import { refuse } from './refusal';
 import { routeS3 } from './s3-route';
 import { checkSignature } from './signature-check';
 import { fallbackResponse, guessOperation } from './stubs/fallback';
@@ -43,63 +37,12 @@ export interface VerifyingFront {
 /** Non-S3 bodies are buffered to hash them; real AWS JSON/query APIs cap well below this. */
 const MAX_BUFFERED_BODY = 16 * 1024 * 1024;
 
-const FAILURE_MESSAGES: Record<FailureKind, string> = {
-  'missing-auth': 'Request is missing Authentication Token',
-  incomplete: 'The authorization header is malformed',
-  'unknown-key': 'The AWS Access Key Id you provided does not exist in our records.',
-  'bad-signature':
-    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-  expired: 'Signature expired or request time too skewed',
-  'unsigned-headers': 'There were headers present in the request which were not signed',
-};
-
-function statusFor(kind: FailureKind, protocol: Protocol): number {
-  return kind === 'incomplete' && protocol === 's3' ? 400 : 403;
-}
-
 /**
  * The upstream the gateway forwards to in tests: checks every request's SigV4 signature with an
  * independent implementation (aws4) against the real test credentials before any backend sees it.
  */
 export async function startVerifyingFront(config: FrontConfig): Promise<VerifyingFront> {
   const agent = new Agent({ keepAlive: true });
-
-  function refuse(
-    req: IncomingMessage,
-    res: ServerResponse,
-    call: ReceivedCall,
-    protocol: Protocol,
-    failure: { kind: FailureKind; reason: string; canonicalRequest?: string; stringToSign?: string },
-    bodyUnread: boolean,
-  ): void {
-    const code = failureCode(failure.kind, protocol);
-    call.verified = 'failed';
-    call.code = code;
-    call.reason = failure.reason;
-    if (failure.canonicalRequest !== undefined) call.canonicalRequest = failure.canonicalRequest;
-    // Like AWS, a rejected signature is answered with what was signed (key id, signature, canonical request).
-    const auth = parseAuthorization(req.headers.authorization);
-    const echo =
-      failure.kind === 'bad-signature' &&
-      auth.ok &&
-      failure.canonicalRequest !== undefined &&
-      failure.stringToSign !== undefined
-        ? signatureEcho(protocol, {
-            accessKeyId: auth.auth.accessKeyId,
-            signature: auth.auth.signature,
-            canonicalRequest: failure.canonicalRequest,
-            stringToSign: failure.stringToSign,
-          })
-        : {};
-    const message = `${FAILURE_MESSAGES[failure.kind]} (fake AWS: ${failure.reason})${echo.messageTail ?? ''}`;
-    const resp = renderAwsError(protocol, call.service, {
-      status: statusFor(failure.kind, protocol),
-      code,
-      message,
-      ...(echo.s3Extra !== undefined ? { s3Extra: echo.s3Extra } : {}),
-    });
-    sendStubResponse(req, res, call, resp, bodyUnread);
-  }
 
   function forwardToDynalite(
     req: IncomingMessage,
