@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseAuthorization } from './auth-header';
 import { protocolFor, renderAwsError } from './aws-errors';
 import type { FakeCredentials } from './credentials';
-import { BodyTooLargeError, forwardHeaders, readBody, relayResponse, sendStubResponse } from './proxy';
+import { MAX_BUFFERED_BODY, readBody, sendStubResponse } from './proxy';
 import { refuse } from './refusal';
 import { routeS3 } from './s3-route';
 import { checkSignature } from './signature-check';
-import { fallbackResponse, guessOperation } from './stubs/fallback';
+import { routeService } from './service-route';
 import type { ReceivedCall, ServiceStub, StubRequest, StubResponse } from './types';
 import type { FakeWebIdentitySts } from './web-identity-sts';
 
@@ -34,40 +33,12 @@ export interface VerifyingFront {
   close(): Promise<void>;
 }
 
-/** Non-S3 bodies are buffered to hash them; real AWS JSON/query APIs cap well below this. */
-const MAX_BUFFERED_BODY = 16 * 1024 * 1024;
-
 /**
  * The upstream the gateway forwards to in tests: checks every request's SigV4 signature with an
  * independent implementation (aws4) against the real test credentials before any backend sees it.
  */
 export async function startVerifyingFront(config: FrontConfig): Promise<VerifyingFront> {
   const agent = new Agent({ keepAlive: true });
-
-  function forwardToDynalite(
-    req: IncomingMessage,
-    res: ServerResponse,
-    call: ReceivedCall,
-    body: Buffer,
-  ): void {
-    call.backendReached = true;
-    const headers = forwardHeaders(req.headers);
-    headers['content-length'] = body.length;
-    headers['host'] = `127.0.0.1:${config.dynamodbPort}`;
-    const upstream = request(
-      { host: '127.0.0.1', port: config.dynamodbPort, method: req.method, path: req.url, headers, agent },
-      (upRes) => relayResponse(upRes, res, call),
-    );
-    upstream.on('error', (err) => {
-      const resp = renderAwsError('json', 'dynamodb', {
-        status: 500,
-        code: 'InternalServerError',
-        message: err.message,
-      });
-      sendStubResponse(req, res, call, resp);
-    });
-    upstream.end(body);
-  }
 
   async function handle(
     req: IncomingMessage,
@@ -145,7 +116,7 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
         return;
       }
     }
-    const base = {
+    const signed = {
       method: call.method,
       rawPath: call.path,
       headers: req.headersDistinct,
@@ -154,7 +125,7 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     };
 
     if (auth.service === 's3') {
-      const check = checkSignature({ ...base, now: Date.now() });
+      const check = checkSignature({ ...signed, now: Date.now() });
       if (!check.ok) {
         refuse(req, res, call, protocol, check, expectContinue);
         return;
@@ -163,79 +134,19 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
       routeS3({ req, res, call, backendPort: config.s3Port, agent, expectContinue });
       return;
     }
-
-    if (expectContinue) res.writeContinue();
-    let body: Buffer;
-    try {
-      body = await readBody(req, MAX_BUFFERED_BODY);
-    } catch (err) {
-      if (!(err instanceof BodyTooLargeError)) throw err;
-      call.reason = err.message;
-      call.code = 'RequestEntityTooLarge';
-      const resp = renderAwsError(protocol, auth.service, {
-        status: 413,
-        code: call.code,
-        message: err.message,
-      });
-      sendStubResponse(req, res, call, resp, true);
-      return;
-    }
-    const check = checkSignature({ ...base, body, now: Date.now() });
-    if (!check.ok) {
-      refuse(req, res, call, protocol, check, false);
-      return;
-    }
-    const declared = req.headers['x-amz-content-sha256'];
-    if (
-      auth.signedHeaders.includes('x-amz-content-sha256') &&
-      typeof declared === 'string' &&
-      /^[0-9a-f]{64}$/.test(declared)
-    ) {
-      const actual = createHash('sha256').update(body).digest('hex');
-      if (actual !== declared) {
-        refuse(
-          req,
-          res,
-          call,
-          protocol,
-          { kind: 'bad-signature', reason: `body hash ${actual} != signed ${declared}` },
-          false,
-        );
-        return;
-      }
-    }
-    call.verified = 'ok';
-
-    const url = new URL(call.path, 'http://fake.invalid');
-    const stubRequest: StubRequest = {
-      method: call.method,
-      path: url.pathname,
-      query: url.searchParams,
-      headers: req.headers,
-      body,
-      region: auth.region,
-    };
-    call.operation = guessOperation(stubRequest);
-    if (auth.service === 'dynamodb') {
-      forwardToDynalite(req, res, call, body);
-      return;
-    }
-    const stsAnswer = auth.service === 'sts' ? sts?.signed(stubRequest, auth.accessKeyId) : undefined;
-    if (stsAnswer) {
-      call.backendReached = true;
-      sendStubResponse(req, res, call, stsAnswer);
-      return;
-    }
-    const canned = config.canned?.(auth.service, stubRequest);
-    if (canned) {
-      call.backendReached = true;
-      sendStubResponse(req, res, call, canned);
-      return;
-    }
-    const stub = config.stubs.get(auth.service);
-    if (stub) call.backendReached = true;
-    const resp = stub ? stub.handle(stubRequest) : fallbackResponse(auth.service, stubRequest);
-    sendStubResponse(req, res, call, resp);
+    await routeService({
+      req,
+      res,
+      call,
+      protocol,
+      signed,
+      expectContinue,
+      dynamodbPort: config.dynamodbPort,
+      agent,
+      sts,
+      canned: config.canned,
+      stubs: config.stubs,
+    });
   }
 
   function dispatch(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
