@@ -4,12 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { parseAuthorization } from './auth-header';
 import { protocolFor, renderAwsError } from './aws-errors';
 import type { FakeCredentials } from './credentials';
-import { MAX_BUFFERED_BODY, readBody, sendStubResponse } from './proxy';
+import { sendStubResponse } from './proxy';
 import { refuse } from './refusal';
 import { routeS3 } from './s3-route';
 import { checkSignature } from './signature-check';
 import { routeService } from './service-route';
 import type { ReceivedCall, ServiceStub, StubRequest, StubResponse } from './types';
+import { answerUnsignedSts, isUnsignedStsCall, sessionRefusal } from './web-identity-front';
 import type { FakeWebIdentitySts } from './web-identity-sts';
 
 export interface FrontConfig {
@@ -46,40 +47,14 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     call: ReceivedCall,
     expectContinue: boolean,
   ): Promise<void> {
-    const contentType = req.headers['content-type'];
     const sts = config.webIdentitySts;
-    if (sts && req.headers.authorization === undefined && !call.path.includes('X-Amz-')) {
-      if (expectContinue) res.writeContinue();
-      const body = await readBody(req, MAX_BUFFERED_BODY);
-      const url = new URL(call.path, 'http://fake.invalid');
-      const answer = await sts.unsigned({
-        method: call.method,
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        body,
-        region: '',
-      });
-      if (answer) {
-        call.service = 'sts';
-        call.operation = 'AssumeRoleWithWebIdentity';
-        call.verified = 'ok';
-        call.backendReached = true;
-        sendStubResponse(req, res, call, answer);
-        return;
-      }
-      refuse(
-        req,
-        res,
-        call,
-        protocolFor('unknown', contentType),
-        { kind: 'missing-auth', reason: 'unsigned' },
-        false,
-      );
+    if (sts && isUnsignedStsCall(req, call)) {
+      await answerUnsignedSts(req, res, call, sts, expectContinue);
       return;
     }
 
     const parsed = parseAuthorization(req.headers.authorization);
+    const contentType = req.headers['content-type'];
     if (!parsed.ok) {
       refuse(req, res, call, protocolFor('unknown', contentType), parsed, expectContinue);
       return;
@@ -89,32 +64,11 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     call.region = auth.region;
     call.accessKeyId = auth.accessKeyId;
     const protocol = protocolFor(auth.service, contentType);
-    // A session key STS issued counts only with its own token, signed, and until it expires.
     const session = sts?.issued.get(auth.accessKeyId);
-    if (session) {
-      const token = req.headers['x-amz-security-token'];
-      if (token !== session.sessionToken || !auth.signedHeaders.includes('x-amz-security-token')) {
-        refuse(
-          req,
-          res,
-          call,
-          protocol,
-          { kind: 'unknown-key', reason: 'session token missing, unsigned or wrong' },
-          expectContinue,
-        );
-        return;
-      }
-      if (session.expiration.getTime() <= Date.now()) {
-        refuse(
-          req,
-          res,
-          call,
-          protocol,
-          { kind: 'expired', reason: 'the session credentials expired' },
-          expectContinue,
-        );
-        return;
-      }
+    const refusal = session ? sessionRefusal(session, req, auth) : undefined;
+    if (refusal) {
+      refuse(req, res, call, protocol, refusal, expectContinue);
+      return;
     }
     const signed = {
       method: call.method,
