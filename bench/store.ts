@@ -10,7 +10,8 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
-import { appendCalls, COMMON_WORD, generateStore, RARE_SERVICE, RARE_WORD } from './store-data';
+import { COMMON_WORD, RARE_SERVICE, RARE_WORD } from './store-call-mix';
+import { appendCalls, generateStore } from './store-data';
 import { openStoreWriter } from './store-writer';
 
 const REPO = resolve(import.meta.dirname, '..');

@@ -67,6 +67,9 @@ export function sendStubResponse(
   res.end(body);
 }
 
+/** Non-S3 bodies are buffered to hash them; real AWS JSON/query APIs cap well below this. */
+export const MAX_BUFFERED_BODY = 16 * 1024 * 1024;
+
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
     super(`request body exceeds ${limit} bytes`);

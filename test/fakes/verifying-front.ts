@@ -1,22 +1,16 @@
-import { createHash } from 'node:crypto';
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseAuthorization } from './auth-header';
-import {
-  failureCode,
-  protocolFor,
-  renderAwsError,
-  signatureEcho,
-  type FailureKind,
-  type Protocol,
-} from './aws-errors';
+import { protocolFor, renderAwsError } from './aws-errors';
 import type { FakeCredentials } from './credentials';
-import { BodyTooLargeError, forwardHeaders, readBody, relayResponse, sendStubResponse } from './proxy';
+import { sendStubResponse } from './proxy';
+import { refuse } from './refusal';
 import { routeS3 } from './s3-route';
 import { checkSignature } from './signature-check';
-import { fallbackResponse, guessOperation } from './stubs/fallback';
+import { routeService } from './service-route';
 import type { ReceivedCall, ServiceStub, StubRequest, StubResponse } from './types';
+import { answerUnsignedSts, isUnsignedStsCall, sessionRefusal } from './web-identity-front';
 import type { FakeWebIdentitySts } from './web-identity-sts';
 
 export interface FrontConfig {
@@ -40,23 +34,6 @@ export interface VerifyingFront {
   close(): Promise<void>;
 }
 
-/** Non-S3 bodies are buffered to hash them; real AWS JSON/query APIs cap well below this. */
-const MAX_BUFFERED_BODY = 16 * 1024 * 1024;
-
-const FAILURE_MESSAGES: Record<FailureKind, string> = {
-  'missing-auth': 'Request is missing Authentication Token',
-  incomplete: 'The authorization header is malformed',
-  'unknown-key': 'The AWS Access Key Id you provided does not exist in our records.',
-  'bad-signature':
-    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-  expired: 'Signature expired or request time too skewed',
-  'unsigned-headers': 'There were headers present in the request which were not signed',
-};
-
-function statusFor(kind: FailureKind, protocol: Protocol): number {
-  return kind === 'incomplete' && protocol === 's3' ? 400 : 403;
-}
-
 /**
  * The upstream the gateway forwards to in tests: checks every request's SigV4 signature with an
  * independent implementation (aws4) against the real test credentials before any backend sees it.
@@ -64,108 +41,20 @@ function statusFor(kind: FailureKind, protocol: Protocol): number {
 export async function startVerifyingFront(config: FrontConfig): Promise<VerifyingFront> {
   const agent = new Agent({ keepAlive: true });
 
-  function refuse(
-    req: IncomingMessage,
-    res: ServerResponse,
-    call: ReceivedCall,
-    protocol: Protocol,
-    failure: { kind: FailureKind; reason: string; canonicalRequest?: string; stringToSign?: string },
-    bodyUnread: boolean,
-  ): void {
-    const code = failureCode(failure.kind, protocol);
-    call.verified = 'failed';
-    call.code = code;
-    call.reason = failure.reason;
-    if (failure.canonicalRequest !== undefined) call.canonicalRequest = failure.canonicalRequest;
-    // Like AWS, a rejected signature is answered with what was signed (key id, signature, canonical request).
-    const auth = parseAuthorization(req.headers.authorization);
-    const echo =
-      failure.kind === 'bad-signature' &&
-      auth.ok &&
-      failure.canonicalRequest !== undefined &&
-      failure.stringToSign !== undefined
-        ? signatureEcho(protocol, {
-            accessKeyId: auth.auth.accessKeyId,
-            signature: auth.auth.signature,
-            canonicalRequest: failure.canonicalRequest,
-            stringToSign: failure.stringToSign,
-          })
-        : {};
-    const message = `${FAILURE_MESSAGES[failure.kind]} (fake AWS: ${failure.reason})${echo.messageTail ?? ''}`;
-    const resp = renderAwsError(protocol, call.service, {
-      status: statusFor(failure.kind, protocol),
-      code,
-      message,
-      ...(echo.s3Extra !== undefined ? { s3Extra: echo.s3Extra } : {}),
-    });
-    sendStubResponse(req, res, call, resp, bodyUnread);
-  }
-
-  function forwardToDynalite(
-    req: IncomingMessage,
-    res: ServerResponse,
-    call: ReceivedCall,
-    body: Buffer,
-  ): void {
-    call.backendReached = true;
-    const headers = forwardHeaders(req.headers);
-    headers['content-length'] = body.length;
-    headers['host'] = `127.0.0.1:${config.dynamodbPort}`;
-    const upstream = request(
-      { host: '127.0.0.1', port: config.dynamodbPort, method: req.method, path: req.url, headers, agent },
-      (upRes) => relayResponse(upRes, res, call),
-    );
-    upstream.on('error', (err) => {
-      const resp = renderAwsError('json', 'dynamodb', {
-        status: 500,
-        code: 'InternalServerError',
-        message: err.message,
-      });
-      sendStubResponse(req, res, call, resp);
-    });
-    upstream.end(body);
-  }
-
   async function handle(
     req: IncomingMessage,
     res: ServerResponse,
     call: ReceivedCall,
     expectContinue: boolean,
   ): Promise<void> {
-    const contentType = req.headers['content-type'];
     const sts = config.webIdentitySts;
-    if (sts && req.headers.authorization === undefined && !call.path.includes('X-Amz-')) {
-      if (expectContinue) res.writeContinue();
-      const body = await readBody(req, MAX_BUFFERED_BODY);
-      const url = new URL(call.path, 'http://fake.invalid');
-      const answer = await sts.unsigned({
-        method: call.method,
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        body,
-        region: '',
-      });
-      if (answer) {
-        call.service = 'sts';
-        call.operation = 'AssumeRoleWithWebIdentity';
-        call.verified = 'ok';
-        call.backendReached = true;
-        sendStubResponse(req, res, call, answer);
-        return;
-      }
-      refuse(
-        req,
-        res,
-        call,
-        protocolFor('unknown', contentType),
-        { kind: 'missing-auth', reason: 'unsigned' },
-        false,
-      );
+    if (sts && isUnsignedStsCall(req, call)) {
+      await answerUnsignedSts(req, res, call, sts, expectContinue);
       return;
     }
 
     const parsed = parseAuthorization(req.headers.authorization);
+    const contentType = req.headers['content-type'];
     if (!parsed.ok) {
       refuse(req, res, call, protocolFor('unknown', contentType), parsed, expectContinue);
       return;
@@ -175,34 +64,13 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     call.region = auth.region;
     call.accessKeyId = auth.accessKeyId;
     const protocol = protocolFor(auth.service, contentType);
-    // A session key STS issued counts only with its own token, signed, and until it expires.
     const session = sts?.issued.get(auth.accessKeyId);
-    if (session) {
-      const token = req.headers['x-amz-security-token'];
-      if (token !== session.sessionToken || !auth.signedHeaders.includes('x-amz-security-token')) {
-        refuse(
-          req,
-          res,
-          call,
-          protocol,
-          { kind: 'unknown-key', reason: 'session token missing, unsigned or wrong' },
-          expectContinue,
-        );
-        return;
-      }
-      if (session.expiration.getTime() <= Date.now()) {
-        refuse(
-          req,
-          res,
-          call,
-          protocol,
-          { kind: 'expired', reason: 'the session credentials expired' },
-          expectContinue,
-        );
-        return;
-      }
+    const refusal = session ? sessionRefusal(session, req, auth) : undefined;
+    if (refusal) {
+      refuse(req, res, call, protocol, refusal, expectContinue);
+      return;
     }
-    const base = {
+    const signed = {
       method: call.method,
       rawPath: call.path,
       headers: req.headersDistinct,
@@ -211,7 +79,7 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
     };
 
     if (auth.service === 's3') {
-      const check = checkSignature({ ...base, now: Date.now() });
+      const check = checkSignature({ ...signed, now: Date.now() });
       if (!check.ok) {
         refuse(req, res, call, protocol, check, expectContinue);
         return;
@@ -220,79 +88,19 @@ export async function startVerifyingFront(config: FrontConfig): Promise<Verifyin
       routeS3({ req, res, call, backendPort: config.s3Port, agent, expectContinue });
       return;
     }
-
-    if (expectContinue) res.writeContinue();
-    let body: Buffer;
-    try {
-      body = await readBody(req, MAX_BUFFERED_BODY);
-    } catch (err) {
-      if (!(err instanceof BodyTooLargeError)) throw err;
-      call.reason = err.message;
-      call.code = 'RequestEntityTooLarge';
-      const resp = renderAwsError(protocol, auth.service, {
-        status: 413,
-        code: call.code,
-        message: err.message,
-      });
-      sendStubResponse(req, res, call, resp, true);
-      return;
-    }
-    const check = checkSignature({ ...base, body, now: Date.now() });
-    if (!check.ok) {
-      refuse(req, res, call, protocol, check, false);
-      return;
-    }
-    const declared = req.headers['x-amz-content-sha256'];
-    if (
-      auth.signedHeaders.includes('x-amz-content-sha256') &&
-      typeof declared === 'string' &&
-      /^[0-9a-f]{64}$/.test(declared)
-    ) {
-      const actual = createHash('sha256').update(body).digest('hex');
-      if (actual !== declared) {
-        refuse(
-          req,
-          res,
-          call,
-          protocol,
-          { kind: 'bad-signature', reason: `body hash ${actual} != signed ${declared}` },
-          false,
-        );
-        return;
-      }
-    }
-    call.verified = 'ok';
-
-    const url = new URL(call.path, 'http://fake.invalid');
-    const stubRequest: StubRequest = {
-      method: call.method,
-      path: url.pathname,
-      query: url.searchParams,
-      headers: req.headers,
-      body,
-      region: auth.region,
-    };
-    call.operation = guessOperation(stubRequest);
-    if (auth.service === 'dynamodb') {
-      forwardToDynalite(req, res, call, body);
-      return;
-    }
-    const stsAnswer = auth.service === 'sts' ? sts?.signed(stubRequest, auth.accessKeyId) : undefined;
-    if (stsAnswer) {
-      call.backendReached = true;
-      sendStubResponse(req, res, call, stsAnswer);
-      return;
-    }
-    const canned = config.canned?.(auth.service, stubRequest);
-    if (canned) {
-      call.backendReached = true;
-      sendStubResponse(req, res, call, canned);
-      return;
-    }
-    const stub = config.stubs.get(auth.service);
-    if (stub) call.backendReached = true;
-    const resp = stub ? stub.handle(stubRequest) : fallbackResponse(auth.service, stubRequest);
-    sendStubResponse(req, res, call, resp);
+    await routeService({
+      req,
+      res,
+      call,
+      protocol,
+      signed,
+      expectContinue,
+      dynamodbPort: config.dynamodbPort,
+      agent,
+      sts,
+      canned: config.canned,
+      stubs: config.stubs,
+    });
   }
 
   function dispatch(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
