@@ -1,4 +1,5 @@
 // `npm run bench`: prints one JSON document of side-by-side measurements (never asserted in tests).
+import { benchAllocations } from './allocations';
 import { decisionBench } from './decision';
 import { benchGateway } from './gateway-bench';
 import { recordingBench } from './recording';
@@ -25,10 +26,12 @@ async function main(): Promise<void> {
   const gateway = wanted('gateway') ? await benchGateway() : undefined;
   // The upstream leg alone: node:http (what the gateway uses) against undici's Pool.
   const upstreamClient = wanted('upstream-client') ? await benchUpstreamClient() : undefined;
+  // What a call allocates in the gateway, by stage (what its GC pays for).
+  const allocations = wanted('allocations') ? await benchAllocations() : undefined;
   const machine = { node: process.version, cpus: (await import('node:os')).cpus().length };
   process.stdout.write(
     JSON.stringify(
-      { gateway, upstreamClient, decision, recording, store, review, webview, machine },
+      { gateway, upstreamClient, allocations, decision, recording, store, review, webview, machine },
       null,
       2,
     ) + '\n',
