@@ -35,9 +35,9 @@ function writeRefreshTokenLine(line: RefreshTokenLine): void {
 }
 
 /**
- * `airlock gateway`: runs until SIGINT/SIGTERM/SIGHUP or its launcher's exit (stop-request.ts); prints
- * one ready line on stdout, and nothing more unless `--report-refresh-tokens` asks for rotated
- * refresh tokens there too.
+ * `airlock gateway`: runs until SIGINT/SIGTERM/SIGHUP or its launcher's exit (stop-request.ts);
+ * prints one ready line on stdout, and nothing more unless `--report-refresh-tokens` asks for
+ * rotated refresh tokens there too.
  */
 export async function runGatewayCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
