@@ -6,10 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startTask } from '../test/support/gateway-process';
 import { spawnBenchServer, startBenchGateway } from './bench-servers';
 import { load } from './load';
-import { signed } from './signed-request';
+import { taskSmallCall } from './signed-request';
 import { type Profile, splitProfile } from './stage-split';
 
 interface HeapNode {
@@ -73,20 +72,7 @@ export async function benchAllocations(calls = 20_000) {
   try {
     const gw = await startBenchGateway(stub.port, realCreds, ['--import', preload]);
     try {
-      const task = await startTask(gw, ['--name', 'bench-allocations']);
-      const creds = {
-        accessKeyId: task.env.AWS_ACCESS_KEY_ID!,
-        secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY!,
-      };
-      const r = await signed(
-        gw.port,
-        creds,
-        'dynamodb',
-        'POST',
-        '/',
-        { 'x-amz-target': 'DynamoDB_20120810.GetItem', 'content-type': 'application/x-amz-json-1.0' },
-        Buffer.from(JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } })),
-      );
+      const { r } = await taskSmallCall(gw, 'bench-allocations');
       // Warm: first-use decoding and JIT compilation are not what a call costs.
       await load(r, 3000, 32);
       process.kill(gw.proc.pid!, 'SIGUSR2');

@@ -2,7 +2,7 @@
 // per call, and --sync-responses), the floors and peers measured in the same run, CPU per call by
 // stage, memory, proxy mode and a 1 GiB S3 transfer; every issue 16 target judged against them.
 import { readFileSync } from 'node:fs';
-import { type GatewayProcess, startTask } from '../test/support/gateway-process';
+import type { GatewayProcess } from '../test/support/gateway-process';
 import { spawnBenchServer, startBenchGateway } from './bench-servers';
 import { measureFloors } from './floors';
 import { load, type LoadResult, type PreparedRequest } from './load';
@@ -10,7 +10,7 @@ import { firstCallRss, memorySlope } from './memory';
 import { benchMitmdump, benchNginx, type PeerResult } from './peers';
 import { benchProxy } from './proxy';
 import { freshGatewayTransfer, measureTransfer } from './s3-transfer';
-import { signed } from './signed-request';
+import { signedSmallCall, taskSmallCall } from './signed-request';
 import { stageSplit } from './stage-split';
 import { atLeast, atMost, target } from './targets';
 
@@ -34,18 +34,6 @@ async function withGatewayCpu(
   const before = cpuMs(pid);
   const result = await run();
   return { ...result, gatewayCpuUsPerCall: Math.round(((cpuMs(pid) - before) * 1000) / calls) };
-}
-
-const BODY = Buffer.from(JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } }));
-const HEADERS = { 'x-amz-target': 'DynamoDB_20120810.GetItem', 'content-type': 'application/x-amz-json-1.0' };
-
-async function taskRequest(gw: GatewayProcess, name: string): Promise<{ creds: Creds; r: PreparedRequest }> {
-  const task = await startTask(gw, ['--name', name]);
-  const creds = {
-    accessKeyId: task.env.AWS_ACCESS_KEY_ID!,
-    secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY!,
-  };
-  return { creds, r: await signed(gw.port, creds, 'dynamodb', 'POST', '/', HEADERS, BODY) };
 }
 
 /**
@@ -75,8 +63,8 @@ export async function benchGateway(): Promise<unknown> {
   const gw = await startBenchGateway(stub.port, realCreds);
   let gwSync: GatewayProcess | undefined;
   try {
-    const { creds: taskCreds, r: viaGw } = await taskRequest(gw, 'bench');
-    const direct = await signed(stub.port, realCreds, 'dynamodb', 'POST', '/', HEADERS, BODY);
+    const { creds: taskCreds, r: viaGw } = await taskSmallCall(gw, 'bench');
+    const direct = await signedSmallCall(stub.port, realCreds);
 
     // Each c1 figure is judged against a direct baseline taken just before it (see floors.ts).
     const d1 = await load(direct, n1, 1);
@@ -84,7 +72,7 @@ export async function benchGateway(): Promise<unknown> {
     const d32 = await load(direct, n32, 32);
     // The same calls through a gateway that also waits for each response's fdatasync.
     gwSync = await startBenchGateway(stub.port, realCreds, [], ['--sync-responses']);
-    const syncReq = (await taskRequest(gwSync, 'bench-sync')).r;
+    const syncReq = (await taskSmallCall(gwSync, 'bench-sync')).r;
     const d1s = await load(direct, n1, 1);
     const s = await throughGateway(gwSync, syncReq, n1, n32);
     await gwSync.dispose();

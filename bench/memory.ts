@@ -1,10 +1,9 @@
 // The gateway's memory: RSS once it has started and served its first call, and how RSS moves over
 // many calls (a leak shows as a slope once the heap has warmed up).
 import { readFileSync } from 'node:fs';
-import { startTask } from '../test/support/gateway-process';
 import { startBenchGateway } from './bench-servers';
 import { load, type PreparedRequest } from './load';
-import { signed } from './signed-request';
+import { taskSmallCall } from './signed-request';
 
 function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -18,20 +17,7 @@ export async function firstCallRss(
 ): Promise<{ rssMb: number; peakRssMb: number }> {
   const gw = await startBenchGateway(stubPort, realCreds);
   try {
-    const task = await startTask(gw, ['--name', 'bench-first-call']);
-    const creds = {
-      accessKeyId: task.env.AWS_ACCESS_KEY_ID!,
-      secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY!,
-    };
-    const r = await signed(
-      gw.port,
-      creds,
-      'dynamodb',
-      'POST',
-      '/',
-      { 'x-amz-target': 'DynamoDB_20120810.GetItem', 'content-type': 'application/x-amz-json-1.0' },
-      Buffer.from('{"TableName":"orders","Key":{"id":{"S":"o-1"}}}'),
-    );
+    const { r } = await taskSmallCall(gw, 'bench-first-call');
     await load(r, 1, 1);
     return { rssMb: statusMb(gw.proc.pid!, 'VmRSS'), peakRssMb: statusMb(gw.proc.pid!, 'VmHWM') };
   } finally {

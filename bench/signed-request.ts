@@ -2,6 +2,7 @@
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { type GatewayProcess, startTask } from '../test/support/gateway-process';
 import type { PreparedRequest } from './load';
 
 export async function signed(
@@ -32,4 +33,31 @@ export async function signed(
     }),
   );
   return { port, method, path, headers: req.headers, body: body ?? Buffer.alloc(0) };
+}
+
+type Creds = { accessKeyId: string; secretAccessKey: string };
+
+/** The small call every gateway figure is taken with: a DynamoDB GetItem with a tiny answer. */
+const SMALL_CALL_HEADERS = {
+  'x-amz-target': 'DynamoDB_20120810.GetItem',
+  'content-type': 'application/x-amz-json-1.0',
+};
+const SMALL_CALL_BODY = Buffer.from(JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } }));
+
+/** The small call signed with `creds` for whatever listens on `port` (the gateway or the stub). */
+export function signedSmallCall(port: number, creds: Creds): Promise<PreparedRequest> {
+  return signed(port, creds, 'dynamodb', 'POST', '/', SMALL_CALL_HEADERS, SMALL_CALL_BODY);
+}
+
+/** A new task on `gw` and the small call signed with its key. */
+export async function taskSmallCall(
+  gw: GatewayProcess,
+  taskName: string,
+): Promise<{ creds: Creds; r: PreparedRequest }> {
+  const task = await startTask(gw, ['--name', taskName]);
+  const creds = {
+    accessKeyId: task.env.AWS_ACCESS_KEY_ID!,
+    secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY!,
+  };
+  return { creds, r: await signedSmallCall(gw.port, creds) };
 }

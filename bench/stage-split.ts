@@ -5,10 +5,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTask } from '../test/support/gateway-process';
 import { startBenchGateway } from './bench-servers';
 import { load } from './load';
-import { signed } from './signed-request';
+import { taskSmallCall } from './signed-request';
 
 export const STAGES = ['verify', 'identify', 'decide', 'journal', 're-sign', 'forward', 'mask'] as const;
 type Stage = (typeof STAGES)[number] | 'pipeline' | 'socket-write' | 'node-http' | 'gc';
@@ -132,21 +131,7 @@ export async function stageSplit(
   const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
   const gw = await startBenchGateway(stubPort, realCreds, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   try {
-    const task = await startTask(gw, ['--name', 'bench-profile']);
-    const creds = {
-      accessKeyId: task.env.AWS_ACCESS_KEY_ID!,
-      secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY!,
-    };
-    const body = Buffer.from(JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } }));
-    const r = await signed(
-      gw.port,
-      creds,
-      'dynamodb',
-      'POST',
-      '/',
-      { 'x-amz-target': 'DynamoDB_20120810.GetItem', 'content-type': 'application/x-amz-json-1.0' },
-      body,
-    );
+    const { r } = await taskSmallCall(gw, 'bench-profile');
     await load(r, n, 32);
   } finally {
     await gw.dispose();
