@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnBenchServer, startBenchGateway } from './bench-servers';
 import { load } from './load';
-import { taskSmallCall } from './signed-request';
+import { BENCH_REAL_CREDS, taskSmallCall } from './signed-request';
 import { type Profile, splitProfile } from './stage-split';
 
 interface HeapNode {
@@ -66,11 +66,10 @@ export async function benchAllocations(calls = 20_000) {
   const { info: stub, proc } = await spawnBenchServer<{ port: number }>('bench/stub-upstream.ts');
   const dir = mkdtempSync(join(tmpdir(), 'bench-alloc-'));
   const out = join(dir, 'alloc.heapprofile');
-  const realCreds = { accessKeyId: 'AKIABENCHBENCHBENCH0', secretAccessKey: 'b'.repeat(40) };
   const preload = resolve('bench/alloc-sampling.mjs');
   process.env.BENCH_ALLOC_PROFILE = out;
   try {
-    const gw = await startBenchGateway(stub.port, realCreds, ['--import', preload]);
+    const gw = await startBenchGateway(stub.port, BENCH_REAL_CREDS, ['--import', preload]);
     try {
       const { r } = await taskSmallCall(gw, 'bench-allocations');
       // Warm: first-use decoding and JIT compilation are not what a call costs.

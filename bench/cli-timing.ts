@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median } from './load';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -30,11 +31,6 @@ async function runCli(args: readonly string[]): Promise<number> {
   const ms = performance.now() - start;
   if (code !== 0 || out === 0) throw new Error(`airlock ${args.join(' ')} exited ${code}: ${err}`);
   return ms;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 export interface CliTimes {

@@ -10,11 +10,9 @@ import { firstCallRss, memorySlope } from './memory';
 import { benchMitmdump, benchNginx, type PeerResult } from './peers';
 import { benchProxy } from './proxy';
 import { freshGatewayTransfer, measureTransfer } from './s3-transfer';
-import { signedSmallCall, taskSmallCall } from './signed-request';
+import { BENCH_REAL_CREDS, signedSmallCall, taskSmallCall } from './signed-request';
 import { stageSplit } from './stage-split';
 import { atLeast, atMost, target } from './targets';
-
-type Creds = { accessKeyId: string; secretAccessKey: string };
 
 /** CPU time (user + system, all threads) a process has used so far, in ms; /proc counts 10 ms ticks. */
 function cpuMs(pid: number): number {
@@ -59,7 +57,7 @@ export async function benchGateway(): Promise<unknown> {
   const big = Number(process.env.BENCH_BIG_BYTES ?? 1024 * 1024 * 1024);
   const slopeCalls = Number(process.env.BENCH_SLOPE_CALLS ?? 1_000_000);
   const { info: stub, proc: stubProc } = await spawnBenchServer('bench/stub-upstream.ts');
-  const realCreds: Creds = { accessKeyId: 'AKIABENCHBENCHBENCH0', secretAccessKey: 'b'.repeat(40) };
+  const realCreds = BENCH_REAL_CREDS;
   const gw = await startBenchGateway(stub.port, realCreds);
   let gwSync: GatewayProcess | undefined;
   try {

@@ -37,6 +37,12 @@ export async function signed(
 
 type Creds = { accessKeyId: string; secretAccessKey: string };
 
+/** The gateway's "real" credentials in the bench: the stub accepts any signature. */
+export const BENCH_REAL_CREDS: Creds = {
+  accessKeyId: 'AKIABENCHBENCHBENCH0',
+  secretAccessKey: 'b'.repeat(40),
+};
+
 /** The small call every gateway figure is taken with: a DynamoDB GetItem with a tiny answer. */
 const SMALL_CALL_HEADERS = {
   'x-amz-target': 'DynamoDB_20120810.GetItem',

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { Pool } from 'undici';
 import { spawnBenchServer } from './bench-servers';
+import { median } from './load';
 
 const BODY = Buffer.from(JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } }));
 
@@ -76,11 +77,6 @@ async function round(call: Client, calls: number, concurrency: number): Promise<
     cpuUsPerCall: Math.round(((cpu.user + cpu.system) / calls) * 10) / 10,
     rps: Math.round(calls / seconds),
   };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 export async function benchUpstreamClient(calls = 40_000, rounds = 5) {

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
+import { median } from './load';
 import type { LoadResult } from './webview-probe';
 import { launchChromium, openHostPage, startHostServer } from './webview-host';
 
@@ -43,9 +44,9 @@ const BATCH = 5000;
 const RUNS = 5;
 const LOADS = 3;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return +(s[Math.floor(s.length / 2)] ?? NaN).toFixed(1);
+/** Medians to a tenth of a millisecond. */
+function medianMs(xs: readonly number[]): number {
+  return +median(xs).toFixed(1);
 }
 
 export async function benchWebview(): Promise<WebviewBench> {
@@ -107,18 +108,18 @@ export async function benchWebview(): Promise<WebviewBench> {
     const filterMs = {
       // The first search after 0.5 s idle (loading leaves search texts to idle time).
       firstSearch: +search[0]!.toFixed(1),
-      search: median(search),
-      decision: median(decision),
-      clear: median(clear),
+      search: medianMs(search),
+      decision: medianMs(decision),
+      clear: medianMs(clear),
     };
     const worstFilter = Math.max(filterMs.firstSearch, filterMs.search, filterMs.decision, filterMs.clear);
-    const firstPaintMs = median(loads.map((l) => l.firstPaintMs));
+    const firstPaintMs = medianMs(loads.map((l) => l.firstPaintMs));
     return {
       events: EVENTS,
       calls: load.calls,
       firstPaintMs,
       firstPaintSamplesMs: loads.map((l) => Math.round(l.firstPaintMs)),
-      firstRowsMs: median(loads.map((l) => l.firstRowsMs)),
+      firstRowsMs: medianMs(loads.map((l) => l.firstRowsMs)),
       filterMs,
       rowsInDom: load.rowsInDom,
       ...(load.heapMb === undefined ? {} : { heapMb: load.heapMb }),
