@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import type { ReceivedCall, StubResponse } from './types';
+import type { ReceivedCall, StubRequest, StubResponse } from './types';
 
 /** Headers that describe one hop and must not be copied to the next. */
 const HOP_BY_HOP = new Set([
@@ -94,4 +94,22 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** What a stub is handed for a call whose body has been read: its path split from its query. */
+export function stubRequestOf(
+  req: IncomingMessage,
+  call: ReceivedCall,
+  body: Buffer,
+  region: string,
+): StubRequest {
+  const url = new URL(call.path, 'http://fake.invalid');
+  return {
+    method: call.method,
+    path: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    body,
+    region,
+  };
 }

@@ -8,6 +8,7 @@ import {
   readBody,
   relayResponse,
   sendStubResponse,
+  stubRequestOf,
 } from './proxy';
 import { refuse } from './refusal';
 import { checkSignature, type SignatureCheckInput } from './signature-check';
@@ -109,15 +110,7 @@ export async function routeService(ctx: ServiceRouteContext): Promise<void> {
   }
   call.verified = 'ok';
 
-  const url = new URL(call.path, 'http://fake.invalid');
-  const stubRequest: StubRequest = {
-    method: call.method,
-    path: url.pathname,
-    query: url.searchParams,
-    headers: req.headers,
-    body,
-    region: auth.region,
-  };
+  const stubRequest = stubRequestOf(req, call, body, auth.region);
   call.operation = guessOperation(stubRequest);
   if (auth.service === 'dynamodb') {
     forwardToDynalite(ctx, body);

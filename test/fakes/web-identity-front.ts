@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ParsedAuthorization } from './auth-header';
 import { protocolFor } from './aws-errors';
-import { MAX_BUFFERED_BODY, readBody, sendStubResponse } from './proxy';
+import { MAX_BUFFERED_BODY, readBody, sendStubResponse, stubRequestOf } from './proxy';
 import { refuse, type Refusal } from './refusal';
 import type { ReceivedCall } from './types';
 import type { FakeWebIdentitySts, IssuedSession } from './web-identity-sts';
@@ -21,15 +21,8 @@ export async function answerUnsignedSts(
 ): Promise<void> {
   if (expectContinue) res.writeContinue();
   const body = await readBody(req, MAX_BUFFERED_BODY);
-  const url = new URL(call.path, 'http://fake.invalid');
-  const answer = await sts.unsigned({
-    method: call.method,
-    path: url.pathname,
-    query: url.searchParams,
-    headers: req.headers,
-    body,
-    region: '',
-  });
+  // Unsigned: no credential scope names a region.
+  const answer = await sts.unsigned(stubRequestOf(req, call, body, ''));
   if (answer) {
     call.service = 'sts';
     call.operation = 'AssumeRoleWithWebIdentity';
