@@ -14,9 +14,8 @@ import { splitUrl } from './request-view';
 
 /**
  * Re-signs the call with the real credentials, forwards it, and hands the answer to the recording
- * delivery: masked, then recorded durably and only then sent with --sync-responses; else sent, then
- * queued for the next group commit (record-response.ts). An object body's last bytes wait for its
- * record either way.
+ * delivery: masked, recorded (durably first with --sync-responses; else queued in the next group
+ * commit: record-response.ts), and only then (or, for object bodies, its last bytes) sent.
  * A call an approval let through reports what AWS made of it: a retry of an approved call that
  * AWS failed may ride on the same approval (approvals/retry-rides.ts).
  */
@@ -102,7 +101,6 @@ async function forwardAndDeliver(
         // AWS's SignatureDoesNotMatch echoes our re-signed request: real key id, signature, token.
         scrubError: (body) => scrubSignatureEcho(body, resigningSecrets(signed), auth.accessKeyId),
         record: (data) => recordResponse(ctx, deps, task.taskId, { type: 'call.response', data }),
-        answerFirst: deps.syncResponses !== true,
       });
     },
   });

@@ -42,14 +42,8 @@ export interface DeliveryInput {
   readonly placeholders: Placeholders;
   /** Changes the agent's copy of a read answer after masking (SQS queue URLs); the record keeps AWS's. */
   readonly rewriteForAgent?: (text: string, status: number, asReceived: string) => string | undefined;
-  /** Makes the call.response event durable (or queues it: record-response.ts); rejects when it cannot. */
+  /** Makes the call.response event durable; rejects when it cannot. */
   readonly record: (data: CallResponseData) => Promise<void>;
-  /**
-   * The answer goes out before its record is queued rather than after it is durable: when the
-   * answer does not wait for its fdatasync anyway (no --sync-responses), building and writing the
-   * event need not delay it either. Streamed answers keep their held-back last chunk regardless.
-   */
-  readonly answerFirst?: boolean;
   /** Rewrites an error body (status >= 300) before anything else reads it (upstream/scrub-signature-echo.ts). */
   readonly scrubError?: (body: string) => string;
 }
@@ -86,11 +80,11 @@ function whenSent(res: ServerResponse): Promise<boolean> {
 }
 
 /**
- * Delivers an upstream response to the agent and records it (DESIGN.md section 1.7, issues 4 and
- * 16). Every answer but object bodies and event streams is read whole (up to MASK_CAP_BYTES),
- * decoded, masked by what the identified operation answers with (response-kind.ts,
- * mask-answer.ts; never by its content type) and sent re-encoded, with a corrected length: after
- * its record is durable, or (`answerFirst`) before its record is queued. Object bodies and event streams flow through
+ * Delivers an upstream response to the agent so that its record is durable before the agent has
+ * all of it (DESIGN.md section 1.7, issue 4). Every answer but object bodies and event streams is
+ * read whole (up to MASK_CAP_BYTES), decoded, masked by what the identified operation answers
+ * with (response-kind.ts, mask-answer.ts; never by its content type), recorded and only then
+ * sent, re-encoded, with a corrected length. Object bodies and event streams flow through
  * untouched while the last chunk is held back until their record is on disk. Answers that
  * cannot be masked (an unknown coding; secret-bearing and too large or not parseable; binary
  * holding a secret) are refused instead of leaked.
@@ -171,22 +165,15 @@ export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> 
     data = { ...data, errorCode: peekErrorCode('', up.headers) };
   // The agent gave up while AWS was answering (a client timeout): AWS acted, the agent never knew.
   if (agentGone(res)) data = { ...data, aborted: true };
-  if (!d.answerFirst) {
-    try {
-      await d.record(data);
-    } catch {
-      throw recordingFailed();
-    }
+  try {
+    await d.record(data);
+  } catch {
+    throw recordingFailed();
   }
   // HEAD keeps the length of the body it describes; everything else gets the length we send.
   if (kind.mode !== 'empty') headers['content-length'] = String(agentBody.length);
   res.writeHead(status, headers);
-  // end() uncorks the socket: the answer is in the kernel before its record is built, so the
-  // agent reads it while the gateway seals and writes the event.
   res.end(kind.mode === 'empty' ? undefined : agentBody);
-  // The answer has gone: a record that cannot even be queued now leaves the call reading as not
-  // recorded (record-response.ts logs it), as a crash before the next commit would.
-  if (d.answerFirst) await d.record(data).catch(() => undefined);
   const aborted = await whenSent(res);
   return {
     status,

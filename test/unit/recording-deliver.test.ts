@@ -25,7 +25,6 @@ void describe('recording: response delivery', () => {
     assert.equal(Number(r.headers['content-length']), r.body.length);
     assert.equal(h.records.length, 1);
     assert.equal(h.records[0]?.clientBytesAtRecord, 0);
-    assert.equal(h.records[0]?.answerEndedAtRecord, false);
     const d = h.records[0]?.data;
     assert.equal(d?.awsRequestId, 'rid-1');
     assert.ok(d?.body?.includes('«airlock:masked:secretsmanager:SecretString:'));
@@ -82,71 +81,6 @@ void describe('recording: response delivery', () => {
     assert.equal(h.records[0]?.data.responseBytes, total);
     assert.deepEqual(h.records[0]?.data.bodyChecksums, { etag: '"abc"' });
     assert.equal(h.records[0]?.data.body, undefined, 'object bytes are never recorded');
-  });
-
-  void test('answer first: a buffered answer is on the socket before its record is made', async () => {
-    h.call = { service: 'secretsmanager', operation: 'GetSecretValue', method: 'POST', protocol: 'json' };
-    h.answerFirst = true;
-    const body = JSON.stringify({ Name: 'db', SecretString: 'deliver-canary-first' });
-    h.upstream = {
-      status: 200,
-      headers: { 'content-type': 'application/x-amz-json-1.1' },
-      chunks: [Buffer.from(body)],
-    };
-    try {
-      const r = await h.fetch();
-      assert.equal(r.status, 200);
-      assert.ok(!r.body.toString().includes('deliver-canary-first'));
-      assert.equal(h.records.length, 1);
-      assert.equal(h.records[0]?.answerEndedAtRecord, true);
-      assert.ok((h.records[0]?.socketBytesAtRecord ?? 0) > r.body.length, 'headers and body were written');
-      assert.ok(!JSON.stringify(h.records[0]?.data).includes('deliver-canary-first'));
-      assert.ok(h.records[0]?.data.body?.includes('«airlock:masked:secretsmanager:SecretString:'));
-    } finally {
-      h.answerFirst = false;
-    }
-  });
-
-  void test('answer first: a record that fails after the answer went out leaves the answer whole', async () => {
-    h.call = { service: 'dynamodb', operation: 'GetItem', method: 'POST', protocol: 'json' };
-    h.answerFirst = true;
-    h.recordFails = true;
-    const body = '{"Item":{"id":{"S":"kept"}}}';
-    h.upstream = {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      chunks: [Buffer.from(body)],
-    };
-    try {
-      const r = await h.fetch();
-      assert.equal(r.status, 200);
-      assert.equal(r.body.toString(), body);
-      assert.equal(r.complete, true);
-      assert.equal(h.records.length, 1);
-    } finally {
-      h.answerFirst = false;
-      h.recordFails = false;
-    }
-  });
-
-  void test('answer first: an object body still holds its last chunk back until the record', async () => {
-    h.call = { service: 's3', operation: 'GetObject', method: 'GET', protocol: 'rest-xml' };
-    h.answerFirst = true;
-    const chunks = [Buffer.alloc(70_000, 1), Buffer.alloc(70_000, 2), Buffer.alloc(5_000, 3)];
-    const total = chunks.reduce((n, c) => n + c.length, 0);
-    h.upstream = {
-      status: 200,
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(total) },
-      chunks,
-    };
-    try {
-      const r = await h.fetch();
-      assert.equal(r.body.length, total);
-      assert.equal(h.records[0]?.answerEndedAtRecord, false);
-      assert.ok((h.records[0]?.clientBytesAtRecord ?? total) < total);
-    } finally {
-      h.answerFirst = false;
-    }
   });
 
   void test('a failing record withholds a buffered answer (the agent gets an error, not the data)', async () => {

@@ -36,10 +36,6 @@ export interface RecordSeen {
   readonly data: CallResponseData;
   readonly clientBytesAtRecord: number;
   readonly clientEnded: boolean;
-  /** The front had ended the answer (handed all of it to the socket) when the record was made. */
-  readonly answerEndedAtRecord: boolean;
-  /** Bytes the front's socket had written when the record was made. */
-  readonly socketBytesAtRecord: number;
 }
 
 function listen(server: http.Server): Promise<number> {
@@ -55,8 +51,6 @@ export class DeliveryHarness {
     protocol: 'json',
   };
   recordFails = false;
-  /** deliverResponse's `answerFirst`: the answer goes out before its record is made. */
-  answerFirst = false;
   /** Replaces the plain record callback (after it notes what the client had), e.g. the pipeline's own. */
   recordVia: ((data: CallResponseData) => Promise<void>) | undefined;
   readonly records: RecordSeen[] = [];
@@ -97,15 +91,8 @@ export class DeliveryHarness {
             compileMaskRules([]),
           ),
           placeholders: this.placeholders,
-          answerFirst: this.answerFirst,
           record: (data) => {
-            this.records.push({
-              data,
-              clientBytesAtRecord: this.clientBytes,
-              clientEnded: this.clientEnded,
-              answerEndedAtRecord: res.writableEnded,
-              socketBytesAtRecord: res.socket?.bytesWritten ?? 0,
-            });
+            this.records.push({ data, clientBytesAtRecord: this.clientBytes, clientEnded: this.clientEnded });
             if (this.recordVia) return this.recordVia(data);
             return this.recordFails ? Promise.reject(new Error('disk full')) : Promise.resolve();
           },
