@@ -4,15 +4,14 @@
 /**
  * Runtime flags the gateway runs with, however it is started (the extension passes them; a bare
  * `airlock gateway` restarts itself with them: gateway/cli/relaunch-gateway.ts).
- * - A young generation of 4 MB semi-spaces instead of V8's default 16 MB: the gateway allocates
- *   about 120 KB of short-lived objects per call, and with the default the heap grows to its
- *   largest young generation under load and keeps it (RSS after the first call 91 MB). Smaller is
- *   not better: each scavenge copies what the calls in flight hold, so halving the semi-space
- *   doubles the scavenges at about the same cost each, and promotes more of a call's objects to
- *   the old generation before they die. Measured on a 2-vCPU VM, runs alternated, 20,000 calls
- *   at 32 connections: 2 MB 431-465 µs CPU per call, 4 MB 372-397, 8 MB 338-436; after 200,000
- *   calls and a 1 GiB S3 transfer, peak RSS 140 MB with 2 MB, 142 with 4, 153-155 with 6 or 8
- *   (over the 150 MB target); RSS after the first call 80.6-80.9 MB with 2, 84.0-84.2 with 4.
+ * - A young generation of 2 MB semi-spaces instead of V8's default 16 MB: the gateway allocates
+ *   many short-lived objects per call, and with the default the heap grows to its largest young
+ *   generation under load and keeps it (RSS after the first call 85 MB instead of 91 MB).
+ *   Larger was tried (2026-12-06): 4 MB semi-spaces used 15% less CPU per call at 32 connections
+ *   in one quiet alternated run (372-397 µs against 431-465), not in two noisier ones, and cost
+ *   3 MB at start and 6 MB under load; the 1 GiB transfer after the load tests then peaked at
+ *   145, 148 and 152 MB in three full bench runs (target 150; 138-142 with 2 MB). 3 MB peaked at
+ *   146 and 152 MB in two shorter runs (200,000 calls, then the transfer).
  * - The old generation may grow by 60% between full collections instead of V8's own factor (up to
  *   4x for a fast-allocating process): under load the gateway's old space filled with garbage up
  *   to 85 MB around 50 MB live. Measured on a 2-vCPU VM, three runs each of 150,000 calls at 32
@@ -23,7 +22,7 @@
  * Both must be given at start: `v8.setFlagsFromString` takes the growing factor later, but not the
  * semi-space size (the young generation is already laid out).
  */
-export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=60'];
+export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=60'];
 
 /** Set in the environment of a relaunched gateway, so it never relaunches again. */
 export const RELAUNCHED_ENV = 'AIRLOCK_GATEWAY_RELAUNCHED';

@@ -212,13 +212,13 @@ void describe('airlock gateway and its runtime flags', { skip: process.platform 
     async () => {
       const gw = await start({
         runtimeFlags: false,
-        env: { NODE_OPTIONS: '--max-semi-space-size=3' },
+        env: { NODE_OPTIONS: '--max-semi-space-size=4' },
       });
       const child = server(gw);
       assert.notEqual(child, gw.proc.pid);
       assert.deepEqual(commandLine(child).slice(1, 2), ['--heap-growing-percent=60']);
       assert.ok(!commandLine(child).some((a) => a.startsWith('--max-semi-space-size')));
-      assert.ok(startEnvironment(child).includes('NODE_OPTIONS=--max-semi-space-size=3'));
+      assert.ok(startEnvironment(child).includes('NODE_OPTIONS=--max-semi-space-size=4'));
       assert.equal(await gw.stop(), 0);
     },
   );

@@ -5,7 +5,7 @@ import { GATEWAY_NODE_FLAGS, missingRuntimeFlags } from '../../gateway/server/ru
 
 void test('the runtime flags a Node process lacks, from its execArgv and NODE_OPTIONS', () => {
   const [semi, growing] = GATEWAY_NODE_FLAGS;
-  assert.deepEqual(GATEWAY_NODE_FLAGS, ['--max-semi-space-size=4', '--heap-growing-percent=60']);
+  assert.deepEqual(GATEWAY_NODE_FLAGS, ['--max-semi-space-size=2', '--heap-growing-percent=60']);
   assert.deepEqual(missingRuntimeFlags([], undefined), GATEWAY_NODE_FLAGS);
   assert.deepEqual(missingRuntimeFlags([], ''), GATEWAY_NODE_FLAGS);
   // Node's own flags are not ours.
@@ -18,13 +18,13 @@ void test('the runtime flags a Node process lacks, from its execArgv and NODE_OP
   assert.deepEqual(missingRuntimeFlags(['--inspect', growing!], undefined), [semi]);
   // V8 spells a flag with `_` or `-` alike; Node keeps the spelling it was given.
   assert.deepEqual(
-    missingRuntimeFlags(['--max_semi_space_size=4', '--heap_growing_percent=60'], undefined),
+    missingRuntimeFlags(['--max_semi_space_size=2', '--heap_growing_percent=60'], undefined),
     [],
   );
   // Another value was chosen by whoever started Node: it stays.
   assert.deepEqual(missingRuntimeFlags(['--max-semi-space-size=8'], undefined), [growing]);
   // NODE_OPTIONS takes the semi-space size (not the growing factor) and Node leaves it out of execArgv.
-  assert.deepEqual(missingRuntimeFlags([], ' --max-semi-space-size=3  --no-warnings'), [growing]);
+  assert.deepEqual(missingRuntimeFlags([], ' --max-semi-space-size=4  --no-warnings'), [growing]);
   // A longer flag that starts with the same name is another flag.
   assert.deepEqual(missingRuntimeFlags(['--max-semi-space-size-x=1'], undefined), GATEWAY_NODE_FLAGS);
 });
@@ -40,5 +40,5 @@ void test('detection agrees with what a real Node reports', () => {
   };
   assert.deepEqual(report([...GATEWAY_NODE_FLAGS]), []);
   assert.deepEqual(report([]), GATEWAY_NODE_FLAGS);
-  assert.deepEqual(report(['--heap-growing-percent=60'], '--max-semi-space-size=4'), []);
+  assert.deepEqual(report(['--heap-growing-percent=60'], '--max-semi-space-size=2'), []);
 });
