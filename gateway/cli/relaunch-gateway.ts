@@ -1,6 +1,7 @@
 // Its own small bundle (dist/relaunch-gateway.js), loaded by bin/airlock.js before the gateway's:
 // a process that relaunches stays a bare Node (it never loads the gateway), and waits.
 import { spawn } from 'node:child_process';
+import inspector from 'node:inspector';
 import { constants } from 'node:os';
 import { missingRuntimeFlags, RELAUNCHED_ENV } from '../server/runtime-flags';
 
@@ -10,7 +11,7 @@ const RELAYED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * For `airlock gateway`: when this Node was started without the gateway's runtime flags (a user's
  * `npx airlock gateway`), runs the gateway in a child Node started with them and returns true; this
  * process then only relays signals to it and exits as it did. Returns false when this process is
- * to run the gateway itself (the flags are there, or it is that child).
+ * to run the gateway itself (the flags are there, it is that child, or a debugger can attach to it).
  *
  * The child gets the same Node, Node flags (execArgv; NODE_OPTIONS with the environment), script,
  * arguments and stdio, so its ready line and log reach whoever reads this process's. Outside
@@ -28,6 +29,15 @@ export function relaunchGateway(): boolean {
   }
   const missing = missingRuntimeFlags(process.execArgv, process.env.NODE_OPTIONS);
   if (missing.length === 0) return false;
+  // Someone is debugging this process (--inspect): the gateway must run where the debugger is.
+  // A child would inherit the flag, find the inspector's port taken by this process and run
+  // undebugged; its memory tuning matters less than that.
+  if (inspector.url() !== undefined) {
+    process.stderr.write(
+      `airlock: a debugger can attach to this process, so the gateway runs in it, without ${missing.join(' ')}\n`,
+    );
+    return false;
+  }
 
   const relay = process.platform !== 'win32';
   // Installed before the child exists: it may print its ready line, and be signalled, at once.

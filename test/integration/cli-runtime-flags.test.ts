@@ -195,6 +195,25 @@ void describe('airlock gateway and its runtime flags', { skip: process.platform 
   });
 
   void test(
+    'started bare under a debugger (--inspect), it runs in that process, where the debugger is',
+    T,
+    async () => {
+      const dataDir = await mkdtemp(join(work, 'data-'));
+      // Port 0: the inspector takes a free port, so parallel runs never collide.
+      const gw = await start({ dataDir, runtimeFlags: false, nodeArgs: ['--inspect=127.0.0.1:0'] });
+      assert.equal(server(gw), gw.proc.pid, 'no child: the debugged process serves');
+      assert.deepEqual(childrenOf(gw.proc.pid!), []);
+      assert.equal(gw.stderr().match(/Debugger listening on ws:/g)?.length, 1);
+      assert.doesNotMatch(gw.stderr(), /Starting inspector .* failed/);
+      assert.match(gw.stderr(), /a debugger can attach to this process, so the gateway runs in it/);
+      const task = await startTask(gw, ['--name', 'debugged']);
+      assert.equal(task.env.AWS_ENDPOINT_URL, `http://127.0.0.1:${gw.port}`);
+      assert.equal(await gw.stop('SIGTERM'), 0);
+      assert.equal(existsSync(join(dataDir, 'gateway.lock')), false);
+    },
+  );
+
+  void test(
     'started with the flags (as the extension and the test harness do), it runs in that one process',
     T,
     async () => {
