@@ -90,13 +90,10 @@ export async function benchAllocations(calls = 20_000) {
     const head = (JSON.parse(readFileSync(out, 'utf8')) as { head: HeapNode }).head;
     // load() adds its own 200 warm-up calls to the measured ones.
     const measured = calls + 200;
-    const share = splitProfile(heapAsProfile(head));
-    let total = 0;
-    for (const stack = [head]; stack.length > 0;) {
-      const n = stack.pop()!;
-      total += n.selfSize;
-      stack.push(...n.children);
-    }
+    const profile = heapAsProfile(head);
+    const share = splitProfile(profile);
+    // Every node that allocated is one sample weighted by its bytes: together, all of them.
+    const total = profile.timeDeltas.reduce((a, b) => a + b, 0);
     const bytesPerCall: Record<string, number> = {};
     for (const [k, v] of Object.entries(share))
       if (k !== 'gc') bytesPerCall[k] = Math.round(v * (total / measured));

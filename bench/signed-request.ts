@@ -44,11 +44,13 @@ export const BENCH_REAL_CREDS: Creds = {
 };
 
 /** The small call every gateway figure is taken with: a DynamoDB GetItem with a tiny answer. */
-const SMALL_CALL_HEADERS = {
+export const SMALL_CALL_HEADERS = {
   'x-amz-target': 'DynamoDB_20120810.GetItem',
   'content-type': 'application/x-amz-json-1.0',
 };
-const SMALL_CALL_BODY = Buffer.from(JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } }));
+export const SMALL_CALL_BODY = Buffer.from(
+  JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } }),
+);
 
 /** The small call signed with `creds` for whatever listens on `port` (the gateway or the stub). */
 export function signedSmallCall(port: number, creds: Creds): Promise<PreparedRequest> {

@@ -6,15 +6,13 @@ import http from 'node:http';
 import { Pool } from 'undici';
 import { spawnBenchServer } from './bench-servers';
 import { median } from './load';
-
-const BODY = Buffer.from(JSON.stringify({ TableName: 'orders', Key: { id: { S: 'o-1' } } }));
+import { SMALL_CALL_BODY as BODY, SMALL_CALL_HEADERS } from './signed-request';
 
 /** Header set the size of a re-signed DynamoDB call. */
 function headersFor(port: number): Record<string, string> {
   return {
     host: `127.0.0.1:${port}`,
-    'content-type': 'application/x-amz-json-1.0',
-    'x-amz-target': 'DynamoDB_20120810.GetItem',
+    ...SMALL_CALL_HEADERS,
     'x-amz-date': '20261206T000000Z',
     'x-amz-content-sha256': 'b'.repeat(64),
     authorization: `AWS4-HMAC-SHA256 Credential=AKIABENCHBENCHBENCH0/20261206/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'a'.repeat(64)}`,

@@ -2,10 +2,10 @@
  * Resolves with what asked the gateway to stop: SIGINT, SIGTERM, SIGHUP (the terminal it runs in
  * was closed: without a handler Node would end at once, skipping the clean stop), or the process
  * that launched it over IPC going away (a relaunching `airlock gateway`:
- * gateway/cli/relaunch-gateway.ts), however that process ended, so the gateway never outlives it. Call it before printing the ready line:
- * whoever reads that line may signal at once, and a signal without a handler kills the process
- * without the clean stop. After the first request the handlers are gone, so a second signal
- * stops the gateway at once.
+ * gateway/cli/relaunch-gateway.ts), however that process ended, so the gateway never outlives it.
+ * Call it before printing the ready line: whoever reads that line may signal at once, and a signal
+ * without a handler kills the process without the clean stop. After the first request the
+ * handlers are gone, so a second signal stops the gateway at once.
  */
 export function stopRequest(): Promise<string> {
   return new Promise((resolve) => {
