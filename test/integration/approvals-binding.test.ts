@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { ApprovalInfo } from '../../gateway/protocol';
 import { agentShellEnv, awsV1, run } from '../support/aws-clients';
 import { readJournalEvents } from '../support/journal';
 import { rawRequest } from '../support/signed-request';
 import { type ApprovalStack, startApprovalStack } from './approvals-helpers';
 import { type FlakyUpstream, startFlakyUpstream } from './flaky-upstream';
+import { signedPut, unsignedPut } from './s3-put-requests';
 
 const POLICY = {
   version: 1,
@@ -30,83 +27,6 @@ const POLICY = {
 };
 
 const ALL_USERS = 'uri="http://acs.amazonaws.com/groups/global/AllUsers"';
-
-/** A PutObject signed once with its body's digest, so the very same bytes can be sent again. */
-async function signedPut(
-  env: Record<string, string>,
-  key: string,
-  body: string,
-): Promise<{ path: string; headers: Record<string, string> }> {
-  const url = new URL(env.AWS_ENDPOINT_URL!);
-  const signer = new SignatureV4({
-    service: 's3',
-    region: env.AWS_REGION!,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: false,
-    applyChecksum: true,
-  });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: 'PUT',
-      protocol: 'http:',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: `/uploads/${key}`,
-      headers: {
-        host: url.host,
-        'content-type': 'text/plain',
-        'content-length': String(Buffer.byteLength(body)),
-      },
-      body,
-    }),
-  );
-  return { path: signed.path, headers: { ...signed.headers } };
-}
-
-/**
- * An UNSIGNED-PAYLOAD PutObject sent like an S3 SDK over a raw socket; `chunked` sends it without
- * a Content-Length (Transfer-Encoding: chunked), so nothing declares its size.
- */
-async function unsignedPut(
-  env: Record<string, string>,
-  key: string,
-  body: string,
-  chunked: boolean,
-): Promise<{ status: number }> {
-  const url = new URL(env.AWS_ENDPOINT_URL!);
-  const signer = new SignatureV4({
-    service: 's3',
-    region: env.AWS_REGION!,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: false,
-  });
-  const length: Record<string, string> = chunked
-    ? { 'transfer-encoding': 'chunked' }
-    : { 'content-length': String(Buffer.byteLength(body)) };
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: 'PUT',
-      protocol: 'http:',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: `/uploads/${key}`,
-      headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...length },
-    }),
-  );
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { hostname: url.hostname, port: url.port, method: 'PUT', path: signed.path, headers: signed.headers },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const forKey =
   (key: string) =>
