@@ -1,30 +1,15 @@
 import type { JournalEvent } from '../journal/events';
+import type { CallColumns } from './call-columns';
 
 /** A call whose answer has not come yet: kept in memory, written once when it is complete. */
-export interface Draft {
-  readonly callId: string;
-  readonly seq: number;
-  readonly ts: string;
+export type Draft = Omit<CallColumns, Changed> & {
+  -readonly [K in Changed]?: CallColumns[K];
+} & {
   readonly at?: number;
   readonly prev: string;
-  readonly identity?: string;
-  readonly service?: string;
-  readonly region?: string;
-  readonly operation?: string;
-  readonly method?: string;
-  readonly actions: readonly string[];
-  readonly resources: readonly string[];
-  decision?: string;
-  reason?: string;
-  rule?: string;
-  status?: number;
-  errorCode?: string;
-  awsRequestId?: string;
-  upstreamMs?: number;
-  gatewayMs?: number;
   masked: number;
   readonly text: string[];
-}
+};
 
 /**
  * What a later event of a call changes in its row: the columns it sets, masked bodies to add to
@@ -43,6 +28,7 @@ const CHANGED = [
   'upstreamMs',
   'gatewayMs',
 ] as const;
+type Changed = (typeof CHANGED)[number];
 
 /**
  * A call's first event (its request, or the error that refused it) as the draft of its row; none

@@ -1,6 +1,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { ChunkFacets } from './index-catalog';
 import type { SessionFacts } from './summary-fold';
+import type { CallColumns } from './call-columns';
 
 export interface SessionSummary {
   readonly session: string;
@@ -46,26 +47,8 @@ export interface CallFilter {
   readonly limit?: number;
 }
 
-export interface CallRow {
+export interface CallRow extends CallColumns {
   readonly session: string;
-  readonly callId: string;
-  readonly seq: number;
-  readonly ts: string;
-  readonly identity?: string;
-  readonly service?: string;
-  readonly region?: string;
-  readonly operation?: string;
-  readonly method?: string;
-  readonly actions: readonly string[];
-  readonly resources: readonly string[];
-  readonly decision?: string;
-  readonly reason?: string;
-  readonly rule?: string;
-  readonly status?: number;
-  readonly errorCode?: string;
-  readonly awsRequestId?: string;
-  readonly upstreamMs?: number;
-  readonly gatewayMs?: number;
   readonly masked: boolean;
 }
 
