@@ -20,6 +20,8 @@ export async function signedHead(o: {
   readonly path: string;
   readonly headers?: Record<string, string>;
   readonly body?: string;
+  /** The Host signed and sent (proxy mode: the AWS host); default the gateway's address. */
+  readonly host?: string;
 }): Promise<string> {
   const signer = new SignatureV4({
     service: o.service,
@@ -32,10 +34,9 @@ export async function signedHead(o: {
     new HttpRequest({
       method: o.method,
       protocol: 'http:',
-      hostname: '127.0.0.1',
-      port: o.port,
+      hostname: o.host ?? '127.0.0.1',
       path: o.path,
-      headers: { host: `127.0.0.1:${o.port}`, ...(o.headers ?? {}) },
+      headers: { host: o.host ?? `127.0.0.1:${o.port}`, ...(o.headers ?? {}) },
       body: o.body,
     }),
   );
