@@ -123,6 +123,21 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
           : new GatewayError('UpstreamUnreachable', `Could not reach AWS: ${e.message}`),
       ),
     );
+    // Node answers a 101 it has no 'upgrade' listener for by closing the socket silently, with
+    // neither a response nor an error: the call would wait forever, unanswered and unrecorded.
+    upstreamReq.on('upgrade', (_up, socket) => {
+      socket.destroy();
+      fail(
+        new GatewayError(
+          'UpstreamUnreachable',
+          'AWS answered with a protocol switch, which Airlock does not forward.',
+        ),
+      );
+    });
+    // Whatever else ends the exchange before an answer: the call fails instead of waiting.
+    upstreamReq.once('close', () =>
+      fail(new GatewayError('UpstreamUnreachable', 'The connection to AWS closed before it answered.')),
+    );
     upstreamReq.on('response', (up) => {
       if (settled) return;
       settled = true;
