@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
+import { readJournalEvents } from '../support/journal';
 import { rawConnect } from '../support/loopback';
 import { chunked, rawExchange, signedHead } from '../support/raw-wire';
 import { type ProxyStack, startProxyStack } from './proxy-support';
@@ -68,6 +69,35 @@ void describe('proxy mode: request framing never diverges upstream', () => {
     assert.deepEqual(
       s.fake.received.map((c) => `${c.method} ${c.path}`),
       ['GET /framing-bucket'],
+    );
+  });
+
+  void test('an absolute-form target inside an intercepted connection is refused and recorded, never forwarded', async () => {
+    s.fake.reset();
+    const host = 's3.us-east-1.amazonaws.com';
+    // Signed over the path, as signers do; the authority names another bucket than the one decided on.
+    const head = await signedHead({
+      port: s.gw.port,
+      host,
+      key: { accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!, secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY! },
+      service: 's3',
+      method: 'GET',
+      path: '/framing-bucket',
+      headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    });
+    const absolute = head.replace(
+      'GET /framing-bucket ',
+      'GET http://other-bucket.s3.us-east-1.amazonaws.com/framing-bucket ',
+    );
+    const text = await tlsExchange(s, host, `${absolute}Connection: close\r\n\r\n`);
+    assert.match(text, /^HTTP\/1\.1 400 /);
+    assert.match(text, /<Code>MalformedRequest<\/Code>/);
+    assert.match(text, /origin form/);
+    assert.deepEqual(s.fake.received, []);
+    const refusals = await readJournalEvents(s.gw.dataDir, '_gateway');
+    assert.ok(
+      refusals.some((e) => e.data.code === 'MalformedRequest' && /origin form/.test(String(e.data.message))),
+      JSON.stringify(refusals.map((e) => e.data)),
     );
   });
 
