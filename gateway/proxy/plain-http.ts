@@ -63,6 +63,9 @@ export function forwardPlainHttp(
 ): void {
   const via = parent?.forHttp(uri.target);
   const headers = copyHeaders(req.rawHeaders);
+  // Node frames a body of unknown length on GET, HEAD and DELETE by nothing (forward.ts, framed):
+  // its bytes would reach the origin, or the parent proxy, as a request of their own.
+  if (req.headers['transfer-encoding'] !== undefined) headers.push(['Transfer-Encoding', 'chunked']);
   const auth = via ? proxyAuthorization(via) : undefined;
   if (auth) headers.push(['Proxy-Authorization', auth]);
   const upstream = http.request({

@@ -71,6 +71,22 @@ export function peekErrorCode(body: string, headers: IncomingHttpHeaders): strin
 }
 
 /**
+ * The headers with the body's framing said explicitly. Left to itself, Node frames a body of
+ * unknown length on GET, HEAD and DELETE by nothing at all: its bytes would follow the head bare,
+ * and the upstream would read them as a next request that was never decided or recorded.
+ * SigV4 never signs Transfer-Encoding, and a buffered body's Content-Length is the one signed.
+ */
+function framed(
+  headers: Record<string, string>,
+  body: Buffer | IncomingMessage | undefined,
+): Record<string, string> {
+  if (body === undefined) return headers;
+  if (Buffer.isBuffer(body)) return { ...headers, 'content-length': String(body.length) };
+  if (headers['content-length'] !== undefined) return headers;
+  return { ...headers, 'transfer-encoding': 'chunked' };
+}
+
+/**
  * Sends the re-signed request upstream and streams the response back to the agent without
  * buffering it. Resolves with what the recording needs once the response has been delivered.
  */
@@ -85,7 +101,7 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
       port: target.port,
       method: input.method,
       path: input.pathAndQuery,
-      headers: input.headers,
+      headers: framed(input.headers, input.body),
       agent: input.agent ?? (target.protocol === 'https:' ? httpsAgent : httpAgent),
       ca: input.ca,
       timeout: UPSTREAM_IDLE_TIMEOUT_MS,
@@ -106,6 +122,21 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
           ? outOfDescriptorsError()
           : new GatewayError('UpstreamUnreachable', `Could not reach AWS: ${e.message}`),
       ),
+    );
+    // Node answers a 101 it has no 'upgrade' listener for by closing the socket silently, with
+    // neither a response nor an error: the call would wait forever, unanswered and unrecorded.
+    upstreamReq.on('upgrade', (_up, socket) => {
+      socket.destroy();
+      fail(
+        new GatewayError(
+          'UpstreamUnreachable',
+          'AWS answered with a protocol switch, which Airlock does not forward.',
+        ),
+      );
+    });
+    // Whatever else ends the exchange before an answer: the call fails instead of waiting.
+    upstreamReq.once('close', () =>
+      fail(new GatewayError('UpstreamUnreachable', 'The connection to AWS closed before it answered.')),
     );
     upstreamReq.on('response', (up) => {
       if (settled) return;
