@@ -9,8 +9,10 @@
  *   service acts on is not ours to guess;
  * - a member given twice: a query or form parameter, a JSON key, a header AWS reads; the gateway
  *   would decide on one copy and forward both;
- * - two protocols at once (`X-Amz-Target` next to an `Action` parameter or a form body), and a
- *   query-protocol call whose body is not a form;
+ * - two protocols at once (`X-Amz-Target` next to an `Action` parameter or a form body, either
+ *   next to a Smithy RPC v2 `smithy-protocol` header), and a query-protocol call whose body is
+ *   not a form;
+ * - a method override header (`X-HTTP-Method-Override: DELETE` on a GET);
  * - an SQS call whose path names one queue and whose `QueueUrl` another.
  */
 import { usesS3PathRules } from '../sigv4/constants';
@@ -124,11 +126,22 @@ function repeatedParameter(view: RequestView, id: Identified): string | undefine
   return undefined;
 }
 
+/** Headers some HTTP stacks take to replace the request's method (`GET` that deletes). */
+const METHOD_OVERRIDES = ['x-http-method-override', 'x-http-method', 'x-method-override'];
+
 function protocolConflict(view: RequestView, id: Identified): string | undefined {
+  const override = METHOD_OVERRIDES.find((h) => Object.hasOwn(view.headers, h));
+  if (override !== undefined)
+    return `it carries ${override}, so whether AWS acts on ${view.method} or on another method cannot be told`;
   const target = Object.hasOwn(view.headers, 'x-amz-target');
   const form = isForm(view);
-  if (target && (form || view.query.some(([k]) => k.toLowerCase() === 'action')))
+  const action = view.query.some(([k]) => k.toLowerCase() === 'action');
+  if (target && (form || action))
     return 'it carries both an X-Amz-Target header and a query-protocol Action or form body';
+  // Smithy RPC v2 names its operation in the path (`/service/S/operation/O`), which the gateway
+  // does not read: next to a target or an Action, the service may run either.
+  if (Object.hasOwn(view.headers, 'smithy-protocol') && (target || form || action))
+    return 'it carries a smithy-protocol header, whose operation is named by the path, next to an X-Amz-Target header or a query-protocol Action or form body';
   const rpc = id.protocol === 'query' || id.protocol === 'ec2';
   if (rpc && !form && view.body !== undefined && view.body.length > 0)
     return 'it is a query-protocol call whose body is not form-encoded';

@@ -4,6 +4,7 @@ import type { ServiceModel } from './model';
 import { decodeLabel, parseFormBody } from './params';
 import { restParams } from './params-rest';
 import { isRest } from './identify-rpc';
+import { routeVouches } from './rest-query-keys';
 import { matchRestOperation, type RouteMatch, type RouteRequest } from './route-table';
 import { indexQuery, looseQuery, looseSegments, splitRequestPath } from './route-template';
 import type { Identified } from './types';
@@ -70,7 +71,8 @@ export function identifyRest(
     paramQuery = indexQuery([...view.query, ...parseFormBody(view.body)]);
     match = matchCertain(rest, { ...req, method: 'GET', query: paramQuery });
   }
-  if (!match || match === 'ambiguous') return identified(ctx, first, first.protocol, undefined, {});
+  if (!match || match === 'ambiguous' || !routeVouches(match.service, match.route, match.labels, paramQuery))
+    return identified(ctx, first, first.protocol, undefined, {});
   const op = match.route.op;
   const params = restParams({
     op,

@@ -1,3 +1,4 @@
+import { foldsCase } from './case-folded-names';
 import { isArn, type ArnScope, type Params } from './iam-arn';
 import {
   resourceCatalogue,
@@ -55,6 +56,8 @@ export interface TemplateTarget {
 /** What the request may name, per operation: worked out once from the catalogue, then cached. */
 interface Recipe {
   readonly types: readonly ResourceType[];
+  /** Model service id, for the members whose values AWS lower-cases (case-folded-names.ts). */
+  readonly service: string;
   readonly arnMembers: readonly InputMember[];
   /** Types every variable of which some unambiguous member fills. */
   readonly fills: ReadonlyArray<{
@@ -92,6 +95,7 @@ function buildRecipe(catalogue: ResourceCatalogue, target: TemplateTarget, opts:
   const members = types.length === 0 ? [] : catalogue.members(target.service, target.operation);
   return {
     types,
+    service: target.service,
     arnMembers: members.filter((m) => ARN_MEMBER.test(m.name)),
     fills: memberClaims(target.operation, types, members, opts),
   };
@@ -109,7 +113,8 @@ export function templateResources(
   const out = new Set<string>();
   for (const m of recipe.arnMembers)
     for (const v of memberValues(params, m)) if (recipe.types.some((t) => t.template.matches(v))) out.add(v);
-  for (const fill of recipe.fills) for (const arn of fillType(fill, params, scope, opts)) out.add(arn);
+  for (const fill of recipe.fills)
+    for (const arn of fillType(fill, recipe.service, params, scope, opts)) out.add(arn);
   return [...out];
 }
 
@@ -181,6 +186,7 @@ function namesVariable(operation: string, m: InputMember, variable: string): boo
 
 function fillType(
   fill: Recipe['fills'][number],
+  service: string,
   params: Params,
   scope: ArnScope,
   opts: TemplateOptions,
@@ -191,7 +197,9 @@ function fillType(
   for (const [variable, members] of fill.variables) {
     const plain: string[] = [];
     for (const m of members) {
-      for (const raw of memberValues(params, m)) {
+      const fold = foldsCase(service, m.name);
+      for (const sent of memberValues(params, m)) {
+        const raw = fold ? sent.toLowerCase() : sent;
         if (isArn(raw)) {
           // A member that takes a name or an ARN (`EventBusName`): the ARN stands for the whole
           // resource only when it is of this type and this is its one variable.
