@@ -52,7 +52,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     service: 'ssm',
     operations: ['PutParameter'],
-    request: [f('Value', { when: { sibling: 'Type', equals: 'SecureString' } })],
+    // Overwriting a parameter may leave Type out (it keeps its type, SecureString included): the
+    // value is kept in clear only when the request itself says it is a plain one.
+    request: [f('Value', { unless: { sibling: 'Type', oneOf: ['String', 'StringList'] } })],
   },
   {
     service: 'sts',

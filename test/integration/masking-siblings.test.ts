@@ -185,8 +185,19 @@ void describe('masking: the same secret through a sibling operation (real proces
     assert.match(written, /^«airlock:masked:iam:Base32StringSeed:[0-9a-f]{12}»$/);
   });
 
+  void test('ssm PutParameter overwriting a SecureString without naming its Type', async () => {
+    const value = planted();
+    current = { status: 200, headers: JSON_11, body: JSON.stringify({ Version: 2, Tier: 'Standard' }) };
+    const r = await awsV1(
+      ['ssm', 'put-parameter', '--name', '/prod/db', '--value', value, '--overwrite'],
+      task.env,
+    ).finally(() => (current = undefined));
+    assert.equal(r.code, 0, r.stderr);
+    agentSaw.push(r.stdout, r.stderr);
+  });
+
   void test('none of it in the journal, the call index, a bundle or the gateway log', async () => {
-    assert.equal(canaries.length, 6);
+    assert.equal(canaries.length, 7);
     await assertNoCanaries({ dataDir, gw, taskId: task.taskId, agentSaw, canaries });
   });
 });
