@@ -1,3 +1,4 @@
+import { WIDER_CATALOGUE } from './catalogue-wider';
 import { fieldSpec as f } from './field-path';
 import type { FieldSpec } from './types';
 
@@ -43,13 +44,17 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     service: 'ssm',
     operations: ['GetParameter', 'GetParameters', 'GetParametersByPath', 'GetParameterHistory'],
     // Plain String parameters are configuration the agent may need; SecureString ones are secrets
-    // (decrypted with WithDecryption, ciphertext otherwise: masked either way).
-    response: [f('Value', { when: { sibling: 'Type', equals: 'SecureString' } })],
+    // (decrypted with WithDecryption, ciphertext otherwise: masked either way). A parameter that
+    // references another service (`/aws/reference/secretsmanager/...`) also carries that service's
+    // raw answer, GetSecretValue's SecretString included, as SourceResult.
+    response: [f('Value', { when: { sibling: 'Type', equals: 'SecureString' } }), f('SourceResult')],
   },
   {
     service: 'ssm',
     operations: ['PutParameter'],
-    request: [f('Value', { when: { sibling: 'Type', equals: 'SecureString' } })],
+    // Overwriting a parameter may leave Type out (it keeps its type, SecureString included): the
+    // value is kept in clear only when the request itself says it is a plain one.
+    request: [f('Value', { unless: { sibling: 'Type', oneOf: ['String', 'StringList'] } })],
   },
   {
     service: 'sts',
@@ -108,6 +113,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'ListVersionsByFunction',
       'CreateFunction',
       'UpdateFunctionConfiguration',
+      'UpdateFunctionCode',
       'PublishVersion',
     ],
     response: LAMBDA_ENV,
@@ -204,7 +210,11 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     operations: ['CreateToken', 'CreateTokenWithIAM'],
     request: [f('clientSecret'), f('refreshToken'), f('code'), f('codeVerifier'), f('assertion')],
   },
-  { service: 'apigateway', operations: ['GetApiKey', 'GetApiKeys', 'CreateApiKey'], response: [f('value')] },
+  {
+    service: 'apigateway',
+    operations: ['GetApiKey', 'GetApiKeys', 'CreateApiKey', 'UpdateApiKey'],
+    response: [f('value')],
+  },
   { service: 'apigateway', operations: ['CreateApiKey'], request: [f('value')] },
   {
     service: 'glue',
@@ -216,7 +226,11 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     operations: ['CreateConnection', 'UpdateConnection'],
     request: [f('ConnectionInput.ConnectionProperties.PASSWORD')],
   },
-  { service: 'iot', operations: ['CreateKeysAndCertificate'], response: [f('keyPair.PrivateKey')] },
+  {
+    service: 'iot',
+    operations: ['CreateKeysAndCertificate', 'CreateProvisioningClaim'],
+    response: [f('keyPair.PrivateKey')],
+  },
   {
     service: 'acm',
     operations: ['ExportCertificate'],
@@ -260,4 +274,5 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     operations: '*',
     request: [f('SSECustomerKey'), f('CopySourceSSECustomerKey')],
   },
+  ...WIDER_CATALOGUE,
 ];

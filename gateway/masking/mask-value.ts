@@ -39,6 +39,9 @@ export function maskValue(found: FoundValue, ctx: ValueContext): ValueOutcome | 
     if (!f) continue;
     const when = f.spec.when;
     if (when && found.siblings?.get(when.sibling.toLowerCase()) !== when.equals) continue;
+    const unless = f.spec.unless;
+    const given = unless && found.siblings?.get(unless.sibling.toLowerCase());
+    if (unless && given !== undefined && unless.oneOf.includes(given)) continue;
     const agentToo = !f.recordingOnly;
     if (!fieldHit || (agentToo && !fieldHit.agentToo))
       fieldHit = { source: f.source, agentToo, base64: f.spec.base64 === true };

@@ -41,6 +41,11 @@ export interface FieldSpec {
   readonly base64?: boolean;
   /** Only when a sibling member has this value (SSM `Type` = `SecureString`). */
   readonly when?: { readonly sibling: string; readonly equals: string };
+  /**
+   * Except when a sibling member has one of these values: what is masked unless shown harmless
+   * (SSM PutParameter's Value, whose Type may be left out when it overwrites a SecureString).
+   */
+  readonly unless?: { readonly sibling: string; readonly oneOf: readonly string[] };
 }
 
 /** A value the scanners found in a body: a string, where it sits, and its neighbours. */

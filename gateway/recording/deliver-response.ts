@@ -109,6 +109,13 @@ export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> 
       up.destroy();
       throw notMaskable(`it carries secrets and is larger than ${MASK_CAP_BYTES} bytes`);
     }
+    // An error is a document, never object bytes: one too large to read cannot be scrubbed of the
+    // re-signed request AWS echoes into signature errors (real key id, session token), so it is
+    // refused rather than streamed past the scrubber.
+    if (status >= 300) {
+      up.destroy();
+      throw notMaskable(`it is an error answer larger than ${MASK_CAP_BYTES} bytes`);
+    }
     return streamThrough(d, status, read.chunks, 'over-cap');
   }
   const upstreamEndedAt = process.hrtime.bigint();

@@ -136,6 +136,24 @@ void describe('recording: response delivery', () => {
     assert.equal(h.records[0]?.data.maskingSkipped, 'over-cap');
   });
 
+  void test('an error answer over the masking cap is refused: it could not be scrubbed of a signature echo', async () => {
+    const big = Buffer.alloc(MASK_CAP_BYTES + 10, 0x20);
+    h.call = { service: 's3', operation: 'ListObjectsV2', method: 'GET', protocol: 'rest-xml' };
+    h.upstream = {
+      status: 403,
+      headers: { 'content-type': 'application/xml' },
+      chunks: [
+        Buffer.from('<Error><Code>SignatureDoesNotMatch</Code><AWSAccessKeyId>AKIAREALKEY</AWSAccessKeyId>'),
+        big,
+        Buffer.from('</Error>'),
+      ],
+    };
+    const r = await h.fetch();
+    assert.equal(r.status, 502);
+    assert.equal(r.headers['x-error'], 'ResponseNotMaskable');
+    assert.ok(!r.body.includes('AKIAREALKEY'));
+  });
+
   void test('a secret-bearing answer that is not what it claims is refused; errors are recorded with their code', async () => {
     h.call = { service: 'kms', operation: 'Decrypt', method: 'POST', protocol: 'json' };
     h.upstream = {
