@@ -13,71 +13,33 @@
  * - `s3-literal`: S3 reads the path as sent, so the bucket is the first segment and the key the
  *   rest, dots and empty segments included.
  */
+import {
+  actionCase,
+  actionInQuery,
+  formDuplicate,
+  formEscape,
+  jsonDuplicateNested,
+  jsonDuplicateTop,
+  jsonEscapeKey,
+  jsonWhitespace,
+} from './body-mutations';
+import {
+  escapeOne,
+  type Expectation,
+  type Generator,
+  header,
+  join,
+  type Mutation,
+  type MutationContext,
+  pick,
+  type RawRequest,
+  segmentsOf,
+  split,
+  withHeader,
+} from './mutation-kit';
 import type { CompiledRoute } from '../../../gateway/aws/route-template';
 
-export type Expectation = 'exact' | 'same-or-refuse' | 'refuse' | 's3-literal';
-
-export interface RawRequest {
-  readonly method: string;
-  readonly rawUrl: string;
-  readonly rawHeaders: readonly string[];
-  readonly body?: Buffer;
-}
-
-export interface Mutation {
-  readonly kind: string;
-  readonly request: RawRequest;
-  readonly expect: Expectation;
-}
-
-/** What a mutation may need to know about the original beyond its bytes. */
-export interface MutationContext {
-  readonly rng: () => number;
-  /** The S3 path rules apply (the signer signed the path as sent). */
-  readonly s3Paths: boolean;
-  /** REST route of the identified operation, if REST. */
-  readonly route?: CompiledRoute;
-  /** Query keys the operation reads as lists (they may repeat). */
-  readonly listQueryKeys: ReadonlySet<string>;
-  /** Lower-cased header members of the operation. */
-  readonly headerMembers: ReadonlySet<string>;
-  /** Another operation name of the same service (for a conflicting target or Action). */
-  readonly otherOperation: string;
-  readonly targetPrefix?: string;
-}
-
-type Generator = (r: RawRequest, c: MutationContext) => Mutation | undefined;
-
-function pick<T>(rng: () => number, list: readonly T[]): T | undefined {
-  return list.length === 0 ? undefined : list[Math.floor(rng() * list.length)];
-}
-
-function split(rawUrl: string): { path: string; query: string } {
-  const q = rawUrl.indexOf('?');
-  return q < 0 ? { path: rawUrl, query: '' } : { path: rawUrl.slice(0, q), query: rawUrl.slice(q + 1) };
-}
-
-function join(path: string, query: string): string {
-  return query === '' ? path : `${path}?${query}`;
-}
-
-function segmentsOf(path: string): string[] {
-  return path === '/' ? [] : path.slice(1).split('/');
-}
-
-/** Percent-encodes one letter or digit that is not part of an escape; undefined if none. */
-function escapeOne(s: string, rng: () => number): string | undefined {
-  const spots: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    if (!/[A-Za-z0-9]/.test(s[i]!)) continue;
-    if (s[i - 1] === '%' || s[i - 2] === '%') continue;
-    spots.push(i);
-  }
-  const at = pick(rng, spots);
-  if (at === undefined) return undefined;
-  const hex = s.charCodeAt(at).toString(16).toUpperCase().padStart(2, '0');
-  return `${s.slice(0, at)}%${hex}${s.slice(at + 1)}`;
-}
+export type { Expectation, Mutation, MutationContext, RawRequest } from './mutation-kit';
 
 function withPath(r: RawRequest, segs: readonly string[]): RawRequest {
   // One empty segment on its own is `//`, not `/` (which has none).
@@ -175,18 +137,6 @@ const queryDuplicate: Generator = (r, c) => {
   return { kind: 'query-duplicate', request: { ...r, rawUrl: `${r.rawUrl}&${dup}` }, expect: 'refuse' };
 };
 
-function header(r: RawRequest, name: string): string | undefined {
-  for (let i = 0; i + 1 < r.rawHeaders.length; i += 2)
-    if (r.rawHeaders[i]!.toLowerCase() === name) return r.rawHeaders[i + 1];
-  return undefined;
-}
-
-function withHeader(r: RawRequest, name: string, value: (old: string) => string): RawRequest {
-  const h = [...r.rawHeaders];
-  for (let i = 0; i + 1 < h.length; i += 2) if (h[i]!.toLowerCase() === name) h[i + 1] = value(h[i + 1]!);
-  return { ...r, rawHeaders: h };
-}
-
 const headerNameCase: Generator = (r) => ({
   kind: 'header-name-case',
   request: { ...r, rawHeaders: r.rawHeaders.map((v, i) => (i % 2 === 0 ? v.toUpperCase() : v)) },
@@ -221,134 +171,6 @@ const targetCase: Generator = (r) => {
     kind: 'target-case',
     request: withHeader(r, 'x-amz-target', (v) => v.toLowerCase()),
     expect: 'same-or-refuse',
-  };
-};
-
-function isForm(r: RawRequest): boolean {
-  return /application\/x-www-form-urlencoded/i.test(header(r, 'content-type') ?? '');
-}
-
-function formPairs(r: RawRequest): string[] {
-  return (r.body?.toString('utf8') ?? '').split('&').filter((p) => p !== '');
-}
-
-const formBody = (r: RawRequest, pairs: readonly string[]): RawRequest => ({
-  ...r,
-  body: Buffer.from(pairs.join('&')),
-});
-
-const formEscape: Generator = (r, c) => {
-  if (!isForm(r)) return undefined;
-  const pairs = formPairs(r);
-  const i = pick(
-    c.rng,
-    pairs.map((_, n) => n),
-  );
-  if (i === undefined) return undefined;
-  const changed = escapeOne(pairs[i]!, c.rng);
-  if (changed === undefined) return undefined;
-  const next = [...pairs];
-  next[i] = changed;
-  return { kind: 'form-escape', request: formBody(r, next), expect: 'exact' };
-};
-
-const formDuplicate: Generator = (r, c) => {
-  if (!isForm(r)) return undefined;
-  const pairs = formPairs(r);
-  const p = pick(c.rng, pairs);
-  if (p === undefined) return undefined;
-  return {
-    kind: 'form-duplicate',
-    request: formBody(r, [...pairs, p.startsWith('Action=') ? `Action=${c.otherOperation}` : `${p}x`]),
-    expect: 'refuse',
-  };
-};
-
-const actionCase: Generator = (r, c) => {
-  if (!isForm(r)) return undefined;
-  const pairs = formPairs(r);
-  const i = pairs.findIndex((p) => p.startsWith('Action='));
-  if (i < 0) return undefined;
-  const next = [...pairs];
-  const lowerKey = c.rng() < 0.5;
-  next[i] = lowerKey ? `action=${pairs[i]!.slice(7)}` : pairs[i]!.toLowerCase();
-  return {
-    kind: lowerKey ? 'action-key-case' : 'action-value-case',
-    request: formBody(r, next),
-    expect: 'same-or-refuse',
-  };
-};
-
-const actionInQuery: Generator = (r, c) => {
-  if (!isForm(r) || !formPairs(r).some((p) => p.startsWith('Action='))) return undefined;
-  const sep = r.rawUrl.includes('?') ? '&' : '?';
-  return {
-    kind: 'action-in-query',
-    request: { ...r, rawUrl: `${r.rawUrl}${sep}Action=${c.otherOperation}` },
-    expect: 'refuse',
-  };
-};
-
-function jsonObject(r: RawRequest): Record<string, unknown> | undefined {
-  if (!r.body || isForm(r)) return undefined;
-  try {
-    const v: unknown = JSON.parse(r.body.toString('utf8'));
-    return typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? (v as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const jsonDuplicateTop: Generator = (r) => {
-  const o = jsonObject(r);
-  const k = o ? Object.keys(o)[0] : undefined;
-  if (k === undefined || !r.body) return undefined;
-  // First in the text: JSON.parse keeps the original (last) value, a first-wins parser the new one.
-  const text = r.body.toString('utf8').replace(/^\s*\{/, `{${JSON.stringify(k)}:"airlock-other",`);
-  return { kind: 'json-duplicate-top', request: { ...r, body: Buffer.from(text) }, expect: 'refuse' };
-};
-
-const MARK = '__airlock_dup_marker__';
-
-function firstNested(v: unknown): Record<string, unknown> | undefined {
-  if (typeof v !== 'object' || v === null) return undefined;
-  for (const child of Object.values(v as Record<string, unknown>)) {
-    if (typeof child === 'object' && child !== null && !Array.isArray(child) && Object.keys(child).length > 0)
-      return child as Record<string, unknown>;
-    const deeper = firstNested(child);
-    if (deeper) return deeper;
-  }
-  return undefined;
-}
-
-const jsonDuplicateNested: Generator = (r) => {
-  const o = jsonObject(r);
-  const inner = o ? firstNested(o) : undefined;
-  const k = inner ? Object.keys(inner)[0] : undefined;
-  if (!o || !inner || k === undefined) return undefined;
-  inner[MARK] = 1;
-  const text = JSON.stringify(o).replace(`"${MARK}":1`, `${JSON.stringify(k)}:"airlock-other"`);
-  return { kind: 'json-duplicate-nested', request: { ...r, body: Buffer.from(text) }, expect: 'refuse' };
-};
-
-const jsonEscapeKey: Generator = (r) => {
-  const o = jsonObject(r);
-  const k = o ? Object.keys(o).find((key) => /^[A-Za-z]/.test(key)) : undefined;
-  if (k === undefined || !r.body) return undefined;
-  const escaped = `"\\u${k.charCodeAt(0).toString(16).padStart(4, '0')}${k.slice(1)}":`;
-  const text = r.body.toString('utf8').replace(`${JSON.stringify(k)}:`, escaped);
-  return { kind: 'json-escape-key', request: { ...r, body: Buffer.from(text) }, expect: 'exact' };
-};
-
-const jsonWhitespace: Generator = (r) => {
-  const o = jsonObject(r);
-  if (!o) return undefined;
-  return {
-    kind: 'json-whitespace',
-    request: { ...r, body: Buffer.from(JSON.stringify(o, null, 2)) },
-    expect: 'exact',
   };
 };
 
