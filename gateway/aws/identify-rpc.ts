@@ -46,10 +46,17 @@ export function identifyQuery(
   const eligible = capable.filter((s) => s.operationNames.has(action));
   if (eligible.length === 0)
     return hasRest ? undefined : identified(ctx, first, queryWire(first), undefined, params);
-  // Version tells apart services sharing a signing name and action names (elb 2012-06-01, elbv2 2015-12-01).
+  // Version tells apart services sharing a signing name and action names (elb 2012-06-01, elbv2
+  // 2015-12-01). Without one that settles it, picking either would be a guess at which API, and
+  // so which resource, the call acts on: unidentified.
   const versions = distinct(pairs, 'Version');
   const svc =
-    (versions.length === 1 ? eligible.find((s) => s.apiVersion === versions[0]) : undefined) ?? eligible[0]!;
+    eligible.length === 1
+      ? eligible[0]
+      : versions.length === 1
+        ? eligible.find((s) => s.apiVersion === versions[0])
+        : undefined;
+  if (!svc) return identified(ctx, first, queryWire(first), undefined, params);
   return identified(ctx, svc, queryWire(svc), action, params, svc.hostPrefixes.get(action));
 }
 
