@@ -1,51 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { IamMapping, Identified } from '../../gateway/aws/types';
-import { CallDecider, type DecisionInput, type Verdict } from '../../gateway/pipeline/decide';
-import { defaultPolicy, type EffectivePolicy, loadPolicyText } from '../../gateway/policy-file';
-import type { TaskInfo } from '../../gateway/protocol';
-import { call as identifiedCall } from './support/iam-map-helpers';
-
-const ACCOUNT = '123456789012';
-
-function task(extra: Partial<TaskInfo> = {}): TaskInfo {
-  return {
-    taskId: 'task-1',
-    name: 'fix upload lambda',
-    accessKeyId: 'AKIDTASK',
-    startedBy: 'alice',
-    startedAt: '2026-01-01T00:00:00Z',
-    expiresAt: '2026-01-02T00:00:00Z',
-    state: 'active',
-    ...extra,
-  };
-}
-
-function call(
-  iamPrefix: string,
-  operation: string,
-  requirements: IamMapping['requirements'],
-  region = 'us-east-1',
-): { identified: Identified; mapping: IamMapping } {
-  return { identified: identifiedCall(iamPrefix, operation, {}, region), mapping: { requirements } };
-}
-
-function decider(policy: EffectivePolicy | string): CallDecider {
-  const p = typeof policy === 'string' ? loadPolicyText(policy, 'policy.json') : policy;
-  return new CallDecider(() => p);
-}
-
-function decide(d: CallDecider, c: ReturnType<typeof call>, t: TaskInfo = task()): Verdict {
-  const input: DecisionInput = {
-    task: t,
-    ...c,
-    sourceIp: '127.0.0.1',
-    now: new Date('2026-05-01T12:00:00Z'),
-  };
-  return d.decide(input);
-}
-
-const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+import { defaultPolicy } from '../../gateway/policy-file';
+import { call, decide, decider, roleArn, task } from './support/policy-decide';
 
 void test('the built-in default: deny account-level changes, ask for IAM writes and data deletes, allow the rest', () => {
   const d = decider(defaultPolicy());
@@ -192,80 +148,6 @@ void test('outOfScope "ask" holds out-of-scope calls, but an explicit Deny in th
       .decision,
     'allow',
   );
-});
-
-void test('identities: rules apply to the users and agents they name (groups expanded)', () => {
-  const d = decider(
-    JSON.stringify({
-      groups: { contractors: ['bob', 'user:carol'] },
-      denyRules: [
-        {
-          id: 'no-iam-for-contractors',
-          reason: 'contractors do not touch IAM',
-          actions: ['iam:*'],
-          identities: ['group:contractors'],
-        },
-      ],
-      askRules: [
-        {
-          id: 'ask-agents',
-          reason: 'agents ask for EC2 writes',
-          actions: ['ec2:Run*'],
-          identities: ['agent:claude*'],
-        },
-      ],
-    }),
-  );
-  const listRoles = call('iam', 'ListRoles', [{ action: 'iam:ListRoles', resources: [] }]);
-  assert.equal(decide(d, listRoles, task({ startedBy: 'bob' })).decision, 'deny');
-  assert.equal(decide(d, listRoles, task({ startedBy: 'carol' })).decision, 'deny');
-  assert.equal(decide(d, listRoles, task({ startedBy: 'alice' })).decision, 'allow');
-  const run = call('ec2', 'RunInstances', [{ action: 'ec2:RunInstances', resources: ['*'] }]);
-  assert.equal(decide(d, run, task({ agent: 'claude-code' })).decision, 'ask');
-  assert.equal(decide(d, run, task({ agent: 'copilot' })).decision, 'allow');
-  assert.equal(decide(d, run, task()).decision, 'allow');
-});
-
-void test('identities: a signed-in user is matched by the ID token claims (subject, email, groups)', () => {
-  const d = decider(
-    JSON.stringify({
-      groups: { oncall: ['user:dave@example.test'] },
-      askRules: [
-        {
-          id: 'iam-writes-outside-platform',
-          reason: 'IAM writes by people outside platform-admins are asked',
-          actions: ['iam:Create*'],
-          identities: ['group:contractors', 'user:sub-123'],
-        },
-        {
-          id: 'oncall',
-          reason: 'on-call asks for EC2 runs',
-          actions: ['ec2:Run*'],
-          identities: ['group:oncall'],
-        },
-      ],
-    }),
-  );
-  const signedIn = (email: string, groups: string[], subject = 'sub-x'): TaskInfo =>
-    task({ startedBy: email, identity: { issuer: 'https://idp.example', subject, email, groups } });
-  const create = call('iam', 'CreateRole', [{ action: 'iam:CreateRole', resources: [roleArn('x')] }]);
-  assert.equal(decide(d, create, signedIn('erin@example.test', ['contractors'])).decision, 'ask');
-  assert.equal(decide(d, create, signedIn('erin@example.test', ['platform-admins'])).decision, 'allow');
-  assert.equal(decide(d, create, signedIn('frank@example.test', [], 'sub-123')).decision, 'ask');
-  // Without a sign-in, "group:contractors" is nobody's claim: an OS user cannot put themselves in it.
-  assert.equal(decide(d, create, task({ startedBy: 'contractors' })).decision, 'allow');
-  const run = call('ec2', 'RunInstances', [{ action: 'ec2:RunInstances', resources: ['*'] }]);
-  assert.equal(
-    decide(d, run, signedIn('dave@example.test', [])).decision,
-    'ask',
-    'policy groups list emails',
-  );
-  assert.equal(
-    decide(d, run, signedIn('gina@example.test', ['oncall'])).decision,
-    'ask',
-    'and the claim counts too',
-  );
-  assert.equal(decide(d, run, signedIn('hal@example.test', ['dev'])).decision, 'allow');
 });
 
 void test('conditions on rules see the gateway context (region, time)', () => {
