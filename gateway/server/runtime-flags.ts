@@ -6,7 +6,8 @@
  * `airlock gateway` restarts itself with them: gateway/cli/relaunch-gateway.ts).
  * - A young generation of 2 MB semi-spaces instead of V8's default 16 MB: the gateway allocates
  *   many short-lived objects per call, and with the default the heap grows to its largest young
- *   generation under load and keeps it (RSS after the first call 85 MB instead of 91 MB).
+ *   generation under load and keeps it (RSS after the first call 80.6-81.0 MB, 91 MB with the
+ *   default).
  *   Larger was tried (2026-12-06): 4 MB semi-spaces used 15% less CPU per call at 32 connections
  *   in one quiet alternated run (372-397 µs against 431-465), not in two noisier ones, and cost
  *   3 MB at start and 6 MB under load; the 1 GiB transfer after the load tests then peaked at
