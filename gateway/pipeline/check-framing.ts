@@ -1,10 +1,6 @@
 import { GatewayError } from '../errors/gateway-error';
+import { printable } from '../sigv4/auth-fields';
 import type { CallContext } from './call-context';
-
-function printable(s: string): string {
-  const t = s.length > 64 ? `${s.slice(0, 64)}…` : s;
-  return t.replace(/[^\x20-\x7e…]/g, '?').replace(/"/g, "'");
-}
 
 /**
  * The first stage: HTTP framing that Node would otherwise refuse by itself with a bare status and
