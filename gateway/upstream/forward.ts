@@ -81,7 +81,11 @@ function framed(
   body: Buffer | IncomingMessage | undefined,
 ): Record<string, string> {
   if (body === undefined) return headers;
-  if (Buffer.isBuffer(body)) return { ...headers, 'content-length': String(body.length) };
+  if (Buffer.isBuffer(body)) {
+    // The caller signed this length (forward-call.ts): no copy of the headers on every call.
+    const length = String(body.length);
+    return headers['content-length'] === length ? headers : { ...headers, 'content-length': length };
+  }
   if (headers['content-length'] !== undefined) return headers;
   return { ...headers, 'transfer-encoding': 'chunked' };
 }
