@@ -11,7 +11,7 @@
  * - an S3 bucket segment that decodes to a character no bucket name holds (`/a%2Fb`) names no
  *   bucket the gateway could decide on: S3 refuses it or splits it, which is not ours to guess.
  */
-import type { RestOperation, ServiceModel } from './model';
+import type { ServiceModel } from './model';
 import { decodeLabel } from './params';
 import type { CompiledRoute, QueryIndex } from './route-template';
 
@@ -41,15 +41,27 @@ function selectorsOf(service: ServiceModel): ReadonlySet<string> {
   return keys;
 }
 
+interface ReadKeys {
+  readonly keys: ReadonlySet<string>;
+  /** A querystring map member: the operation reads every key. */
+  readonly anyKey: boolean;
+}
+
+const readKeysOf = new WeakMap<CompiledRoute, ReadKeys>();
+
 /** Query keys the operation reads: its template's literals and its querystring members. */
-function readKeys(route: CompiledRoute, op: RestOperation): { keys: Set<string>; anyKey: boolean } {
+function readKeys(route: CompiledRoute): ReadKeys {
+  let read = readKeysOf.get(route);
+  if (read) return read;
   const keys = new Set(route.queryLiterals.map(([k]) => k));
   let anyKey = false;
-  for (const m of op.members) {
+  for (const m of route.op.members) {
     if (m.location === 'querystring') keys.add(m.locationName);
     else if (m.location === 'querystring-map') anyKey = true;
   }
-  return { keys, anyKey };
+  read = { keys, anyKey };
+  readKeysOf.set(route, read);
+  return read;
 }
 
 /** Characters of bucket names, legacy ones (upper case, `_`) included. */
@@ -67,7 +79,7 @@ export function routeVouches(
   if (bucket !== undefined && !BUCKET_CHARS.test(decodeLabel(bucket))) return false;
   if (query.size === 0) return true;
   const selectors = selectorsOf(service);
-  const { keys, anyKey } = readKeys(route, route.op);
+  const { keys, anyKey } = readKeys(route);
   for (const key of query.keys()) {
     if (keys.has(key) || alwaysReadable(key)) continue;
     if (selectors.has(key) || (s3 && !anyKey)) return false;
