@@ -6,7 +6,7 @@ import { after, before } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startFakeAws, type FakeAws } from '../fakes';
-import { awsV1 } from '../support/aws-clients';
+import { awsV1, sdkConfig } from '../support/aws-clients';
 import {
   type GatewayProcess,
   startGatewayProcess,
@@ -39,28 +39,11 @@ const POLICY = {
 };
 
 export function sdkS3(env: Record<string, string>): S3Client {
-  return new S3Client({
-    endpoint: env.AWS_ENDPOINT_URL,
-    region: env.AWS_REGION,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-    },
-    maxAttempts: 1,
-  });
+  return new S3Client({ ...sdkConfig(env), forcePathStyle: true });
 }
 
 export function sdkDynamo(env: Record<string, string>): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint: env.AWS_ENDPOINT_URL,
-    region: env.AWS_REGION,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-    },
-    maxAttempts: 1,
-  });
+  return new DynamoDBClient(sdkConfig(env));
 }
 
 interface SignedCall {

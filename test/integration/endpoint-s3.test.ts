@@ -7,23 +7,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { awsV1, awsV2, hasAwsCliV2 } from '../support/aws-clients';
+import { awsV1, awsV2, hasAwsCliV2, sdkConfig } from '../support/aws-clients';
 import { readJournalEvents } from '../support/journal';
 import { type Stack, startStack } from '../support/stack';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 function sdkS3(env: Record<string, string>): S3Client {
-  return new S3Client({
-    endpoint: env.AWS_ENDPOINT_URL,
-    region: env.AWS_REGION,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-    },
-    maxAttempts: 1,
-  });
+  return new S3Client({ ...sdkConfig(env), forcePathStyle: true });
 }
 
 void describe('endpoint mode: S3 bodies stream through', () => {

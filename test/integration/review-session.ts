@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { FakeAws } from '../fakes';
-import { awsV1, boto3 } from '../support/aws-clients';
+import { awsV1, boto3, sdkConfig } from '../support/aws-clients';
 
 export const SESSION_SCOPE = {
   Version: '2012-10-17',
@@ -38,15 +38,6 @@ export interface Step {
   readonly name: string;
   /** Resolves true when AWS answered with success, false when the call was refused. */
   run(env: Record<string, string>, fake: FakeAws): Promise<boolean>;
-}
-
-function sdkConfig(env: Record<string, string>) {
-  return {
-    endpoint: env.AWS_ENDPOINT_URL,
-    region: env.AWS_REGION,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    maxAttempts: 1,
-  };
 }
 
 async function ok(p: Promise<{ code: number }>): Promise<boolean> {

@@ -49,3 +49,24 @@ export async function boto3(snippet: string, taskEnv: Record<string, string>): P
   if (r.code !== 0) throw new Error(`boto3 failed (${r.code}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null') as unknown;
 }
+
+/**
+ * A JS SDK v3 client's settings for a task's environment: its endpoint, region and key, and one
+ * attempt, so a refusal is seen as the gateway gave it rather than retried.
+ */
+export function sdkConfig(env: Record<string, string>): {
+  endpoint: string | undefined;
+  region: string | undefined;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts: number;
+} {
+  return {
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: env.AWS_REGION,
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+    },
+    maxAttempts: 1,
+  };
+}
