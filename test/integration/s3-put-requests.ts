@@ -5,14 +5,9 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 
-/** A PutObject signed once with its body's digest, so the very same bytes can be sent again. */
-export async function signedPut(
-  env: Record<string, string>,
-  key: string,
-  body: string,
-): Promise<{ path: string; headers: Record<string, string> }> {
-  const url = new URL(env.AWS_ENDPOINT_URL!);
-  const signer = new SignatureV4({
+/** Signs for S3 as its SDKs do, with the task's key (a body without x-amz-content-sha256 is hashed). */
+function s3Signer(env: Record<string, string>): SignatureV4 {
+  return new SignatureV4({
     service: 's3',
     region: env.AWS_REGION!,
     credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
@@ -20,6 +15,16 @@ export async function signedPut(
     uriEscapePath: false,
     applyChecksum: true,
   });
+}
+
+/** A PutObject signed once with its body's digest, so the very same bytes can be sent again. */
+export async function signedPut(
+  env: Record<string, string>,
+  key: string,
+  body: string,
+): Promise<{ path: string; headers: Record<string, string> }> {
+  const url = new URL(env.AWS_ENDPOINT_URL!);
+  const signer = s3Signer(env);
   const signed = await signer.sign(
     new HttpRequest({
       method: 'PUT',
@@ -49,13 +54,7 @@ export async function unsignedPut(
   chunked: boolean,
 ): Promise<{ status: number }> {
   const url = new URL(env.AWS_ENDPOINT_URL!);
-  const signer = new SignatureV4({
-    service: 's3',
-    region: env.AWS_REGION!,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: false,
-  });
+  const signer = s3Signer(env);
   const length: Record<string, string> = chunked
     ? { 'transfer-encoding': 'chunked' }
     : { 'content-length': String(Buffer.byteLength(body)) };
