@@ -1,6 +1,7 @@
 import { need, partitionOf, type ArnScope, type ServiceMapper } from './iam-arn';
 import { mapEcr, mapLambda } from './resource-compute';
 import { mapDynamoDb } from './resource-dynamodb';
+import { mapRds, mapRedshift } from './resource-databases';
 import { mapEc2 } from './resource-ec2';
 import { mapEvents } from './resource-events';
 import { mapIam, mapKms, mapSecretsManager, mapSsm, mapSts } from './resource-identity';
@@ -40,6 +41,8 @@ const MAPPERS: Readonly<Record<string, ServiceMapper>> = {
   kinesis: mapKinesis,
   states: mapStates,
   wafv2: mapWafv2,
+  rds: mapRds,
+  redshift: mapRedshift,
 };
 
 /**
