@@ -13,6 +13,7 @@ import type { PolicyRule } from '../policy-file/types';
 import type { TaskInfo } from '../protocol';
 import type { Decision } from './call-context';
 import { type RequestLine, unknownVerdict } from './decide-unknown';
+import { unsureRule, unsureVerdict } from './decide-unplaced';
 
 export interface DecisionInput {
   readonly task: TaskInfo;
@@ -163,6 +164,8 @@ export class CallDecider {
       return true;
     });
     if (denied) return denied;
+    // A resource-scoped rule the call may fall under: only a scope's deny outranks the question.
+    const unsure = unsureRule(p, mapping, ctx);
 
     const pairs: ActionResource[] = [];
     let asking: { id: string; reason: string } | undefined;
@@ -211,6 +214,7 @@ export class CallDecider {
       return false;
     });
     const first = pairs[0];
+    if (unsure && (unsure.kind === 'deny' || !asking || !first)) return unsureVerdict(unsure);
     if (asking && first) {
       return {
         decision: 'ask',
@@ -218,7 +222,8 @@ export class CallDecider {
         rule: asking,
         action: first.action,
         resources: pairs.filter((q) => q.action === first.action).map((q) => q.resource),
-        pairs,
+        // An unplaced resource may fall under a rule too: then no grant for the task.
+        pairs: unsure ? [] : pairs,
       };
     }
 

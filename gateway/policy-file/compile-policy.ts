@@ -22,6 +22,12 @@ export interface EffectivePolicy {
   readonly source: PolicySource;
   readonly deny: CompiledRuleSet;
   readonly ask: CompiledRuleSet;
+  /**
+   * The rules scoped to resources, with their resources left out: what a call whose resource the
+   * gateway could not place may fall under (pipeline/decide-unplaced.ts).
+   */
+  readonly denyAnyResource: CompiledRuleSet;
+  readonly askAnyResource: CompiledRuleSet;
   readonly templates: ReadonlyMap<string, CompiledPolicy>;
 }
 
@@ -44,8 +50,24 @@ export function compileWorkspacePolicy(policy: WorkspacePolicy, source: PolicySo
     source,
     deny: compileRules(policy.denyRules, 'denyRules', policy.groups),
     ask: compileRules(policy.askRules, 'askRules', policy.groups),
+    denyAnyResource: anyResource(policy.denyRules, 'denyRules', policy.groups),
+    askAnyResource: anyResource(policy.askRules, 'askRules', policy.groups),
     templates,
   };
+}
+
+function anyResource(
+  rules: readonly PolicyRule[],
+  key: string,
+  groups: Readonly<Record<string, readonly string[]>>,
+): CompiledRuleSet {
+  const scoped = rules.filter((r) => r.resources !== undefined && !r.resources.includes('*'));
+  const { compiled } = compileRules(
+    scoped.map((r) => ({ ...r, resources: undefined })),
+    key,
+    groups,
+  );
+  return { rules: scoped, compiled };
 }
 
 function compileRules(

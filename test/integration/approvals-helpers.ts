@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFakeAws, type FakeAws } from '../fakes';
+import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes';
 import {
   type GatewayProcess,
   startGatewayProcess,
@@ -45,14 +45,15 @@ export interface UpstreamHop {
 
 /**
  * A verifying fake AWS and a gateway with the given extra args (policy, timeout), plus one task;
- * `hop` puts an upstream hop of the test's own between them.
+ * `hop` puts an upstream hop of the test's own between them; `fakeOptions` go to the fake.
  */
 export async function startApprovalStack(
   gatewayArgs: string[] = [],
   taskArgs: string[] = ['--name', 'approvals task'],
   hop?: (fakeUrl: string) => Promise<UpstreamHop>,
+  fakeOptions: FakeAwsOptions = {},
 ): Promise<ApprovalStack> {
-  const fake = await startFakeAws();
+  const fake = await startFakeAws(fakeOptions);
   const between = hop ? await hop(fake.url) : undefined;
   const gw = await startGatewayProcess({
     upstream: between?.url ?? fake.url,

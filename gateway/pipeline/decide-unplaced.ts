@@ -1,0 +1,81 @@
+/**
+ * Calls whose resource the gateway could not name. The mapping puts `*` where a request names no
+ * resource it can place (RDS's `DBInstanceIdentifier` fills no variable of the `db` ARN format; a
+ * value the template rule had to refuse), and an ARN-scoped rule never matches `*`: a deny rule
+ * on `db:prod-*` would let DeleteDBInstance of prod through as if the rule were not there. When
+ * the action acts on named resources (the Service Authorization Reference lists resource types
+ * for it) and a deny or ask rule covers the action on some resource, the gateway cannot tell
+ * whether the rule applies, so a person decides: each such call on its own, never by a grant for
+ * the task, which would let the next call through whatever resource it names.
+ */
+import { resourceCatalogue } from '../aws/iam-resources';
+import type { IamMapping } from '../aws/types';
+import { type ContextView, decide as decidePolicy } from '../policy';
+import type { CompiledRuleSet, EffectivePolicy } from '../policy-file';
+import type { PolicyRule } from '../policy-file/types';
+import type { AskVerdict } from './decide';
+
+/** A rule that may apply to a pair whose resource is not known. */
+export interface UnsureRule {
+  readonly kind: 'deny' | 'ask';
+  readonly rule: PolicyRule;
+  readonly action: string;
+}
+
+/** `*` standing for a resource the call names but the gateway could not place. */
+function unplaced(action: string, resource: string): boolean {
+  if (resource !== '*') return false;
+  const colon = action.indexOf(':');
+  if (colon <= 0) return false;
+  return resourceCatalogue().actionTypes(action.slice(0, colon), action.slice(colon + 1)).length > 0;
+}
+
+function matchAnyResource(set: CompiledRuleSet, action: string, ctx: ContextView): PolicyRule | undefined {
+  if (set.rules.length === 0) return undefined;
+  const r = decidePolicy(set.compiled, action, '*', ctx);
+  return r.decision === 'Allow' && r.statementIndex !== undefined ? set.rules[r.statementIndex] : undefined;
+}
+
+/**
+ * The first deny rule, else the first ask rule, that covers an unplaced pair of the call on some
+ * resource. Called after the deny rules were matched as they stand, so a rule found here is one
+ * scoped to resources the call may or may not touch.
+ */
+export function unsureRule(
+  p: EffectivePolicy,
+  mapping: IamMapping,
+  ctx: ContextView,
+): UnsureRule | undefined {
+  let ask: UnsureRule | undefined;
+  for (const req of mapping.requirements) {
+    for (const resource of req.resources.length === 0 ? ['*'] : req.resources) {
+      if (!unplaced(req.action, resource)) continue;
+      const deny = matchAnyResource(p.denyAnyResource, req.action, ctx);
+      if (deny) return { kind: 'deny', rule: deny, action: req.action };
+      if (ask === undefined) {
+        const rule = matchAnyResource(p.askAnyResource, req.action, ctx);
+        if (rule) ask = { kind: 'ask', rule, action: req.action };
+      }
+    }
+  }
+  return ask;
+}
+
+export function unsureVerdict(u: UnsureRule): AskVerdict {
+  const covers = u.kind === 'deny' ? 'forbids it on some resources' : 'holds it on some resources';
+  const reason =
+    `Airlock could not tell which resource ${u.action} acts on, and ${u.kind} rule "${u.rule.id}" ` +
+    `${covers} (${u.rule.reason}); a person must decide this call`;
+  return {
+    decision: 'ask',
+    reason,
+    rule: {
+      id: u.rule.id,
+      reason,
+      ...(u.kind === 'ask' && u.rule.approvers ? { approvers: u.rule.approvers } : {}),
+    },
+    action: u.action,
+    resources: ['*'],
+    pairs: [],
+  };
+}
