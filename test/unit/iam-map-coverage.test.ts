@@ -30,7 +30,7 @@ import {
 import { UNNAMED_REASONS } from './support/unnamed-reasons';
 
 /** The size of the list today. Lower it when the mapping names more; never raise it. */
-const MAX_UNNAMED = 4025;
+const MAX_UNNAMED = 3894;
 
 /** Model services reviewed operation by operation: each unnamed entry needs a written reason. */
 const REVIEWED = new Set([
