@@ -60,6 +60,9 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       'report-refresh-tokens': { type: 'boolean', default: false },
       'proxy-handshake-timeout': { type: 'string' },
       'proxy-idle-timeout': { type: 'string' },
+      // How long AWS may stay silent before a call fails; an agent connection silent outside a call.
+      'upstream-timeout': { type: 'string' },
+      'idle-timeout': { type: 'string' },
       // Retention of ended tasks' recordings: by age (days) and/or total size (MB); 0 or absent keeps all.
       'retention-days': { type: 'string' },
       'retention-max-mb': { type: 'string' },
@@ -99,6 +102,8 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
   };
   const handshakeMs = seconds('proxy-handshake-timeout', values['proxy-handshake-timeout']);
   const firstRequestMs = seconds('proxy-idle-timeout', values['proxy-idle-timeout']);
+  const upstreamTimeoutMs = seconds('upstream-timeout', values['upstream-timeout']);
+  const idleTimeoutMs = seconds('idle-timeout', values['idle-timeout']);
   const approvalTimeout = values['approval-timeout'];
   const approvalTimeoutSeconds = approvalTimeout === undefined ? undefined : parseDuration(approvalTimeout);
   if (
@@ -147,6 +152,8 @@ export async function runGatewayCommand(args: string[]): Promise<number> {
       noTunnel: values['no-tunnel'],
       // Only for a launching process that reads stdout (the extension): never a terminal's.
       ...(values['report-refresh-tokens'] ? { reportRefreshToken: writeRefreshTokenLine } : {}),
+      upstreamTimeoutMs,
+      idleTimeoutMs,
       proxyTimeouts: {
         ...(handshakeMs !== undefined ? { handshakeMs } : {}),
         ...(firstRequestMs !== undefined ? { firstRequestMs } : {}),

@@ -8,6 +8,8 @@ Commands:
   gateway   --data-dir DIR [--port N] [--host H] [--region R] [--profile P] [--upstream URL] [--account-id ID]
              [--policy FILE] [--approval-timeout 50s] [--log-level info] [--no-tunnel]
              [--retention-days N] [--retention-max-mb N] [--upstream-ca FILE]
+             [--upstream-timeout 960] [--idle-timeout 120]  (seconds AWS may stay silent in a call;
+                                     an agent connection may stay silent outside one)
              [--oidc-issuer URL --oidc-client-id ID --oidc-role-arn ARN | --oidc-config FILE]
              [--report-refresh-tokens]  (for the extension: rotated refresh tokens of its sign-in as
                                      JSON lines on stdout, after the ready line)

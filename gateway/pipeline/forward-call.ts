@@ -83,6 +83,7 @@ async function forwardAndDeliver(
     res: ctx.res,
     ca: deps.upstreamCa,
     agent: deps.upstreamAgent?.(target),
+    idleTimeoutMs: deps.upstreamTimeoutMs,
     respond: (up, upstreamStartedAt) => {
       upstreamStatus(up.statusCode ?? 502);
       return deliverResponse({

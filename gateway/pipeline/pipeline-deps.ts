@@ -38,6 +38,8 @@ export interface PipelineDeps {
   readonly log: Logger;
   /** Masks request params for the recording and responses for the agent and the recording. */
   readonly masking: Masking;
+  /** How long AWS may stay silent before a call fails (default: forward.ts's). */
+  readonly upstreamTimeoutMs?: number;
   /** The connection agent for a forward (the gateway's own parent proxy); undefined: direct. */
   readonly upstreamAgent?: (target: UpstreamTarget) => Agent | undefined;
   /** Real SQS queue URLs behind the ones agents are given (they point at the gateway). */

@@ -15,6 +15,7 @@ import { forwardPlainHttp, parseAbsoluteUri } from './plain-http';
 import { ProxyError, writeProxyError } from './proxy-error';
 import { authorityOf, isAwsHost, parseAuthority, type ProxyTarget } from './proxy-target';
 import { tunnel } from './tunnel';
+import { dropIdleConnection } from '../upstream/awaiting-aws';
 
 export interface ProxyTimeouts {
   /** TLS handshake of an intercepted CONNECT. */
@@ -23,12 +24,15 @@ export interface ProxyTimeouts {
   readonly firstRequestMs: number;
   /** Opening a tunnel or a plain-HTTP connection to a non-AWS host. */
   readonly connectMs: number;
+  /** A connection silent this long is dropped, unless its call is out at AWS (both ports). */
+  readonly idleMs: number;
 }
 
 export const DEFAULT_PROXY_TIMEOUTS: ProxyTimeouts = {
   handshakeMs: 10_000,
   firstRequestMs: 30_000,
   connectMs: 10_000,
+  idleMs: 120_000,
 };
 
 export interface ProxyFrontOptions {
@@ -65,7 +69,7 @@ export class ProxyFront {
     this.inner.on('checkContinue', onDecrypted);
     this.inner.on('checkExpectation', onDecrypted);
     this.inner.on('clientError', onClientError);
-    this.inner.setTimeout(120_000, (socket) => socket.destroy());
+    this.inner.setTimeout(opts.timeouts.idleMs, dropIdleConnection);
   }
 
   /** True for requests in absolute form (`GET http://host/...`): proxy requests, not endpoint calls. */

@@ -35,6 +35,10 @@ export interface GatewayOptions {
   /** Proxy mode: refuse tunnels to non-AWS hosts instead of passing them through. */
   readonly noTunnel?: boolean;
   readonly proxyTimeouts?: Partial<ProxyTimeouts>;
+  /** How long AWS may stay silent before a call fails (`--upstream-timeout`; default 16 min). */
+  readonly upstreamTimeoutMs?: number;
+  /** How long an agent connection may stay silent, unless its call is out at AWS (default 120 s). */
+  readonly idleTimeoutMs?: number;
   /** Where the gateway's own corporate proxy is read from (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
 }

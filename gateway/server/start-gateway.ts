@@ -37,6 +37,8 @@ import { GATEWAY_INFO_FILE, prepareDataDir } from './data-dir';
 import { writeFileDurable } from '../storage/durable-file';
 import { lockDataDir } from './data-dir-lock';
 import type { GatewayOptions, RunningGateway } from './gateway-options';
+import { dropIdleConnection } from '../upstream/awaiting-aws';
+import { DEFAULT_PROXY_TIMEOUTS } from '../proxy/proxy-front';
 
 export type { GatewayOptions, RunningGateway } from './gateway-options';
 
@@ -161,7 +163,10 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   const proxy = await setupProxyMode({
     dataDir: opts.dataDir,
     noTunnel: opts.noTunnel,
-    timeouts: opts.proxyTimeouts,
+    timeouts: {
+      ...opts.proxyTimeouts,
+      ...(opts.idleTimeoutMs !== undefined ? { idleMs: opts.idleTimeoutMs } : {}),
+    },
     env: opts.env ?? process.env,
     log: opts.log,
     self: () => ({ host: opts.host, port }),
@@ -194,6 +199,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
     log: opts.log,
     masking,
     upstreamAgent: (target) => proxy.upstreamAgent(target),
+    upstreamTimeoutMs: opts.upstreamTimeoutMs,
     queueUrls: new QueueUrlTable(),
     taskCredentials: identity.taskCredentials,
     children,
@@ -244,8 +250,9 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   server.on('clientError', onClientError);
   // Proxy mode (HTTPS_PROXY): CONNECT on the same port; AWS hosts join the same pipeline.
   server.on('connect', proxy.front.onConnect);
-  // A connection that goes silent this long (headers, body or both) is dropped, never left hanging.
-  server.setTimeout(120_000, (socket) => socket.destroy());
+  // A connection that goes silent this long (headers, body or both) is dropped, never left hanging;
+  // one whose call is out at AWS is waiting, and the upstream's own limit bounds that.
+  server.setTimeout(opts.idleTimeoutMs ?? DEFAULT_PROXY_TIMEOUTS.idleMs, dropIdleConnection);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

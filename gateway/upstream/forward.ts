@@ -2,6 +2,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import https from 'node:https';
 import { GatewayError } from '../errors/gateway-error';
 import { isOutOfDescriptors, outOfDescriptorsError } from '../errors/out-of-descriptors';
+import { markAwaitingAws } from './awaiting-aws';
 import type { UpstreamTarget } from './upstream-target';
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -18,8 +19,12 @@ const HOP_BY_HOP = new Set([
   'proxy-connection',
 ]);
 
-/** How long the upstream may stay silent before we give up on it. */
-export const UPSTREAM_IDLE_TIMEOUT_MS = 120_000;
+/**
+ * How long the upstream may stay silent, before or in the middle of its answer, before the call
+ * fails (`--upstream-timeout`). Long enough for a synchronous Lambda Invoke, which may take its
+ * function's whole 15-minute timeout; the agent's SDK has its own, usually shorter, read timeout.
+ */
+export const UPSTREAM_IDLE_TIMEOUT_MS = 16 * 60_000;
 /** Error bodies are small; we keep the start of one to read its error code. */
 const ERROR_PEEK_BYTES = 8192;
 
@@ -51,6 +56,8 @@ export interface ForwardInput {
    * it the response streams straight back.
    */
   readonly respond?: (up: IncomingMessage, upstreamStartedAt: bigint) => Promise<ForwardResult>;
+  /** How long AWS may stay silent (default UPSTREAM_IDLE_TIMEOUT_MS). */
+  readonly idleTimeoutMs?: number;
 }
 
 function responseHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
@@ -98,7 +105,19 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
   const { target, res } = input;
   const upstreamStartedAt = process.hrtime.bigint();
   const lib = target.protocol === 'https:' ? https : http;
-  return new Promise<ForwardResult>((resolve, reject) => {
+  const agentSocket = input.res.socket;
+  let over = false;
+  return new Promise<ForwardResult>((resolveCall, rejectCall) => {
+    const resolve = (r: ForwardResult): void => {
+      over = true;
+      markAwaitingAws(agentSocket, false);
+      resolveCall(r);
+    };
+    const reject = (e: Error): void => {
+      over = true;
+      markAwaitingAws(agentSocket, false);
+      rejectCall(e);
+    };
     const upstreamReq = lib.request({
       protocol: target.protocol,
       hostname: target.hostname,
@@ -108,7 +127,7 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
       headers: framed(input.headers, input.body),
       agent: input.agent ?? (target.protocol === 'https:' ? httpsAgent : httpAgent),
       ca: input.ca,
-      timeout: UPSTREAM_IDLE_TIMEOUT_MS,
+      timeout: input.idleTimeoutMs ?? UPSTREAM_IDLE_TIMEOUT_MS,
     });
     let settled = false;
     // The error is built only when it is used: 'close' fires after every answered call too, and
@@ -119,9 +138,12 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
       upstreamReq.destroy();
       reject(error());
     };
-    upstreamReq.on('timeout', () =>
-      fail(() => new GatewayError('UpstreamUnreachable', 'AWS did not answer in time.')),
-    );
+    upstreamReq.on('timeout', () => {
+      if (!settled) fail(() => new GatewayError('UpstreamUnreachable', 'AWS did not answer in time.'));
+      // In the middle of its answer: Node only reports the silence. Destroying the request fails
+      // the answer's stream, which its reader reports (the call ends, recorded, never hangs).
+      else upstreamReq.destroy(new Error('AWS stopped sending its answer'));
+    });
     upstreamReq.on('error', (e) =>
       fail(() =>
         isOutOfDescriptors(e)
@@ -194,6 +216,13 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
       up.pipe(res);
     });
     const body = input.body;
+    // The agent waits on AWS once its whole request is sent; a stalled upload is the agent's
+    // silence, which the server's idle limit still ends.
+    if (body === undefined || Buffer.isBuffer(body)) markAwaitingAws(agentSocket, true);
+    else
+      upstreamReq.once('finish', () => {
+        if (!over) markAwaitingAws(agentSocket, true);
+      });
     if (body === undefined) upstreamReq.end();
     else if (Buffer.isBuffer(body)) upstreamReq.end(body);
     else {

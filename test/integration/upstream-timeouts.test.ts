@@ -1,0 +1,152 @@
+/**
+ * Time limits around a call, with short ones set by flag so the tests take seconds: an upstream
+ * that stays silent, before or in the middle of its answer, fails the call (502, recorded)
+ * instead of leaving it hanging; an agent connection whose call is out at AWS is waiting, not
+ * idle, so the idle limit does not cut it; a connection idle outside a call is dropped.
+ */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { readJournalEvents } from '../support/journal';
+import {
+  startGatewayProcess,
+  startTask,
+  type GatewayProcess,
+  type StartedTask,
+} from '../support/gateway-process';
+import { sendSigned, type SentResponse } from '../support/signed-request';
+import { permissivePolicy } from '../support/stack';
+import { startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream';
+
+/** Far beyond the limits set here, far below the defaults (16 min upstream, 2 min idle). */
+const ANSWER_BOUND_MS = 20_000;
+
+const IDENTITY_XML =
+  '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+  '<Arn>arn:aws:iam::123456789012:user/dev</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>' +
+  '</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
+
+interface Stack {
+  upstream: ScriptedUpstream;
+  gw: GatewayProcess;
+  task: StartedTask;
+  close(): Promise<void>;
+}
+
+async function stack(flags: string[]): Promise<Stack> {
+  const upstream = await startScriptedUpstream();
+  const policy = await permissivePolicy();
+  const gw = await startGatewayProcess({
+    upstream: upstream.url,
+    credentials: { accessKeyId: 'AKIDUPSTREAMTEST0000', secretAccessKey: 'x'.repeat(40) },
+    args: ['--account-id', '123456789012', ...policy.args, ...flags],
+  });
+  const task = await startTask(gw, ['--name', 'time limits']);
+  return {
+    upstream,
+    gw,
+    task,
+    async close() {
+      await gw.dispose();
+      await upstream.close();
+      await policy.cleanup();
+    },
+  };
+}
+
+async function callSts(s: Stack): Promise<SentResponse> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    sendSigned({
+      endpoint: s.task.env.AWS_ENDPOINT_URL!,
+      accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
+      service: 'sts',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+    }),
+    new Promise<SentResponse>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ANSWER_BOUND_MS} ms`)), ANSWER_BOUND_MS);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The status recorded for the call: by the call id the gateway's own errors carry, else (AWS's
+ * answer has AWS's request id) the task's last answer. It may land just after the agent has it.
+ */
+async function recordedStatus(s: Stack, r: SentResponse): Promise<unknown> {
+  const callId = r.headers['x-amzn-requestid'];
+  for (let i = 0; ; i++) {
+    const answers = (await readJournalEvents(s.gw.dataDir, s.task.taskId)).filter(
+      (e) => e.type === 'call.response',
+    );
+    const answer = r.status === 502 ? answers.find((e) => e.data.callId === callId) : answers.at(-1);
+    if (answer !== undefined || i === 50) return answer?.data.status;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+void describe('an upstream that goes silent (--upstream-timeout 1)', () => {
+  let s: Stack;
+  before(async () => {
+    s = await stack(['--upstream-timeout', '1']);
+  });
+  after(async () => s?.close());
+
+  void test('before answering: 502 UpstreamUnreachable, on record', async () => {
+    s.upstream.act = () => undefined;
+    const r = await callSts(s);
+    assert.equal(r.status, 502, r.body);
+    assert.match(r.body, /<Code>UpstreamUnreachable<\/Code>[\s\S]*did not answer in time/);
+    assert.equal(await recordedStatus(s, r), 502);
+  });
+
+  void test('in the middle of its answer: 502 UpstreamUnreachable, on record, never a hang', async () => {
+    s.upstream.act = (socket) =>
+      socket.write(
+        'HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 500\r\n\r\n<GetCallerIdentityResponse>',
+      );
+    const r = await callSts(s);
+    assert.equal(r.status, 502, r.body);
+    assert.match(r.body, /<Code>UpstreamUnreachable<\/Code>/);
+    assert.equal(await recordedStatus(s, r), 502);
+  });
+});
+
+void describe('an agent connection and the idle limit (--idle-timeout 1)', () => {
+  let s: Stack;
+  before(async () => {
+    s = await stack(['--idle-timeout', '1', '--upstream-timeout', '10']);
+  });
+  after(async () => s?.close());
+
+  void test('a call AWS answers after 3 s gets its answer: waiting on AWS is not idle', async () => {
+    s.upstream.act = (socket) => {
+      setTimeout(() => {
+        socket.write(
+          `HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(IDENTITY_XML)}\r\n\r\n${IDENTITY_XML}`,
+        );
+      }, 3_000);
+    };
+    const r = await callSts(s);
+    assert.equal(r.status, 200, r.body);
+    assert.match(r.body, /<Account>123456789012<\/Account>/);
+    assert.equal(await recordedStatus(s, r), 200);
+  });
+
+  void test('a connection silent outside a call is dropped', async () => {
+    const url = new URL(s.task.env.AWS_ENDPOINT_URL!);
+    const started = Date.now();
+    const socket = net.connect(Number(url.port), url.hostname);
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the idle connection was kept')), ANSWER_BOUND_MS);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    assert.ok(Date.now() - started >= 900, 'dropped before the idle limit');
+  });
+});
