@@ -10,8 +10,8 @@
  */
 import { resourceCatalogue } from '../aws/iam-resources';
 import type { IamMapping } from '../aws/types';
-import { type ContextView, decide as decidePolicy } from '../policy';
-import type { CompiledRuleSet, EffectivePolicy } from '../policy-file';
+import type { ContextView } from '../policy';
+import { type EffectivePolicy, matchRule } from '../policy-file';
 import type { PolicyRule } from '../policy-file/types';
 import type { AskVerdict } from './decide';
 
@@ -30,12 +30,6 @@ function unplaced(action: string, resource: string): boolean {
   return resourceCatalogue().actionTypes(action.slice(0, colon), action.slice(colon + 1)).length > 0;
 }
 
-function matchAnyResource(set: CompiledRuleSet, action: string, ctx: ContextView): PolicyRule | undefined {
-  if (set.rules.length === 0) return undefined;
-  const r = decidePolicy(set.compiled, action, '*', ctx);
-  return r.decision === 'Allow' && r.statementIndex !== undefined ? set.rules[r.statementIndex] : undefined;
-}
-
 /**
  * The first deny rule, else the first ask rule, that covers an unplaced pair of the call on some
  * resource. Called after the deny rules were matched as they stand, so a rule found here is one
@@ -50,10 +44,10 @@ export function unsureRule(
   for (const req of mapping.requirements) {
     for (const resource of req.resources.length === 0 ? ['*'] : req.resources) {
       if (!unplaced(req.action, resource)) continue;
-      const deny = matchAnyResource(p.denyAnyResource, req.action, ctx);
+      const deny = matchRule(p.denyAnyResource, req.action, '*', ctx);
       if (deny) return { kind: 'deny', rule: deny, action: req.action };
       if (ask === undefined) {
-        const rule = matchAnyResource(p.askAnyResource, req.action, ctx);
+        const rule = matchRule(p.askAnyResource, req.action, '*', ctx);
         if (rule) ask = { kind: 'ask', rule, action: req.action };
       }
     }

@@ -7,9 +7,8 @@ import {
   evaluateMapping,
   type RequestContext,
 } from '../policy';
-import { type CompiledRuleSet, type EffectivePolicy, IDENTITY_KEY } from '../policy-file';
+import { type EffectivePolicy, IDENTITY_KEY, matchRule } from '../policy-file';
 import { identityNames } from '../identity/identity-claims';
-import type { PolicyRule } from '../policy-file/types';
 import type { TaskInfo } from '../protocol';
 import type { Decision } from './call-context';
 import { type RequestLine, unknownVerdict } from './decide-unknown';
@@ -84,18 +83,6 @@ function somePair(mapping: IamMapping, visit: (action: string, resource: string)
     }
   }
   return false;
-}
-
-/** The first rule of a set matching the pair, or undefined. */
-function matchRule(
-  set: CompiledRuleSet,
-  action: string,
-  resource: string,
-  ctx: ContextView,
-): PolicyRule | undefined {
-  if (set.rules.length === 0) return undefined;
-  const r = decidePolicy(set.compiled, action, resource, ctx);
-  return r.decision === 'Allow' && r.statementIndex !== undefined ? set.rules[r.statementIndex] : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { compilePolicy, type CompiledPolicy, PolicyError } from '../policy';
+import { compilePolicy, type CompiledPolicy, type ContextView, decide, PolicyError } from '../policy';
 import type { PathSegment } from './json-positions';
 import type { PolicyRule, PolicySource, WorkspacePolicy } from './types';
 import { ShapeError } from './shape-checks';
@@ -14,6 +14,18 @@ export const IDENTITY_KEY = 'airlock:Identity';
 export interface CompiledRuleSet {
   readonly rules: readonly PolicyRule[];
   readonly compiled: CompiledPolicy;
+}
+
+/** The first rule of a set matching the pair, or undefined. */
+export function matchRule(
+  set: CompiledRuleSet,
+  action: string,
+  resource: string,
+  ctx: ContextView,
+): PolicyRule | undefined {
+  if (set.rules.length === 0) return undefined;
+  const r = decide(set.compiled, action, resource, ctx);
+  return r.decision === 'Allow' && r.statementIndex !== undefined ? set.rules[r.statementIndex] : undefined;
 }
 
 /** The policy in force, ready for the hot path. Immutable; a reload swaps the whole object. */

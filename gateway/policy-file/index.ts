@@ -2,6 +2,7 @@
 export {
   compileWorkspacePolicy,
   IDENTITY_KEY,
+  matchRule,
   type CompiledRuleSet,
   type EffectivePolicy,
 } from './compile-policy';

@@ -105,7 +105,7 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
   const { target, res } = input;
   const upstreamStartedAt = process.hrtime.bigint();
   const lib = target.protocol === 'https:' ? https : http;
-  const agentSocket = input.res.socket;
+  const agentSocket = res.socket;
   let over = false;
   return new Promise<ForwardResult>((resolveCall, rejectCall) => {
     const resolve = (r: ForwardResult): void => {

@@ -18,6 +18,20 @@ function redshiftCall(op: string, params: object): ReturnType<typeof call> {
 const deleteProd = (): ReturnType<typeof call> =>
   redshiftCall('DeleteClusterSnapshot', { SnapshotIdentifier: 'nightly' });
 
+const DENY_PROD = {
+  id: 'no-prod-snapshots',
+  reason: 'prod snapshots stay',
+  actions: ['redshift:*'],
+  resources: [PROD_SNAPSHOTS],
+};
+const ASK_PROD = {
+  id: 'ask-prod-snapshots',
+  reason: 'a DBA decides',
+  actions: ['redshift:*'],
+  resources: [PROD_SNAPSHOTS],
+};
+const ASK_DELETES = { id: 'ask-deletes', reason: 'deletes need a human', actions: ['*:Delete*'] };
+
 function policy(rules: { denyRules?: unknown[]; askRules?: unknown[] }): string {
   return JSON.stringify(rules);
 }
@@ -56,14 +70,7 @@ void test('the premise: a snapshot named without its cluster is not placed in an
 void test('a deny rule scoped to resources the gateway cannot place makes the call a question, once', () => {
   const d = decider(
     policy({
-      denyRules: [
-        {
-          id: 'no-prod-snapshots',
-          reason: 'prod snapshots stay',
-          actions: ['redshift:Delete*'],
-          resources: [PROD_SNAPSHOTS],
-        },
-      ],
+      denyRules: [DENY_PROD],
     }),
   );
   const v = asked(decide(d, deleteProd()));
@@ -82,15 +89,7 @@ void test('a deny rule scoped to resources the gateway cannot place makes the ca
 void test('a scoped ask rule asks for an unplaced resource, with its approvers, and grants nothing for the task', () => {
   const d = decider(
     policy({
-      askRules: [
-        {
-          id: 'ask-prod-snapshots',
-          reason: 'a DBA decides',
-          actions: ['redshift:*'],
-          resources: [PROD_SNAPSHOTS],
-          approvers: ['group:dba'],
-        },
-      ],
+      askRules: [{ ...ASK_PROD, approvers: ['group:dba'] }],
     }),
   );
   const v = asked(decide(d, deleteProd()));
@@ -102,44 +101,22 @@ void test('a scoped ask rule asks for an unplaced resource, with its approvers, 
 void test('an ask rule that applies as it stands keeps its reason, but an unplaced resource takes away the task grant', () => {
   const d = decider(
     policy({
-      askRules: [
-        { id: 'ask-deletes', reason: 'deletes need a human', actions: ['*:Delete*'] },
-        {
-          id: 'ask-prod-snapshots',
-          reason: 'a DBA decides',
-          actions: ['redshift:*'],
-          resources: [PROD_SNAPSHOTS],
-        },
-      ],
+      askRules: [ASK_DELETES, ASK_PROD],
     }),
   );
   const v = asked(decide(d, deleteProd()));
   assert.equal(v.rule.id, 'ask-deletes');
   assert.deepEqual(v.pairs, []);
   // Without the scoped rule the same call is grantable for the task as before.
-  const plain = asked(
-    decide(
-      decider(
-        policy({ askRules: [{ id: 'ask-deletes', reason: 'deletes need a human', actions: ['*:Delete*'] }] }),
-      ),
-      deleteProd(),
-    ),
-  );
+  const plain = asked(decide(decider(policy({ askRules: [ASK_DELETES] })), deleteProd()));
   assert.deepEqual(plain.pairs, [{ action: 'redshift:DeleteClusterSnapshot', resource: '*' }]);
 });
 
 void test('a deny on the unplaced resource outranks an ask rule that applies as it stands', () => {
   const d = decider(
     policy({
-      denyRules: [
-        {
-          id: 'no-prod-snapshots',
-          reason: 'prod snapshots stay',
-          actions: ['redshift:*'],
-          resources: [PROD_SNAPSHOTS],
-        },
-      ],
-      askRules: [{ id: 'ask-deletes', reason: 'deletes need a human', actions: ['*:Delete*'] }],
+      denyRules: [DENY_PROD],
+      askRules: [ASK_DELETES],
     }),
   );
   assert.equal(asked(decide(d, deleteProd())).rule.id, 'no-prod-snapshots');
@@ -193,14 +170,7 @@ void test('what the gateway can tell stays decided: placed resources, actions wi
 void test("a task scope's deny outranks the question", () => {
   const d = decider(
     policy({
-      denyRules: [
-        {
-          id: 'no-prod-snapshots',
-          reason: 'prod snapshots stay',
-          actions: ['redshift:*'],
-          resources: [PROD_SNAPSHOTS],
-        },
-      ],
+      denyRules: [DENY_PROD],
     }),
   );
   const t = task({
