@@ -2,7 +2,8 @@
  * Time limits around a call, with short ones set by flag so the tests take seconds: an upstream
  * that stays silent, before or in the middle of its answer, fails the call (502, recorded)
  * instead of leaving it hanging; an agent connection whose call is out at AWS is waiting, not
- * idle, so the idle limit does not cut it; a connection idle outside a call is dropped.
+ * idle, so the idle limit does not cut it; a connection idle outside a call, or an upload that
+ * stalls, is dropped at that limit.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -14,6 +15,7 @@ import {
   type GatewayProcess,
   type StartedTask,
 } from '../support/gateway-process';
+import { rawExchange, signedHead } from '../support/raw-wire';
 import { sendSigned, type SentResponse } from '../support/signed-request';
 import { permissivePolicy } from '../support/stack';
 import { startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream';
@@ -148,5 +150,42 @@ void describe('an agent connection and the idle limit (--idle-timeout 1)', () =>
       });
     });
     assert.ok(Date.now() - started >= 900, 'dropped before the idle limit');
+  });
+
+  void test('an upload that stalls mid-body is cut at the idle limit, and its outcome is on record', async () => {
+    const key = {
+      accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
+    };
+    const head = await signedHead({
+      port: s.gw.port,
+      key,
+      service: 's3',
+      method: 'PUT',
+      path: '/uploads/stalled.bin',
+      headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'content-length': '1000' },
+    });
+    const r = await rawExchange(s.gw.port, `${head}\r\n${'x'.repeat(10)}`, ANSWER_BOUND_MS);
+    assert.equal(r.timedOut, false, 'the stalled upload was kept');
+    // The outcome is written as the connection goes; it may land just after the close.
+    for (let i = 0; ; i++) {
+      const events = await readJournalEvents(s.gw.dataDir, s.task.taskId);
+      const request = events.find(
+        (e) => e.type === 'call.request' && e.data.target === '/uploads/stalled.bin',
+      );
+      const outcome = events.find(
+        (e) => e.type === 'call.response' && e.data.callId === request?.data.callId,
+      );
+      if (outcome !== undefined) {
+        assert.deepEqual([outcome.data.status, outcome.data.errorCode], [400, 'MalformedRequest']);
+        assert.ok(
+          outcome.data.gatewayMs >= 900,
+          `cut after ${outcome.data.gatewayMs} ms, before the idle limit`,
+        );
+        break;
+      }
+      assert.ok(i < 100, `no outcome on record: ${JSON.stringify(events.map((e) => e.type))}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   });
 });
