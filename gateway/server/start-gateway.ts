@@ -38,6 +38,7 @@ import { writeFileDurable } from '../storage/durable-file';
 import { lockDataDir } from './data-dir-lock';
 import type { GatewayOptions, RunningGateway } from './gateway-options';
 import { dropIdleConnection } from '../upstream/awaiting-aws';
+import { abortUpstreamCalls } from '../upstream/forward';
 import { DEFAULT_PROXY_TIMEOUTS } from '../proxy/proxy-front';
 
 export type { GatewayOptions, RunningGateway } from './gateway-options';
@@ -281,8 +282,10 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-        // In-flight calls get a moment to finish; then connections are cut, proxied ones too.
+        // In-flight calls get a moment to finish; then calls out at AWS are given up (a silent
+        // AWS would keep the process up) and connections are cut, proxied ones too.
         setTimeout(() => {
+          abortUpstreamCalls('The gateway stopped before AWS answered; the call may have reached AWS.');
           server.closeAllConnections();
           proxy.front.close();
         }, 5_000).unref();

@@ -97,6 +97,17 @@ function framed(
   return { ...headers, 'transfer-encoding': 'chunked' };
 }
 
+/** Upstream requests in flight, each with how to give up on it. */
+const inFlight = new Map<http.ClientRequest, (why: string) => void>();
+
+/**
+ * Gives up on every call out at AWS (the gateway is stopping): each fails as UpstreamUnreachable,
+ * or has its answer cut, instead of keeping the process alive for as long as AWS stays silent.
+ */
+export function abortUpstreamCalls(why: string): void {
+  for (const giveUp of [...inFlight.values()]) giveUp(why);
+}
+
 /**
  * Sends the re-signed request upstream and streams the response back to the agent without
  * buffering it. Resolves with what the recording needs once the response has been delivered.
@@ -108,14 +119,17 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
   const agentSocket = res.socket;
   let over = false;
   return new Promise<ForwardResult>((resolveCall, rejectCall) => {
-    const resolve = (r: ForwardResult): void => {
+    const finish = (): void => {
       over = true;
       markAwaitingAws(agentSocket, false);
+      inFlight.delete(upstreamReq);
+    };
+    const resolve = (r: ForwardResult): void => {
+      finish();
       resolveCall(r);
     };
     const reject = (e: Error): void => {
-      over = true;
-      markAwaitingAws(agentSocket, false);
+      finish();
       rejectCall(e);
     };
     const upstreamReq = lib.request({
@@ -138,12 +152,15 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
       upstreamReq.destroy();
       reject(error());
     };
-    upstreamReq.on('timeout', () => {
-      if (!settled) fail(() => new GatewayError('UpstreamUnreachable', 'AWS did not answer in time.'));
-      // In the middle of its answer: Node only reports the silence. Destroying the request fails
-      // the answer's stream, which its reader reports (the call ends, recorded, never hangs).
-      else upstreamReq.destroy(new Error('AWS stopped sending its answer'));
-    });
+    const giveUp = (why: string): void => {
+      if (!settled) fail(() => new GatewayError('UpstreamUnreachable', why));
+      // In the middle of its answer, destroying the request fails the answer's stream, which its
+      // reader reports (the call ends, recorded, never hangs).
+      else upstreamReq.destroy(new Error(why));
+    };
+    inFlight.set(upstreamReq, giveUp);
+    // Node only reports the silence; it neither ends the request nor fails its answer.
+    upstreamReq.on('timeout', () => giveUp('AWS did not answer in time.'));
     upstreamReq.on('error', (e) =>
       fail(() =>
         isOutOfDescriptors(e)

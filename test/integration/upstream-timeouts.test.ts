@@ -189,3 +189,38 @@ void describe('an agent connection and the idle limit (--idle-timeout 1)', () =>
     }
   });
 });
+
+void describe('stopping the gateway while a call is out at AWS (default limits)', () => {
+  void test('the gateway exits after its grace period, and the agent hears back', async () => {
+    const s = await stack([]);
+    try {
+      s.upstream.act = () => undefined;
+      // The gateway's own account lookup at start was an upstream request too.
+      const before = s.upstream.seen.length;
+      const call = callSts(s).then(
+        (r) => `answered ${r.status}`,
+        (e: unknown) => `cut: ${String(e)}`,
+      );
+      for (let i = 0; s.upstream.seen.length === before; i++) {
+        assert.ok(i < 500, 'the call never reached the upstream');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([
+        s.gw.stop(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error('the gateway kept running for a silent AWS')),
+            ANSWER_BOUND_MS,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
+      assert.equal(code, 0, s.gw.stderr());
+      assert.ok(Date.now() - started < 10_000, `stopped after ${Date.now() - started} ms`);
+      assert.doesNotMatch(await call, /no answer within/);
+    } finally {
+      await s.close();
+    }
+  });
+});
