@@ -1,8 +1,8 @@
 /**
  * Calls whose resource the gateway could not name. The mapping puts `*` where a request names no
- * resource it can place (RDS's `DBInstanceIdentifier` fills no variable of the `db` ARN format; a
- * value the template rule had to refuse), and an ARN-scoped rule never matches `*`: a deny rule
- * on `db:prod-*` would let DeleteDBInstance of prod through as if the rule were not there. When
+ * resource it can place (a Redshift snapshot named without its cluster, whose name its ARN holds;
+ * a value the template rule had to refuse), and an ARN-scoped rule never matches `*`: a deny rule
+ * on `snapshot:prod-*` would let such a call through as if the rule were not there. When
  * the action acts on named resources (the Service Authorization Reference lists resource types
  * for it) and a deny or ask rule covers the action on some resource, the gateway cannot tell
  * whether the rule applies, so a person decides: each such call on its own, never by a grant for
