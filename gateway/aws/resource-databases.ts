@@ -13,8 +13,9 @@ import { templateResources, type TemplateOptions } from './resource-template';
 
 type Aliases = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 
+// Tagging names its resource, of any type, by ARN in `ResourceName` (both services).
 function options(aliases: Aliases): TemplateOptions {
-  return { aliases: (type, variable) => aliases[type]?.[variable] ?? [] };
+  return { aliases: (type, variable) => aliases[type]?.[variable] ?? [], arnMembers: ['ResourceName'] };
 }
 
 // Source, target, new and final names count too: the call touches each resource it names.

@@ -35,6 +35,8 @@ export interface TemplateOptions {
   readonly types?: readonly string[];
   /** More member names (model names) that fill a variable of a resource type. */
   readonly aliases?: (typeKey: string, variable: string) => readonly string[];
+  /** More members (model names) that hold an ARN, besides those named `*Arn` (RDS's `ResourceName`). */
+  readonly arnMembers?: readonly string[];
   /** Normalizes a plain value before it is checked (Route 53 `/hostedzone/Z1` → `Z1`). */
   readonly value?: (typeKey: string, variable: string, raw: string) => string;
 }
@@ -96,9 +98,13 @@ function buildRecipe(catalogue: ResourceCatalogue, target: TemplateTarget, opts:
   return {
     types,
     service: target.service,
-    arnMembers: members.filter((m) => ARN_MEMBER.test(m.name)),
+    arnMembers: members.filter((m) => isArnMember(m, opts)),
     fills: memberClaims(target.operation, types, members, opts),
   };
+}
+
+function isArnMember(m: InputMember, opts: TemplateOptions): boolean {
+  return ARN_MEMBER.test(m.name) || opts.arnMembers?.includes(m.name) === true;
 }
 
 /** The ARNs the request names for the action's resource types; empty when it names none. */
@@ -145,8 +151,7 @@ function memberClaims(
     const variables = type.template.variables.map((variable): [string, InputMember[]] => {
       const aliases = opts.aliases?.(type.key, variable) ?? [];
       const found = members.filter(
-        (m) =>
-          !ARN_MEMBER.test(m.name) && (aliases.includes(m.name) || namesVariable(operation, m, variable)),
+        (m) => !isArnMember(m, opts) && (aliases.includes(m.name) || namesVariable(operation, m, variable)),
       );
       return [variable, found];
     });

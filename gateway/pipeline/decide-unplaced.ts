@@ -9,7 +9,7 @@
  * the task, which would let the next call through whatever resource it names.
  */
 import { resourceCatalogue } from '../aws/iam-resources';
-import type { IamMapping } from '../aws/types';
+import type { IamMapping, Identified } from '../aws/types';
 import type { ContextView } from '../policy';
 import { type EffectivePolicy, matchRule } from '../policy-file';
 import type { PolicyRule } from '../policy-file/types';
@@ -22,12 +22,29 @@ export interface UnsureRule {
   readonly action: string;
 }
 
-/** `*` standing for a resource the call names but the gateway could not place. */
-function unplaced(action: string, resource: string): boolean {
+/** A value a request member holds: absent, empty strings and empty lists name nothing. */
+function present(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
+}
+
+/**
+ * `*` standing for a resource the call acts on but the gateway could not place: the action's
+ * reference requires a resource, or the request fills a member that names one. An action whose
+ * resource types are all optional (DescribeDBInstances) called without naming any acts on no
+ * particular resource: `*` is then what it acts on, as in IAM, and no question is needed.
+ */
+function unplaced(action: string, resource: string, id: Identified): boolean {
   if (resource !== '*') return false;
   const colon = action.indexOf(':');
   if (colon <= 0) return false;
-  return resourceCatalogue().actionTypes(action.slice(0, colon), action.slice(colon + 1)).length > 0;
+  const catalogue = resourceCatalogue();
+  const types = catalogue.actionTypes(action.slice(0, colon), action.slice(colon + 1));
+  if (types.length === 0) return false;
+  if (types.some((t) => t.required)) return true;
+  return (
+    id.operation !== undefined &&
+    catalogue.members(id.service, id.operation).some((m) => present(id.params[m.key]))
+  );
 }
 
 /**
@@ -37,13 +54,14 @@ function unplaced(action: string, resource: string): boolean {
  */
 export function unsureRule(
   p: EffectivePolicy,
+  id: Identified,
   mapping: IamMapping,
   ctx: ContextView,
 ): UnsureRule | undefined {
   let ask: UnsureRule | undefined;
   for (const req of mapping.requirements) {
     for (const resource of req.resources.length === 0 ? ['*'] : req.resources) {
-      if (!unplaced(req.action, resource)) continue;
+      if (!unplaced(req.action, resource, id)) continue;
       const deny = matchRule(p.denyAnyResource, req.action, '*', ctx);
       if (deny) return { kind: 'deny', rule: deny, action: req.action };
       if (ask === undefined) {

@@ -152,7 +152,7 @@ export class CallDecider {
     });
     if (denied) return denied;
     // A resource-scoped rule the call may fall under: only a scope's deny outranks the question.
-    const unsure = unsureRule(p, mapping, ctx);
+    const unsure = unsureRule(p, identified, mapping, ctx);
 
     const pairs: ActionResource[] = [];
     let asking: { id: string; reason: string } | undefined;

@@ -12,7 +12,10 @@ const PROD_SNAPSHOTS = 'arn:aws:redshift:*:*:snapshot:prod-*/*';
 
 function redshiftCall(op: string, params: object): ReturnType<typeof call> {
   const requirements: IamRequirement[] = viaSdk('redshift', 'redshift', op, params);
-  return { identified: identified('redshift', op, {}), mapping: { requirements } };
+  return {
+    identified: identified('redshift', op, params as Record<string, unknown>),
+    mapping: { requirements },
+  };
 }
 
 const deleteProd = (): ReturnType<typeof call> =>
@@ -165,6 +168,35 @@ void test('what the gateway can tell stays decided: placed resources, actions wi
   );
   // A rule over every resource was already a plain deny.
   assert.equal(decide(decider(scoped({ resources: ['*', PROD_SNAPSHOTS] })), deleteProd()).decision, 'deny');
+});
+
+void test('an action whose resources are optional asks only when the request names one it cannot place', () => {
+  const d = decider(
+    policy({
+      denyRules: [
+        {
+          id: 'no-prod-db',
+          reason: 'prod stays',
+          actions: ['rds:*'],
+          resources: ['arn:aws:rds:*:*:db:prod-*'],
+        },
+      ],
+    }),
+  );
+  const rds = (op: string, params: Record<string, unknown>): ReturnType<typeof call> => ({
+    identified: identified('rds', op, params),
+    mapping: { requirements: viaSdk('rds', 'rds', op, params) },
+  });
+  // Every instance, no particular one: as in IAM, a rule on named instances does not apply.
+  assert.equal(decide(d, rds('DescribeDBInstances', {})).decision, 'allow');
+  assert.equal(decide(d, rds('DescribeDBInstances', { DBInstanceIdentifier: 'dev-1' })).decision, 'allow');
+  assert.equal(decide(d, rds('DescribeDBInstances', { DBInstanceIdentifier: 'prod-1' })).decision, 'deny');
+  // Named, but by an ARN of another type: it cannot be placed, so a person decides.
+  const odd = `arn:aws:rds:us-east-1:${ACCOUNT}:cluster:prod-1`;
+  assert.equal(
+    asked(decide(d, rds('DescribeDBInstances', { DBInstanceIdentifier: odd }))).rule.id,
+    'no-prod-db',
+  );
 });
 
 void test("a task scope's deny outranks the question", () => {

@@ -57,6 +57,11 @@ void test('RDS calls name the instances, clusters and snapshots their identifier
     r('rds:DeleteDBInstance'),
   ]);
   assert.deepEqual(m('DescribeDBInstances', {}), [r('rds:DescribeDBInstances')]);
+  // Tagging names the resource by ARN in ResourceName.
+  assert.deepEqual(m('AddTagsToResource', { ResourceName: rds('db', 'prod'), Tags: [] }), [
+    r('rds:AddTagsToResource', rds('db', 'prod')),
+  ]);
+  assert.deepEqual(m('ListTagsForResource', { ResourceName: 'prod' }), [r('rds:ListTagsForResource')]);
 });
 
 void test('Redshift calls name clusters, and snapshots under their cluster', () => {
@@ -80,6 +85,9 @@ void test('Redshift calls name clusters, and snapshots under their cluster', () 
     }),
     [r('redshift:CopyClusterSnapshot', redshift('snapshot', 'dw/a'), redshift('snapshot', 'dw/b'))],
   );
+  assert.deepEqual(m('DeleteTags', { ResourceName: redshift('cluster', 'dw'), TagKeys: ['k'] }), [
+    r('redshift:DeleteTags', redshift('cluster', 'dw')),
+  ]);
   assert.deepEqual(m('GetClusterCredentials', { ClusterIdentifier: 'dw', DbUser: 'u1', DbName: 'd1' }), [
     r('redshift:GetClusterCredentials', redshift('dbname', 'dw/d1'), redshift('dbuser', 'dw/u1')),
   ]);
