@@ -117,10 +117,8 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
   const upstreamStartedAt = process.hrtime.bigint();
   const lib = target.protocol === 'https:' ? https : http;
   const agentSocket = res.socket;
-  let over = false;
   return new Promise<ForwardResult>((resolveCall, rejectCall) => {
     const finish = (): void => {
-      over = true;
       markAwaitingAws(agentSocket, false);
       inFlight.delete(upstreamReq);
     };
@@ -235,14 +233,13 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
     const body = input.body;
     // The agent waits on AWS once its whole request is sent; a stalled upload is the agent's
     // silence, which the server's idle limit still ends.
-    if (body === undefined || Buffer.isBuffer(body)) markAwaitingAws(agentSocket, true);
-    else
+    if (body === undefined || Buffer.isBuffer(body)) {
+      markAwaitingAws(agentSocket, true);
+      upstreamReq.end(body);
+    } else {
       upstreamReq.once('finish', () => {
-        if (!over) markAwaitingAws(agentSocket, true);
+        if (inFlight.has(upstreamReq)) markAwaitingAws(agentSocket, true);
       });
-    if (body === undefined) upstreamReq.end();
-    else if (Buffer.isBuffer(body)) upstreamReq.end(body);
-    else {
       const broken = (why: string): void => {
         upstreamReq.destroy();
         fail(() => new GatewayError('MalformedRequest', `The request body could not be streamed: ${why}`));
