@@ -10,7 +10,7 @@
  */
 import { resourceCatalogue } from '../aws/iam-resources';
 import type { IamMapping, Identified } from '../aws/types';
-import type { ContextView } from '../policy';
+import { type ContextView, somePair } from '../policy';
 import { type EffectivePolicy, matchRule } from '../policy-file';
 import type { PolicyRule } from '../policy-file/types';
 import type { AskVerdict } from './decide';
@@ -58,19 +58,21 @@ export function unsureRule(
   mapping: IamMapping,
   ctx: ContextView,
 ): UnsureRule | undefined {
+  // Most policies (the built-in default among them) scope no rule to resources.
+  if (p.denyAnyResource.rules.length === 0 && p.askAnyResource.rules.length === 0) return undefined;
+  let deny: UnsureRule | undefined;
   let ask: UnsureRule | undefined;
-  for (const req of mapping.requirements) {
-    for (const resource of req.resources.length === 0 ? ['*'] : req.resources) {
-      if (!unplaced(req.action, resource, id)) continue;
-      const deny = matchRule(p.denyAnyResource, req.action, '*', ctx);
-      if (deny) return { kind: 'deny', rule: deny, action: req.action };
-      if (ask === undefined) {
-        const rule = matchRule(p.askAnyResource, req.action, '*', ctx);
-        if (rule) ask = { kind: 'ask', rule, action: req.action };
-      }
+  somePair(mapping, (action, resource) => {
+    if (!unplaced(action, resource, id)) return false;
+    const denyRule = matchRule(p.denyAnyResource, action, '*', ctx);
+    if (denyRule) deny = { kind: 'deny', rule: denyRule, action };
+    else if (ask === undefined) {
+      const askRule = matchRule(p.askAnyResource, action, '*', ctx);
+      if (askRule) ask = { kind: 'ask', rule: askRule, action };
     }
-  }
-  return ask;
+    return deny !== undefined;
+  });
+  return deny ?? ask;
 }
 
 export function unsureVerdict(u: UnsureRule): AskVerdict {

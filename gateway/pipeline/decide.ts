@@ -6,6 +6,7 @@ import {
   decide as decidePolicy,
   evaluateMapping,
   type RequestContext,
+  somePair,
 } from '../policy';
 import { type EffectivePolicy, IDENTITY_KEY, matchRule } from '../policy-file';
 import { identityNames } from '../identity/identity-claims';
@@ -71,18 +72,6 @@ export function conditionContext(input: DecisionInput): RequestContext {
       typeof p.MaxKeys === 'string' || typeof p.MaxKeys === 'number' ? String(p.MaxKeys) : undefined,
     [IDENTITY_KEY]: identity,
   };
-}
-
-/** Calls `visit` on each (action, resource) pair a mapping needs until it returns true. */
-function somePair(mapping: IamMapping, visit: (action: string, resource: string) => boolean): boolean {
-  for (const req of mapping.requirements) {
-    if (req.resources.length === 0) {
-      if (visit(req.action, '*')) return true;
-    } else {
-      for (const r of req.resources) if (visit(req.action, r)) return true;
-    }
-  }
-  return false;
 }
 
 /**

@@ -21,16 +21,30 @@ export function evaluateMapping(
   context: RequestContext,
 ): MappingEvaluation {
   const ctx = new ContextView(context);
+  let denied: MappingEvaluation | undefined;
   let firstAllow: MappingEvaluation | undefined;
   let firstGap: MappingEvaluation | undefined;
+  somePair(mapping, (action, resource) => {
+    const r = decide(policy, action, resource, ctx);
+    if (r.decision === 'ExplicitDeny') denied = { ...r, action, resource };
+    else if (r.decision === 'ImplicitDeny') firstGap ??= { ...r, action, resource };
+    else firstAllow ??= { ...r, action, resource };
+    return denied !== undefined;
+  });
+  return denied ?? firstGap ?? firstAllow ?? { decision: 'ImplicitDeny' };
+}
+
+/**
+ * Calls `visit` on each (action, resource) pair a mapping needs until it returns true; an action
+ * naming no resource is visited on `*`.
+ */
+export function somePair(mapping: IamMapping, visit: (action: string, resource: string) => boolean): boolean {
   for (const req of mapping.requirements) {
-    const resources = req.resources.length === 0 ? ['*'] : req.resources;
-    for (const resource of resources) {
-      const r = decide(policy, req.action, resource, ctx);
-      if (r.decision === 'ExplicitDeny') return { ...r, action: req.action, resource };
-      if (r.decision === 'ImplicitDeny') firstGap ??= { ...r, action: req.action, resource };
-      else firstAllow ??= { ...r, action: req.action, resource };
+    if (req.resources.length === 0) {
+      if (visit(req.action, '*')) return true;
+    } else {
+      for (const r of req.resources) if (visit(req.action, r)) return true;
     }
   }
-  return firstGap ?? firstAllow ?? { decision: 'ImplicitDeny' };
+  return false;
 }

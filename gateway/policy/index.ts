@@ -4,6 +4,6 @@ export type { CompiledPolicy, CompiledStatement } from './compiled';
 export { ContextView } from './context-view';
 export { PolicyError, type PolicyErrorCode } from './errors';
 export { decide, evaluate } from './evaluate';
-export { evaluateMapping, type MappingEvaluation } from './evaluate-mapping';
+export { evaluateMapping, type MappingEvaluation, somePair } from './evaluate-mapping';
 export { timeDecisions, type DecisionTiming } from './timing';
 export type { ContextValue, Decision, EvaluationRequest, EvaluationResult, RequestContext } from './types';
