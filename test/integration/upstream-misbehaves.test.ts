@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readJournalEvents } from '../support/journal';
-import {
-  startGatewayProcess,
-  startTask,
-  type GatewayProcess,
-  type StartedTask,
-} from '../support/gateway-process';
-import { sendSigned, type SentResponse } from '../support/signed-request';
-import { permissivePolicy } from '../support/stack';
-import { startScriptedUpstream, type ScriptedUpstream, type UpstreamAct } from './scripted-upstream';
+import { callStsWithin, type ScriptedStack, startScriptedStack } from './scripted-stack';
+import type { UpstreamAct } from './scripted-upstream';
 
-/** Far beyond any answer here, far below the gateway's own 120 s upstream idle limit. */
+/** Far beyond any answer here, far below the gateway's own upstream limit (16 min). */
 const ANSWER_BOUND_MS = 20_000;
 
 const CASES: ReadonlyArray<readonly [string, UpstreamAct]> = [
@@ -37,59 +30,27 @@ const CASES: ReadonlyArray<readonly [string, UpstreamAct]> = [
 
 /** An upstream that answers anything but HTTP/1.1 as AWS speaks it: the agent still hears back, and it is on record. */
 void describe('an upstream that misbehaves', () => {
-  let upstream: ScriptedUpstream;
-  let gw: GatewayProcess;
-  let task: StartedTask;
-  let cleanup: () => Promise<void>;
+  let s: ScriptedStack;
   before(async () => {
-    upstream = await startScriptedUpstream();
-    const policy = await permissivePolicy();
-    cleanup = policy.cleanup;
-    gw = await startGatewayProcess({
-      upstream: upstream.url,
-      credentials: { accessKeyId: 'AKIDUPSTREAMTEST0000', secretAccessKey: 'x'.repeat(40) },
-      args: ['--account-id', '123456789012', ...policy.args],
-    });
-    task = await startTask(gw, ['--name', 'misbehaving upstream']);
+    s = await startScriptedStack([], 'misbehaving upstream');
   });
-  after(async () => {
-    await gw?.dispose();
-    await upstream?.close();
-    await cleanup?.();
-  });
+  after(async () => s?.close());
 
   for (const [what, act] of CASES) {
     void test(`${what}: the agent gets 502 UpstreamUnreachable, and the answer is recorded`, async () => {
-      upstream.act = act;
-      const call = sendSigned({
-        endpoint: task.env.AWS_ENDPOINT_URL!,
-        accessKeyId: task.env.AWS_ACCESS_KEY_ID!,
-        secretAccessKey: task.env.AWS_SECRET_ACCESS_KEY!,
-        service: 'sts',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-probe': what },
-        body: 'Action=GetCallerIdentity&Version=2011-06-15',
-      });
-      let timer: NodeJS.Timeout | undefined;
-      const r = await Promise.race([
-        call,
-        new Promise<SentResponse>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${ANSWER_BOUND_MS} ms`)),
-            ANSWER_BOUND_MS,
-          );
-        }),
-      ]).finally(() => clearTimeout(timer));
+      s.upstream.act = act;
+      const r = await callStsWithin(s, ANSWER_BOUND_MS, { 'x-probe': what });
       assert.equal(r.status, 502, r.body);
       assert.match(r.body, /<Code>UpstreamUnreachable<\/Code>/);
       const callId = r.headers['x-amzn-requestid'];
-      const events = await readJournalEvents(gw.dataDir, task.taskId);
+      const events = await readJournalEvents(s.gw.dataDir, s.task.taskId);
       const answer = events.find((e) => e.type === 'call.response' && e.data.callId === callId);
       assert.equal(answer?.data.status, 502, `call ${String(callId)}: ${JSON.stringify(answer)}`);
     });
   }
 
   void test('every call decided above has its answer on record', async () => {
-    const events = await readJournalEvents(gw.dataDir, task.taskId);
+    const events = await readJournalEvents(s.gw.dataDir, s.task.taskId);
     const answered = new Set(events.filter((e) => e.type === 'call.response').map((e) => e.data.callId));
     const decided = events.filter((e) => e.type === 'call.decision').map((e) => e.data.callId as string);
     assert.equal(decided.length, CASES.length);

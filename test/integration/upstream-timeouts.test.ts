@@ -9,16 +9,9 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { readJournalEvents } from '../support/journal';
-import {
-  startGatewayProcess,
-  startTask,
-  type GatewayProcess,
-  type StartedTask,
-} from '../support/gateway-process';
 import { rawExchange, signedHead } from '../support/raw-wire';
-import { sendSigned, type SentResponse } from '../support/signed-request';
-import { permissivePolicy } from '../support/stack';
-import { startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream';
+import type { SentResponse } from '../support/signed-request';
+import { callStsWithin, type ScriptedStack, startScriptedStack } from './scripted-stack';
 
 /** Far beyond the limits set here, far below the defaults (16 min upstream, 2 min idle). */
 const ANSWER_BOUND_MS = 20_000;
@@ -28,56 +21,13 @@ const IDENTITY_XML =
   '<Arn>arn:aws:iam::123456789012:user/dev</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>' +
   '</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>';
 
-interface Stack {
-  upstream: ScriptedUpstream;
-  gw: GatewayProcess;
-  task: StartedTask;
-  close(): Promise<void>;
-}
-
-async function stack(flags: string[]): Promise<Stack> {
-  const upstream = await startScriptedUpstream();
-  const policy = await permissivePolicy();
-  const gw = await startGatewayProcess({
-    upstream: upstream.url,
-    credentials: { accessKeyId: 'AKIDUPSTREAMTEST0000', secretAccessKey: 'x'.repeat(40) },
-    args: ['--account-id', '123456789012', ...policy.args, ...flags],
-  });
-  const task = await startTask(gw, ['--name', 'time limits']);
-  return {
-    upstream,
-    gw,
-    task,
-    async close() {
-      await gw.dispose();
-      await upstream.close();
-      await policy.cleanup();
-    },
-  };
-}
-
-async function callSts(s: Stack): Promise<SentResponse> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    sendSigned({
-      endpoint: s.task.env.AWS_ENDPOINT_URL!,
-      accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
-      secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
-      service: 'sts',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'Action=GetCallerIdentity&Version=2011-06-15',
-    }),
-    new Promise<SentResponse>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ANSWER_BOUND_MS} ms`)), ANSWER_BOUND_MS);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+const callSts = (s: ScriptedStack): Promise<SentResponse> => callStsWithin(s, ANSWER_BOUND_MS);
 
 /**
  * The status recorded for the call: by the call id the gateway's own errors carry, else (AWS's
  * answer has AWS's request id) the task's last answer. It may land just after the agent has it.
  */
-async function recordedStatus(s: Stack, r: SentResponse): Promise<unknown> {
+async function recordedStatus(s: ScriptedStack, r: SentResponse): Promise<unknown> {
   const callId = r.headers['x-amzn-requestid'];
   for (let i = 0; ; i++) {
     const answers = (await readJournalEvents(s.gw.dataDir, s.task.taskId)).filter(
@@ -90,9 +40,9 @@ async function recordedStatus(s: Stack, r: SentResponse): Promise<unknown> {
 }
 
 void describe('an upstream that goes silent (--upstream-timeout 1)', () => {
-  let s: Stack;
+  let s: ScriptedStack;
   before(async () => {
-    s = await stack(['--upstream-timeout', '1']);
+    s = await startScriptedStack(['--upstream-timeout', '1'], 'time limits');
   });
   after(async () => s?.close());
 
@@ -117,9 +67,9 @@ void describe('an upstream that goes silent (--upstream-timeout 1)', () => {
 });
 
 void describe('an agent connection and the idle limit (--idle-timeout 1)', () => {
-  let s: Stack;
+  let s: ScriptedStack;
   before(async () => {
-    s = await stack(['--idle-timeout', '1', '--upstream-timeout', '10']);
+    s = await startScriptedStack(['--idle-timeout', '1', '--upstream-timeout', '10'], 'time limits');
   });
   after(async () => s?.close());
 
@@ -192,7 +142,7 @@ void describe('an agent connection and the idle limit (--idle-timeout 1)', () =>
 
 void describe('stopping the gateway while a call is out at AWS (default limits)', () => {
   void test('the gateway exits after its grace period, and the agent hears back', async () => {
-    const s = await stack([]);
+    const s = await startScriptedStack([], 'time limits');
     try {
       s.upstream.act = () => undefined;
       // The gateway's own account lookup at start was an upstream request too.
