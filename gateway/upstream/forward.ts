@@ -159,13 +159,17 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
     inFlight.set(upstreamReq, giveUp);
     // Node only reports the silence; it neither ends the request nor fails its answer.
     upstreamReq.on('timeout', () => giveUp('AWS did not answer in time.'));
-    upstreamReq.on('error', (e) =>
+    let answer: IncomingMessage | undefined;
+    upstreamReq.on('error', (e) => {
+      // An answer framed by the connection's close (neither a length nor chunks) that the
+      // connection breaks off would otherwise end as if whole: this error is the only sign.
+      if (answer !== undefined && !answer.complete) answer.destroy(e);
       fail(() =>
         isOutOfDescriptors(e)
           ? outOfDescriptorsError()
           : new GatewayError('UpstreamUnreachable', `Could not reach AWS: ${e.message}`),
-      ),
-    );
+      );
+    });
     // Node answers a 101 it has no 'upgrade' listener for by closing the socket silently, with
     // neither a response nor an error: the call would wait forever, unanswered and unrecorded.
     upstreamReq.on('upgrade', (_up, socket) => {
@@ -185,6 +189,7 @@ export function forward(input: ForwardInput): Promise<ForwardResult> {
     upstreamReq.on('response', (up) => {
       if (settled) return;
       settled = true;
+      answer = up;
       if (input.respond) {
         input.respond(up, upstreamStartedAt).then(resolve, (e: unknown) => {
           up.destroy();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readJournalEvents } from '../support/journal';
+import { sendSigned } from '../support/signed-request';
 import { callStsWithin, type ScriptedStack, startScriptedStack } from './scripted-stack';
 import type { UpstreamAct } from './scripted-upstream';
 
@@ -18,6 +19,16 @@ const CASES: ReadonlyArray<readonly [string, UpstreamAct]> = [
   [
     'sends a header block past the limit',
     (s) => s.end(`HTTP/1.1 200 OK\r\nX-A: ${'a'.repeat(100_000)}\r\n\r\n`),
+  ],
+  [
+    // Framed by the connection's close (no length, not chunked): only the reset says it was cut.
+    'breaks off an answer that ends with its connection',
+    (s) => {
+      s.write(
+        'HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nConnection: close\r\n\r\n<GetCallerIdentityResponse>',
+      );
+      setTimeout(() => s.resetAndDestroy(), 100);
+    },
   ],
   [
     'cuts its body short',
@@ -58,5 +69,68 @@ void describe('an upstream that misbehaves', () => {
       decided.filter((id) => !answered.has(id)),
       [],
     );
+  });
+});
+
+/**
+ * An answer framed by its connection's close (neither a length nor chunks, as HTTP/1.0 servers
+ * send): whole when the connection ends, cut when it breaks. A cut one must never reach the agent,
+ * or the record, as a whole 200.
+ */
+void describe('an answer that ends with its connection', () => {
+  let s: ScriptedStack;
+  before(async () => {
+    s = await startScriptedStack([], 'close-framed answers');
+  });
+  after(async () => s?.close());
+
+  const IDENTITY =
+    '<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>';
+
+  void test('ended by the upstream: the agent gets it whole, recorded as 200', async () => {
+    s.upstream.act = (socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nConnection: close\r\n\r\n');
+      socket.write(IDENTITY.slice(0, 40));
+      setTimeout(() => socket.end(IDENTITY.slice(40)), 100);
+    };
+    const r = await callStsWithin(s, ANSWER_BOUND_MS);
+    assert.equal(r.status, 200, r.body);
+    assert.equal(r.body, IDENTITY);
+    const events = await readJournalEvents(s.gw.dataDir, s.task.taskId);
+    const answer = events.filter((e) => e.type === 'call.response').at(-1);
+    assert.deepEqual([answer?.data.status, answer?.data.responseBytes], [200, IDENTITY.length]);
+  });
+
+  void test('an object streamed to the agent and broken off: a broken transfer, recorded as aborted', async () => {
+    const part = Buffer.alloc(256 * 1024, 0x61);
+    s.upstream.act = (socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n');
+      socket.write(part);
+      setTimeout(() => socket.resetAndDestroy(), 200);
+    };
+    const got = await sendSigned({
+      endpoint: s.task.env.AWS_ENDPOINT_URL!,
+      accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
+      service: 's3',
+      method: 'GET',
+      path: '/bucket/cut.bin',
+      headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    }).then(
+      (r) => `a whole ${r.status} of ${r.body.length} bytes`,
+      (e: unknown) => `cut: ${String(e)}`,
+    );
+    assert.match(got, /^cut: .*aborted/);
+    for (let i = 0; ; i++) {
+      const events = await readJournalEvents(s.gw.dataDir, s.task.taskId);
+      const request = events.find((e) => e.type === 'call.request' && e.data.target === '/bucket/cut.bin');
+      const answer = events.find((e) => e.type === 'call.response' && e.data.callId === request?.data.callId);
+      if (answer !== undefined) {
+        assert.equal(answer.data.aborted, true, JSON.stringify(answer.data));
+        break;
+      }
+      assert.ok(i < 100, 'the cut transfer has no outcome on record');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   });
 });

@@ -77,6 +77,8 @@ export function rawRequest(
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        // A transfer cut short never ends: without this the caller would wait forever.
+        res.on('error', reject);
       },
     );
     r.on('error', reject);
