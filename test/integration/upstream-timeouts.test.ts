@@ -3,7 +3,8 @@
  * that stays silent, before or in the middle of its answer, fails the call (502, recorded)
  * instead of leaving it hanging; an agent connection whose call is out at AWS is waiting, not
  * idle, so the idle limit does not cut it; a connection idle outside a call, or an upload that
- * stalls, is dropped at that limit.
+ * stalls, is dropped at that limit; a body the gateway must read whole is refused at its own
+ * deadline (30 s, not a flag: that test takes 30 s) however slowly its bytes keep coming.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -11,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { readJournalEvents } from '../support/journal';
 import { rawExchange, signedHead } from '../support/raw-wire';
 import type { SentResponse } from '../support/signed-request';
+import { GET_CALLER_IDENTITY } from './recording-helpers';
 import { callStsWithin, type ScriptedStack, startScriptedStack } from './scripted-stack';
 
 /** Far beyond the limits set here, far below the defaults (16 min upstream, 2 min idle). */
@@ -170,6 +172,59 @@ void describe('stopping the gateway while a call is out at AWS (default limits)'
       assert.ok(Date.now() - started < 10_000, `stopped after ${Date.now() - started} ms`);
       assert.doesNotMatch(await call, /no answer within/);
     } finally {
+      await s.close();
+    }
+  });
+});
+
+void describe('a request body trickled in (default limits)', () => {
+  void test('is refused at the body deadline (30 s) though bytes keep coming: 400 RequestTimeout, on record, nothing sent on', async () => {
+    const s = await startScriptedStack([], 'time limits');
+    const socket = net.connect(s.gw.port, '127.0.0.1');
+    let trickle: NodeJS.Timeout | undefined;
+    try {
+      const body = GET_CALLER_IDENTITY.body;
+      // No x-amz-content-sha256: the signature covers the body, which must be read whole first.
+      const head = await signedHead({
+        port: s.gw.port,
+        key: {
+          accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
+          secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
+        },
+        service: 'sts',
+        method: 'POST',
+        path: '/',
+        headers: { ...GET_CALLER_IDENTITY.headers, 'content-length': String(body.length) },
+        body,
+      });
+      const forwardedBefore = s.upstream.seen.length;
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+      socket.on('error', () => undefined);
+      const started = Date.now();
+      socket.write(`${head}\r\n`);
+      // A byte every 2 s: far inside the idle limit (2 min), far too slow to finish within 30 s.
+      let sent = 0;
+      trickle = setInterval(() => {
+        if (sent < body.length - 1) socket.write(body[sent++]!);
+      }, 2_000);
+      for (let i = 0; !answer.includes('\r\n\r\n') || !answer.includes('</ErrorResponse>'); i++) {
+        assert.ok(Date.now() - started < 45_000, `no answer after 45 s: ${JSON.stringify(answer)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed >= 29_000, `refused after ${elapsed} ms, before the deadline`);
+      assert.match(answer, /^HTTP\/1\.1 400 /);
+      assert.match(answer, /<Code>RequestTimeout<\/Code>/);
+      assert.equal(s.upstream.seen.length, forwardedBefore, 'part of a body went on to AWS');
+      // Refused before any decision: the refusal is the call's record, on the task its key names.
+      const refusals = (await readJournalEvents(s.gw.dataDir, s.task.taskId)).filter(
+        (e) => e.type === 'call.error' && e.data.code === 'RequestTimeout',
+      );
+      assert.equal(refusals.length, 1, JSON.stringify(refusals));
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
       await s.close();
     }
   });
