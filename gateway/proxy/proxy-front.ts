@@ -15,7 +15,7 @@ import { forwardPlainHttp, parseAbsoluteUri } from './plain-http';
 import { ProxyError, writeProxyError } from './proxy-error';
 import { authorityOf, isAwsHost, parseAuthority, type ProxyTarget } from './proxy-target';
 import { tunnel } from './tunnel';
-import { dropIdleConnection } from '../upstream/awaiting-aws';
+import { dropIdleConnection, IDLE_TIMEOUT_MS } from '../upstream/awaiting-aws';
 
 export interface ProxyTimeouts {
   /** TLS handshake of an intercepted CONNECT. */
@@ -32,7 +32,7 @@ export const DEFAULT_PROXY_TIMEOUTS: ProxyTimeouts = {
   handshakeMs: 10_000,
   firstRequestMs: 30_000,
   connectMs: 10_000,
-  idleMs: 120_000,
+  idleMs: IDLE_TIMEOUT_MS,
 };
 
 export interface ProxyFrontOptions {

@@ -37,9 +37,8 @@ import { GATEWAY_INFO_FILE, prepareDataDir } from './data-dir';
 import { writeFileDurable } from '../storage/durable-file';
 import { lockDataDir } from './data-dir-lock';
 import type { GatewayOptions, RunningGateway } from './gateway-options';
-import { dropIdleConnection } from '../upstream/awaiting-aws';
+import { dropIdleConnection, IDLE_TIMEOUT_MS } from '../upstream/awaiting-aws';
 import { abortUpstreamCalls } from '../upstream/forward';
-import { DEFAULT_PROXY_TIMEOUTS } from '../proxy/proxy-front';
 
 export type { GatewayOptions, RunningGateway } from './gateway-options';
 
@@ -253,7 +252,7 @@ async function startOnLockedDataDir(opts: GatewayOptions): Promise<RunningGatewa
   server.on('connect', proxy.front.onConnect);
   // A connection that goes silent this long (headers, body or both) is dropped, never left hanging;
   // one whose call is out at AWS is waiting, and the upstream's own limit bounds that.
-  server.setTimeout(opts.idleTimeoutMs ?? DEFAULT_PROXY_TIMEOUTS.idleMs, dropIdleConnection);
+  server.setTimeout(opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS, dropIdleConnection);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -7,6 +7,9 @@ import type { Socket } from 'node:net';
  */
 const awaiting = new WeakSet<Socket>();
 
+/** How long an agent connection may stay silent outside a call, on both ports (`--idle-timeout`). */
+export const IDLE_TIMEOUT_MS = 120_000;
+
 export function markAwaitingAws(socket: Socket | null, on: boolean): void {
   if (socket === null) return;
   if (on) awaiting.add(socket);
