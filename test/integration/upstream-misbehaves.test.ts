@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readJournalEvents } from '../support/journal';
 import { sendSigned } from '../support/signed-request';
-import { callStsWithin, type ScriptedStack, startScriptedStack } from './scripted-stack';
+import {
+  callStsWithin,
+  recordedOutcome,
+  type ScriptedStack,
+  startScriptedStack,
+  taskKey,
+} from './scripted-stack';
 import type { UpstreamAct } from './scripted-upstream';
 
 /** Far beyond any answer here, far below the gateway's own upstream limit (16 min). */
@@ -110,8 +116,7 @@ void describe('an answer that ends with its connection', () => {
     };
     const got = await sendSigned({
       endpoint: s.task.env.AWS_ENDPOINT_URL!,
-      accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
-      secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
+      ...taskKey(s),
       service: 's3',
       method: 'GET',
       path: '/bucket/cut.bin',
@@ -121,16 +126,7 @@ void describe('an answer that ends with its connection', () => {
       (e: unknown) => `cut: ${String(e)}`,
     );
     assert.match(got, /^cut: .*aborted/);
-    for (let i = 0; ; i++) {
-      const events = await readJournalEvents(s.gw.dataDir, s.task.taskId);
-      const request = events.find((e) => e.type === 'call.request' && e.data.target === '/bucket/cut.bin');
-      const answer = events.find((e) => e.type === 'call.response' && e.data.callId === request?.data.callId);
-      if (answer !== undefined) {
-        assert.equal(answer.data.aborted, true, JSON.stringify(answer.data));
-        break;
-      }
-      assert.ok(i < 100, 'the cut transfer has no outcome on record');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const outcome = await recordedOutcome(s, '/bucket/cut.bin');
+    assert.equal(outcome.data.aborted, true, JSON.stringify(outcome.data));
   });
 });

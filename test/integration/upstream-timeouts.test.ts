@@ -13,7 +13,13 @@ import { readJournalEvents } from '../support/journal';
 import { rawExchange, signedHead } from '../support/raw-wire';
 import type { SentResponse } from '../support/signed-request';
 import { GET_CALLER_IDENTITY } from './recording-helpers';
-import { callStsWithin, type ScriptedStack, startScriptedStack } from './scripted-stack';
+import {
+  callStsWithin,
+  recordedOutcome,
+  type ScriptedStack,
+  startScriptedStack,
+  taskKey,
+} from './scripted-stack';
 
 /** Far beyond the limits set here, far below the defaults (16 min upstream, 2 min idle). */
 const ANSWER_BOUND_MS = 20_000;
@@ -105,13 +111,9 @@ void describe('an agent connection and the idle limit (--idle-timeout 1)', () =>
   });
 
   void test('an upload that stalls mid-body is cut at the idle limit, and its outcome is on record', async () => {
-    const key = {
-      accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
-      secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
-    };
     const head = await signedHead({
       port: s.gw.port,
-      key,
+      key: taskKey(s),
       service: 's3',
       method: 'PUT',
       path: '/uploads/stalled.bin',
@@ -119,26 +121,9 @@ void describe('an agent connection and the idle limit (--idle-timeout 1)', () =>
     });
     const r = await rawExchange(s.gw.port, `${head}\r\n${'x'.repeat(10)}`, ANSWER_BOUND_MS);
     assert.equal(r.timedOut, false, 'the stalled upload was kept');
-    // The outcome is written as the connection goes; it may land just after the close.
-    for (let i = 0; ; i++) {
-      const events = await readJournalEvents(s.gw.dataDir, s.task.taskId);
-      const request = events.find(
-        (e) => e.type === 'call.request' && e.data.target === '/uploads/stalled.bin',
-      );
-      const outcome = events.find(
-        (e) => e.type === 'call.response' && e.data.callId === request?.data.callId,
-      );
-      if (outcome !== undefined) {
-        assert.deepEqual([outcome.data.status, outcome.data.errorCode], [400, 'MalformedRequest']);
-        assert.ok(
-          outcome.data.gatewayMs >= 900,
-          `cut after ${outcome.data.gatewayMs} ms, before the idle limit`,
-        );
-        break;
-      }
-      assert.ok(i < 100, `no outcome on record: ${JSON.stringify(events.map((e) => e.type))}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const outcome = await recordedOutcome(s, '/uploads/stalled.bin');
+    assert.deepEqual([outcome.data.status, outcome.data.errorCode], [400, 'MalformedRequest']);
+    assert.ok(outcome.data.gatewayMs >= 900, `cut after ${outcome.data.gatewayMs} ms, before the idle limit`);
   });
 });
 
@@ -187,10 +172,7 @@ void describe('a request body trickled in (default limits)', () => {
       // No x-amz-content-sha256: the signature covers the body, which must be read whole first.
       const head = await signedHead({
         port: s.gw.port,
-        key: {
-          accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
-          secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
-        },
+        key: taskKey(s),
         service: 'sts',
         method: 'POST',
         path: '/',
@@ -208,7 +190,7 @@ void describe('a request body trickled in (default limits)', () => {
       trickle = setInterval(() => {
         if (sent < body.length - 1) socket.write(body[sent++]!);
       }, 2_000);
-      for (let i = 0; !answer.includes('\r\n\r\n') || !answer.includes('</ErrorResponse>'); i++) {
+      while (!answer.includes('</ErrorResponse>')) {
         assert.ok(Date.now() - started < 45_000, `no answer after 45 s: ${JSON.stringify(answer)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
