@@ -59,8 +59,22 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
   });
 }
 
+/**
+ * The install scripts of code-server's tree, reviewed: code-server's postinstall installs VS Code's
+ * own dependencies (building kerberos and others against Node 24), argon2's finds its prebuilt
+ * binary. npm 12 skips every dependency script its project's `allowScripts` does not name, which
+ * left code-server without VS Code's modules; npm 11 only warns.
+ */
+const CODE_SERVER_SCRIPTS: Readonly<Record<string, boolean>> = { 'code-server': true, argon2: true };
+
 /** Installs `spec` into `dir` unless the marker says this exact spec is already there. */
-async function ensurePackage(dir: string, spec: string, env: NodeJS.ProcessEnv, npm: string): Promise<void> {
+async function ensurePackage(
+  dir: string,
+  spec: string,
+  env: NodeJS.ProcessEnv,
+  npm: string,
+  allowScripts: Readonly<Record<string, boolean>> = {},
+): Promise<void> {
   const marker = join(dir, '.installed');
   const installed = async (): Promise<boolean> =>
     existsSync(marker) && (await readFile(marker, 'utf8')) === spec;
@@ -84,7 +98,7 @@ async function ensurePackage(dir: string, spec: string, env: NodeJS.ProcessEnv, 
     if (await installed()) return;
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'package.json'), '{"private":true}\n');
+    await writeFile(join(dir, 'package.json'), `${JSON.stringify({ private: true, allowScripts })}\n`);
     await run(
       npm,
       ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', spec],
@@ -110,6 +124,6 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
   // code-server's native modules (kerberos, argon2) build against Node 24's headers, and npm's
   // own scripts must run on Node 24 too: put it first on PATH and point node-gyp at it.
   const env = installerEnv(process.env, nodeHome, { npm_config_nodedir: nodeHome });
-  await ensurePackage(csDir, CODE_SERVER_PACKAGE, env, npm);
+  await ensurePackage(csDir, CODE_SERVER_PACKAGE, env, npm, CODE_SERVER_SCRIPTS);
   return { nodeHome, nodeBin, codeServerRoot: join(csDir, 'node_modules', 'code-server') };
 }
