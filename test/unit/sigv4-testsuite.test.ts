@@ -18,7 +18,7 @@ import {
   type RawRequest,
 } from '../../gateway/sigv4';
 
-const SUITE = path.resolve(import.meta.dirname, '../../../shared/fixtures/sigv4-testsuite');
+const SUITE = path.resolve(import.meta.dirname, '../fixtures/sigv4-testsuite');
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 const TOKEN_AFTER_SIGNING = 'post-sts-header-after';
 /**
