@@ -21,6 +21,7 @@ import { awsModel, type RestOperation, type ServiceModel } from './model';
 import { isDotOrEmptySegment } from './route-template';
 import { isFormContentType, parseFormBody, parseJsonObject } from './params';
 import { jsonBodyProblem } from './params-json-check';
+import { nestsDeeper } from './json-depth';
 import type { Identified, RequestView } from './types';
 
 /** Headers that decide what a request is or carries, beyond the model's header members. */
@@ -166,8 +167,9 @@ function readsBody(id: Identified): boolean {
 function bodyProblem(view: RequestView, id: Identified): string | undefined {
   if (view.bodyProblem !== undefined) return readsBody(id) ? view.bodyProblem : undefined;
   if (!view.body || view.body.length === 0 || !readsJsonBody(id)) return undefined;
-  // A form body (a CloudSearch search sent as POST) is read as the query string, not as JSON.
-  if (isForm(view) && parseJsonObject(view.body) === undefined) return undefined;
+  // A form body (a CloudSearch search sent as POST) is read as the query string, not as JSON;
+  // JSON too deep for parseJsonObject is still JSON.
+  if (isForm(view) && !nestsDeeper(view.body) && parseJsonObject(view.body) === undefined) return undefined;
   return jsonBodyProblem(view.body);
 }
 

@@ -2,11 +2,12 @@
  * Is a JSON body one the gateway reads exactly as AWS does? `JSON.parse` keeps the last of two
  * equal keys; a service's parser may keep the first, so `{"TableName":"dev","TableName":"prod"}`
  * would be decided on one table and run on the other. A body is readable with certainty when it
- * is valid UTF-8, strict JSON, an object, and no object in it repeats a key (keys compared after
- * unescaping, so `"Table\u004eame"` is `TableName`); at the top, where the operation's members
- * are, keys may not differ only in case either.
+ * is valid UTF-8, strict JSON, an object nested no deeper than the gateway reads, and no object in
+ * it repeats a key (keys compared after unescaping, so `"Table\u004eame"` is `TableName`); at the
+ * top, where the operation's members are, keys may not differ only in case either.
  */
 import { isUtf8 } from 'node:buffer';
+import { MAX_JSON_DEPTH, nestsDeeper } from './json-depth';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -78,6 +79,7 @@ export function jsonBodyProblem(body: Buffer): string | undefined {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     return 'the JSON body is not an object';
+  if (nestsDeeper(body)) return `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`;
   // Only valid JSON reaches the scanner, so it can skip what cannot matter (numbers, literals).
   const dup = duplicateKey(text);
   return dup === undefined ? undefined : `in the JSON body, ${dup}`;

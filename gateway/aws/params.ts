@@ -3,6 +3,7 @@
  * are parsed defensively (malformed input yields nothing, never an exception) and copied into
  * plain objects with a guard against `__proto__` keys.
  */
+import { nestsDeeper } from './json-depth';
 
 export type Params = Record<string, unknown>;
 
@@ -15,9 +16,12 @@ export function setParam(target: Params, key: string, value: unknown): void {
   }
 }
 
-/** The body as a JSON object, or undefined when absent, not JSON or not an object. */
+/**
+ * The body as a JSON object, or undefined when absent, not JSON, not an object or nested deeper
+ * than the gateway reads (MAX_JSON_DEPTH; such a body is refused when the call's operation reads it).
+ */
 export function parseJsonObject(body: Buffer | undefined): Params | undefined {
-  if (!body || body.length === 0) return undefined;
+  if (!body || body.length === 0 || nestsDeeper(body)) return undefined;
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Params;

@@ -2,6 +2,7 @@ import type { HoldOutcome } from '../approvals/approval-types';
 import { requestKey } from '../approvals/request-key';
 import { summarize } from '../approvals/summarize';
 import { GatewayError } from '../errors/gateway-error';
+import { recordingFailureAdvice } from '../errors/recording-failure';
 import type { TaskInfo } from '../protocol';
 import { sha256Hex } from '../sigv4';
 import type { CallContext, Decision } from './call-context';
@@ -142,7 +143,7 @@ export async function holdForApproval(
     });
     throw new GatewayError(
       'RecordingUnavailable',
-      'Airlock could not record the approval this call needs, so it was not sent to AWS. Check free disk space in the Airlock data directory and retry.',
+      `Airlock could not record the approval this call needs, so it was not sent to AWS. ${recordingFailureAdvice(e)}`,
     );
   } finally {
     ctx.res.off('close', onClose);

@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors/gateway-error';
 import { isOutOfDescriptors, outOfDescriptorsError } from '../errors/out-of-descriptors';
+import { recordingFailureAdvice } from '../errors/recording-failure';
 import type { EventBody } from '../journal/events';
 import type { CallContext } from './call-context';
 import type { PipelineDeps } from './pipeline-deps';
@@ -82,7 +83,7 @@ export async function recordOrRefuse(deps: PipelineDeps, taskId: string, events:
     if (isOutOfDescriptors(e)) throw outOfDescriptorsError();
     throw new GatewayError(
       'RecordingUnavailable',
-      'Airlock could not record this call, so it was not sent to AWS. Check free disk space in the Airlock data directory and retry.',
+      `Airlock could not record this call, so it was not sent to AWS. ${recordingFailureAdvice(e)}`,
     );
   }
 }

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import zlib from 'node:zlib';
 import type { AwsProtocol } from '../aws/types';
 import { GatewayError } from '../errors/gateway-error';
+import { recordingFailureAdvice } from '../errors/recording-failure';
 import type { CallResponseData } from '../journal/events';
 import type { MaskPlan, Placeholders } from '../masking';
 import { type ForwardResult, peekErrorCode } from '../upstream/forward';
@@ -58,11 +59,11 @@ function outHeaders(h: IncomingHttpHeaders): OutgoingHttpHeaders {
   return out;
 }
 
-function recordingFailed(): GatewayError {
+function recordingFailed(e: unknown): GatewayError {
   return new GatewayError(
     'RecordingUnavailable',
     'Airlock could not record the answer to this call, so it was not passed on. The call did reach AWS. ' +
-      'Check free disk space in the Airlock data directory.',
+      recordingFailureAdvice(e),
   );
 }
 
@@ -174,8 +175,8 @@ export async function deliverResponse(d: DeliveryInput): Promise<ForwardResult> 
   if (agentGone(res)) data = { ...data, aborted: true };
   try {
     await d.record(data);
-  } catch {
-    throw recordingFailed();
+  } catch (e) {
+    throw recordingFailed(e);
   }
   // HEAD keeps the length of the body it describes; everything else gets the length we send.
   if (kind.mode !== 'empty') headers['content-length'] = String(agentBody.length);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { awsV1 } from '../support/aws-clients';
+import { readJournalEvents } from '../support/journal';
 import { rawRequest, sendSigned } from '../support/signed-request';
 import { type Stack, startStack } from '../support/stack';
 
@@ -73,6 +74,31 @@ void describe('endpoint mode: bad input', () => {
       body: '{not json',
     });
     assert.ok(r.status >= 400 && r.status < 500, String(r.status));
+  });
+
+  void test('a JSON body nested thousands deep is refused as unreadable, on the record; recording goes on', async () => {
+    const before = s.fake.received.length;
+    const deep = `{"TableName":"t","Item":{"id":${'{"L":['.repeat(2500)}${']}'.repeat(2500)}}}`;
+    const r = await sendSigned({
+      endpoint,
+      accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
+      service: 'dynamodb',
+      headers: { 'x-amz-target': 'DynamoDB_20120810.PutItem', 'content-type': 'application/x-amz-json-1.0' },
+      body: deep,
+    });
+    // Recording its params used to overflow the stack: a 503 that told the user to free disk space.
+    assert.equal(r.status, 400, r.body);
+    assert.match(r.body, /"__type":"InvalidRequest"/);
+    assert.match(r.body, /the JSON body nests deeper than 256 levels/);
+    assert.equal(s.fake.received.length, before, 'AWS received nothing');
+    const events = await readJournalEvents(s.gw.dataDir, s.task.taskId);
+    const refusal = events.find(
+      (e) => e.type === 'call.error' && /nests deeper/.test(String(e.data.message)),
+    );
+    assert.equal(refusal?.data.code, 'InvalidRequest');
+    const next = await awsV1(['sts', 'get-caller-identity'], s.task.env);
+    assert.equal(next.code, 0, next.stderr);
   });
 
   void test('a signed-chunk upload (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) is refused clearly, before its body', async () => {

@@ -169,6 +169,28 @@ void describe('endpoint mode: calls the gateway cannot identify with certainty (
     assert.equal(reached[0]?.verified, 'ok');
   });
 
+  void test('an unidentified call whose JSON nests thousands deep is held like any other, recorded without its members', async () => {
+    // A target no DynamoDB operation has: its body is still read for members, as for any JSON call.
+    const target = 'DynamoDB_20120810.PutItemz';
+    const body = `{"TableName":"t","Item":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const call = signed(s, 'dynamodb', 'POST', '/', {
+      headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.0' },
+      body,
+    });
+    // It used to be answered at once: 503, "check free disk space" (recording its params overflowed).
+    const answeredFirst = call.then((r) =>
+      assert.fail(`answered before any approval: ${r.status} ${r.body}`),
+    );
+    const a = await Promise.race([s.waitForPending((p) => p.summary.includes('dynamodb')), answeredFirst]);
+    assert.equal(await s.decide(a.approvalId, 'deny'), 200);
+    assert.equal((await call).status, 403);
+    const request = (await readJournalEvents(s.gw.dataDir, s.task.taskId)).find(
+      (e) => e.type === 'call.request' && e.data.bodyBytes === body.length,
+    );
+    assert.equal(request?.data.operation, undefined);
+    assert.deepEqual(request?.data.params, {});
+  });
+
   void test('ambiguous requests are refused: a repeated X-Amz-Target, a JSON member or a form parameter given twice', async () => {
     const before = s.fake.received.length;
     const target = await sendWithRepeatedHeader(
