@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { hmacKey } from '../crypto/hmac-key';
 import type { MaskDirection } from './types';
 
 const OPEN = '«airlock:masked:';
@@ -45,7 +46,7 @@ export class Placeholders {
 
   /** No cache: secrets should not outlive the response they came in. */
   private tag(direction: MaskDirection, scope: string, field: string, value: string): string {
-    return createHmac('sha256', this.keys[direction])
+    return createHmac('sha256', hmacKey(this.keys[direction]))
       .update(`${scope}\n${field}\n`)
       .update(value)
       .digest('hex')

@@ -2,6 +2,7 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+import { hmacKey } from '../crypto/hmac-key';
 import { sha256Hex } from '../crypto/sha256-hex';
 
 import { buildCanonicalRequest } from './canonical-request';
@@ -26,7 +27,7 @@ export function computeSignature(
   secretAccessKey: string,
   scope: CredentialScope,
 ): string {
-  return createHmac('sha256', deriveSigningKey(secretAccessKey, scope))
+  return createHmac('sha256', hmacKey(deriveSigningKey(secretAccessKey, scope)))
     .update(stringToSign, 'latin1')
     .digest('hex');
 }

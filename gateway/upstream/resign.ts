@@ -1,7 +1,7 @@
-import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { Sha256Checksum } from './sha256-checksum';
 import { SigningKeyCache } from './signing-key-cache';
 import type { UpstreamTarget } from './upstream-target';
 
@@ -105,7 +105,7 @@ const S3_LIKE = new Set(['s3', 's3-outposts', 's3express']);
  */
 export class Resigner {
   private readonly signers = new Map<string, SignatureV4>();
-  private readonly keys = new SigningKeyCache(Hash.bind(null, 'sha256'));
+  private readonly keys = new SigningKeyCache(Sha256Checksum);
 
   constructor(private readonly credentials: AwsCredentialIdentityProvider) {}
 
@@ -121,7 +121,7 @@ export class Resigner {
         service,
         region,
         credentials: own ? () => Promise.resolve(own) : this.credentials,
-        sha256: Hash.bind(null, 'sha256'),
+        sha256: Sha256Checksum,
         uriEscapePath: !s3,
         applyChecksum: s3,
       });
