@@ -6,6 +6,7 @@
  */
 
 import { TEMPLATES, type Template } from './webview-event-templates';
+import { mulberry32 } from '../test/support/mulberry32';
 
 export interface GeneratedEvent {
   readonly v: number;
@@ -35,17 +36,6 @@ export interface GenerateOptions {
 
 const TOTAL_WEIGHT = TEMPLATES.reduce((n, t) => n + t.weight, 0);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick(r: () => number): Template {
   let x = r() * TOTAL_WEIGHT;
   for (const t of TEMPLATES) if ((x -= t.weight) < 0) return t;
@@ -55,7 +45,7 @@ function pick(r: () => number): Template {
 /** A generated session, in journal order. */
 export function generateEvents(options: GenerateOptions = {}): GeneratedEvent[] {
   const taskId = options.taskId ?? 't-bench';
-  const r = rng(options.seed ?? 42);
+  const r = mulberry32(options.seed ?? 42);
   const maxEvents = options.events ?? Infinity;
   const maxCalls = options.calls ?? (options.events === undefined ? 50 : Infinity);
   const meanGap = options.meanGapMs ?? 900;

@@ -15,17 +15,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { readJournalEvents } from '../support/journal';
 import { permissivePolicy } from '../support/stack';
 import { type ApprovalStack, startApprovalStack } from './approvals-helpers';
-
-/** mulberry32: a deterministic PRNG, so a seed reproduces a run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../support/mulberry32';
 
 const SERVICES = ['s3', 'dynamodb', 'sqs', 'sts', 'ec2', 'iam', 'lambda', 'kms', 'secretsmanager', 'ssm'];
 const MORE_SERVICES = ['logs', 'events', 'sns', 'monitoring', 'route53', 'apigateway', 'glue', 'ecs', 'x'];
@@ -235,7 +225,7 @@ void describe('signed random requests through the whole pipeline', () => {
 
   void test('every answer is AWS-shaped, none hangs, the gateway lives and its journal verifies', async () => {
     const seed = Number(process.env.AIRLOCK_FUZZ_SEED ?? 20261207);
-    const r = rng(seed);
+    const r = mulberry32(seed);
     const requests = Array.from({ length: 240 }, () => fuzzed(r));
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
     const codes = new Map<string, number>();

@@ -27,6 +27,7 @@ import {
   type RawRequest,
 } from './support/request-mutations';
 import { sdkV2Requests, type SdkRequest } from './support/sdk-v2-requests';
+import { mulberry32, seedOf } from '../support/mulberry32';
 
 const ACCOUNT = '123456789012';
 
@@ -80,18 +81,6 @@ function gateway(r: RawRequest, signingName: string): Outcome {
   }
 }
 
-/** Deterministic PRNG (mulberry32) seeded per operation, so a failure reproduces. */
-function rng(seedText: string): () => number {
-  let a = 0;
-  for (let i = 0; i < seedText.length; i++) a = (Math.imul(a, 31) + seedText.charCodeAt(i)) | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function decoded(raw: string): string {
   try {
     return decodeURIComponent(raw);
@@ -142,7 +131,7 @@ function contextFor(r: SdkRequest, canonical: Identified): MutationContext {
   const others = names.filter((n) => n !== canonical.operation);
   const other = others.find((n) => /^(Delete|Put|Update)/.test(n)) ?? others[0] ?? 'AirlockOther';
   return {
-    rng: rng(`${r.service.id}.${r.operation}`),
+    rng: mulberry32(seedOf(`${r.service.id}.${r.operation}`)),
     s3Paths: usesS3PathRules(r.signingName),
     ...(op ? { route: compileRoute(op, 0) } : {}),
     listQueryKeys: new Set(

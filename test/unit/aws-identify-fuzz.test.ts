@@ -4,17 +4,7 @@ import { test } from 'node:test';
 
 import { identify } from '../../gateway/aws/identify';
 import type { Identified, RequestView } from '../../gateway/aws/types';
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../support/mulberry32';
 
 const SIGNING_NAMES = [
   's3',
@@ -159,7 +149,7 @@ function wellFormed(got: Identified): void {
 }
 
 void test('random and hostile requests never throw', () => {
-  const r = rng(0xa1f10c);
+  const r = mulberry32(0xa1f10c);
   let identifiedOps = 0;
   for (let i = 0; i < 20000; i++) {
     const v = randomView(r);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readPartiqlHead, type PartiqlHead } from '../../gateway/aws/partiql-head';
 import { tokenizePartiql } from '../../gateway/aws/partiql-tokens';
+import { mulberry32 } from '../support/mulberry32';
 
 function head(statement: string): PartiqlHead {
   const r = readPartiqlHead(statement);
@@ -216,20 +217,8 @@ void describe('PartiQL statement head', () => {
   });
 });
 
-/** A small seeded PRNG, so a failure names a case that can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 void test('generated statements: decided on their real table or refused, never on a decoy', () => {
-  const r = prng(11);
+  const r = mulberry32(11);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   // Decoys put a table-looking name where a regex or a sloppy lexer would find it.
   const decoys = [

@@ -6,6 +6,7 @@ import { mapToIam } from '../../gateway/aws/iam-map';
 import { decisionNeedsBody, withPayloadParams } from '../../gateway/aws/payload-params';
 import { parseDeleteObjects, type DeleteObjectsEntry } from '../../gateway/aws/s3-delete-objects';
 import type { Identified, RequestView } from '../../gateway/aws/types';
+import { mulberry32 } from '../support/mulberry32';
 
 const NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
@@ -203,22 +204,10 @@ void describe('DeleteObjects decided per key', () => {
   });
 });
 
-/** A small seeded PRNG, so a failure names a case that can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 void test('differential: whenever a document is accepted, a conformant XML reader sees the same keys', () => {
   const { window } = new JSDOM('');
   const parser = new window.DOMParser();
-  const r = prng(7);
+  const r = mulberry32(7);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const good = [
     'secret/a.txt',

@@ -11,6 +11,7 @@ import {
   type ParsedAuth,
   type RawRequest,
 } from '../../gateway/sigv4';
+import { mulberry32 } from '../support/mulberry32';
 
 const CRED = 'AKIDEXAMPLE/20150830/us-east-1/service/aws4_request';
 const SIG = '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31';
@@ -35,18 +36,6 @@ function headerReq(authorization: string, extra: string[] = []): RawRequest {
 const PRESIGNED =
   `/bucket/key?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${encodeURIComponent(CRED)}` +
   `&X-Amz-Date=${DATE}&X-Amz-Expires=300&X-Amz-SignedHeaders=host&X-Amz-Signature=${SIG}`;
-
-/** mulberry32: a seeded generator so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET =
   'AWS4-HMAC-SHA256 Credential=/,;=%&?+ \t\r\n\u0000\u00ff\u1234\ud800abcdefXYZ0123456789_.~:aws4_request';
@@ -77,7 +66,7 @@ function mutate(next: () => number, s: string): string {
 }
 
 void test('garbage in: only SigV4Error comes out, of parsing, verifying and time checks', () => {
-  const next = rng(0x5147);
+  const next = mulberry32(0x5147);
   const valid = `AWS4-HMAC-SHA256 Credential=${CRED}, SignedHeaders=host;x-amz-date, Signature=${SIG}`;
   let parsed = 0;
   let rejected = 0;
