@@ -9,10 +9,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readJournalEvents } from '../support/journal';
+import { sendSigned } from '../support/signed-request';
 import { permissivePolicy } from '../support/stack';
 import { type ApprovalStack, startApprovalStack } from './approvals-helpers';
 import { mulberry32 } from '../support/mulberry32';
@@ -156,57 +155,34 @@ function errorCode(body: string, headers: http.IncomingHttpHeaders): string | un
   );
 }
 
+/** The fuzzed request signed with the task's key; an answer that has not ended in 20 s fails. */
 async function send(s: ApprovalStack, f: Fuzzed, agent: http.Agent): Promise<Answer> {
-  const signer = new SignatureV4({
-    service: f.service,
-    region: f.region,
-    credentials: {
-      accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
-      secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
-    },
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: f.service !== 's3',
+  const giveUp = new AbortController();
+  const late = sleep(20_000, undefined, { signal: giveUp.signal }).then(() => {
+    throw new Error('no answer within 20 s');
   });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: f.method,
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      port: s.gw.port,
-      path: f.path,
-      query: f.query,
-      headers: { host: `127.0.0.1:${s.gw.port}`, ...f.headers },
-      body: f.body,
-    }),
-  );
-  const qs = Object.entries(signed.query ?? {})
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
-    .join('&');
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: s.gw.port,
+  try {
+    const r = await Promise.race([
+      sendSigned({
+        endpoint: s.task.env.AWS_ENDPOINT_URL!,
+        accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
+        secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
+        service: f.service,
+        region: f.region,
         method: f.method,
-        path: signed.path + (qs ? `?${qs}` : ''),
-        headers: signed.headers,
+        path: f.path,
+        query: f.query,
+        headers: f.headers,
+        body: f.body,
         agent,
-        timeout: 20_000,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, code: errorCode(body, res.headers), body }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('no answer within 20 s')));
-    req.on('error', reject);
-    req.end(f.body);
-  });
+      }),
+      late,
+    ]);
+    return { status: r.status, code: errorCode(r.body, r.headers), body: r.body };
+  } finally {
+    giveUp.abort();
+    late.catch(() => undefined);
+  }
 }
 
 void describe('signed random requests through the whole pipeline', () => {
