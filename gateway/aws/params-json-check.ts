@@ -7,7 +7,7 @@
  * top, where the operation's members are, keys may not differ only in case either.
  */
 import { isUtf8 } from 'node:buffer';
-import { MAX_JSON_DEPTH, nestsDeeper } from './json-depth';
+import { MAX_JSON_DEPTH } from './json-depth';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -29,7 +29,8 @@ function stringEnd(text: string, start: number): number {
   }
 }
 
-function duplicateKey(text: string): string | undefined {
+/** A repeated key, or nesting past MAX_JSON_DEPTH, found in one pass over the text. */
+function structureProblem(text: string): string | undefined {
   const stack: Frame[] = [];
   let i = 0;
   while (i < text.length) {
@@ -40,11 +41,11 @@ function duplicateKey(text: string): string | undefined {
       if (top?.keys && top.expectKey) {
         const raw = text.slice(i, end);
         const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        if (top.keys.has(key)) return `the key "${key}" appears twice in one object`;
+        if (top.keys.has(key)) return `in the JSON body, the key "${key}" appears twice in one object`;
         top.keys.add(key);
         if (top.folded) {
           const lower = key.toLowerCase();
-          if (top.folded.has(lower)) return `two keys differ only in case ("${key}")`;
+          if (top.folded.has(lower)) return `in the JSON body, two keys differ only in case ("${key}")`;
           top.folded.add(lower);
         }
         top.expectKey = false;
@@ -52,11 +53,14 @@ function duplicateKey(text: string): string | undefined {
       i = end;
       continue;
     }
-    if (c === '{') {
+    if (c === '{' || c === '[') {
       const first = stack.length === 0;
-      stack.push({ keys: new Set(), folded: first ? new Set() : undefined, expectKey: true });
-    } else if (c === '[') {
-      stack.push({ keys: undefined, folded: undefined, expectKey: false });
+      stack.push(
+        c === '{'
+          ? { keys: new Set(), folded: first ? new Set() : undefined, expectKey: true }
+          : { keys: undefined, folded: undefined, expectKey: false },
+      );
+      if (stack.length > MAX_JSON_DEPTH) return `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`;
     } else if (c === '}' || c === ']') {
       stack.pop();
     } else if (c === ',' && top?.keys) {
@@ -79,8 +83,6 @@ export function jsonBodyProblem(body: Buffer): string | undefined {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     return 'the JSON body is not an object';
-  if (nestsDeeper(body)) return `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`;
   // Only valid JSON reaches the scanner, so it can skip what cannot matter (numbers, literals).
-  const dup = duplicateKey(text);
-  return dup === undefined ? undefined : `in the JSON body, ${dup}`;
+  return structureProblem(text);
 }
