@@ -2,8 +2,9 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import type { Checksum, SourceData } from '@smithy/types';
 import { hmacKey } from '../crypto/hmac-key';
 
-function bytes(data: SourceData): Uint8Array {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+/** The key's bytes as the object itself when it is one already, so its KeyObject is found again. */
+function keyBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (data instanceof Uint8Array) return data;
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return new Uint8Array(data);
 }
@@ -36,6 +37,6 @@ export class Sha256Checksum implements Checksum {
     const s = this.secret;
     if (s === undefined) return createHash('sha256');
     // A secret string (the "AWS4" + secret of a key derivation) is used once per derivation.
-    return createHmac('sha256', typeof s === 'string' ? s : hmacKey(s instanceof Uint8Array ? s : bytes(s)));
+    return createHmac('sha256', typeof s === 'string' ? s : hmacKey(keyBytes(s)));
   }
 }
