@@ -6,7 +6,7 @@ import {
   type StartedTask,
 } from '../support/gateway-process';
 import { readJournalEvents, type LooseEvent } from '../support/journal';
-import { sendSigned, type SentResponse } from '../support/signed-request';
+import { sendSignedWithin, type SentResponse } from '../support/signed-request';
 import { permissivePolicy } from '../support/stack';
 import { GET_CALLER_IDENTITY } from './recording-helpers';
 import { startScriptedUpstream, type ScriptedUpstream } from './scripted-upstream';
@@ -66,16 +66,13 @@ export async function callStsWithin(
   boundMs: number,
   headers: Record<string, string> = {},
 ): Promise<SentResponse> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    sendSigned({
+  return sendSignedWithin(
+    {
       endpoint: s.task.env.AWS_ENDPOINT_URL!,
       ...taskKey(s),
       ...GET_CALLER_IDENTITY,
       headers: { ...GET_CALLER_IDENTITY.headers, ...headers },
-    }),
-    new Promise<SentResponse>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${boundMs} ms`)), boundMs);
-    }),
-  ]).finally(() => clearTimeout(timer));
+    },
+    boundMs,
+  );
 }

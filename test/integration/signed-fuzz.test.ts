@@ -9,9 +9,8 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readJournalEvents } from '../support/journal';
-import { sendSigned } from '../support/signed-request';
+import { sendSignedWithin } from '../support/signed-request';
 import { permissivePolicy } from '../support/stack';
 import { type ApprovalStack, startApprovalStack } from './approvals-helpers';
 import { mulberry32 } from '../support/mulberry32';
@@ -157,32 +156,23 @@ function errorCode(body: string, headers: http.IncomingHttpHeaders): string | un
 
 /** The fuzzed request signed with the task's key; an answer that has not ended in 20 s fails. */
 async function send(s: ApprovalStack, f: Fuzzed, agent: http.Agent): Promise<Answer> {
-  const giveUp = new AbortController();
-  const late = sleep(20_000, undefined, { signal: giveUp.signal }).then(() => {
-    throw new Error('no answer within 20 s');
-  });
-  try {
-    const r = await Promise.race([
-      sendSigned({
-        endpoint: s.task.env.AWS_ENDPOINT_URL!,
-        accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
-        secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
-        service: f.service,
-        region: f.region,
-        method: f.method,
-        path: f.path,
-        query: f.query,
-        headers: f.headers,
-        body: f.body,
-        agent,
-      }),
-      late,
-    ]);
-    return { status: r.status, code: errorCode(r.body, r.headers), body: r.body };
-  } finally {
-    giveUp.abort();
-    late.catch(() => undefined);
-  }
+  const r = await sendSignedWithin(
+    {
+      endpoint: s.task.env.AWS_ENDPOINT_URL!,
+      accessKeyId: s.task.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: s.task.env.AWS_SECRET_ACCESS_KEY!,
+      service: f.service,
+      region: f.region,
+      method: f.method,
+      path: f.path,
+      query: f.query,
+      headers: f.headers,
+      body: f.body,
+      agent,
+    },
+    20_000,
+  );
+  return { status: r.status, code: errorCode(r.body, r.headers), body: r.body };
 }
 
 void describe('signed random requests through the whole pipeline', () => {

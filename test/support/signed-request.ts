@@ -61,6 +61,17 @@ export async function sendSigned(o: SendOptions): Promise<SentResponse> {
   );
 }
 
+/** sendSigned, rejecting when the whole answer has not come within `boundMs`. */
+export async function sendSignedWithin(o: SendOptions, boundMs: number): Promise<SentResponse> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    sendSigned(o),
+    new Promise<SentResponse>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${boundMs} ms`)), boundMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 export function rawRequest(
   endpoint: string,
   method: string,
