@@ -119,34 +119,17 @@ export function motoSteps(env: () => Record<string, string>, accountId: string):
       name: 'AWS CLI v2: dynamodb put-item',
       action: 'dynamodb:PutItem',
       operation: 'PutItem',
-      run: () =>
-        hasAwsCliV2
-          ? cli(
-              awsV2(
-                [
-                  'dynamodb',
-                  'put-item',
-                  '--table-name',
-                  'moto-orders',
-                  '--item',
-                  '{"id":{"S":"o-1"},"total":{"N":"42"}}',
-                ],
-                env(),
-              ),
-            )
-          : cli(
-              awsV1(
-                [
-                  'dynamodb',
-                  'put-item',
-                  '--table-name',
-                  'moto-orders',
-                  '--item',
-                  '{"id":{"S":"o-1"},"total":{"N":"42"}}',
-                ],
-                env(),
-              ),
-            ),
+      run: () => {
+        const args = [
+          'dynamodb',
+          'put-item',
+          '--table-name',
+          'moto-orders',
+          '--item',
+          '{"id":{"S":"o-1"},"total":{"N":"42"}}',
+        ];
+        return cli(hasAwsCliV2 ? awsV2(args, env()) : awsV1(args, env()));
+      },
     },
     {
       name: 'JS SDK v3: dynamodb GetItem',
