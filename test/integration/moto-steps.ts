@@ -1,7 +1,6 @@
 // The calls moto-compat.test.ts sends through the gateway to moto: one per protocol family and
 // client, each with the one IAM action moto must authorize it as.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
@@ -17,6 +16,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { awsV1, awsV2, boto3, hasAwsCliV2, sdkConfig } from '../support/aws-clients';
+import { canary } from './masking-cases';
 
 export interface Outcome {
   readonly ok: boolean;
@@ -35,7 +35,7 @@ export interface Step {
   readonly check?: (output: string) => void;
 }
 
-export const CANARY = `moto-canary-${createHash('sha256').update(String(process.pid)).digest('hex').slice(0, 16)}`;
+export const CANARY = canary();
 
 async function settled(p: Promise<unknown>): Promise<Outcome> {
   try {
@@ -245,7 +245,7 @@ export function motoSteps(env: () => Record<string, string>, accountId: string):
       check: (out) => {
         const got = JSON.parse(out) as { Name: string; SecretString: string };
         assert.equal(got.Name, 'moto-secret');
-        assert.notEqual(got.SecretString, CANARY, 'the agent gets a placeholder, not the secret');
+        assert.ok(!out.includes(CANARY), 'the agent gets a placeholder, not the secret');
       },
     },
     // No rest-json service (Lambda, API Gateway, EKS): moto's IAM auth mode refuses their

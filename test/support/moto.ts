@@ -73,8 +73,12 @@ function launch(dir: string): Promise<{ proc: ChildProcess; port: number }> {
   });
 }
 
-function form(params: Record<string, string>): string {
-  return new URLSearchParams(params).toString();
+/** An IAM policy document allowing `actions` on every resource. */
+function allowing(actions: readonly string[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: [...actions], Resource: '*' }],
+  });
 }
 
 export async function startMoto(): Promise<Moto> {
@@ -90,33 +94,30 @@ export async function startMoto(): Promise<Moto> {
       ...creds,
       service: 'iam',
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body: form({ Version: '2010-05-08', ...params }),
+      body: new URLSearchParams({ Version: '2010-05-08', ...params }).toString(),
     });
     if (r.status !== 200) throw new Error(`moto iam ${params.Action}: ${r.status} ${r.body}`);
     return r.body;
   };
-  const keyOf = (xml: string): { accessKeyId: string; secretAccessKey: string } => ({
-    accessKeyId: /<AccessKeyId>([^<]+)</.exec(xml)?.[1] ?? '',
-    secretAccessKey: /<SecretAccessKey>([^<]+)</.exec(xml)?.[1] ?? '',
-  });
-  const allowAll = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-  });
+  const keyOf = (xml: string): { accessKeyId: string; secretAccessKey: string } => {
+    const accessKeyId = /<AccessKeyId>([^<]+)</.exec(xml)?.[1];
+    const secretAccessKey = /<SecretAccessKey>([^<]+)</.exec(xml)?.[1];
+    if (!accessKeyId || !secretAccessKey) throw new Error(`moto CreateAccessKey gave no key: ${xml}`);
+    return { accessKeyId, secretAccessKey };
+  };
   await iam(bootstrap, { Action: 'CreateUser', UserName: 'admin' });
   await iam(bootstrap, {
     Action: 'PutUserPolicy',
     UserName: 'admin',
     PolicyName: 'all',
-    PolicyDocument: allowAll,
+    PolicyDocument: allowing(['*']),
   });
   const admin = keyOf(await iam(bootstrap, { Action: 'CreateAccessKey', UserName: 'admin' }));
   await iam(bootstrap, { Action: 'CreateUser', UserName: 'airlock-gateway' });
   const gatewayUser = keyOf(await iam(bootstrap, { Action: 'CreateAccessKey', UserName: 'airlock-gateway' }));
-  const motoApi = async (path: string): Promise<string> => {
+  const recorder = async (path: string): Promise<void> => {
     const r = await rawRequest(url, 'POST', `/moto-api/recorder/${path}`, {}, '');
     if (r.status !== 200) throw new Error(`moto recorder ${path}: ${r.status}`);
-    return r.body;
   };
   return {
     url,
@@ -124,20 +125,16 @@ export async function startMoto(): Promise<Moto> {
     gatewayUser,
     admin,
     async allowOnly(actions) {
-      const doc = JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: [...actions], Resource: '*' }],
-      });
       await iam(admin, {
         Action: 'PutUserPolicy',
         UserName: 'airlock-gateway',
         PolicyName: 'only',
-        PolicyDocument: doc,
+        PolicyDocument: allowing(actions),
       });
     },
     async startRecording() {
-      await motoApi('reset-recording');
-      await motoApi('start-recording');
+      await recorder('reset-recording');
+      await recorder('start-recording');
     },
     async recorded() {
       const text = await readFile(join(dir, 'recording.jsonl'), 'utf8').catch(() => '');
@@ -158,16 +155,17 @@ export async function startMoto(): Promise<Moto> {
     },
     async close() {
       proc.stdin?.end();
-      await new Promise<void>((r) => {
-        const timer = setTimeout(() => {
-          proc.kill('SIGKILL');
-          r();
-        }, 5_000);
-        proc.once('exit', () => {
-          clearTimeout(timer);
-          r();
+      if (proc.exitCode === null && proc.signalCode === null)
+        await new Promise<void>((r) => {
+          const timer = setTimeout(() => {
+            proc.kill('SIGKILL');
+            r();
+          }, 5_000);
+          proc.once('exit', () => {
+            clearTimeout(timer);
+            r();
+          });
         });
-      });
       await rm(dir, { recursive: true, force: true });
     },
   };
