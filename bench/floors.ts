@@ -6,13 +6,26 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { spawnBenchServer } from './bench-servers';
 import { load, type LoadResult, once, percentile, type PreparedRequest } from './load';
+import { withServerCpu } from './process-cpu';
+import { BENCH_REAL_CREDS, signedSmallCall } from './signed-request';
+
+interface ProxyFloor<R extends LoadResult = LoadResult> {
+  readonly c1: R;
+  readonly c32: R;
+  readonly addedP50MsAtC1: number;
+  readonly throughputRatioAtC32: number;
+}
 
 export interface Floors {
-  readonly bareNodeProxy: {
-    readonly c1: LoadResult;
-    readonly c32: LoadResult;
-    readonly addedP50MsAtC1: number;
-    readonly throughputRatioAtC32: number;
+  readonly bareNodeProxy: ProxyFloor;
+  /**
+   * bench/checkpoint-proxy.ts: the plain proxy plus only what the invariants cost (SigV4 verify,
+   * the request durable in a hash chain before forwarding, re-sign, the answer recorded). Not a
+   * target's floor: it shows how much of the gateway's cost is the invariants and how much its
+   * API awareness, and how close to the plain proxy any checkpoint gets on this machine.
+   */
+  readonly checkpointProxy: ProxyFloor<LoadResult & { readonly serverCpuUsPerCall: number }> & {
+    readonly throughputVsBareProxyAtC32: number;
   };
   /**
    * p50 of appending one 600-byte journal line and fdatasync-ing it, in the gateway's data dir,
@@ -77,12 +90,17 @@ export async function measureFloors(opts: {
     const sync = await fdatasyncP50Ms(opts.dataDir, () => once(agent, opts.request(port)));
     agent.destroy();
     const backToBack = await fdatasyncP50Ms(opts.dataDir, () => Promise.resolve());
+    const checkpoint = await checkpointFloor(opts);
     return {
       bareNodeProxy: {
         c1,
         c32,
         addedP50MsAtC1: added,
         throughputRatioAtC32: +(c32.rps / opts.direct.c32.rps).toFixed(3),
+      },
+      checkpointProxy: {
+        ...checkpoint,
+        throughputVsBareProxyAtC32: +(checkpoint.c32.rps / c32.rps).toFixed(3),
       },
       appendFdatasyncP50Ms: sync,
       backToBackFdatasyncP50Ms: backToBack,
@@ -91,5 +109,43 @@ export async function measureFloors(opts: {
     };
   } finally {
     proc.kill('SIGTERM');
+  }
+}
+
+/** The checkpoint floor, warmed up as the gateway is (its c1 paid for JIT compilation otherwise). */
+async function checkpointFloor(opts: {
+  readonly stubPort: number;
+  readonly direct: { readonly c32: LoadResult };
+  readonly request: (port: number) => PreparedRequest;
+  readonly n1: number;
+  readonly n32: number;
+  readonly dataDir: string;
+}): Promise<ProxyFloor<LoadResult & { readonly serverCpuUsPerCall: number }>> {
+  const agentCreds = { accessKeyId: 'AKIACHECKPOINTFLOOR0', secretAccessKey: 'c'.repeat(40) };
+  const real = BENCH_REAL_CREDS;
+  const { info, proc } = await spawnBenchServer('bench/checkpoint-proxy.ts', [
+    String(opts.stubPort),
+    opts.dataDir,
+    agentCreds.accessKeyId,
+    agentCreds.secretAccessKey,
+    real.accessKeyId,
+    real.secretAccessKey,
+  ]);
+  try {
+    const r = await signedSmallCall(info.port, agentCreds);
+    await load(r, Math.min(opts.n32, 2000), 32);
+    const direct1 = await load(opts.request(opts.stubPort), opts.n1, 1);
+    const pid = proc.pid ?? 0;
+    const c1 = await withServerCpu(pid, opts.n1 + Math.min(200, opts.n1), () => load(r, opts.n1, 1));
+    const c32 = await withServerCpu(pid, opts.n32 + Math.min(200, opts.n32), () => load(r, opts.n32, 32));
+    return {
+      c1,
+      c32,
+      addedP50MsAtC1: +(c1.p50Ms - direct1.p50Ms).toFixed(3),
+      throughputRatioAtC32: +(c32.rps / opts.direct.c32.rps).toFixed(3),
+    };
+  } finally {
+    proc.kill('SIGTERM');
+    rmSync(join(opts.dataDir, 'checkpoint-floor.jsonl'), { force: true });
   }
 }

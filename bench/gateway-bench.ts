@@ -1,12 +1,12 @@
 // The gateway's part of `npm run bench`: the small call direct and through the gateway (one sync
 // per call, and --sync-responses), the floors and peers measured in the same run, CPU per call by
 // stage, memory, proxy mode and a 1 GiB S3 transfer; every issue 16 target judged against them.
-import { readFileSync } from 'node:fs';
 import type { GatewayProcess } from '../test/support/gateway-process';
 import { spawnBenchServer, startBenchGateway } from './bench-servers';
 import { measureFloors } from './floors';
 import { load, type LoadResult, type PreparedRequest } from './load';
 import { firstCallRss, memorySlope } from './memory';
+import { withServerCpu } from './process-cpu';
 import { benchMitmdump, benchNginx, type PeerResult } from './peers';
 import { benchProxy } from './proxy';
 import { freshGatewayTransfer, measureTransfer } from './s3-transfer';
@@ -14,24 +14,10 @@ import { BENCH_REAL_CREDS, signedSmallCall, taskSmallCall } from './signed-reque
 import { stageSplit } from './stage-split';
 import { atLeast, atMost, target } from './targets';
 
-/** CPU time (user + system, all threads) a process has used so far, in ms; /proc counts 10 ms ticks. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/**
- * Gateway CPU per call: steadier than requests/s on a shared machine, where other processes take
- * the cores and throughput swings by 2x from run to run.
- */
-async function withGatewayCpu(
-  pid: number,
-  calls: number,
-  run: () => Promise<LoadResult>,
-): Promise<LoadResult & { gatewayCpuUsPerCall: number }> {
-  const before = cpuMs(pid);
-  const result = await run();
-  return { ...result, gatewayCpuUsPerCall: Math.round(((cpuMs(pid) - before) * 1000) / calls) };
+/** The gateway's CPU per call, under the name the bench's JSON has always given it. */
+async function withGatewayCpu(pid: number, calls: number, run: () => Promise<LoadResult>) {
+  const { serverCpuUsPerCall, ...result } = await withServerCpu(pid, calls, run);
+  return { ...result, gatewayCpuUsPerCall: serverCpuUsPerCall };
 }
 
 /**
@@ -115,7 +101,19 @@ export async function benchGateway(): Promise<unknown> {
     return {
       smallJsonCall: {
         direct: { c1: d1, c32: d32, c1BeforeSyncResponses: d1s },
-        viaGateway: { ...g, addedP50MsAtC1: added, throughputRatioAtC32: +(g.c32.rps / d32.rps).toFixed(3) },
+        viaGateway: {
+          ...g,
+          addedP50MsAtC1: added,
+          throughputRatioAtC32: +(g.c32.rps / d32.rps).toFixed(3),
+          // What the gateway's API awareness costs over a checkpoint that keeps only the invariants.
+          againstCheckpointFloor: {
+            addedP50MsOverAtC1: +(added - floors.checkpointProxy.addedP50MsAtC1).toFixed(3),
+            throughputRatioAtC32: +(g.c32.rps / floors.checkpointProxy.c32.rps).toFixed(3),
+            cpuPerCallRatioAtC32: +(
+              g.c32.gatewayCpuUsPerCall / floors.checkpointProxy.c32.serverCpuUsPerCall
+            ).toFixed(2),
+          },
+        },
         viaGatewaySyncResponses: {
           ...s,
           addedP50MsAtC1: addedSync,
