@@ -6,7 +6,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { spawnBenchServer } from './bench-servers';
 import { load, type LoadResult, once, percentile, type PreparedRequest } from './load';
-import { withServerCpu } from './process-cpu';
+import { loadWithServerCpu } from './process-cpu';
 import { BENCH_REAL_CREDS, signedSmallCall } from './signed-request';
 
 interface ProxyFloor<R extends LoadResult = LoadResult> {
@@ -14,6 +14,30 @@ interface ProxyFloor<R extends LoadResult = LoadResult> {
   readonly c32: R;
   readonly addedP50MsAtC1: number;
   readonly throughputRatioAtC32: number;
+}
+
+interface FloorOptions {
+  readonly stubPort: number;
+  readonly direct: { readonly c1: LoadResult; readonly c32: LoadResult };
+  readonly request: (port: number) => PreparedRequest;
+  readonly n1: number;
+  readonly n32: number;
+  readonly dataDir: string;
+}
+
+/** A proxy's c1 and c32 against direct calls: c1 against `direct1`, its own baseline taken just before. */
+function proxyFloor<R extends LoadResult>(
+  c1: R,
+  c32: R,
+  direct1: LoadResult,
+  opts: FloorOptions,
+): ProxyFloor<R> {
+  return {
+    c1,
+    c32,
+    addedP50MsAtC1: +(c1.p50Ms - direct1.p50Ms).toFixed(3),
+    throughputRatioAtC32: +(c32.rps / opts.direct.c32.rps).toFixed(3),
+  };
 }
 
 export interface Floors {
@@ -69,14 +93,7 @@ async function fdatasyncP50Ms(dir: string, between: () => Promise<unknown>, n = 
  * The bare proxy against the same direct results the gateway is compared with, so the two ratios
  * share a denominator.
  */
-export async function measureFloors(opts: {
-  readonly stubPort: number;
-  readonly direct: { readonly c1: LoadResult; readonly c32: LoadResult };
-  readonly request: (port: number) => PreparedRequest;
-  readonly n1: number;
-  readonly n32: number;
-  readonly dataDir: string;
-}): Promise<Floors> {
+export async function measureFloors(opts: FloorOptions): Promise<Floors> {
   const { info, proc } = await spawnBenchServer('bench/bare-proxy.ts', [String(opts.stubPort)]);
   try {
     const port = info.port;
@@ -85,19 +102,15 @@ export async function measureFloors(opts: {
     const direct1 = await load(opts.request(opts.stubPort), opts.n1, 1);
     const c1 = await load(opts.request(port), opts.n1, 1);
     const c32 = await load(opts.request(port), opts.n32, 32);
-    const added = +(c1.p50Ms - direct1.p50Ms).toFixed(3);
+    const bare = proxyFloor(c1, c32, direct1, opts);
+    const added = bare.addedP50MsAtC1;
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const sync = await fdatasyncP50Ms(opts.dataDir, () => once(agent, opts.request(port)));
     agent.destroy();
     const backToBack = await fdatasyncP50Ms(opts.dataDir, () => Promise.resolve());
     const checkpoint = await checkpointFloor(opts);
     return {
-      bareNodeProxy: {
-        c1,
-        c32,
-        addedP50MsAtC1: added,
-        throughputRatioAtC32: +(c32.rps / opts.direct.c32.rps).toFixed(3),
-      },
+      bareNodeProxy: bare,
       checkpointProxy: {
         ...checkpoint,
         throughputVsBareProxyAtC32: +(checkpoint.c32.rps / c32.rps).toFixed(3),
@@ -113,14 +126,9 @@ export async function measureFloors(opts: {
 }
 
 /** The checkpoint floor, warmed up as the gateway is (its c1 paid for JIT compilation otherwise). */
-async function checkpointFloor(opts: {
-  readonly stubPort: number;
-  readonly direct: { readonly c32: LoadResult };
-  readonly request: (port: number) => PreparedRequest;
-  readonly n1: number;
-  readonly n32: number;
-  readonly dataDir: string;
-}): Promise<ProxyFloor<LoadResult & { readonly serverCpuUsPerCall: number }>> {
+async function checkpointFloor(
+  opts: FloorOptions,
+): Promise<ProxyFloor<LoadResult & { readonly serverCpuUsPerCall: number }>> {
   const agentCreds = { accessKeyId: 'AKIACHECKPOINTFLOOR0', secretAccessKey: 'c'.repeat(40) };
   const real = BENCH_REAL_CREDS;
   const { info, proc } = await spawnBenchServer('bench/checkpoint-proxy.ts', [
@@ -135,15 +143,9 @@ async function checkpointFloor(opts: {
     const r = await signedSmallCall(info.port, agentCreds);
     await load(r, Math.min(opts.n32, 2000), 32);
     const direct1 = await load(opts.request(opts.stubPort), opts.n1, 1);
-    const pid = proc.pid ?? 0;
-    const c1 = await withServerCpu(pid, opts.n1 + Math.min(200, opts.n1), () => load(r, opts.n1, 1));
-    const c32 = await withServerCpu(pid, opts.n32 + Math.min(200, opts.n32), () => load(r, opts.n32, 32));
-    return {
-      c1,
-      c32,
-      addedP50MsAtC1: +(c1.p50Ms - direct1.p50Ms).toFixed(3),
-      throughputRatioAtC32: +(c32.rps / opts.direct.c32.rps).toFixed(3),
-    };
+    const c1 = await loadWithServerCpu(proc.pid!, r, opts.n1, 1);
+    const c32 = await loadWithServerCpu(proc.pid!, r, opts.n32, 32);
+    return proxyFloor(c1, c32, direct1, opts);
   } finally {
     proc.kill('SIGTERM');
     rmSync(join(opts.dataDir, 'checkpoint-floor.jsonl'), { force: true });

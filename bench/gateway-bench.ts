@@ -4,9 +4,9 @@
 import type { GatewayProcess } from '../test/support/gateway-process';
 import { spawnBenchServer, startBenchGateway } from './bench-servers';
 import { measureFloors } from './floors';
-import { load, type LoadResult, type PreparedRequest } from './load';
+import { load, type PreparedRequest } from './load';
 import { firstCallRss, memorySlope } from './memory';
-import { withServerCpu } from './process-cpu';
+import { loadWithServerCpu } from './process-cpu';
 import { benchMitmdump, benchNginx, type PeerResult } from './peers';
 import { benchProxy } from './proxy';
 import { freshGatewayTransfer, measureTransfer } from './s3-transfer';
@@ -15,8 +15,13 @@ import { stageSplit } from './stage-split';
 import { atLeast, atMost, target } from './targets';
 
 /** The gateway's CPU per call, under the name the bench's JSON has always given it. */
-async function withGatewayCpu(pid: number, calls: number, run: () => Promise<LoadResult>) {
-  const { serverCpuUsPerCall, ...result } = await withServerCpu(pid, calls, run);
+async function loadWithGatewayCpu(
+  gw: GatewayProcess,
+  r: PreparedRequest,
+  total: number,
+  concurrency: number,
+) {
+  const { serverCpuUsPerCall, ...result } = await loadWithServerCpu(gw.proc.pid!, r, total, concurrency);
   return { ...result, gatewayCpuUsPerCall: serverCpuUsPerCall };
 }
 
@@ -28,8 +33,8 @@ async function withGatewayCpu(pid: number, calls: number, run: () => Promise<Loa
  */
 async function throughGateway(gw: GatewayProcess, r: PreparedRequest, n1: number, n32: number) {
   await load(r, Math.min(n32, 2000), 32);
-  const c1 = await withGatewayCpu(gw.proc.pid!, n1 + Math.min(200, n1), () => load(r, n1, 1));
-  const c32 = await withGatewayCpu(gw.proc.pid!, n32 + Math.min(200, n32), () => load(r, n32, 32));
+  const c1 = await loadWithGatewayCpu(gw, r, n1, 1);
+  const c32 = await loadWithGatewayCpu(gw, r, n32, 32);
   return { c1, c32 };
 }
 

@@ -44,10 +44,15 @@ export function median(xs: readonly number[]): number {
   );
 }
 
+/** The calls `load(r, total, …)` sends in all: the measured ones and its warm-up before them. */
+export function callsSent(total: number): number {
+  return total + Math.min(200, total);
+}
+
 /** Fires `total` copies of one request with `concurrency` workers on kept-alive connections. */
 export async function load(r: PreparedRequest, total: number, concurrency: number): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  for (let i = 0; i < Math.min(200, total); i++) await once(agent, r); // warm-up
+  for (let i = total; i < callsSent(total); i++) await once(agent, r); // warm-up
   const lat: number[] = [];
   let next = 0;
   const t0 = process.hrtime.bigint();

@@ -2,7 +2,7 @@
 // many calls (a leak shows as a slope once the heap has warmed up).
 import { readFileSync } from 'node:fs';
 import { startBenchGateway } from './bench-servers';
-import { load, type PreparedRequest } from './load';
+import { callsSent, load, type PreparedRequest } from './load';
 import { taskSmallCall } from './signed-request';
 
 function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -55,8 +55,7 @@ export async function memorySlope(
   let served = 0;
   for (let i = 1; i <= rounds; i++) {
     await load(r, per, 32);
-    // load() warms up with up to 200 calls of its own first.
-    served += per + Math.min(200, per);
+    served += callsSent(per);
     xs.push(served);
     rss.push(statusMb(pid, 'VmRSS'));
   }
