@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnBenchServer, startBenchGateway } from './bench-servers';
-import { load } from './load';
+import { callsSent, load } from './load';
 import { BENCH_REAL_CREDS, taskSmallCall } from './signed-request';
 import { type Profile, splitProfile } from './stage-split';
 
@@ -88,8 +88,7 @@ export async function benchAllocations(calls = 20_000) {
       }
     });
     const head = (JSON.parse(readFileSync(out, 'utf8')) as { head: HeapNode }).head;
-    // load() adds its own 200 warm-up calls to the measured ones.
-    const measured = calls + 200;
+    const measured = callsSent(calls);
     const profile = heapAsProfile(head);
     const share = splitProfile(profile);
     // Every node that allocated is one sample weighted by its bytes: together, all of them.

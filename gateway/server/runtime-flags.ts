@@ -12,7 +12,9 @@
  *   in one quiet alternated run (372-397 µs against 431-465), not in two noisier ones, and cost
  *   3 MB at start and 6 MB under load; the 1 GiB transfer after the load tests then peaked at
  *   145, 148 and 152 MB in three full bench runs (target 150; 138-142 with 2 MB). 3 MB peaked at
- *   146 and 152 MB in two shorter runs (200,000 calls, then the transfer).
+ *   146 and 152 MB in two shorter runs (200,000 calls, then the transfer). 8 MB (2026-12-07): 7-13%
+ *   less CPU per call, 13 MB more under load, which that peak has no room for: the transfer itself
+ *   adds 31-40 MB of dead stream buffers by a V8 rule no flag changes (docs/architecture-details.md).
  * - The old generation may grow by 60% between full collections instead of V8's own factor (up to
  *   4x for a fast-allocating process): under load the gateway's old space filled with garbage up
  *   to 85 MB around 50 MB live. Measured on a 2-vCPU VM, three runs each of 150,000 calls at 32
