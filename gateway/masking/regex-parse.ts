@@ -239,7 +239,7 @@ class Parser {
     return { t: 'set', ranges: [code, code] };
   }
 
-  /** One class atom: a code unit, or a predefined set (`\d` …) that cannot bound a range. */
+  /** One class atom: a code unit, or a predefined set (`\d` and the like) that cannot bound a range. */
   private classAtom(): number | Ranges {
     const ch = this.src[this.i++];
     if (ch === undefined) throw new PatternError('unterminated character class');

@@ -45,7 +45,7 @@ export class QueueUrlTable {
     return `${region}/${ref.account}/${ref.name}`;
   }
 
-  /** Real queue URL → the URL the agent gets, remembering the pair; undefined if not a queue URL. */
+  /** Real queue URL to the URL the agent gets, remembering the pair; undefined if not a queue URL. */
   toAgent(realUrl: string, agentOrigin: string, region: string): string | undefined {
     const parsed = parseQueueUrl(realUrl);
     if (!parsed) return undefined;
@@ -64,7 +64,7 @@ export class QueueUrlTable {
   }
 
   /**
-   * A queue URL from the agent → the real one, when it names the gateway (the origin of this call,
+   * A queue URL from the agent to the real one, when it names the gateway (the origin of this call,
    * or one handed out before); undefined when it is not such a URL and goes on as given.
    */
   toReal(url: string, agentOrigin: string, region: string): string | undefined {
