@@ -185,7 +185,7 @@ export async function readJournalFile(path: string, opts: ReadOptions = {}): Pro
   return {
     events: s.events,
     head,
-    totalBytes: start + buf.length,
+    totalBytes: start + r.contentBytes,
     validBytes: start + r.validBytes,
     fault: r.fault,
     tornTail: r.tornTail,

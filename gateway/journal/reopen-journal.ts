@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { sha256Hex } from '../crypto/sha256-hex';
 import { canonicalOfLine, type ChainHead } from './chain';
@@ -11,13 +12,20 @@ export interface JournalEnd {
 }
 
 /**
+ * How a journal is opened for writing: read-write, created when missing, and not for appending,
+ * since its lines are written at explicit offsets into space filled ahead of them
+ * (task-journal.ts); O_APPEND would send every write to the end of that space.
+ */
+export const JOURNAL_OPEN_FLAGS = constants.O_RDWR | constants.O_CREAT;
+
+/**
  * Opens a journal this gateway closed itself, if it still ends as it was left: the same size, and
  * a last line that is the event it wrote last (its bytes hash to the head's hash). Anything else
  * gets the full read and verification of `openJournalFile`. One line is read, not the journal:
  * tasks closed for the open-journal bound are reopened often, and a big journal takes seconds.
  */
 export async function reopenAt(path: string, known: JournalEnd): Promise<FileHandle | undefined> {
-  const file = await open(path, 'a+', 0o600);
+  const file = await open(path, JOURNAL_OPEN_FLAGS, 0o600);
   let ok = false;
   try {
     ok = await endsAt(file, known);

@@ -17,6 +17,7 @@ const SUFFIX_BYTES = HASH_SUFFIX.length + 64 + 2;
 export const TAIL_WINDOW = 320;
 const CLOSE = Buffer.from('}');
 const PREV_MARK = Buffer.from(',"prev":"');
+const BLANK_LINE = Buffer.from('\n\n');
 
 /** The envelope of one event line, read without parsing its data. */
 export interface LineEnvelope {
@@ -58,6 +59,31 @@ export interface ScanResult {
   /** Everything after the verified part is one unterminated line (a write cut by a crash). */
   readonly tornTail: boolean;
   readonly lines: number;
+  /**
+   * Bytes before the journal's unwritten space (relative to the buffer): the buffer's length, or
+   * where `unwrittenFrom` says the content ends.
+   */
+  readonly contentBytes: number;
+  /** The buffer reached the journal's unwritten space: nothing after it is journal. */
+  readonly reachedUnwritten: boolean;
+}
+
+/**
+ * Where the journal's content ends in `buf` (which starts at a line boundary): at its first blank
+ * line, or at the start of the line holding its first zero byte; -1 when it has neither. A journal
+ * writes its lines into space filled with newlines ahead of them (fill-ahead.ts), and no line can
+ * be blank or hold a zero byte (JSON escapes control characters), so either marks space never
+ * written: the fill, or what a crash or a lost page cache left of it. What follows reads as if the
+ * file ended there: a cut, like a truncation, which recorded heads catch when it reaches events
+ * they cover.
+ */
+export function unwrittenFrom(buf: Buffer): number {
+  const zero = buf.indexOf(0);
+  const zeroLine = zero < 0 ? -1 : buf.lastIndexOf(0x0a, zero) + 1;
+  const blank = buf[0] === 0x0a ? 0 : buf.indexOf(BLANK_LINE);
+  const blankLine = blank <= 0 ? blank : blank + 1;
+  if (zeroLine < 0) return blankLine;
+  return blankLine < 0 ? zeroLine : Math.min(zeroLine, blankLine);
 }
 
 /** Node's one-shot hash (20.12 on): no Hash object per line, which was most of the hashing cost. */
@@ -134,10 +160,13 @@ export function scanLines(
   let validBytes = 0;
   let lines = 0;
   let fault: ChainFault | undefined;
+  let faultEnd = -1;
   const strings: Strings = { task: new Interned(2), ts: new Interned(2), type: new Interned(16) };
-  while (offset < buf.length) {
+  const unwritten = unwrittenFrom(buf);
+  const limit = unwritten < 0 ? buf.length : unwritten;
+  while (offset < limit) {
     const nl = buf.indexOf(0x0a, offset);
-    if (nl < 0) break;
+    if (nl < 0 || nl >= limit) break;
     const lineNo = lineBase + lines + 1;
     let env = fastEnvelope(buf, offset, nl, deferHashes, head.hash, strings);
     if (env && (env.seq !== head.seq + 1 || env.prev !== head.hash || env.v < 1 || env.v > FORMAT_VERSION)) {
@@ -150,11 +179,13 @@ export function scanLines(
         parsed = JSON.parse(text);
       } catch {
         fault = { kind: 'bad-json', line: lineNo };
+        faultEnd = nl + 1;
         break;
       }
       const next = checkLink(head, parsed, lineNo, text);
       if (isFault(next)) {
         fault = next;
+        faultEnd = nl + 1;
         break;
       }
       const p = parsed as { type?: unknown; task?: unknown; v?: unknown; prev?: unknown };
@@ -176,6 +207,11 @@ export function scanLines(
     offset = nl + 1;
     validBytes = offset;
   }
-  const tornTail = fault === undefined && validBytes < buf.length && buf.indexOf(0x0a, validBytes) < 0;
-  return { head, validBytes, fault, tornTail, lines };
+  // A last line whose newline is the fill's own first one was cut short by a crash, not edited: torn.
+  if (fault && faultEnd === limit && buf[limit] === 0x0a) fault = undefined;
+  // Otherwise the loop stops only at `limit` or at a line with no newline before it; a line that
+  // runs into zeros is torn too.
+  const cutByZeros = unwritten >= 0 && buf[unwritten] !== 0 && buf[unwritten] !== 0x0a;
+  const tornTail = fault === undefined && (validBytes < limit || cutByZeros);
+  return { head, validBytes, fault, tornTail, lines, contentBytes: limit, reachedUnwritten: unwritten >= 0 };
 }

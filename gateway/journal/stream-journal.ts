@@ -24,7 +24,10 @@ export interface StreamResult {
   readonly head: ChainHead;
   /** Absolute offset just past the last verified line. */
   readonly validBytes: number;
-  /** The file's size when it was opened; 0 when it does not exist. */
+  /**
+   * Where the file's content ended when it was read: its size, or where its unwritten space
+   * begins (scan-lines.ts `unwrittenFrom`); 0 when it does not exist.
+   */
   readonly totalBytes: number;
   readonly fault?: ChainFault;
   /** Everything after the verified part is one unterminated line (a write in progress, or cut). */
@@ -70,6 +73,8 @@ export async function streamJournal(
     let carry = Buffer.alloc(0);
     let fault: ChainFault | undefined;
     let pos = start;
+    let contentEnd = size;
+    let tornTail = false;
     while (pos < end) {
       const want = Math.min(Math.max(block, carry.length * 2), end - pos + carry.length);
       const buf = Buffer.allocUnsafe(want);
@@ -80,9 +85,14 @@ export async function streamJournal(
       const filled = buf.subarray(0, carry.length + bytesRead);
       const r = scanLines(filled, head, head.seq, (line) => visit(line, filled, offset));
       head = r.head;
+      const filledAt = offset;
       offset += r.validBytes;
-      if (r.fault) {
+      if (r.fault || r.reachedUnwritten) {
         fault = r.fault;
+        if (r.reachedUnwritten) {
+          contentEnd = filledAt + r.contentBytes;
+          tornTail = r.tornTail;
+        }
         await opts.afterBlock?.();
         break;
       }
@@ -90,8 +100,16 @@ export async function streamJournal(
       await opts.afterBlock?.();
       if (opts.stop?.()) break;
     }
-    const tornTail = !fault && pos >= end && carry.length > 0 && carry.indexOf(0x0a) < 0;
-    return { head, validBytes: offset, totalBytes: size, fault, tornTail, shrunk: false, missing: false };
+    if (contentEnd === size) tornTail = !fault && pos >= end && carry.length > 0 && carry.indexOf(0x0a) < 0;
+    return {
+      head,
+      validBytes: offset,
+      totalBytes: contentEnd,
+      fault,
+      tornTail,
+      shrunk: false,
+      missing: false,
+    };
   } finally {
     await fh.close();
   }

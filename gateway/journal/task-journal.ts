@@ -5,6 +5,7 @@ import type { EventBody, JournalEvent } from './events';
 import { openJournalFile } from './open-journal-file';
 import type { JournalEnd } from './reopen-journal';
 import type { TaskJournalOptions } from './task-journal-options';
+import { FillAhead } from './fill-ahead';
 
 function datasync(fd: number): Promise<void> {
   // The callback API: FileHandle.datasync() adds a promise wrapper and handle bookkeeping per call.
@@ -46,6 +47,9 @@ export class TaskJournal {
   private unsynced: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private lazyTimer: NodeJS.Timeout | undefined;
+  /** Filling ahead, after the calls a commit let go have gone on their way. */
+  private fillAhead: NodeJS.Immediate | undefined;
+  private readonly fill: FillAhead;
   private durableHead: ChainHead;
   private durableSize: number;
   /** Bytes of the last durable line; unknown until this handle commits something. */
@@ -63,6 +67,7 @@ export class TaskJournal {
     this.durableHead = head;
     this.durableSize = size;
     this.writtenSize = size;
+    this.fill = new FillAhead(size);
   }
 
   /** Opens (or creates) a task's journal, verified or reopened as `openJournalFile` says. */
@@ -142,6 +147,7 @@ export class TaskJournal {
     } catch (e) {
       try {
         ftruncateSync(this.file.fd, this.writtenSize);
+        this.fill.truncated(this.writtenSize);
       } catch {
         // The next commit's failure path truncates to the durable size anyway.
       }
@@ -195,6 +201,10 @@ export class TaskJournal {
           this.opts.heads?.durable(this.taskId, this.durableHead);
           this.tellDurable(batch, from);
           for (const p of batch) p.resolve();
+          this.fillAhead ??= setImmediate(() => {
+            this.fillAhead = undefined;
+            this.fill.ahead(this.file.fd, this.writtenSize);
+          });
           // What queued meanwhile goes out now if someone waits for it; lazy appends alone are
           // written and wait for the next commit.
           if (this.queue.length > 0 && this.queue.every((p) => p.lazy)) {
@@ -206,7 +216,10 @@ export class TaskJournal {
           const failed = batch.concat(this.queue);
           this.queue = [];
           this.head = this.durableHead;
-          await this.file.truncate(this.durableSize).catch(() => undefined);
+          await this.file.truncate(this.durableSize).then(
+            () => this.fill.truncated(this.durableSize),
+            () => undefined,
+          );
           this.writtenSize = this.durableSize;
           const err = e instanceof Error ? e : new Error(String(e));
           for (const p of failed) p.reject(err);
@@ -245,7 +258,9 @@ export class TaskJournal {
     if (injected) throw injected;
     // A short write is not an error for write(2); the rest goes out after it.
     let done = 0;
-    while (done < bytes.length) done += writeSync(this.file.fd, bytes, done, bytes.length - done, null);
+    // At the end of the content, usually inside space filled ahead of it (fill-ahead.ts).
+    const at = this.writtenSize;
+    while (done < bytes.length) done += writeSync(this.file.fd, bytes, done, bytes.length - done, at + done);
   }
 
   async close(): Promise<void> {
@@ -253,6 +268,10 @@ export class TaskJournal {
     // Lazy appends still waiting get their commit before the file closes.
     if (this.queue.length > 0 || this.unsynced.length > 0) await (this.flushing ??= this.flushLoop(true));
     clearTimeout(this.lazyTimer);
+    clearImmediate(this.fillAhead);
+    this.fillAhead = undefined;
+    // A closed journal ends with its last line; readers and a reopen without reading expect that.
+    this.fill.cut(this.file.fd, this.writtenSize);
     await this.file.close();
   }
 }

@@ -47,6 +47,8 @@ export interface SourceEntry {
   /** The file as last looked at. */
   size: number;
   mtimeMs: number;
+  /** A journal's size without the space filled ahead (journal/content-size.ts) as last looked at. */
+  contentSize?: number;
   /** The summary (counts) as of the furthest position known to hold. */
   latest: Checkpoint;
   /** Where the chain broke (kind and line); set, the journal counts only up to it. */

@@ -1,4 +1,5 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
+import { journalContentSize } from '../journal/content-size';
 import { join } from 'node:path';
 import { IMPORTED_DIR, importedSessionId, readBundleFile } from '../bundle/import-bundle';
 import type { JournalEvent } from '../journal/events';
@@ -131,8 +132,13 @@ export class RecordingIndex {
     const st = await stat(file).catch(() => undefined);
     if (!st) return;
     let e = this.catalog.sources[session];
+    // What was written to it: the file's size moves only with each stretch filled ahead.
+    const contentSize =
+      e && e.size === st.size && e.mtimeMs === st.mtimeMs
+        ? (e.contentSize ?? e.size)
+        : await journalContentSize(file);
     // A journal shorter than what was read of it was cut or replaced: its index starts over.
-    if (e && (e.kind !== 'journal' || st.size < e.latest.offset)) {
+    if (e && (e.kind !== 'journal' || contentSize < e.latest.offset)) {
       e = await this.reset(e);
       r.rebuilt.push(session);
     }
@@ -146,7 +152,7 @@ export class RecordingIndex {
       r.rebuilt.push(session);
     }
     if (e && e.size === st.size && e.mtimeMs === st.mtimeMs) return;
-    if (e && e.size === st.size && e.size > 0) {
+    if (e && e.size === st.size && (e.contentSize ?? e.size) === contentSize && contentSize > 0) {
       // Rewritten in place, not appended to (an edit, or a failed write rolled back): whatever
       // was read of it may have changed, so it is read and verified again from the start.
       e = await this.reset(e);
@@ -166,6 +172,7 @@ export class RecordingIndex {
     e.latest = t.checkpoint;
     e.size = st.size;
     e.mtimeMs = st.mtimeMs;
+    e.contentSize = contentSize;
     if (t.fault) {
       e.fault = t.fault;
       r.faults.push({ session, fault: t.fault });
