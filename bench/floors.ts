@@ -57,6 +57,12 @@ export interface Floors {
    */
   readonly appendFdatasyncP50Ms: number;
   /**
+   * The same, each line written over space filled ahead of it, as the gateway's journal writes
+   * (gateway/journal/fill-ahead.ts: no size change for the sync to commit). What the gateway pays;
+   * the floor keeps the plain append the issue defines.
+   */
+  readonly filledFdatasyncP50Ms: number;
+  /**
    * The same syncs back to back. On this VM's disk they are several times faster than spaced ones
    * (0.05 ms against 0.2-1 ms), a speed no call at one connection sees: shown, not judged on.
    */
@@ -67,17 +73,29 @@ export interface Floors {
   readonly syncResponsesFloorMsAtC1: number;
 }
 
-/** Journal-line appends + fdatasyncs in `dir`, each after `between()` has run; their p50. */
-async function fdatasyncP50Ms(dir: string, between: () => Promise<unknown>, n = 500): Promise<number> {
+/**
+ * Journal-line writes + fdatasyncs in `dir`, each after `between()` has run; their p50. `filled`:
+ * over space filled with newlines (and synced) beforehand, else appended.
+ */
+async function fdatasyncP50Ms(
+  dir: string,
+  between: () => Promise<unknown>,
+  filled = false,
+  n = 500,
+): Promise<number> {
   const file = join(dir, 'bench-fdatasync.tmp');
-  const fd = openSync(file, 'a');
+  const fd = openSync(file, filled ? 'w' : 'a');
   const line = Buffer.from(`${'x'.repeat(599)}\n`);
   const lat: number[] = [];
   try {
+    if (filled) {
+      writeSync(fd, Buffer.alloc(n * line.length, 0x0a), 0, n * line.length, 0);
+      fdatasyncSync(fd);
+    }
     for (let i = 0; i < n; i++) {
       await between();
       const t0 = process.hrtime.bigint();
-      writeSync(fd, line);
+      writeSync(fd, line, 0, line.length, filled ? i * line.length : null);
       fdatasyncSync(fd);
       lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
@@ -106,6 +124,7 @@ export async function measureFloors(opts: FloorOptions): Promise<Floors> {
     const added = bare.addedP50MsAtC1;
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const sync = await fdatasyncP50Ms(opts.dataDir, () => once(agent, opts.request(port)));
+    const filledSync = await fdatasyncP50Ms(opts.dataDir, () => once(agent, opts.request(port)), true);
     agent.destroy();
     const backToBack = await fdatasyncP50Ms(opts.dataDir, () => Promise.resolve());
     const checkpoint = await checkpointFloor(opts);
@@ -116,6 +135,7 @@ export async function measureFloors(opts: FloorOptions): Promise<Floors> {
         throughputVsBareProxyAtC32: +(checkpoint.c32.rps / c32.rps).toFixed(3),
       },
       appendFdatasyncP50Ms: sync,
+      filledFdatasyncP50Ms: filledSync,
       backToBackFdatasyncP50Ms: backToBack,
       durableGatewayFloorMsAtC1: +(added + sync).toFixed(3),
       syncResponsesFloorMsAtC1: +(added + 2 * sync).toFixed(3),
