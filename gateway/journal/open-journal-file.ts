@@ -14,9 +14,11 @@ export interface JournalFile {
 
 /**
  * Opens (or creates) a task's journal file. A torn last line left by a crash is cut off, since no
- * agent was ever answered for it, and so is space filled ahead of it (fill-ahead.ts); anything else that fails verification is evidence and is never
- * touched: the journal refuses to open, and calls of that task are refused. So does a journal that
- * ends before the head the gateway recorded for it (`heads`), which every durable head reaches.
+ * agent was ever answered for it, and so is space filled ahead of the lines (fill-ahead.ts);
+ * bytes other than fill are kept beside it first. Anything else that fails verification is
+ * evidence and is never touched: the journal refuses to open, and calls of that task are
+ * refused. So does a journal that ends before the head the gateway recorded for it (`heads`),
+ * which every durable head reaches.
  * A journal this gateway closed itself (`known`) is reopened without reading it when it still
  * ends where it was left (same size, same last hash): reading a big journal costs seconds.
  */
