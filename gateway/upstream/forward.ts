@@ -3,10 +3,11 @@ import https from 'node:https';
 import { GatewayError } from '../errors/gateway-error';
 import { isOutOfDescriptors, outOfDescriptorsError } from '../errors/out-of-descriptors';
 import { markAwaitingAws } from './awaiting-aws';
+import { UPSTREAM_AGENT_OPTIONS } from './upstream-agent-options';
 import type { UpstreamTarget } from './upstream-target';
 
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+const httpAgent = new http.Agent(UPSTREAM_AGENT_OPTIONS);
+const httpsAgent = new https.Agent(UPSTREAM_AGENT_OPTIONS);
 
 /** Response headers that describe one hop: Node sets its own for the agent's connection. */
 const HOP_BY_HOP = new Set([

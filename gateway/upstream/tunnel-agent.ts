@@ -2,6 +2,7 @@ import https, { type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { connectThroughParent } from '../proxy/parent-proxy';
+import { UPSTREAM_AGENT_OPTIONS } from './upstream-agent-options';
 
 /** How long the parent proxy may take to open a tunnel to AWS. */
 const TUNNEL_CONNECT_TIMEOUT_MS = 15_000;
@@ -12,7 +13,7 @@ const TUNNEL_CONNECT_TIMEOUT_MS = 15_000;
  */
 export class TunnelAgent extends https.Agent {
   constructor(private readonly proxy: URL) {
-    super({ keepAlive: true, maxSockets: 256 });
+    super(UPSTREAM_AGENT_OPTIONS);
   }
 
   override createConnection(

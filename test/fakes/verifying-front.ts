@@ -39,7 +39,9 @@ export interface VerifyingFront {
  * independent implementation (aws4) against the real test credentials before any backend sees it.
  */
 export async function startVerifyingFront(config: FrontConfig): Promise<VerifyingFront> {
-  const agent = new Agent({ keepAlive: true });
+  // With a timeout of its own, Node's agent honours the backends' Keep-Alive hint (5 s) and never
+  // sends a request on a connection the backend is closing.
+  const agent = new Agent({ keepAlive: true, timeout: 30_000 });
 
   async function handle(
     req: IncomingMessage,

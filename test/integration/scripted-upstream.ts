@@ -10,6 +10,10 @@ export interface ScriptedUpstream {
   act: UpstreamAct;
   /** Requests seen (method and path). */
   readonly seen: string[];
+  /** Connections the gateway opened, in order. */
+  readonly connections: number;
+  /** When (Date.now()) the gateway ended a connection itself (its FIN), in order. */
+  readonly endedByGateway: number[];
   close(): Promise<void>;
 }
 
@@ -20,9 +24,13 @@ export interface ScriptedUpstream {
 export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
   const sockets = new Set<net.Socket>();
   const seen: string[] = [];
+  const endedByGateway: number[] = [];
+  let connections = 0;
   const state: { act: UpstreamAct } = { act: (s) => s.destroy() };
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    connections++;
+    socket.on('end', () => endedByGateway.push(Date.now()));
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     let buf = Buffer.alloc(0);
@@ -50,6 +58,10 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
       state.act = a;
     },
     seen,
+    get connections() {
+      return connections;
+    },
+    endedByGateway,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

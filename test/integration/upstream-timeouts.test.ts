@@ -211,3 +211,32 @@ void describe('a request body trickled in (default limits)', () => {
     }
   });
 });
+
+void describe('idle upstream connections', () => {
+  let s: ScriptedStack;
+  before(async () => {
+    s = await startScriptedStack([], 'keep-alive');
+  });
+  after(async () => s?.close());
+
+  void test('are reused, and closed by the gateway before the upstream says it would close them', async () => {
+    // Node's agent ignores a server's Keep-Alive hint unless it has an idle timeout of its own:
+    // a connection reused as the server closes it fails the call with ECONNRESET.
+    s.upstream.act = (socket) =>
+      socket.write(
+        'HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nConnection: keep-alive\r\nKeep-Alive: timeout=2\r\n' +
+          `Content-Length: ${IDENTITY_XML.length}\r\n\r\n${IDENTITY_XML}`,
+      );
+    // Whatever reached the upstream before (the stack's start) went on connections of their own.
+    const opened = s.upstream.connections;
+    const ended = s.upstream.endedByGateway.length;
+    assert.equal((await callSts(s)).status, 200);
+    assert.equal((await callSts(s)).status, 200);
+    const answered = Date.now();
+    assert.equal(s.upstream.connections - opened, 1, 'both calls on one connection');
+    for (let i = 0; i < 100 && s.upstream.endedByGateway.length === ended; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const idle = (s.upstream.endedByGateway[ended] ?? Infinity) - answered;
+    assert.ok(idle < 2000, `the gateway ended its idle connection after ${idle} ms (upstream: 2 s)`);
+  });
+});
