@@ -1,7 +1,7 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
-import { journalContentSize } from '../journal/content-size';
 import { join } from 'node:path';
 import { IMPORTED_DIR, importedSessionId, readBundleFile } from '../bundle/import-bundle';
+import { journalContentSize } from '../journal/content-size';
 import type { JournalEvent } from '../journal/events';
 import type { SearchResult } from './call-search';
 import { ChunkIndex, type ChunkIndexOptions } from './chunk-index';

@@ -10,7 +10,7 @@ export interface ScriptedUpstream {
   act: UpstreamAct;
   /** Requests seen (method and path). */
   readonly seen: string[];
-  /** Connections the gateway opened, in order. */
+  /** How many connections the gateway has opened. */
   readonly connections: number;
   /** When (Date.now()) the gateway ended a connection itself (its FIN), in order. */
   readonly endedByGateway: number[];

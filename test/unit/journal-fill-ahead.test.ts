@@ -19,6 +19,20 @@ import { FILL_AHEAD_MIN_BYTES } from '../../gateway/journal/fill-ahead';
 const err = (n: number): EventBody => ({ type: 'call.error', data: { code: 'X', message: `m${n}` } });
 const cutFiles = async (dataDir: string): Promise<string[]> =>
   (await readdir(join(dataDir, 'journal'))).filter((f) => f.includes('.jsonl.cut-'));
+/**
+ * A data dir holding task `t`'s journal as a kill -9 leaves it (lines m1 and m2, then the fill):
+ * copied from a journal still open, which then closes.
+ */
+async function crashedWith(dataDir: string): Promise<string> {
+  const j = await Journal.create(dataDir);
+  await j.record('t', [err(1), err(2)]);
+  await settle();
+  const crashed = `${dataDir}-crashed`;
+  await mkdir(join(crashed, 'journal'), { recursive: true });
+  await copyFile(j.fileOf('t'), join(crashed, 'journal', 't.jsonl'));
+  await j.close();
+  return crashed;
+}
 const settle = (): Promise<void> => new Promise((r) => setImmediate(() => setImmediate(r)));
 const messages = (events: readonly { data: unknown }[]): string[] =>
   events.map((e) => (e.data as { message: string }).message);
@@ -85,14 +99,7 @@ void describe('journal fill-ahead', () => {
   });
 
   void test('a crash leaves the space filled ahead behind: the next open cuts it and the chain goes on', async () => {
-    const j = await Journal.create(join(dir, 'b'));
-    await j.record('t', [err(1), err(2)]);
-    await settle();
-    // The file as a kill -9 leaves it: lines, then the fill.
-    const crashed = join(dir, 'b2');
-    await mkdir(join(crashed, 'journal'), { recursive: true });
-    await copyFile(j.fileOf('t'), join(crashed, 'journal', 't.jsonl'));
-    await j.close();
+    const crashed = await crashedWith(join(dir, 'b'));
     const j2 = await Journal.create(crashed);
     await j2.record('t', [err(3)]);
     await j2.close();
@@ -106,14 +113,8 @@ void describe('journal fill-ahead', () => {
   });
 
   void test('what an open cuts beyond the fill (a torn line, lines after a hole) is kept beside the journal', async () => {
-    const j = await Journal.create(join(dir, 'e'));
-    await j.record('t', [err(1), err(2)]);
-    await settle();
-    const crashed = join(dir, 'e2');
-    await mkdir(join(crashed, 'journal'), { recursive: true });
+    const crashed = await crashedWith(join(dir, 'e'));
     const file = join(crashed, 'journal', 't.jsonl');
-    await copyFile(j.fileOf('t'), file);
-    await j.close();
     // A crash in the middle of writing the third line: its first bytes, then the fill.
     const content = await journalContentSize(file);
     const fh = await open(file, 'r+');
