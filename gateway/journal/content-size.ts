@@ -1,8 +1,5 @@
 import { open } from 'node:fs/promises';
-import { FILL_AHEAD_MAX_BYTES } from './fill-ahead';
-
-/** Bytes a journal fills ahead with (newlines), or what a crash can leave of that space (zeros). */
-const isFill = (b: number | undefined): boolean => b === 0x0a || b === 0;
+import { FILL_AHEAD_MAX_BYTES, isFillByte } from './fill-ahead';
 
 /**
  * A journal file's size without the space filled ahead of its lines (fill-ahead.ts): what was
@@ -28,7 +25,7 @@ export async function journalContentSize(path: string): Promise<number> {
       if (bytesRead < end - from) return size;
       for (let i = end - from - 1; i >= 0; i--)
         // The last line's own newline belongs to the content.
-        if (!isFill(buf[i])) return from + i + 1 + (buf[i + 1] === 0x0a ? 1 : 0);
+        if (!isFillByte(buf[i])) return from + i + 1 + (buf[i + 1] === 0x0a ? 1 : 0);
       end = from;
     }
     return end;

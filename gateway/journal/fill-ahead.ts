@@ -4,6 +4,9 @@ import { ftruncateSync, writeSync } from 'node:fs';
 export const FILL_AHEAD_MIN_BYTES = 64 * 1024;
 export const FILL_AHEAD_MAX_BYTES = 1024 * 1024;
 
+/** Bytes a journal fills ahead with (newlines), or what a crash can leave of that space (zeros). */
+export const isFillByte = (b: number | undefined): boolean => b === 0x0a || b === 0;
+
 /** Written as many times as a stretch needs: a small buffer keeps the fill out of RSS. */
 const BLANK_BYTES = 64 * 1024;
 let blank: Buffer | undefined;

@@ -2,6 +2,7 @@ import { type FileHandle, open, writeFile } from 'node:fs/promises';
 import { type ChainHead, EMPTY_HEAD } from './chain';
 import { JournalCorruptError, JournalEndError } from './journal-errors';
 import { readJournalFile } from './read-journal';
+import { isFillByte } from './fill-ahead';
 import { JOURNAL_OPEN_FLAGS, reopenAt } from './reopen-journal';
 import type { TaskJournalOptions } from './task-journal-options';
 
@@ -52,6 +53,6 @@ async function keepWhatIsCut(path: string, file: FileHandle, from: number, size:
   const tail = Buffer.alloc(size - from);
   const { bytesRead } = await file.read(tail, 0, tail.length, from);
   const cut = tail.subarray(0, bytesRead);
-  if (cut.every((b) => b === 0x0a || b === 0)) return;
+  if (cut.every(isFillByte)) return;
   await writeFile(`${path}.cut-${Date.now()}`, cut, { mode: 0o600, flag: 'wx' });
 }
